@@ -1,0 +1,101 @@
+// The BFF's JSON API, shared by the SPA and the BFF. Browser-safe: no Node imports.
+import { z } from 'zod'
+
+export const userSchema = z.object({ id: z.string(), name: z.string() })
+export type User = z.infer<typeof userSchema>
+
+export const sessionSchema = z.object({ user: userSchema })
+export type Session = z.infer<typeof sessionSchema>
+
+export const signInBodySchema = z.object({ user_id: z.string().min(1) }).strict()
+
+export const scopeSchema = z.object({ scope: z.string(), title: z.string(), message: z.string() })
+export type Scope = z.infer<typeof scopeSchema>
+
+export const applicationSchema = z.object({
+  client_id: z.string(),
+  name: z.string(),
+  /** Untrusted: render only when it is https (or the portal's own origin). */
+  logo: z.string(),
+  description: z.string(),
+  /** The redirect URI the upstream validated; the only place a decision may send the user. */
+  redirect_uri: z.string(),
+  client_type: z.string(),
+  /** Non-empty for a WeChat mini program; its redirect_uri is then a mini-program page path. */
+  wxmp_app_id: z.string(),
+  /** Every scope the app is registered for. */
+  scopes: z.array(scopeSchema),
+})
+export type Application = z.infer<typeof applicationSchema>
+
+export const applicationResponseSchema = z.object({
+  application: applicationSchema,
+  /** The app's scopes filtered by the `scope` parameter (all of them when it is absent). */
+  requested_scopes: z.array(scopeSchema),
+  /** Requested scope names the app is not registered for: the page must answer `invalid_scope`. */
+  unknown_scopes: z.array(z.string()),
+  /** Consent ticket; null when nobody is signed in (the developer preview). */
+  ticket: z.string().nullable(),
+})
+export type ApplicationResponse = z.infer<typeof applicationResponseSchema>
+
+export const biosampleSchema = z.object({
+  biosample_id: z.string(),
+  type: z.string(),
+  status: z.number().int(),
+  /** ISO-8601, or empty when unknown. */
+  sample_time: z.string(),
+  project_name: z.string(),
+})
+export type Biosample = z.infer<typeof biosampleSchema>
+export const biosamplesResponseSchema = z.object({ biosamples: z.array(biosampleSchema) })
+
+export const biosampleRefSchema = z.object({ biosample_id: z.string().min(1), type: z.string() }).strict()
+export type BiosampleRef = z.infer<typeof biosampleRefSchema>
+
+export const grantSchema = z.object({
+  client_id: z.string(),
+  name: z.string(),
+  logo: z.string(),
+  /** ISO-8601 in UTC. */
+  grant_time: z.string(),
+  biosample_ids: z.array(z.object({ biosample_id: z.string(), type: z.string() })),
+})
+export type Grant = z.infer<typeof grantSchema>
+export const grantsResponseSchema = z.object({ grants: z.array(grantSchema) })
+
+export const authorizeBodySchema = z
+  .object({
+    ticket: z.string().min(1),
+    client_id: z.string().min(1),
+    redirect_uri: z.string().min(1),
+    /** The `scope` parameter exactly as the app sent it; absent when the app sent none. */
+    scope: z.string().optional(),
+    /** Returned byte for byte; absent when the app sent none. */
+    state: z.string().optional(),
+    biosample_ids: z.array(biosampleRefSchema).max(1000),
+  })
+  .strict()
+export type AuthorizeBody = z.infer<typeof authorizeBodySchema>
+
+export const denyBodySchema = authorizeBodySchema.omit({ biosample_ids: true })
+export type DenyBody = z.infer<typeof denyBodySchema>
+
+/** Where a decision sends the user: a URL for web apps, a page path inside a mini program. */
+export const decisionResponseSchema = z.union([
+  z.object({ redirect_to: z.string() }),
+  z.object({ wxmp_app_id: z.string(), mini_program_path: z.string() }),
+])
+export type DecisionResponse = z.infer<typeof decisionResponseSchema>
+
+export const errorEnvelopeSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    upstream_code: z.number().int().optional(),
+    login_url: z.string().optional(),
+    /** Values that help a developer see what was wrong (client_id, redirect_uri, …). */
+    details: z.record(z.string(), z.string()).optional(),
+  }),
+})
+export type ErrorEnvelope = z.infer<typeof errorEnvelopeSchema>

@@ -1,0 +1,386 @@
+// The embedded private API: the OAuth and sample calls over the real wire format (form POST,
+// signature and timestamp checked, `{code, msg, data}` with HTTP 200), plus the callback page an
+// app's redirect lands on. Mounted by the BFF at /sandbox.
+import { randomInt } from 'node:crypto'
+import { Hono, type Context } from 'hono'
+import { z } from 'zod'
+import { SANDBOX_SAMPLES_PATH, SANDBOX_USER_PATH } from '../config'
+import { verifySignature } from '../upstream/signature'
+import type { Fault } from './fixtures'
+import type { BiosampleRef, SandboxGrant, SandboxStore, SandboxUser } from './store'
+
+export interface SandboxOptions {
+  store: SandboxStore
+  appKey: string
+  appSecret: string
+  /** Delay before every private-API answer. */
+  latencyMs?: number
+  faults?: Fault[]
+  now?: () => Date
+}
+
+const PATHS = {
+  application: '/openbge/oauth2/application',
+  authorize: '/openbge/oauth2/authorize',
+  grants: '/openbge/oauth2/grants',
+  revokeGrant: '/openbge/oauth2/revoke_grant',
+  samples: SANDBOX_SAMPLES_PATH,
+  user: SANDBOX_USER_PATH,
+} as const
+
+/** The real service allows 300 s of clock difference, either way. */
+const TIMESTAMP_TOLERANCE_MS = 300_000
+/** RFC 6749 §4.1.2: codes live at most 10 minutes. */
+const CODE_LIFETIME_MS = 10 * 60_000
+/** A `timeout` fault holds the request at most this long if the client never gives up. */
+const TIMEOUT_FAULT_MS = 120_000
+
+/** The platform's messages, in its own language. */
+const MESSAGES: Readonly<Record<number, string>> = {
+  0: '成功',
+  40001: '缺少必要参数',
+  40002: '非法client_id',
+  40003: '回调地址未注册',
+  40004: 'grant_type错误',
+  40005: 'response_type错误',
+  40006: '回调地址不匹配',
+  40007: 'client_secret不匹配',
+  40008: 'access_token不存在或已过期',
+  40009: '授权码不存在或已过期',
+  40010: 'refresh_token不存在或已过期',
+  40011: '用户不存在或已删除',
+  40012: '未授权',
+  40013: '请求协议错误',
+  40014: '请求方法错误',
+  40015: 'OAuth应用已被禁用',
+}
+
+interface Answer {
+  code: number
+  msg: string
+  data?: unknown
+}
+
+/** A refusal: ends the call with this code. */
+class Refusal extends Error {
+  constructor(
+    readonly code: number,
+    readonly detail = '',
+  ) {
+    super(MESSAGES[code] ?? '错误')
+  }
+
+  answer(): Answer {
+    const msg = MESSAGES[this.code] ?? '错误'
+    return { code: this.code, msg: this.detail ? `${msg}: ${this.detail}` : msg }
+  }
+}
+
+type Params = Record<string, string>
+
+/** Parameters of a call, checked like the real service: anything missing or empty is 40001. */
+function read<T extends z.ZodType>(params: Params, schema: T): z.output<T> {
+  const result = schema.safeParse(params)
+  if (!result.success) {
+    const names = [...new Set(result.error.issues.map((issue) => issue.path.join('.')))].join(', ')
+    throw new Refusal(40001, names)
+  }
+  return result.data
+}
+
+const required = z.string().min(1)
+const clientParams = z.object({ client_id: required, redirect_uri: required })
+const authorizeParams = clientParams.extend({ auth_token: required, biosample_ids: z.string().optional() })
+const tokenParams = z.object({ auth_token: required })
+const grantsParams = tokenParams.extend({ client_id: z.string().optional() })
+const revokeParams = tokenParams.extend({ client_id: required })
+const biosampleRefsParam = z.array(z.object({ biosample_id: required, type: z.string() }))
+
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/
+
+function parseTimestamp(value: string): number | undefined {
+  const m = TIMESTAMP.exec(value)
+  if (!m) return undefined
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number]
+  const time = Date.UTC(year, month - 1, day, hour, minute, second)
+  // Date.UTC rolls over impossible dates (02-30); the real service would refuse them.
+  return new Date(time).toISOString().startsWith(value.slice(0, 19)) ? time : undefined
+}
+
+/** 'YYYY-MM-DD HH:MM:SS' in UTC, the upstream's grant time format. */
+function grantTime(date: Date): string {
+  return date.toISOString().slice(0, 19).replace('T', ' ')
+}
+
+const CODE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+
+/** 30 random letters and digits, like the platform's codes. */
+function newCode(): string {
+  let code = ''
+  for (let i = 0; i < 30; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]
+  return code
+}
+
+/** Resolves after `ms`, or as soon as the client goes away. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve()
+    const done = () => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
+  })
+}
+
+function grantData(grant: SandboxGrant) {
+  return {
+    application: { client_id: grant.client_id, name: grant.name, logo: grant.logo },
+    grant_time: grant.grant_time,
+    biosample_ids: grant.biosample_ids,
+  }
+}
+
+export function createSandbox(opts: SandboxOptions): Hono {
+  const { store } = opts
+  const now = opts.now ?? (() => new Date())
+  const latencyMs = opts.latencyMs ?? 0
+  const faults = opts.faults ?? []
+  /** Calls each fault still has to spoil; in memory, so every sandbox instance counts afresh. */
+  const remaining = new Map<Fault, number>(faults.map((fault) => [fault, fault.times]))
+
+  function takeFault(path: string): Fault | undefined {
+    for (const fault of faults) {
+      const left = remaining.get(fault) ?? 0
+      if (fault.path === path && left > 0) {
+        remaining.set(fault, left - 1)
+        return fault
+      }
+    }
+    return undefined
+  }
+
+  /** The credential checks of the real service, all answered with 40012. */
+  function authenticate(params: Params): void {
+    const { app_key, sign, timestamp, signature_nonce } = params
+    if (!app_key || !sign || !timestamp || !signature_nonce) throw new Refusal(40012, '缺少签名参数')
+    if (app_key !== opts.appKey) throw new Refusal(40012, 'app_key无效')
+    const time = parseTimestamp(timestamp)
+    if (time === undefined || Math.abs(now().getTime() - time) > TIMESTAMP_TOLERANCE_MS) throw new Refusal(40012, '时间戳无效或已过期')
+    if (!verifySignature(params, opts.appSecret)) throw new Refusal(40012, '签名错误')
+  }
+
+  function userOf(authToken: string): SandboxUser {
+    const user = store.userByToken(authToken)
+    if (!user) throw new Refusal(40008)
+    return user
+  }
+
+  /** The application checks shared by application and authorize, in the platform's order. */
+  function validatedApplication(clientId: string, redirectUri: string) {
+    const app = store.application(clientId)
+    if (!app) throw new Refusal(40002)
+    if (app.blocked) throw new Refusal(40015)
+    if (app.redirect_uris.length === 0) throw new Refusal(40003)
+    if (!app.redirect_uris.includes(redirectUri)) throw new Refusal(40006)
+    return app
+  }
+
+  const calls: Record<(typeof PATHS)[keyof typeof PATHS], (params: Params) => unknown> = {
+    [PATHS.application]: (params) => {
+      const p = read(params, clientParams)
+      const app = validatedApplication(p.client_id, p.redirect_uri)
+      return {
+        client_id: app.client_id,
+        name: app.name,
+        logo: app.logo,
+        description: app.description,
+        redirect_uri: p.redirect_uri,
+        // A mini program cannot keep a secret; the platform's web apps are confidential clients.
+        client_type: app.wxmp_app_id ? 'public' : 'confidential',
+        authorization_grant_type: 'authorization-code',
+        wxmp_app_id: app.wxmp_app_id,
+        scopes: app.scopes,
+      }
+    },
+
+    [PATHS.authorize]: (params) => {
+      const p = read(params, authorizeParams)
+      const app = validatedApplication(p.client_id, p.redirect_uri)
+      const user = userOf(p.auth_token)
+      const chosen = chosenBiosamples(user, p.biosample_ids)
+      const at = now()
+      const code = newCode()
+      store.saveCode(
+        {
+          code,
+          client_id: app.client_id,
+          user_id: user.id,
+          redirect_uri: p.redirect_uri,
+          biosample_ids: chosen,
+          expires_at: new Date(at.getTime() + CODE_LIFETIME_MS),
+        },
+        at,
+      )
+      // Authorizing again replaces what the app was given before.
+      store.saveGrant({ user_id: user.id, client_id: app.client_id, grant_time: grantTime(at), biosample_ids: chosen })
+      return { code, redirect_uri: p.redirect_uri, wxmp_app_id: app.wxmp_app_id }
+    },
+
+    [PATHS.grants]: (params) => {
+      const p = read(params, grantsParams)
+      const user = userOf(p.auth_token)
+      const grants = store.grantsOf(user.id, p.client_id || undefined).map(grantData)
+      // Like the real service: asked about one client, one object (or [] when there is none).
+      if (p.client_id) return grants[0] ?? []
+      return grants
+    },
+
+    [PATHS.revokeGrant]: (params) => {
+      const p = read(params, revokeParams)
+      const user = userOf(p.auth_token)
+      // Revoking what is not granted is not an error: the outcome the caller wants holds.
+      store.deleteGrant(user.id, p.client_id)
+      return ''
+    },
+
+    [PATHS.samples]: (params) => {
+      const p = read(params, tokenParams)
+      return store.biosamplesOf(userOf(p.auth_token).id)
+    },
+
+    [PATHS.user]: (params) => {
+      const p = read(params, tokenParams)
+      const user = userOf(p.auth_token)
+      return { id: user.id, name: user.name }
+    },
+  }
+
+  /** The `biosample_ids` parameter: JSON naming samples of this user only; absent means none. */
+  function chosenBiosamples(user: SandboxUser, param: string | undefined): BiosampleRef[] {
+    if (param === undefined || param === '') return []
+    let json: unknown
+    try {
+      json = JSON.parse(param)
+    } catch {
+      throw new Refusal(40001, 'biosample_ids不是合法的JSON')
+    }
+    const refs = biosampleRefsParam.safeParse(json)
+    if (!refs.success) throw new Refusal(40001, 'biosample_ids格式错误')
+    const own = store.biosamplesOf(user.id)
+    const chosen = new Map<string, BiosampleRef>()
+    for (const { biosample_id, type } of refs.data) {
+      if (!own.some((b) => b.biosample_id === biosample_id && b.type === type)) throw new Refusal(40001, `样品不存在: ${biosample_id}`)
+      chosen.set(biosample_id, { biosample_id, type })
+    }
+    return [...chosen.values()]
+  }
+
+  async function answerFault(c: Context, fault: Fault): Promise<Response> {
+    switch (fault.kind) {
+      case 'timeout':
+        await pause(TIMEOUT_FAULT_MS, c.req.raw.signal)
+        return c.text('Gateway Timeout', 504)
+      case 'http_500':
+        return c.text('Internal Server Error', 500)
+      case 'malformed_json':
+        return c.body('<html><body><h1>502 Bad Gateway</h1></body></html>', 200, { 'Content-Type': 'text/html; charset=utf-8' })
+      case 'error_code': {
+        const code = fault.code ?? 40012
+        return c.json({ code, msg: MESSAGES[code] ?? '错误' })
+      }
+    }
+  }
+
+  const app = new Hono()
+
+  for (const [path, call] of Object.entries(calls)) {
+    app.all(`/private-api${path}`, async (c) => {
+      if (latencyMs > 0) await pause(latencyMs, c.req.raw.signal)
+      if (c.req.method !== 'POST') return c.json(new Refusal(40014).answer())
+      const fault = takeFault(path)
+      if (fault) return answerFault(c, fault)
+      const params: Params = Object.fromEntries(new URLSearchParams(await c.req.text()))
+      try {
+        authenticate(params)
+        const answer: Answer = { code: 0, msg: MESSAGES[0] ?? '', data: call(params) }
+        return c.json(answer)
+      } catch (error) {
+        if (error instanceof Refusal) return c.json(error.answer())
+        throw error
+      }
+    })
+  }
+  app.all('/private-api/*', (c) => c.json({ code: 404, msg: '接口不存在' }, 404))
+
+  app.get('/callback', (c) => {
+    // The query carries a live code: keep it out of caches.
+    c.header('Cache-Control', 'no-store')
+    const url = new URL(c.req.url)
+    return c.html(callbackPage(url.searchParams, url.search))
+  })
+
+  return app
+}
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
+}
+
+/**
+ * What the app at the redirect address received. Plain HTML with no inline script or style, which
+ * the portal's Content-Security-Policy forbids; every value from the query is escaped.
+ */
+function callbackPage(query: URLSearchParams, rawQuery: string): string {
+  const code = query.get('code')
+  const error = query.get('error')
+  const state = query.get('state')
+  const outcome =
+    code !== null
+      ? `<p>The app received an authorization code: <code>${escapeHtml(code)}</code></p>`
+      : error !== null
+        ? `<p>The app received an error: <code>${escapeHtml(error)}</code></p>`
+        : '<p>The app received neither a code nor an error.</p>'
+  const stateText =
+    state === null ? '<p>No state was returned.</p>' : state === '' ? '<p>The state is empty.</p>' : `<p><code>${escapeHtml(state)}</code></p>`
+  const entries = [...query.entries()]
+  const parameters = entries.length
+    ? `<dl>\n${entries.map(([key, value]) => `<dt>${escapeHtml(key)}</dt><dd><code>${escapeHtml(value)}</code></dd>`).join('\n')}\n</dl>`
+    : '<p>The query is empty.</p>'
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sandbox callback — what the app received</title>
+</head>
+<body>
+<main>
+<h1>What the app received</h1>
+<p>This page stands in for the app at its redirect address in the BGE sandbox.</p>
+<h2>Result</h2>
+${outcome}
+<h2>State</h2>
+${stateText}
+<h2>Query parameters</h2>
+${parameters}
+<h2>Full query</h2>
+<p><code>${escapeHtml(rawQuery || '(none)')}</code></p>
+<p><a href="/grants">Back to your authorized apps</a></p>
+</main>
+</body>
+</html>
+`
+}
+
+/** The sandbox users, for the sandbox sign-in. */
+export function sandboxUsers(store: SandboxStore): { id: string; name: string }[] {
+  return store.users()
+}
+
+/** The auth_token the sandbox sign-in sets for a user. */
+export function authTokenFor(store: SandboxStore, userId: string): string | undefined {
+  return store.authTokenOf(userId)
+}

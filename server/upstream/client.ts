@@ -1,0 +1,180 @@
+// The signed client of the private API (reference/private-api/README.md, "Transport"): every call
+// is a form POST carrying app_key, a fresh nonce, a timestamp and the signature.
+import { randomUUID } from 'node:crypto'
+import type { z } from 'zod'
+import { UpstreamFault, UpstreamRefusal } from './errors'
+import {
+  envelopeSchema,
+  upstreamApplicationSchema,
+  upstreamAuthorizationSchema,
+  upstreamBiosamplesSchema,
+  upstreamGrantsSchema,
+  upstreamUserSchema,
+  type UpstreamApplication,
+  type UpstreamAuthorization,
+  type UpstreamBiosample,
+  type UpstreamGrant,
+  type UpstreamUser,
+} from './schemas'
+import { formatTimestamp, signParams } from './signature'
+
+export interface BiosampleRefParam {
+  biosample_id: string
+  type: string
+}
+
+export interface UpstreamClient {
+  application(p: { client_id: string; redirect_uri: string }): Promise<UpstreamApplication>
+  /** Never retried: each successful call mints an authorization code. */
+  authorize(p: {
+    client_id: string
+    redirect_uri: string
+    auth_token: string
+    biosample_ids?: BiosampleRefParam[]
+  }): Promise<UpstreamAuthorization>
+  /** Always a list, whatever shape the upstream answered. */
+  grants(p: { auth_token: string; client_id?: string }): Promise<UpstreamGrant[]>
+  revokeGrant(p: { auth_token: string; client_id: string }): Promise<void>
+  biosamples(p: { auth_token: string }): Promise<UpstreamBiosample[]>
+  user(p: { auth_token: string }): Promise<UpstreamUser>
+}
+
+export interface UpstreamClientOptions {
+  /** The endpoint, without a trailing slash, e.g. https://api.private.omgut.com */
+  baseUrl: string
+  appKey: string
+  appSecret: string
+  /** Deadline of each attempt. */
+  timeoutMs: number
+  samplesPath: string
+  userPath: string
+  /** Further attempts after a fault, for the calls that may repeat. Default 2. */
+  retries?: number
+  /** First pause before a retry, doubled each time, with jitter. Default 150. */
+  backoffMs?: number
+  fetch?: typeof fetch
+  now?: () => Date
+}
+
+const PATHS = {
+  application: '/openbge/oauth2/application',
+  authorize: '/openbge/oauth2/authorize',
+  grants: '/openbge/oauth2/grants',
+  revokeGrant: '/openbge/oauth2/revoke_grant',
+} as const
+
+type Params = Record<string, string | undefined>
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClient {
+  const fetchImpl = opts.fetch ?? fetch
+  const now = opts.now ?? (() => new Date())
+  const retries = opts.retries ?? 2
+  const backoffMs = opts.backoffMs ?? 150
+  const baseUrl = opts.baseUrl.replace(/\/+$/, '')
+
+  /** Params plus app_key, nonce and timestamp, signed: built afresh for every attempt. */
+  function signedBody(params: Params): string {
+    const all: Params = {
+      ...params,
+      app_key: opts.appKey,
+      signature_nonce: randomUUID().replaceAll('-', ''),
+      timestamp: formatTimestamp(now()),
+    }
+    const body = new URLSearchParams()
+    for (const [key, value] of Object.entries(all)) if (value !== undefined) body.append(key, value)
+    body.append('sign', signParams(all, opts.appSecret))
+    return body.toString()
+  }
+
+  async function attempt<T extends z.ZodType>(path: string, params: Params, schema: T): Promise<z.output<T>> {
+    const signal = AbortSignal.timeout(opts.timeoutMs)
+    // A rejection after the deadline is the deadline's doing, whatever error the fetch reports.
+    const failed = (cause: unknown, what: string) =>
+      signal.aborted
+        ? new UpstreamFault('timeout', `Upstream ${path} did not answer within ${opts.timeoutMs} ms.`, { cause, path })
+        : new UpstreamFault('network', `Upstream ${path} could not be reached (${what}).`, { cause, path })
+
+    let response: Response
+    try {
+      response = await fetchImpl(`${baseUrl}${path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+        body: signedBody(params),
+        signal,
+        redirect: 'error',
+      })
+    } catch (error) {
+      throw failed(error, 'request failed')
+    }
+    if (response.status < 200 || response.status > 299) {
+      await response.body?.cancel().catch(() => undefined)
+      throw new UpstreamFault('http_status', `Upstream ${path} answered HTTP ${response.status}.`, { path, status: response.status })
+    }
+    let text: string
+    try {
+      text = await response.text()
+    } catch (error) {
+      throw failed(error, 'answer interrupted')
+    }
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch (error) {
+      throw new UpstreamFault('malformed', `Upstream ${path} answered something that is not JSON.`, { cause: error, path })
+    }
+    const envelope = envelopeSchema.safeParse(json)
+    if (!envelope.success) {
+      throw new UpstreamFault('malformed', `Upstream ${path} answered JSON that is not the envelope.`, { cause: envelope.error, path })
+    }
+    if (envelope.data.code !== 0) throw new UpstreamRefusal(envelope.data.code, envelope.data.msg, envelope.data.data, path)
+    const data = schema.safeParse(envelope.data.data)
+    if (!data.success) {
+      throw new UpstreamFault('malformed', `Upstream ${path} answered data of an unexpected shape.`, { cause: data.error, path })
+    }
+    return data.data
+  }
+
+  /** Faults (no usable answer) are retried; a refusal is an answer and is not. */
+  async function withRetries<T>(call: () => Promise<T>): Promise<T> {
+    for (let failures = 0; ; failures++) {
+      try {
+        return await call()
+      } catch (error) {
+        if (!(error instanceof UpstreamFault) || failures >= retries) throw error
+        // Jitter keeps instances behind a load balancer from retrying in step.
+        await sleep(backoffMs * 2 ** failures * (0.5 + Math.random()))
+      }
+    }
+  }
+
+  return {
+    application: ({ client_id, redirect_uri }) =>
+      withRetries(() => attempt(PATHS.application, { client_id, redirect_uri }, upstreamApplicationSchema)),
+
+    authorize: ({ client_id, redirect_uri, auth_token, biosample_ids }) =>
+      attempt(
+        PATHS.authorize,
+        {
+          client_id,
+          redirect_uri,
+          auth_token,
+          biosample_ids: biosample_ids && JSON.stringify(biosample_ids.map(({ biosample_id, type }) => ({ biosample_id, type }))),
+        },
+        upstreamAuthorizationSchema,
+      ),
+
+    grants: ({ auth_token, client_id }) => withRetries(() => attempt(PATHS.grants, { auth_token, client_id }, upstreamGrantsSchema)),
+
+    revokeGrant: async ({ auth_token, client_id }) => {
+      await withRetries(() => attempt(PATHS.revokeGrant, { auth_token, client_id }, envelopeSchema.shape.data))
+    },
+
+    biosamples: ({ auth_token }) => withRetries(() => attempt(opts.samplesPath, { auth_token }, upstreamBiosamplesSchema)),
+
+    user: ({ auth_token }) => withRetries(() => attempt(opts.userPath, { auth_token }, upstreamUserSchema)),
+  }
+}

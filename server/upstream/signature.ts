@@ -1,0 +1,56 @@
+// The private API's request signature (reference/private-api/README.md, "Signature"). The client
+// signs with it and the sandbox verifies with it, so both sides share one implementation.
+import { createHmac, timingSafeEqual } from 'node:crypto'
+
+/** The platform's fixed salt: the Latin letters a–z then A–Z. */
+const SALT = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'
+
+const UNRESERVED = /^[A-Za-z0-9_.\-~]$/
+
+/**
+ * Form-style percent-encoding as the reference (Python) client does it: only `A-Z a-z 0-9 _ . - ~`
+ * stay as they are, a space is `%20`, everything else is its UTF-8 bytes. Unlike
+ * `encodeURIComponent`, `! ' ( ) *` are escaped too; encoding bytes ourselves also keeps a lone
+ * surrogate from throwing (it becomes U+FFFD, as Buffer encodes it).
+ */
+export function percentEncode(value: string): string {
+  let out = ''
+  for (const byte of Buffer.from(value, 'utf8')) {
+    const char = String.fromCharCode(byte)
+    out += byte < 0x80 && UNRESERVED.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
+  }
+  return out
+}
+
+/**
+ * The encoded string that is signed (step 4): every parameter but `sign`, those without a value
+ * (`undefined`) left out — an empty string is a value and stays — sorted by key, joined, encoded again.
+ */
+export function stringToSign(params: Record<string, string | undefined>): string {
+  const pairs = Object.entries(params)
+    .filter((entry): entry is [string, string] => entry[0] !== 'sign' && entry[1] !== undefined)
+    // Sorted by code unit, like Python's sorted() on these ASCII keys; localeCompare would not be.
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, value]) => `${percentEncode(key)}=${percentEncode(value)}`)
+  return percentEncode(pairs.join('&'))
+}
+
+/** base64(HMAC-SHA1(app_secret + '&', SALT + '&' + stringToSign(params))). */
+export function signParams(params: Record<string, string | undefined>, appSecret: string): string {
+  return createHmac('sha1', `${appSecret}&`).update(`${SALT}&${stringToSign(params)}`, 'utf8').digest('base64')
+}
+
+/** Checks `params.sign` against the other parameters, in constant time. */
+export function verifySignature(params: Record<string, string | undefined>, appSecret: string): boolean {
+  const given = params.sign
+  if (!given) return false
+  const expected = Buffer.from(signParams(params, appSecret), 'utf8')
+  const actual = Buffer.from(given, 'utf8')
+  // timingSafeEqual needs equal lengths; the length of a valid HMAC-SHA1 base64 is public anyway.
+  return actual.length === expected.length && timingSafeEqual(actual, expected)
+}
+
+/** `YYYY-MM-DDTHH:MM:SSZ` in UTC, the platform's timestamp format (no milliseconds). */
+export function formatTimestamp(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}Z`
+}

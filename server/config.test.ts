@@ -1,0 +1,48 @@
+import { expect, test } from 'vitest'
+import { ConfigError, loadConfig } from './config'
+
+test('with no environment the portal runs against its sandbox', () => {
+  const config = loadConfig({})
+  expect(config).toMatchObject({
+    sandbox: true,
+    port: 3000,
+    host: '127.0.0.1',
+    appKey: 'sandbox',
+    appSecret: 'sandbox-secret',
+    authCookie: 'bge_auth_token',
+    loginUrl: '/signin?next={next}',
+    upstreamTimeoutMs: 8000,
+    allowHttpRedirects: false,
+    sandboxDb: '.data/sandbox.sqlite',
+  })
+  expect(config.sessionSecret.length).toBe(32)
+})
+
+test('UPSTREAM_URL without credentials refuses to start, naming what is missing', () => {
+  expect(() => loadConfig({ UPSTREAM_URL: 'https://pre.private.omgut.com' })).toThrowError(
+    new ConfigError('UPSTREAM_URL is set, so BGE_APP_KEY, BGE_APP_SECRET, SESSION_SECRET are required but missing.'),
+  )
+  expect(() =>
+    loadConfig({ UPSTREAM_URL: 'https://pre.private.omgut.com', BGE_APP_KEY: 'k', BGE_APP_SECRET: 's' }),
+  ).toThrow(/SESSION_SECRET is required but missing/)
+})
+
+test('a complete upstream configuration is accepted', () => {
+  const config = loadConfig({
+    UPSTREAM_URL: 'https://pre.private.omgut.com/',
+    BGE_APP_KEY: 'key',
+    BGE_APP_SECRET: 'secret',
+    SESSION_SECRET: 'x'.repeat(32),
+    LOGIN_URL: 'https://account.example/login?next={next}',
+    SAMPLES_PATH: '/v2/openbge/samples/mine',
+    USER_PATH: '/openbge/user',
+    ALLOW_HTTP_REDIRECTS: 'true',
+  })
+  expect(config).toMatchObject({ sandbox: false, upstreamUrl: 'https://pre.private.omgut.com', appKey: 'key', allowHttpRedirects: true })
+})
+
+test('bad values are named', () => {
+  expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/)
+  expect(() => loadConfig({ UPSTREAM_URL: 'ftp://x' })).toThrow(/UPSTREAM_URL/)
+  expect(() => loadConfig({ SESSION_SECRET: 'short' })).toThrow(/SESSION_SECRET: must be at least 32 characters/)
+})

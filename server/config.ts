@@ -1,0 +1,101 @@
+// Configuration, read and checked once at start. Nothing else reads process.env.
+import { randomBytes } from 'node:crypto'
+import { z } from 'zod'
+
+export const SANDBOX_APP_KEY = 'sandbox'
+export const SANDBOX_APP_SECRET = 'sandbox-secret'
+export const SANDBOX_API_PREFIX = '/sandbox/private-api'
+export const SANDBOX_SAMPLES_PATH = '/openbge/user/biosamples'
+export const SANDBOX_USER_PATH = '/openbge/user/profile'
+
+export interface Config {
+  port: number
+  host: string
+  /** Base URL of the private API; in sandbox mode, the sandbox served by this same server. */
+  upstreamUrl: string
+  sandbox: boolean
+  appKey: string
+  appSecret: string
+  authCookie: string
+  /** Where users without a session go; `{next}` is replaced by the encoded return path. */
+  loginUrl: string
+  samplesPath: string
+  userPath: string
+  sessionSecret: Buffer
+  upstreamTimeoutMs: number
+  allowHttpRedirects: boolean
+  /** Origin of WeChat's JS bridge script; empty = the bridge is not loaded and not allowed by the CSP. */
+  wechatBridgeUrl: string
+  sandboxFixtures: string | undefined
+  sandboxDb: string
+}
+
+export class ConfigError extends Error {}
+
+const boolean = z
+  .enum(['true', 'false', '1', '0', ''])
+  .transform((value) => value === 'true' || value === '1')
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  UPSTREAM_URL: z.url({ protocol: /^https?$/ }).optional(),
+  BGE_APP_KEY: z.string().min(1).optional(),
+  BGE_APP_SECRET: z.string().min(1).optional(),
+  AUTH_COOKIE: z
+    .string()
+    .regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'must be a valid cookie name')
+    .default('bge_auth_token'),
+  LOGIN_URL: z.string().min(1).optional(),
+  SAMPLES_PATH: z.string().startsWith('/').optional(),
+  USER_PATH: z.string().startsWith('/').optional(),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(8000),
+  ALLOW_HTTP_REDIRECTS: boolean.default(false),
+  WECHAT_BRIDGE_URL: z.url({ protocol: /^https$/ }).optional(),
+  SANDBOX_FIXTURES: z.string().min(1).optional(),
+  SANDBOX_DB: z.string().min(1).default('.data/sandbox.sqlite'),
+})
+
+/**
+ * Reads the environment. In sandbox mode (no UPSTREAM_URL) `upstreamUrl` is filled in once the
+ * server knows its own address, by `withSandboxUpstream`.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')))
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`)
+  }
+  const e = parsed.data
+  const sandbox = e.UPSTREAM_URL === undefined
+  if (!sandbox) {
+    const missing = (['BGE_APP_KEY', 'BGE_APP_SECRET', 'SESSION_SECRET'] as const).filter((name) => !e[name])
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `UPSTREAM_URL is set, so ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} required but missing.`,
+      )
+    }
+    if (!e.LOGIN_URL) throw new ConfigError('UPSTREAM_URL is set, so LOGIN_URL (the platform sign-in page) is required.')
+    if (!e.SAMPLES_PATH) throw new ConfigError('UPSTREAM_URL is set, so SAMPLES_PATH (the upstream call listing a user\'s biosamples) is required.')
+    if (!e.USER_PATH) throw new ConfigError('UPSTREAM_URL is set, so USER_PATH (the upstream call naming the signed-in user) is required.')
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    upstreamUrl: e.UPSTREAM_URL?.replace(/\/+$/, '') ?? '',
+    sandbox,
+    appKey: e.BGE_APP_KEY ?? SANDBOX_APP_KEY,
+    appSecret: e.BGE_APP_SECRET ?? SANDBOX_APP_SECRET,
+    authCookie: e.AUTH_COOKIE,
+    loginUrl: e.LOGIN_URL ?? '/signin?next={next}',
+    samplesPath: e.SAMPLES_PATH ?? SANDBOX_SAMPLES_PATH,
+    userPath: e.USER_PATH ?? SANDBOX_USER_PATH,
+    sessionSecret: e.SESSION_SECRET ? Buffer.from(e.SESSION_SECRET, 'utf8') : randomBytes(32),
+    upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+    allowHttpRedirects: e.ALLOW_HTTP_REDIRECTS,
+    wechatBridgeUrl: e.WECHAT_BRIDGE_URL ?? '',
+    sandboxFixtures: e.SANDBOX_FIXTURES,
+    sandboxDb: e.SANDBOX_DB,
+  }
+}

@@ -1,0 +1,91 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { ApplicationResponse } from '../../src/contract/api'
+import { checkRedirectUri, hasForbiddenScheme } from '../../src/contract/redirect'
+import { parseScopeParam, readsSampleData } from '../../src/contract/scopes'
+import { ApiFailure } from '../api-failure'
+import { authToken, type BffDeps } from '../deps'
+import { toApiError } from '../upstream/errors'
+import { parseQuery } from '../validate'
+
+const querySchema = z.object({
+  client_id: z.string().min(1, 'client_id is required'),
+  redirect_uri: z.string().min(1, 'redirect_uri is required'),
+  scope: z.string().optional(),
+})
+
+const REDIRECT_PROBLEMS = {
+  forbidden_scheme: 'This redirect address uses a scheme the portal never redirects to.',
+  not_absolute: 'This redirect address is not an absolute URL.',
+  http_not_allowed: 'This redirect address uses plain http on a public host; only https is allowed.',
+  has_fragment: 'A redirect address may not contain a fragment (#).',
+} as const
+
+export function applicationRoutes(deps: BffDeps): Hono {
+  const app = new Hono()
+
+  app.get('/oauth2/application', async (c) => {
+    const query = parseQuery(c, querySchema)
+    const details = { client_id: query.client_id, redirect_uri: query.redirect_uri }
+    // Refused before the upstream hears of it: no app may ever be sent to such an address.
+    if (hasForbiddenScheme(query.redirect_uri)) {
+      throw new ApiFailure(400, 'forbidden_redirect_scheme', REDIRECT_PROBLEMS.forbidden_scheme, { details })
+    }
+    const application = await deps.upstream
+      .application({ client_id: query.client_id, redirect_uri: query.redirect_uri })
+      .catch((error: unknown) => {
+        // The error page shows the developer which values were refused.
+        const mapped = toApiError(error)
+        throw new ApiFailure(mapped.status, mapped.code, mapped.message, { upstream_code: mapped.upstream_code, details })
+      })
+    // Redirects go only to the URI the upstream validated, compared as exact strings.
+    if (application.redirect_uri !== query.redirect_uri) {
+      throw new ApiFailure(422, 'redirect_uri_mismatch', 'The redirect address does not match the one registered for this app.', {
+        details: { ...details, registered: application.redirect_uri },
+      })
+    }
+    if (!application.wxmp_app_id) {
+      const check = checkRedirectUri(application.redirect_uri, { allowHttp: deps.config.allowHttpRedirects })
+      if (!check.ok) {
+        const code = check.reason === 'forbidden_scheme' ? 'forbidden_redirect_scheme' : `redirect_uri_${check.reason}`
+        throw new ApiFailure(400, code, REDIRECT_PROBLEMS[check.reason], { details })
+      }
+    }
+
+    const requested = parseScopeParam(query.scope)
+    const known = new Map(application.scopes.map((s) => [s.scope, s]))
+    const requestedScopes = requested ? requested.flatMap((name) => known.get(name) ?? []) : application.scopes
+    const unknownScopes = requested ? requested.filter((name) => !known.has(name)) : []
+
+    const token = authToken(c, deps)
+    const ticket = token
+      ? deps.tickets.issue({
+          authToken: token,
+          clientId: application.client_id,
+          redirectUri: application.redirect_uri,
+          scope: query.scope ?? '',
+          requiresSamples: requestedScopes.some((s) => readsSampleData(s.scope)),
+          wxmpAppId: application.wxmp_app_id,
+        })
+      : null
+
+    const body: ApplicationResponse = {
+      application: {
+        client_id: application.client_id,
+        name: application.name,
+        logo: application.logo,
+        description: application.description,
+        redirect_uri: application.redirect_uri,
+        client_type: application.client_type,
+        wxmp_app_id: application.wxmp_app_id,
+        scopes: application.scopes.map(({ scope, title, message }) => ({ scope, title, message })),
+      },
+      requested_scopes: requestedScopes.map(({ scope, title, message }) => ({ scope, title, message })),
+      unknown_scopes: unknownScopes,
+      ticket,
+    }
+    return c.json(body)
+  })
+
+  return app
+}

@@ -1,0 +1,47 @@
+import { Hono } from 'hono'
+import { deleteCookie, setCookie } from 'hono/cookie'
+import { signInBodySchema } from '../../src/contract/api'
+import { ApiFailure } from '../api-failure'
+import { requireAuthToken, type BffDeps } from '../deps'
+import { authTokenFor, sandboxUsers } from '../sandbox/app'
+import { isHttps } from '../security'
+import { parseJsonBody } from '../validate'
+
+export function sessionRoutes(deps: BffDeps): Hono {
+  const app = new Hono()
+
+  app.get('/session', async (c) => {
+    const user = await deps.upstream.user({ auth_token: requireAuthToken(c, deps) })
+    return c.json({ user: { id: user.id, name: user.name } })
+  })
+
+  app.delete('/session', (c) => {
+    deleteCookie(c, deps.config.authCookie, { path: '/' })
+    return c.body(null, 204)
+  })
+
+  // Sandbox sign-in: stands in for the platform's own sign-in, which sets the same cookie.
+  app.post('/session', async (c) => {
+    const store = deps.sandboxStore
+    if (!store) throw new ApiFailure(404, 'not_found', 'Sign-in happens on the platform, not here.')
+    const { user_id } = await parseJsonBody(c, signInBodySchema)
+    const token = authTokenFor(store, user_id)
+    if (!token) throw new ApiFailure(422, 'unknown_user', 'There is no sandbox user with this id.', { details: { user_id } })
+    const user = await deps.upstream.user({ auth_token: token })
+    setCookie(c, deps.config.authCookie, token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: isHttps(c.req.url, c.req.header('X-Forwarded-Proto')),
+    })
+    return c.json({ user: { id: user.id, name: user.name } })
+  })
+
+  app.get('/sandbox/users', (c) => {
+    const store = deps.sandboxStore
+    if (!store) throw new ApiFailure(404, 'not_found', 'The sandbox is not running.')
+    return c.json({ users: sandboxUsers(store) })
+  })
+
+  return app
+}

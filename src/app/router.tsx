@@ -1,0 +1,60 @@
+import type { QueryClient } from '@tanstack/react-query'
+import { createBrowserRouter, redirect, type RouteObject } from 'react-router'
+import { NotFoundPage } from './not-found-page'
+import { RootErrorBoundary } from './root-error-boundary'
+import { RootHydrateFallback, RootLayout, type PageHandle } from './root-layout'
+
+function page(title: PageHandle['title']): PageHandle {
+  return { title }
+}
+
+/**
+ * Every page of the portal (SPEC.md "SPA routes"). Each feature's route module is loaded on
+ * demand and exports `route(queryClient)` → `{ Component, loader?, HydrateFallback?, ErrorBoundary? }`;
+ * its loader starts the page's queries, all at once, as soon as the URL matches.
+ */
+export function appRoutes(queryClient: QueryClient): RouteObject[] {
+  return [
+    {
+      id: 'root',
+      Component: RootLayout,
+      HydrateFallback: RootHydrateFallback,
+      // Only when the layout itself fails; a page's failure is caught below, inside the layout.
+      errorElement: <RootErrorBoundary standalone />,
+      children: [
+        {
+          errorElement: <RootErrorBoundary />,
+          children: [
+            // `element: null`: never rendered, the loader redirects first (and the router asks for one).
+            { index: true, loader: () => redirect('/grants'), element: null },
+            {
+              path: 'oauth2/authorize',
+              handle: page('consent'),
+              lazy: () => import('@/features/consent/consent-route').then((m) => m.route(queryClient)),
+            },
+            {
+              path: 'grants',
+              handle: page('grants'),
+              lazy: () => import('@/features/grants/grants-route').then((m) => m.route(queryClient)),
+            },
+            {
+              path: 'developer/preview',
+              handle: page('preview'),
+              lazy: () => import('@/features/preview/preview-route').then((m) => m.route(queryClient)),
+            },
+            {
+              path: 'signin',
+              handle: page('signin'),
+              lazy: () => import('@/features/session/signin-route').then((m) => m.route(queryClient)),
+            },
+            { path: '*', handle: page('notFound'), Component: NotFoundPage },
+          ],
+        },
+      ],
+    },
+  ]
+}
+
+export function createAppRouter(queryClient: QueryClient) {
+  return createBrowserRouter(appRoutes(queryClient))
+}

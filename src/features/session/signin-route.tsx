@@ -1,0 +1,13 @@
+import type { QueryClient } from '@tanstack/react-query'
+import { sessionQueries } from './api'
+import { SignInPage } from './signin-page'
+
+export function route(queryClient: QueryClient) {
+  return {
+    Component: SignInPage,
+    loader: async () => {
+      await queryClient.ensureQueryData(sessionQueries.sandboxUsers())
+      return null
+    },
+  }
+}

@@ -1,0 +1,119 @@
+// The thin fetch client of the BFF's JSON API (STYLE.md "Data"): same-origin cookies, the CSRF
+// header the BFF requires on every state-changing call, answers parsed with a zod schema, and one
+// error type. No toasts and no redirects here: callers and the root error boundary decide.
+// zod's core, not its classic API: works with classic and `zod/mini` schemas alike and adds no
+// weight of its own to the bundle.
+import { safeParse, type $ZodType, type output } from 'zod/v4/core'
+import { errorEnvelopeSchema } from '@/contract/api'
+
+/** Every failure of an API call: the BFF's error envelope, a network failure or a bad answer. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError'
+  /** HTTP status; 0 when the request never got an answer. */
+  readonly status: number
+  /** The envelope's snake_case code, or `network_error` / `bad_response`. */
+  readonly code: string
+  readonly upstreamCode: number | undefined
+  /** With 401: where sign-in lives, a template with `{next}` (see `loginHref`). */
+  readonly loginUrl: string | undefined
+  /** Values that help a developer see what was wrong (client_id, redirect_uri, …). */
+  readonly details: Record<string, string> | undefined
+
+  constructor(init: {
+    status: number
+    code: string
+    message: string
+    upstreamCode?: number | undefined
+    loginUrl?: string | undefined
+    details?: Record<string, string> | undefined
+  }) {
+    super(init.message)
+    this.status = init.status
+    this.code = init.code
+    this.upstreamCode = init.upstreamCode
+    this.loginUrl = init.loginUrl
+    this.details = init.details
+  }
+}
+
+export type SendMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+
+export interface RequestOptions {
+  signal?: AbortSignal | undefined
+}
+
+/** GET `path` (with its query string) and parse the JSON answer with `schema`. */
+export async function apiGet<S extends $ZodType>(path: string, schema: S, options: RequestOptions = {}): Promise<output<S>> {
+  const response = await request(path, { method: 'GET', signal: options.signal })
+  return parseSuccess(response, schema, options.signal)
+}
+
+/**
+ * Send a state-changing request with an optional JSON body. With `schema` null the answer's body
+ * is ignored (204 and friends) and the promise resolves to undefined.
+ */
+export function apiSend<S extends $ZodType>(method: SendMethod, path: string, body: unknown, schema: S, options?: RequestOptions): Promise<output<S>>
+export function apiSend(method: SendMethod, path: string, body: unknown, schema: null, options?: RequestOptions): Promise<void>
+export async function apiSend<S extends $ZodType>(
+  method: SendMethod,
+  path: string,
+  body: unknown,
+  schema: S | null,
+  options: RequestOptions = {},
+): Promise<output<S> | undefined> {
+  const init: RequestInit = { method, signal: options.signal }
+  if (body !== undefined) {
+    init.body = JSON.stringify(body)
+    init.headers = { 'Content-Type': 'application/json' }
+  }
+  const response = await request(path, init)
+  if (schema === null) return undefined
+  return parseSuccess(response, schema, options.signal)
+}
+
+async function request(path: string, init: RequestInit): Promise<Response> {
+  let response: Response
+  try {
+    response = await fetch(path, {
+      ...init,
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json', 'X-Requested-With': 'fetch', ...init.headers },
+    })
+  } catch (error) {
+    // A cancelled request (TanStack Query aborts on unmount) is not a failure to report.
+    if (init.signal?.aborted) throw error
+    throw new ApiError({ status: 0, code: 'network_error', message: 'The portal could not be reached.' })
+  }
+  if (!response.ok) throw await errorFrom(response, init.signal)
+  return response
+}
+
+async function parseSuccess<S extends $ZodType>(response: Response, schema: S, signal: AbortSignal | null | undefined): Promise<output<S>> {
+  // 204 has no body: the schema decides whether "nothing" is an acceptable answer.
+  const raw = response.status === 204 ? undefined : await readJson(response, signal)
+  const parsed = safeParse(schema, raw === NOT_JSON ? undefined : raw)
+  if (raw === NOT_JSON || !parsed.success) {
+    throw new ApiError({ status: response.status, code: 'bad_response', message: 'The portal sent an answer it should not have.' })
+  }
+  return parsed.data
+}
+
+async function errorFrom(response: Response, signal: AbortSignal | null | undefined): Promise<ApiError> {
+  const envelope = safeParse(errorEnvelopeSchema, await readJson(response, signal))
+  if (!envelope.success) {
+    return new ApiError({ status: response.status, code: 'bad_response', message: `The portal answered ${response.status}.` })
+  }
+  const { code, message, upstream_code, login_url, details } = envelope.data.error
+  return new ApiError({ status: response.status, code, message, upstreamCode: upstream_code, loginUrl: login_url, details })
+}
+
+const NOT_JSON = Symbol('not JSON')
+
+async function readJson(response: Response, signal: AbortSignal | null | undefined): Promise<unknown> {
+  try {
+    return await response.json()
+  } catch (error) {
+    if (signal?.aborted) throw error
+    return NOT_JSON
+  }
+}

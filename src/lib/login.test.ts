@@ -1,0 +1,59 @@
+import { describe, expect, test } from 'vitest'
+import { loginHref, safeNextPath } from './login'
+
+describe('loginHref', () => {
+  test('a relative template gets the encoded return path', () => {
+    expect(loginHref('/signin?next={next}', '/oauth2/authorize?client_id=a&state=x y')).toBe(
+      '/signin?next=%2Foauth2%2Fauthorize%3Fclient_id%3Da%26state%3Dx%20y',
+    )
+  })
+
+  test('a template on another origin gets the absolute return URL', () => {
+    expect(loginHref('https://account.bge.example/login?redirect={next}', '/grants')).toBe(
+      `https://account.bge.example/login?redirect=${encodeURIComponent(`${window.location.origin}/grants`)}`,
+    )
+  })
+
+  test('a protocol-relative template counts as another origin', () => {
+    expect(loginHref('//account.bge.example/login?next={next}', '/grants')).toBe(
+      `//account.bge.example/login?next=${encodeURIComponent(`${window.location.origin}/grants`)}`,
+    )
+  })
+
+  test('a template without {next} is used as it is', () => {
+    expect(loginHref('https://account.bge.example/login', '/grants')).toBe('https://account.bge.example/login')
+  })
+})
+
+describe('safeNextPath', () => {
+  test.each([
+    ['/grants', '/grants'],
+    ['/oauth2/authorize?client_id=a&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&state=%2F%2F', '/oauth2/authorize?client_id=a&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&state=%2F%2F'],
+    ['/developer/preview#top', '/developer/preview#top'],
+    ['/', '/'],
+  ])('keeps the same-origin path %s', (next, expected) => {
+    expect(safeNextPath(next)).toBe(expected)
+  })
+
+  test.each([
+    null,
+    undefined,
+    '',
+    'grants',
+    '//evil.example/x',
+    '///evil.example',
+    '/\\evil.example',
+    '\\/evil.example',
+    '/\t/evil.example',
+    '/\n/evil.example',
+    ' /grants',
+    'https://evil.example/grants',
+    'javascript:alert(1)',
+    'JaVaScRiPt:alert(1)',
+    'data:text/html,hi',
+    '/grants\u0000',
+    `/${'a'.repeat(2048)}`,
+  ])('falls back to /grants for %j', (next) => {
+    expect(safeNextPath(next)).toBe('/grants')
+  })
+})

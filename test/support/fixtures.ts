@@ -1,0 +1,32 @@
+// Small fixture files for the browser journeys; each test builds the world it needs.
+export const ALICE = { id: 'u-alice', name: 'Alice Chen', auth_token: 'tok-alice-0123456789' }
+export const BOB = { id: 'u-bob', name: 'Bob Wang', auth_token: 'tok-bob-0123456789' }
+
+export function sample(id: string, type = 'Lowpass', status = 1, project = 'Healthy Gut') {
+  return { biosample_id: id, type, status, sample_time: '2024-03-19T07:00:41Z', project_name: project }
+}
+
+export function webApp(origin: string, overrides: Record<string, unknown> = {}) {
+  return {
+    client_id: 'web-app',
+    name: 'Gene Insight',
+    logo: '',
+    description: 'Reads your variants to explain your ancestry.',
+    redirect_uris: [`${origin}/sandbox/callback`, `${origin}/sandbox/callback?source=portal`],
+    scopes: ['profile.default', 'sample.default:read', 'variant.rsid'],
+    wxmp_app_id: '',
+    blocked: false,
+    ...overrides,
+  }
+}
+
+export function basicWorld(origin: string) {
+  return {
+    users: [
+      { ...ALICE, biosamples: [sample('E-A0001', 'Lowpass'), sample('E-A0002', 'Full', 2), sample('E-A0003', '16S', 3, 'Gut 2024')] },
+      { ...BOB, biosamples: [sample('E-B0001', 'Lowpass')] },
+    ],
+    applications: [webApp(origin)],
+    grants: [],
+  }
+}

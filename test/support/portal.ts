@@ -1,0 +1,85 @@
+// Starts the real portal (server/index.ts: BFF + sandbox over loopback HTTP) on a free port with
+// fixtures of the test's own, for browser journeys. Each call is its own process and database.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+export interface Portal {
+  origin: string
+  port: number
+  output: () => string
+  stop: () => Promise<void>
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => resolvePort(port))
+    })
+  })
+}
+
+const repoRoot = resolve(import.meta.dirname, '../..')
+
+/** `fixtures` receives the portal's origin, so callback URIs can point at it. */
+export async function startPortal(options: {
+  fixtures?: (origin: string) => unknown
+  env?: Record<string, string>
+} = {}): Promise<Portal> {
+  const port = await freePort()
+  const origin = `http://127.0.0.1:${port}`
+  const dir = mkdtempSync(join(tmpdir(), 'bge-portal-'))
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SANDBOX_DB: ':memory:',
+    ...options.env,
+  }
+  if (options.fixtures) {
+    const file = join(dir, 'fixtures.json')
+    writeFileSync(file, JSON.stringify(options.fixtures(origin), null, 2))
+    env.SANDBOX_FIXTURES = file
+  }
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  await new Promise<void>((ready, failed) => {
+    const timer = setTimeout(() => failed(new Error(`portal did not start in 20 s:\n${output}`)), 20_000)
+    const check = () => {
+      if (output.includes('BGE consent portal on')) {
+        clearTimeout(timer)
+        ready()
+      }
+    }
+    child.stdout?.on('data', check)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      failed(new Error(`portal exited with ${code}:\n${output}`))
+    })
+  })
+  return {
+    origin,
+    port,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((done) => child.once('exit', done))
+        child.kill('SIGTERM')
+        await exited
+      }
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}

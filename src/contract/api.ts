@@ -1,5 +1,7 @@
 // The BFF's JSON API, shared by the SPA and the BFF. Browser-safe: no Node imports.
-import { z } from 'zod'
+// `zod/mini` keeps the browser bundle small (tree-shakable functions instead of methods); the BFF
+// uses the same schemas, which zod's classic API accepts as well.
+import { z } from 'zod/mini'
 
 export const userSchema = z.object({ id: z.string(), name: z.string() })
 export type User = z.infer<typeof userSchema>
@@ -7,7 +9,7 @@ export type User = z.infer<typeof userSchema>
 export const sessionSchema = z.object({ user: userSchema })
 export type Session = z.infer<typeof sessionSchema>
 
-export const signInBodySchema = z.object({ user_id: z.string().min(1) }).strict()
+export const signInBodySchema = z.strictObject({ user_id: z.string().check(z.minLength(1)) })
 
 export const scopeSchema = z.object({ scope: z.string(), title: z.string(), message: z.string() })
 export type Scope = z.infer<typeof scopeSchema>
@@ -35,14 +37,14 @@ export const applicationResponseSchema = z.object({
   /** Requested scope names the app is not registered for: the page must answer `invalid_scope`. */
   unknown_scopes: z.array(z.string()),
   /** Consent ticket; null when nobody is signed in (the developer preview). */
-  ticket: z.string().nullable(),
+  ticket: z.nullable(z.string()),
 })
 export type ApplicationResponse = z.infer<typeof applicationResponseSchema>
 
 export const biosampleSchema = z.object({
   biosample_id: z.string(),
   type: z.string(),
-  status: z.number().int(),
+  status: z.int(),
   /** ISO-8601, or empty when unknown. */
   sample_time: z.string(),
   project_name: z.string(),
@@ -50,7 +52,7 @@ export const biosampleSchema = z.object({
 export type Biosample = z.infer<typeof biosampleSchema>
 export const biosamplesResponseSchema = z.object({ biosamples: z.array(biosampleSchema) })
 
-export const biosampleRefSchema = z.object({ biosample_id: z.string().min(1), type: z.string() }).strict()
+export const biosampleRefSchema = z.strictObject({ biosample_id: z.string().check(z.minLength(1)), type: z.string() })
 export type BiosampleRef = z.infer<typeof biosampleRefSchema>
 
 export const grantSchema = z.object({
@@ -64,21 +66,21 @@ export const grantSchema = z.object({
 export type Grant = z.infer<typeof grantSchema>
 export const grantsResponseSchema = z.object({ grants: z.array(grantSchema) })
 
-export const authorizeBodySchema = z
-  .object({
-    ticket: z.string().min(1),
-    client_id: z.string().min(1),
-    redirect_uri: z.string().min(1),
+const required = () => z.string().check(z.minLength(1))
+
+export const authorizeBodySchema = z.strictObject({
+    ticket: required(),
+    client_id: required(),
+    redirect_uri: required(),
     /** The `scope` parameter exactly as the app sent it; absent when the app sent none. */
-    scope: z.string().optional(),
+    scope: z.optional(z.string()),
     /** Returned byte for byte; absent when the app sent none. */
-    state: z.string().optional(),
-    biosample_ids: z.array(biosampleRefSchema).max(1000),
-  })
-  .strict()
+    state: z.optional(z.string()),
+    biosample_ids: z.array(biosampleRefSchema).check(z.maxLength(1000)),
+})
 export type AuthorizeBody = z.infer<typeof authorizeBodySchema>
 
-export const denyBodySchema = authorizeBodySchema.omit({ biosample_ids: true })
+export const denyBodySchema = z.omit(authorizeBodySchema, { biosample_ids: true })
 export type DenyBody = z.infer<typeof denyBodySchema>
 
 /** Where a decision sends the user: a URL for web apps, a page path inside a mini program. */
@@ -92,10 +94,10 @@ export const errorEnvelopeSchema = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
-    upstream_code: z.number().int().optional(),
-    login_url: z.string().optional(),
+    upstream_code: z.optional(z.int()),
+    login_url: z.optional(z.string()),
     /** Values that help a developer see what was wrong (client_id, redirect_uri, …). */
-    details: z.record(z.string(), z.string()).optional(),
+    details: z.optional(z.record(z.string(), z.string())),
   }),
 })
 export type ErrorEnvelope = z.infer<typeof errorEnvelopeSchema>

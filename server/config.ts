@@ -28,6 +28,8 @@ export interface Config {
   wechatBridgeUrl: string
   sandboxFixtures: string | undefined
   sandboxDb: string
+  /** The built SPA (`vite build` output). */
+  distDir: string
 }
 
 export class ConfigError extends Error {}
@@ -49,6 +51,7 @@ const envSchema = z.object({
   LOGIN_URL: z.string().min(1).optional(),
   SAMPLES_PATH: z.string().startsWith('/').optional(),
   USER_PATH: z.string().startsWith('/').optional(),
+  DIST_DIR: z.string().min(1).default('dist'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(8000),
   ALLOW_HTTP_REDIRECTS: boolean.default(false),
@@ -97,5 +100,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wechatBridgeUrl: e.WECHAT_BRIDGE_URL ?? '',
     sandboxFixtures: e.SANDBOX_FIXTURES,
     sandboxDb: e.SANDBOX_DB,
+    distDir: e.DIST_DIR,
   }
 }

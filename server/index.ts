@@ -32,7 +32,7 @@ if (config.sandbox) {
   config = { ...config, upstreamUrl: `http://${selfHost.includes(':') ? `[${selfHost}]` : selfHost}:${config.port}${SANDBOX_API_PREFIX}` }
 }
 
-const app = createApp({ config, sandbox })
+const app = createApp({ config, sandbox, distDir: config.distDir })
 const server = serve({ fetch: app.fetch, hostname: listenHost, port: config.port }, (info) => {
   const base = `http://${displayHost}:${info.port}`
   const lines = [`BGE consent portal on ${base}`]

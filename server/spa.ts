@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono } from 'hono'
+import { compress } from 'hono/compress'
 import { getCookie } from 'hono/cookie'
 
 const SPA_ROUTES = new Set(['/', '/oauth2/authorize', '/grants', '/developer/preview', '/signin'])
@@ -44,6 +45,9 @@ export function spaRoutes(distDir: string, wechatBridgeUrl = ''): Hono {
   const indexPath = join(distDir, 'index.html')
   const indexHtml = existsSync(indexPath) ? withBridgeMeta(readFileSync(indexPath, 'utf8'), wechatBridgeUrl) : undefined
 
+  // Only static files and index.html are compressed: /api answers carry tickets next to reflected
+  // input, which compression would expose to a BREACH-style length oracle.
+  app.use('*', compress())
   app.use(
     '/assets/*',
     serveStatic({

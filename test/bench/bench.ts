@@ -1,0 +1,158 @@
+// `npm run bench`: the performance report of SPEC.md "Quality bars", measured in one run against
+// the built portal and its sandbox, in the system Chromium.
+//   - JavaScript and CSS (gzip) the browser loads before the consent page is usable,
+//   - whether the consent page's API requests start together (no request waterfall),
+//   - Lighthouse mobile performance on consent and grants.
+// Exits 1 when a budget is missed, so it can gate a change.
+import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import * as chromeLauncher from 'chrome-launcher'
+import lighthouse from 'lighthouse'
+import { launchBrowser, PHONE } from '../support/browser'
+import { findChromium } from '../support/chromium-path.mjs'
+import { startPortal } from '../support/portal'
+
+const BUDGET = { jsKb: 135, cssKb: 12, lighthouse: 95 }
+const repoRoot = resolve(import.meta.dirname, '../..')
+const distDir = join(repoRoot, 'dist')
+
+function build(): void {
+  const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: repoRoot, stdio: 'inherit' })
+  if (result.status !== 0) throw new Error('vite build failed')
+}
+
+/** gzip -9 size of a built file, as a server with static compression would send it. */
+function gzipKb(urlPath: string): number {
+  return gzipSync(readFileSync(join(distDir, urlPath)), { level: 9 }).length / 1024
+}
+
+interface Row {
+  measure: string
+  value: string
+  budget: string
+  ok: boolean
+}
+
+async function signedInCookie(origin: string): Promise<string> {
+  const response = await fetch(`${origin}/api/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'fetch', Origin: origin },
+    body: JSON.stringify({ user_id: 'u-demo' }),
+  })
+  if (!response.ok) throw new Error(`sign-in failed: ${response.status}`)
+  const cookie = response.headers.get('set-cookie')?.split(';')[0]
+  if (!cookie) throw new Error('sign-in set no cookie')
+  return cookie
+}
+
+function consentUrl(origin: string): string {
+  const url = new URL('/oauth2/authorize', origin)
+  url.search = new URLSearchParams({
+    client_id: 'demo-app',
+    redirect_uri: `${origin}/sandbox/callback`,
+    response_type: 'code',
+    scope: 'profile.default sample.default:read variant.rsid',
+    state: 'bench',
+  }).toString()
+  return url.href
+}
+
+async function loadedBeforeUsable(origin: string, cookie: string): Promise<{ js: string[]; css: string[]; api: { path: string; start: number; end: number }[] }> {
+  const browser = await launchBrowser()
+  try {
+    const context = await browser.newContext({ viewport: PHONE })
+    const [name, value = ''] = cookie.split('=')
+    await context.addCookies([{ name: name ?? '', value, url: origin }])
+    const page = await context.newPage()
+    const js: string[] = []
+    const css: string[] = []
+    const api: { path: string; start: number; end: number }[] = []
+    page.on('requestfinished', (request) => {
+      const url = new URL(request.url())
+      const timing = request.timing()
+      if (url.pathname.endsWith('.js')) js.push(url.pathname)
+      else if (url.pathname.endsWith('.css')) css.push(url.pathname)
+      else if (url.pathname.startsWith('/api/')) {
+        api.push({ path: `${url.pathname}${url.search}`, start: timing.startTime, end: timing.startTime + timing.responseEnd })
+      }
+    })
+    await page.goto(consentUrl(origin))
+    // Usable: the decision buttons are on screen.
+    await page.getByRole('button', { name: /Authorize|授权|同意/ }).first().waitFor({ timeout: 15_000 })
+    return { js: [...new Set(js)], css: [...new Set(css)], api }
+  } finally {
+    await browser.close()
+  }
+}
+
+async function lighthouseScore(url: string, cookie: string): Promise<number> {
+  const chrome = await chromeLauncher.launch({
+    chromePath: findChromium() ?? undefined,
+    chromeFlags: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  })
+  try {
+    const result = await lighthouse(url, {
+      port: chrome.port,
+      output: 'json',
+      logLevel: 'error',
+      onlyCategories: ['performance'],
+      extraHeaders: { Cookie: cookie },
+    })
+    return Math.round((result?.lhr.categories.performance?.score ?? 0) * 100)
+  } finally {
+    chrome.kill()
+  }
+}
+
+async function main(): Promise<void> {
+  build()
+  const portal = await startPortal()
+  const rows: Row[] = []
+  try {
+    const cookie = await signedInCookie(portal.origin)
+    const loaded = await loadedBeforeUsable(portal.origin, cookie)
+    const jsKb = loaded.js.reduce((sum, path) => sum + gzipKb(path), 0)
+    const cssKb = loaded.css.reduce((sum, path) => sum + gzipKb(path), 0)
+    rows.push({ measure: `JS before consent is usable (${loaded.js.length} files)`, value: `${jsKb.toFixed(1)} KB gzip`, budget: `≤ ${BUDGET.jsKb} KB`, ok: jsKb <= BUDGET.jsKb })
+    rows.push({ measure: `CSS before consent is usable (${loaded.css.length} files)`, value: `${cssKb.toFixed(1)} KB gzip`, budget: `≤ ${BUDGET.cssKb} KB`, ok: cssKb <= BUDGET.cssKb })
+
+    // No waterfall: every API call of the page starts before the first of them has answered.
+    const firstEnd = Math.min(...loaded.api.map((call) => call.end))
+    const late = loaded.api.filter((call) => call.start > firstEnd)
+    rows.push({
+      measure: `consent API calls started together (${loaded.api.length} calls)`,
+      value: late.length === 0 ? 'yes' : `no: ${late.map((call) => call.path).join(', ')} waited`,
+      budget: 'all in parallel',
+      ok: loaded.api.length > 0 && late.length === 0,
+    })
+
+    for (const [label, url] of [
+      ['consent', consentUrl(portal.origin)],
+      ['grants', `${portal.origin}/grants`],
+    ] as const) {
+      const score = await lighthouseScore(url, cookie)
+      rows.push({ measure: `Lighthouse mobile performance, ${label}`, value: String(score), budget: `≥ ${BUDGET.lighthouse}`, ok: score >= BUDGET.lighthouse })
+    }
+  } finally {
+    await portal.stop()
+  }
+
+  const width = Math.max(...rows.map((row) => row.measure.length))
+  console.log('\nBGE consent portal — performance report\n')
+  for (const row of rows) {
+    console.log(`${row.ok ? 'PASS' : 'FAIL'}  ${row.measure.padEnd(width)}  ${row.value.padEnd(14)}  ${row.budget}`)
+  }
+  if (rows.some((row) => !row.ok)) process.exitCode = 1
+}
+
+await main()

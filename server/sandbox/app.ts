@@ -322,8 +322,31 @@ export function createSandbox(opts: SandboxOptions): Hono {
     return c.html(callbackPage(url.searchParams, url.search))
   })
 
+  app.get('/callback.css', (c) => {
+    c.header('Cache-Control', 'public, max-age=3600')
+    return c.body(CALLBACK_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8' })
+  })
+
   return app
 }
+
+// A stylesheet of its own: the portal's CSP allows styles from self only, never inline.
+const CALLBACK_CSS = `:root { color-scheme: light dark; font-family: system-ui, -apple-system, "PingFang SC", "Noto Sans CJK SC", sans-serif; line-height: 1.5; }
+body { margin: 0; background: #f8fafc; color: #0f172a; }
+main { max-width: 40rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
+h1 { font-size: 1.5rem; margin: 0 0 .5rem; }
+h2 { font-size: 1rem; margin: 1.5rem 0 .25rem; color: #334155; }
+code { font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; background: #e2e8f0; padding: .1rem .3rem; border-radius: .25rem; overflow-wrap: anywhere; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: 0; }
+dd { margin: 0; }
+a { color: #047857; display: inline-block; min-height: 44px; line-height: 44px; }
+@media (prefers-color-scheme: dark) {
+  body { background: #0f172a; color: #f1f5f9; }
+  h2 { color: #cbd5e1; }
+  code { background: #1e293b; }
+  a { color: #6ee7b7; }
+}
+`
 
 function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
@@ -331,7 +354,8 @@ function escapeHtml(value: string): string {
 
 /**
  * What the app at the redirect address received. Plain HTML with no inline script or style, which
- * the portal's Content-Security-Policy forbids; every value from the query is escaped.
+ * the portal's Content-Security-Policy forbids (its stylesheet is `/sandbox/callback.css`); every
+ * value from the query is escaped.
  */
 function callbackPage(query: URLSearchParams, rawQuery: string): string {
   const code = query.get('code')
@@ -355,6 +379,7 @@ function callbackPage(query: URLSearchParams, rawQuery: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sandbox callback — what the app received</title>
+<link rel="stylesheet" href="/sandbox/callback.css">
 </head>
 <body>
 <main>

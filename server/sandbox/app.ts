@@ -5,6 +5,7 @@ import { randomInt } from 'node:crypto'
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import { SANDBOX_SAMPLES_PATH, SANDBOX_USER_PATH } from '../config'
+import { PRIVATE_API_PATHS } from '../upstream/client'
 import { verifySignature } from '../upstream/signature'
 import type { Fault } from './fixtures'
 import type { BiosampleRef, SandboxGrant, SandboxStore, SandboxUser } from './store'
@@ -20,10 +21,7 @@ export interface SandboxOptions {
 }
 
 const PATHS = {
-  application: '/openbge/oauth2/application',
-  authorize: '/openbge/oauth2/authorize',
-  grants: '/openbge/oauth2/grants',
-  revokeGrant: '/openbge/oauth2/revoke_grant',
+  ...PRIVATE_API_PATHS,
   samples: SANDBOX_SAMPLES_PATH,
   user: SANDBOX_USER_PATH,
 } as const

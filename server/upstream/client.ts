@@ -56,7 +56,8 @@ export interface UpstreamClientOptions {
   now?: () => Date
 }
 
-const PATHS = {
+/** The private API's OAuth calls (reference/private-api/README.md); the sandbox serves the same. */
+export const PRIVATE_API_PATHS = {
   application: '/openbge/oauth2/application',
   authorize: '/openbge/oauth2/authorize',
   grants: '/openbge/oauth2/grants',
@@ -153,11 +154,11 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
 
   return {
     application: ({ client_id, redirect_uri }) =>
-      withRetries(() => attempt(PATHS.application, { client_id, redirect_uri }, upstreamApplicationSchema)),
+      withRetries(() => attempt(PRIVATE_API_PATHS.application, { client_id, redirect_uri }, upstreamApplicationSchema)),
 
     authorize: ({ client_id, redirect_uri, auth_token, biosample_ids }) =>
       attempt(
-        PATHS.authorize,
+        PRIVATE_API_PATHS.authorize,
         {
           client_id,
           redirect_uri,
@@ -167,10 +168,10 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
         upstreamAuthorizationSchema,
       ),
 
-    grants: ({ auth_token, client_id }) => withRetries(() => attempt(PATHS.grants, { auth_token, client_id }, upstreamGrantsSchema)),
+    grants: ({ auth_token, client_id }) => withRetries(() => attempt(PRIVATE_API_PATHS.grants, { auth_token, client_id }, upstreamGrantsSchema)),
 
     revokeGrant: async ({ auth_token, client_id }) => {
-      await withRetries(() => attempt(PATHS.revokeGrant, { auth_token, client_id }, envelopeSchema.shape.data))
+      await withRetries(() => attempt(PRIVATE_API_PATHS.revokeGrant, { auth_token, client_id }, envelopeSchema.shape.data))
     },
 
     biosamples: ({ auth_token }) => withRetries(() => attempt(opts.samplesPath, { auth_token }, upstreamBiosamplesSchema)),

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import * as chromeLauncher from 'chrome-launcher'
 import lighthouse from 'lighthouse'
-import { launchBrowser, PHONE } from '../support/browser'
+import { CHROMIUM_FLAGS, launchBrowser, PHONE } from '../support/browser'
 import { findChromium } from '../support/chromium-path.mjs'
 import { startPortal } from '../support/portal'
 
@@ -90,15 +90,7 @@ async function loadedBeforeUsable(origin: string, cookie: string): Promise<{ js:
 async function lighthouseScore(url: string, cookie: string): Promise<number> {
   const chrome = await chromeLauncher.launch({
     chromePath: findChromium() ?? undefined,
-    chromeFlags: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    chromeFlags: CHROMIUM_FLAGS,
   })
   try {
     const result = await lighthouse(url, {

@@ -1,4 +1,4 @@
-import { expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { ConfigError, loadConfig } from './config'
 
 test('with no environment the portal runs against its sandbox', () => {
@@ -45,4 +45,53 @@ test('bad values are named', () => {
   expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/)
   expect(() => loadConfig({ UPSTREAM_URL: 'ftp://x' })).toThrow(/UPSTREAM_URL/)
   expect(() => loadConfig({ SESSION_SECRET: 'short' })).toThrow(/SESSION_SECRET: must be at least 32 characters/)
+})
+
+describe('UPSTREAM_URL names exactly what is missing', () => {
+  const complete = {
+    UPSTREAM_URL: 'https://pre.private.omgut.com',
+    BGE_APP_KEY: 'key',
+    BGE_APP_SECRET: 'secret',
+    SESSION_SECRET: 'x'.repeat(32),
+    LOGIN_URL: 'https://account.example/login?next={next}',
+    SAMPLES_PATH: '/openbge/samples',
+    USER_PATH: '/openbge/user',
+  }
+
+  test.each(['BGE_APP_KEY', 'BGE_APP_SECRET', 'SESSION_SECRET'] as const)('%s alone', (name) => {
+    const error = (() => {
+      try {
+        loadConfig({ ...complete, [name]: undefined })
+      } catch (caught) {
+        return caught
+      }
+      return undefined
+    })()
+    expect(error).toBeInstanceOf(ConfigError)
+    const message = (error as ConfigError).message
+    expect(message).toBe(`UPSTREAM_URL is set, so ${name} is required but missing.`)
+  })
+
+  test('an empty value counts as missing', () => {
+    expect(() => loadConfig({ ...complete, BGE_APP_KEY: '', BGE_APP_SECRET: '' })).toThrowError(
+      new ConfigError('UPSTREAM_URL is set, so BGE_APP_KEY, BGE_APP_SECRET are required but missing.'),
+    )
+  })
+
+  test.each(['LOGIN_URL', 'SAMPLES_PATH', 'USER_PATH'] as const)('%s, which only the sandbox can do without', (name) => {
+    expect(() => loadConfig({ ...complete, [name]: undefined })).toThrow(ConfigError)
+    expect(() => loadConfig({ ...complete, [name]: undefined })).toThrow(new RegExp(`UPSTREAM_URL is set, so ${name} .*is required`))
+  })
+})
+
+test('the other settings are read and checked', () => {
+  expect(loadConfig({ UPSTREAM_TIMEOUT_MS: '250', AUTH_COOKIE: 'sid', WECHAT_BRIDGE_URL: 'https://res.wx.qq.com/open/js/jweixin-1.6.0.js' })).toMatchObject({
+    upstreamTimeoutMs: 250,
+    authCookie: 'sid',
+    wechatBridgeUrl: 'https://res.wx.qq.com/open/js/jweixin-1.6.0.js',
+  })
+  expect(() => loadConfig({ UPSTREAM_TIMEOUT_MS: '0' })).toThrow(/UPSTREAM_TIMEOUT_MS/)
+  expect(() => loadConfig({ AUTH_COOKIE: 'a b' })).toThrow(/AUTH_COOKIE: must be a valid cookie name/)
+  expect(() => loadConfig({ WECHAT_BRIDGE_URL: 'http://res.wx.qq.com/x.js' })).toThrow(/WECHAT_BRIDGE_URL/)
+  expect(() => loadConfig({ ALLOW_HTTP_REDIRECTS: 'yes' })).toThrow(/ALLOW_HTTP_REDIRECTS/)
 })

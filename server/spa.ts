@@ -48,15 +48,13 @@ export function spaRoutes(distDir: string, wechatBridgeUrl = ''): Hono {
   // Only static files and index.html are compressed: /api answers carry tickets next to reflected
   // input, which compression would expose to a BREACH-style length oracle.
   app.use('*', compress())
-  app.use(
-    '/assets/*',
-    serveStatic({
-      root: distDir,
-      onFound: (_path, c) => {
-        c.header('Cache-Control', 'public, max-age=31536000, immutable')
-      },
-    }),
-  )
+  app.use('/assets/*', async (c, next) => {
+    await next()
+    // Hashed names never change content. Set here, not in serveStatic's onFound, which runs after
+    // its response is built, so a header set there never reaches the browser.
+    if (c.res.ok) c.header('Cache-Control', 'public, max-age=31536000, immutable')
+  })
+  app.use('/assets/*', serveStatic({ root: distDir }))
   app.use('*', serveStatic({ root: distDir, rewriteRequestPath: (path) => (path === '/' || path === '/index.html' ? '/__none__' : path) }))
 
   app.get('*', (c) => {

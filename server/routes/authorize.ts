@@ -13,6 +13,16 @@ const TICKET_PROBLEMS = {
   wrong_request: [403, 'ticket_request_mismatch', 'This decision does not match the consent page that was shown.'],
 } as const
 
+/**
+ * A state with a lone surrogate cannot be percent-encoded (encodeURIComponent throws), so it is
+ * refused up front: found only after the platform answered, it would cost a minted code.
+ */
+function checkState(state: string | undefined): void {
+  if (state !== undefined && /\p{Surrogate}/u.test(state)) {
+    throw new ApiFailure(400, 'invalid_request', 'Some fields are missing or invalid.', { details: { state: 'must be well-formed Unicode' } })
+  }
+}
+
 export function authorizeRoutes(deps: BffDeps): Hono {
   const app = new Hono()
 
@@ -47,6 +57,7 @@ export function authorizeRoutes(deps: BffDeps): Hono {
 
   app.post('/oauth2/authorize', async (c) => {
     const body = await parseJsonBody(c, authorizeBodySchema)
+    checkState(body.state)
     const { token, ticket } = checkTicket(c, body)
     if (ticket.rs && body.biosample_ids.length === 0) {
       throw new ApiFailure(400, 'biosamples_required', 'Choose at least one sample: this app asks to read sample data.')
@@ -70,6 +81,7 @@ export function authorizeRoutes(deps: BffDeps): Hono {
 
   app.post('/oauth2/deny', async (c) => {
     const body = await parseJsonBody(c, denyBodySchema)
+    checkState(body.state)
     const { ticket } = checkTicket(c, body)
     const result = deps.decisions.once(ticket, 'deny', async () =>
       decision(ticket, ticket.ru, [

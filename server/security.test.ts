@@ -1,0 +1,225 @@
+// SPEC.md "Security", through the whole BFF: request checks on the API, headers on every answer.
+import { describe, expect, test } from 'vitest'
+import { ASSET_PATH, PORTAL, useBff, WEB_APP } from '../test/support/bff'
+
+const SIGN_IN = { method: 'POST', json: { user_id: 'u-alice' } } as const
+
+describe('state-changing API requests', () => {
+  test('without X-Requested-With: fetch → 403, nothing done', async () => {
+    const bff = useBff()
+    for (const headers of [{}, { 'X-Requested-With': 'XMLHttpRequest' }] as Record<string, string>[]) {
+      const response = await bff.request('/api/session', { ...SIGN_IN, csrf: false, headers })
+      expect(response.status).toBe(403)
+      expect(await response.json()).toMatchObject({ error: { code: 'csrf_header_missing' } })
+      expect(response.headers.get('Set-Cookie')).toBeNull()
+    }
+    const revoke = await bff.request('/api/oauth2/grants/profile-app', { method: 'DELETE', as: 'bob', csrf: false })
+    expect(revoke.status).toBe(403)
+    const signOut = await bff.request('/api/session', { method: 'DELETE', as: 'bob', csrf: false })
+    expect(signOut.status).toBe(403)
+    expect(signOut.headers.get('Set-Cookie')).toBeNull()
+    expect(bff.upstreamCalls).toEqual([])
+  })
+
+  test.each(['https://evil.example', 'http://portal.test.evil.example', 'http://portal.test:8080', 'http://evil.example/portal.test', 'null', 'not a url'])(
+    'with Origin %j → 403',
+    async (origin) => {
+      const bff = useBff()
+      const response = await bff.request('/api/session', { ...SIGN_IN, origin })
+      expect(response.status).toBe(403)
+      expect(await response.json()).toMatchObject({ error: { code: 'foreign_origin' } })
+      expect(response.headers.get('Set-Cookie')).toBeNull()
+    },
+  )
+
+  test('the portal’s own Origin, or none, is accepted; behind a proxy the forwarded host counts', async () => {
+    const bff = useBff()
+    expect((await bff.request('/api/session', { ...SIGN_IN })).status).toBe(200)
+    // Hosts are compared, not schemes: behind a TLS-terminating proxy the page is https, the BFF hears http.
+    expect((await bff.request('/api/session', { ...SIGN_IN, origin: 'https://portal.test' })).status).toBe(200)
+    expect((await bff.request('/api/session', { ...SIGN_IN, origin: null })).status).toBe(200)
+    const proxied = await bff.request('/api/session', {
+      ...SIGN_IN,
+      origin: 'https://consent.bge.example',
+      headers: { Host: '10.0.0.7:3000', 'X-Forwarded-Host': 'consent.bge.example' },
+    })
+    expect(proxied.status).toBe(200)
+  })
+
+  test('Sec-Fetch-Site: cross-site → 403; same-origin is fine', async () => {
+    const bff = useBff()
+    const cross = await bff.request('/api/session', { ...SIGN_IN, headers: { 'Sec-Fetch-Site': 'cross-site' } })
+    expect(cross.status).toBe(403)
+    expect(await cross.json()).toMatchObject({ error: { code: 'cross_site_request' } })
+    const same = await bff.request('/api/session', { ...SIGN_IN, headers: { 'Sec-Fetch-Site': 'same-origin' } })
+    expect(same.status).toBe(200)
+  })
+
+  test.each(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonp', undefined])(
+    'a body of type %j → 415',
+    async (contentType) => {
+      const bff = useBff()
+      const response = await bff.request('/api/session', {
+        method: 'POST',
+        body: JSON.stringify({ user_id: 'u-alice' }),
+        headers: contentType === undefined ? {} : { 'Content-Type': contentType },
+      })
+      expect(response.status).toBe(415)
+      expect(await response.json()).toMatchObject({ error: { code: 'unsupported_media_type' } })
+    },
+  )
+
+  test('JSON with a charset is JSON', async () => {
+    const bff = useBff()
+    const response = await bff.request('/api/session', {
+      method: 'POST',
+      body: JSON.stringify({ user_id: 'u-alice' }),
+      headers: { 'Content-Type': 'application/json; charset=utf-8' },
+    })
+    expect(response.status).toBe(200)
+  })
+
+  test('a CORS preflight gets no CORS headers (and so no cross-origin call follows)', async () => {
+    const bff = useBff()
+    const response = await bff.request('/api/oauth2/authorize', {
+      method: 'OPTIONS',
+      csrf: false,
+      origin: 'https://evil.example',
+      headers: { 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'x-requested-with, content-type' },
+    })
+    expect(response.status).toBe(403)
+    expect([...response.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual([])
+    expect(response.headers.get('Cache-Control')).toBe('no-store')
+  })
+})
+
+describe('API responses', () => {
+  test('every /api answer, success or error, is no-store and has no Access-Control-* header', async () => {
+    const bff = useBff()
+    const ticket = await bff.ticket('alice', WEB_APP)
+    const calls: [string, Parameters<typeof bff.request>[1]][] = [
+      ['/api/session', { as: 'alice' }],
+      ['/api/session', {}],
+      ['/api/session', { ...SIGN_IN }],
+      ['/api/session', { method: 'DELETE' }],
+      ['/api/sandbox/users', {}],
+      ['/api/biosamples', { as: 'alice' }],
+      ['/api/biosamples', { headers: { Origin: 'https://evil.example' } }],
+      ['/api/oauth2/application', {}],
+      [`/api/oauth2/application?${new URLSearchParams(WEB_APP)}`, { as: 'alice' }],
+      ['/api/oauth2/application?client_id=x&redirect_uri=javascript:alert(1)', {}],
+      ['/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, ...WEB_APP, state: 's', biosample_ids: [] } }],
+      ['/api/oauth2/deny', { method: 'POST', as: 'alice', json: { ticket, ...WEB_APP, state: 's' } }],
+      ['/api/oauth2/grants', { as: 'alice' }],
+      ['/api/oauth2/grants/web-app', { method: 'DELETE', as: 'alice' }],
+      ['/api/oauth2/grants/web-app', { method: 'DELETE', as: 'alice', csrf: false }],
+      ['/api/session', { method: 'POST', body: 'x', headers: { 'Content-Type': 'text/plain' } }],
+      ['/api/nope', {}],
+      ['/api/nope', { method: 'POST', json: {} }],
+      ['/api/session', { method: 'PUT', json: {} }],
+      ['/api', {}],
+    ]
+    for (const [path, init] of calls) await bff.request(path, init)
+    const statuses = new Set(bff.responses.map((r) => r.status))
+    for (const status of [200, 204, 400, 401, 403, 404, 415]) expect(statuses).toContain(status)
+    for (const response of bff.responses) {
+      expect(response.headers.get('Cache-Control'), `${response.method} ${response.path}`).toBe('no-store')
+      expect([...response.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual([])
+      expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff')
+    }
+  })
+
+  test('an unknown API path: 404 with the error envelope, never the SPA', async () => {
+    const bff = useBff()
+    for (const path of ['/api/nope', '/api/oauth2/nope', '/api', '/api/']) {
+      const response = await bff.request(path)
+      expect(response.status, path).toBe(404)
+      expect(response.headers.get('Content-Type')).toMatch(/^application\/json/)
+      expect(await response.json()).toEqual({ error: { code: 'not_found', message: expect.any(String) } })
+    }
+  })
+})
+
+describe('pages', () => {
+  const PAGES = ['/oauth2/authorize?client_id=web-app&redirect_uri=x', '/grants', '/', '/developer/preview', '/signin?next=/grants', '/no/such/page']
+
+  test.each(PAGES)('%s carries the CSP and the framing, referrer and sniffing headers', async (path) => {
+    const bff = useBff()
+    const response = await bff.request(path)
+    expect(response.status).toBe(path === '/no/such/page' ? 404 : 200)
+    expect(response.headers.get('Content-Type')).toMatch(/^text\/html/)
+    const csp = response.headers.get('Content-Security-Policy') ?? ''
+    const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name = '', ...values]) => [name, values]))
+    expect(directives.get('frame-ancestors')).toEqual(["'none'"])
+    expect(directives.get('object-src')).toEqual(["'none'"])
+    expect(directives.get('base-uri')).toEqual(["'none'"])
+    expect(directives.get('script-src')).toEqual(["'self'"])
+    expect(directives.get('img-src')).toEqual(["'self'", 'https:'])
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/)
+    expect(response.headers.get('X-Frame-Options')).toBe('DENY')
+    expect(response.headers.get('Referrer-Policy')).toBe('no-referrer')
+    expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff')
+    expect(response.headers.get('Strict-Transport-Security')).toBeNull()
+    expect([...response.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual([])
+  })
+
+  test('the WeChat bridge’s origin joins script-src only when configured, and reaches the page by a meta tag', async () => {
+    const bff = useBff({ env: { WECHAT_BRIDGE_URL: 'https://res.wx.qq.com/open/js/jweixin-1.6.0.js' } })
+    const response = await bff.request('/oauth2/authorize')
+    const csp = response.headers.get('Content-Security-Policy') ?? ''
+    expect(csp).toMatch(/(^|;)\s*script-src 'self' https:\/\/res\.wx\.qq\.com(;|$)/)
+    const html = await response.text()
+    expect(html).toContain('<meta name="bge-wechat-bridge" content="https://res.wx.qq.com/open/js/jweixin-1.6.0.js" />')
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)/)
+  })
+
+  test('HSTS only when served over https', async () => {
+    const bff = useBff()
+    const plain = await bff.request('/grants')
+    expect(plain.headers.get('Strict-Transport-Security')).toBeNull()
+    for (const init of [{ headers: { 'X-Forwarded-Proto': 'https' } }, { headers: { 'X-Forwarded-Proto': 'https, http' } }]) {
+      const response = await bff.request('/grants', init)
+      expect(response.headers.get('Strict-Transport-Security')).toMatch(/^max-age=\d{7,}/)
+    }
+    const api = await bff.request('/api/session', { headers: { 'X-Forwarded-Proto': 'https' } })
+    expect(api.headers.get('Strict-Transport-Security')).toMatch(/^max-age=/)
+    const https = await bff.app.request(`${PORTAL.replace('http:', 'https:')}/grants`)
+    expect(https.headers.get('Strict-Transport-Security')).toMatch(/^max-age=/)
+  })
+
+  test.each([
+    [undefined, undefined, 'zh-CN'],
+    ['en-US,en;q=0.9', undefined, 'en'],
+    ['zh-TW,en;q=0.5', undefined, 'zh-CN'],
+    ['fr-FR, en;q=0.8, zh;q=0.5', undefined, 'en'],
+    ['de', undefined, 'zh-CN'],
+    ['en-GB', 'bge_lang=zh-CN', 'zh-CN'],
+    ['zh-CN', 'bge_lang=en', 'en'],
+  ])('Accept-Language %j with cookie %j → <html lang="%s">', async (acceptLanguage, cookie, lang) => {
+    const bff = useBff()
+    const headers: Record<string, string> = {}
+    if (acceptLanguage) headers['Accept-Language'] = acceptLanguage
+    if (cookie) headers.Cookie = cookie
+    const response = await bff.request('/grants', { headers })
+    const html = await response.text()
+    expect(html).toContain(`<html lang="${lang}">`)
+    expect(html.match(/<html lang=/g)).toHaveLength(1)
+    expect(response.headers.get('Vary')).toMatch(/Accept-Language/)
+    expect(response.headers.get('Cache-Control')).toBe('no-store')
+  })
+
+  test('hashed assets are served with a long cache and the same headers', async () => {
+    const bff = useBff()
+    const response = await bff.request(ASSET_PATH)
+    expect(response.status).toBe(200)
+    expect(await response.text()).toContain('portal')
+    expect(response.headers.get('Cache-Control')).toBe('public, max-age=31536000, immutable')
+    expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff')
+    expect(response.headers.get('X-Frame-Options')).toBe('DENY')
+    expect(response.headers.get('Access-Control-Allow-Origin')).toBeNull()
+
+    const missing = await bff.request('/assets/missing-0000.js')
+    expect(missing.status).toBe(404)
+    expect(missing.headers.get('Cache-Control')).toBe('no-store')
+  })
+})

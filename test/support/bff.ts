@@ -1,0 +1,292 @@
+// A whole BFF in-process for the BFF tests (STYLE.md: "app.request(...) against the sandbox, no
+// network"): the sandbox on an in-memory store seeded from fixtures, the signed upstream client
+// whose fetch is the sandbox app's `.request()`, a built-SPA stand-in, and createApp — wired like
+// server/index.ts and server/sandbox/start.ts, with everything it sent and answered recorded.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Hono } from 'hono'
+import { onTestFinished } from 'vitest'
+import { createApp } from '../../server/app'
+import { loadConfig, SANDBOX_API_PREFIX, type Config } from '../../server/config'
+import { createSandbox } from '../../server/sandbox/app'
+import { parseFixtures, type FixturesInput } from '../../server/sandbox/fixtures'
+import { openStore, type SandboxStore } from '../../server/sandbox/store'
+import { createUpstreamClient, type UpstreamClient } from '../../server/upstream/client'
+
+/** The portal's own origin in these tests; requests carry its Host, and its Origin when they change something. */
+export const PORTAL = 'http://portal.test'
+
+export const ALICE = { id: 'u-alice', name: 'Alice Chen', auth_token: 'tok-alice-3f9c2a7e51d84b06' }
+export const BOB = { id: 'u-bob', name: 'Bob Wang', auth_token: 'tok-bob-8e1d5b2c97a04f63' }
+export const USERS = { alice: ALICE, bob: BOB } as const
+export type UserKey = keyof typeof USERS
+
+/** A web app whose registered redirect URI carries a query of its own, which a decision keeps. */
+export const WEB_APP = {
+  client_id: 'web-app',
+  redirect_uri: 'https://app.example/callback?source=portal&lang=zh',
+  scope: 'profile.default sample.default:read variant.rsid',
+}
+export const WX_APP = { client_id: 'wx-app', redirect_uri: 'pages/consent/done', wxmp_app_id: 'wx0123456789abcdef' }
+
+function sample(biosample_id: string, type: string, status = 1, project_name = 'Healthy Gut') {
+  return { biosample_id, type, status, sample_time: '2024-03-19T07:00:41Z', project_name }
+}
+
+/** The world most tests run in. */
+export function testWorld(): FixturesInput {
+  const app = (client_id: string, redirect_uris: string[], overrides: Record<string, unknown> = {}) => ({
+    client_id,
+    name: `App ${client_id}`,
+    logo: 'https://app.example/logo.png',
+    description: `What ${client_id} does.`,
+    redirect_uris,
+    scopes: ['profile.default'],
+    wxmp_app_id: '',
+    blocked: false,
+    ...overrides,
+  })
+  return {
+    users: [
+      { ...ALICE, biosamples: [sample('E-A0001', 'Lowpass'), sample('E-A0002', 'Full', 2), sample('E-A0003', '16S', 3, '华南肠道队列')] },
+      { ...BOB, biosamples: [sample('E-B0001', 'Lowpass')] },
+    ],
+    applications: [
+      app(WEB_APP.client_id, [WEB_APP.redirect_uri, 'https://app.example/plain', 'http://localhost:5173/cb'], {
+        name: 'Gene Insight',
+        scopes: ['profile.default', 'profile.advanced', 'sample.default:read', 'variant.rsid'],
+      }),
+      app('profile-app', ['https://profile.example/cb']),
+      app(WX_APP.client_id, [WX_APP.redirect_uri], { scopes: ['profile.default', 'sample.default:read'], wxmp_app_id: WX_APP.wxmp_app_id }),
+      app('native-app', ['com.example.app:/oauth2redirect']),
+      app('insecure-app', ['http://insecure.example/cb']),
+      app('fragment-app', ['https://app.example/cb#frag']),
+      app('blocked-app', ['https://app.example/callback'], { blocked: true }),
+      app('unregistered-app', []),
+      // Registered with addresses no redirect may use, to show the BFF refuses them itself.
+      app('script-app', ['javascript:alert(1)', ' JaVaScRiPt:alert(1)', 'data:text/html,hi', 'java\tscript:alert(1)', 'java\nscript:alert(1)']),
+    ],
+    grants: [
+      {
+        user_id: BOB.id,
+        client_id: 'profile-app',
+        grant_time: '2024-05-12 09:30:00',
+        biosample_ids: [{ biosample_id: 'E-B0001', type: 'Lowpass' }],
+      },
+    ],
+  }
+}
+
+export const INDEX_HTML = `<!doctype html>
+<html lang="zh-CN">
+  <head>
+    <meta charset="utf-8" />
+    <title>BGE</title>
+    <script type="module" src="/assets/app-3f9c2a.js"></script>
+  </head>
+  <body><div id="root"></div></body>
+</html>
+`
+export const ASSET_PATH = '/assets/app-3f9c2a.js'
+
+export interface UpstreamCall {
+  /** The private-API path, e.g. /openbge/oauth2/authorize. */
+  path: string
+  /** The form the client posted, signature included. */
+  params: URLSearchParams
+  /** What the sandbox answered; undefined when the call was abandoned (timeout). */
+  answer: string | undefined
+}
+
+export interface RecordedResponse {
+  method: string
+  path: string
+  status: number
+  headers: Headers
+  body: string
+}
+
+export interface BffOptions {
+  fixtures?: FixturesInput
+  faults?: FixturesInput['faults']
+  latencyMs?: number
+  /** Environment for loadConfig, on top of the sandbox defaults (e.g. UPSTREAM_TIMEOUT_MS). */
+  env?: Record<string, string>
+  /** false: no sandbox mounted or known to the BFF (like a real upstream), still answered by one. */
+  sandboxMode?: boolean
+  /** Stands between the BFF and the signed client, to make the upstream say things the sandbox never does. */
+  wrapUpstream?: (client: UpstreamClient) => UpstreamClient
+}
+
+export interface BffRequestInit extends Omit<RequestInit, 'body' | 'headers'> {
+  headers?: Record<string, string>
+  /** Sends the auth cookie of this fixture user (as the platform's sign-in would have set it), or this raw token. */
+  as?: UserKey | { token: string }
+  /** A JSON body (sets Content-Type). */
+  json?: unknown
+  body?: string
+  /** Non-GET requests carry `X-Requested-With: fetch` unless false. */
+  csrf?: boolean
+  /** Non-GET requests carry Origin: PORTAL unless set; null sends none. */
+  origin?: string | null
+}
+
+export interface Bff {
+  app: Hono
+  config: Config
+  store: SandboxStore
+  /** Every line the BFF logged. */
+  logs: string[]
+  /** Every call the BFF made to the private API, in order. */
+  upstreamCalls: UpstreamCall[]
+  /** Every response the BFF gave, bodies read. */
+  responses: RecordedResponse[]
+  request(path: string, init?: BffRequestInit): Promise<Response>
+  /** Signs in through the sandbox sign-in (POST /api/session); returns the Cookie header it set. */
+  signIn(as: UserKey): Promise<string>
+  /** The consent ticket the application call hands this user for this request. */
+  ticket(as: UserKey, params: { client_id: string; redirect_uri: string; scope?: string }): Promise<string>
+  callsTo(path: string): UpstreamCall[]
+  close(): void
+}
+
+/** A fetch that answers from a Hono app in-process and, like fetch, rejects when its signal aborts. */
+function inProcessFetch(app: Hono, record: (call: UpstreamCall) => void): typeof fetch {
+  return async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input))
+    const signal = init?.signal ?? undefined
+    const call: UpstreamCall = {
+      path: url.pathname.slice(SANDBOX_API_PREFIX.length),
+      params: new URLSearchParams(typeof init?.body === 'string' ? init.body : ''),
+      answer: undefined,
+    }
+    record(call)
+    signal?.throwIfAborted()
+    // The BFF mounts the sandbox at /sandbox; the sandbox app itself starts at /private-api.
+    const sandboxUrl = new URL(url.pathname.replace(/^\/sandbox/, '') + url.search, url.origin)
+    const answered = Promise.resolve(app.request(sandboxUrl.href, init)).then(async (response) => {
+      call.answer = await response.clone().text()
+      return response
+    })
+    if (!signal) return answered
+    return new Promise<Response>((resolve, reject) => {
+      const abort = () => reject(signal.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError'))
+      signal.addEventListener('abort', abort, { once: true })
+      answered.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort))
+    })
+  }
+}
+
+export function createBff(options: BffOptions = {}): Bff {
+  const fixtures = parseFixtures({
+    ...(options.fixtures ?? testWorld()),
+    ...(options.faults && { faults: options.faults }),
+    ...(options.latencyMs !== undefined && { latency_ms: options.latencyMs }),
+  })
+  const sandboxMode = options.sandboxMode ?? true
+
+  let config = loadConfig({ SANDBOX_DB: ':memory:', ...options.env })
+  // As server/index.ts does once it knows its own address.
+  config = { ...config, upstreamUrl: `${PORTAL}${SANDBOX_API_PREFIX}` }
+
+  const store = openStore(':memory:')
+  store.replaceWith(fixtures)
+  const sandboxApp = createSandbox({
+    store,
+    appKey: config.appKey,
+    appSecret: config.appSecret,
+    latencyMs: fixtures.latency_ms,
+    faults: fixtures.faults,
+  })
+
+  const upstreamCalls: UpstreamCall[] = []
+  const signed = createUpstreamClient({
+    baseUrl: config.upstreamUrl,
+    appKey: config.appKey,
+    appSecret: config.appSecret,
+    timeoutMs: config.upstreamTimeoutMs,
+    samplesPath: config.samplesPath,
+    userPath: config.userPath,
+    // Retries keep their count; only the pause between them is shortened.
+    backoffMs: 2,
+    fetch: inProcessFetch(sandboxApp, (call) => upstreamCalls.push(call)),
+  })
+  const upstream = options.wrapUpstream ? options.wrapUpstream(signed) : signed
+
+  const distDir = mkdtempSync(join(tmpdir(), 'bge-bff-'))
+  writeFileSync(join(distDir, 'index.html'), INDEX_HTML)
+  mkdirSync(join(distDir, 'assets'))
+  writeFileSync(join(distDir, ASSET_PATH), 'console.log("portal")\n')
+
+  const logs: string[] = []
+  const app = createApp({
+    config,
+    upstream,
+    ...(sandboxMode && { sandbox: { app: sandboxApp, store } }),
+    distDir,
+    log: (line) => logs.push(line),
+  })
+
+  const responses: RecordedResponse[] = []
+
+  async function request(path: string, init: BffRequestInit = {}): Promise<Response> {
+    const { as, json, csrf = true, origin, headers: extra, ...rest } = init
+    const method = (init.method ?? 'GET').toUpperCase()
+    const headers: Record<string, string> = { Host: new URL(PORTAL).host }
+    if (method !== 'GET' && method !== 'HEAD') {
+      if (csrf) headers['X-Requested-With'] = 'fetch'
+      if (origin !== null) headers.Origin = origin ?? PORTAL
+    }
+    if (json !== undefined) headers['Content-Type'] = 'application/json'
+    if (as) {
+      const token = typeof as === 'string' ? USERS[as].auth_token : as.token
+      headers.Cookie = `${config.authCookie}=${token}`
+    }
+    Object.assign(headers, extra)
+    const response = await app.request(new URL(path, PORTAL).href, {
+      ...rest,
+      method,
+      headers,
+      body: json !== undefined ? JSON.stringify(json) : init.body,
+    })
+    responses.push({ method, path, status: response.status, headers: response.headers, body: await response.clone().text() })
+    return response
+  }
+
+  return {
+    app,
+    config,
+    store,
+    logs,
+    upstreamCalls,
+    responses,
+    request,
+    async signIn(as) {
+      const response = await request('/api/session', { method: 'POST', json: { user_id: USERS[as].id } })
+      const cookie = response.headers.get('Set-Cookie')?.split(';')[0]
+      if (response.status !== 200 || !cookie) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`)
+      return cookie
+    },
+    async ticket(as, params) {
+      const query = new URLSearchParams({ client_id: params.client_id, redirect_uri: params.redirect_uri })
+      if (params.scope !== undefined) query.set('scope', params.scope)
+      const response = await request(`/api/oauth2/application?${query}`, { as })
+      const body = (await response.json()) as { ticket?: string | null }
+      if (response.status !== 200 || !body.ticket) throw new Error(`no ticket: ${response.status} ${JSON.stringify(body)}`)
+      return body.ticket
+    },
+    callsTo: (path) => upstreamCalls.filter((call) => call.path === path),
+    close() {
+      store.close()
+      rmSync(distDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** createBff, closed when the current test finishes. */
+export function useBff(options: BffOptions = {}): Bff {
+  const bff = createBff(options)
+  onTestFinished(() => bff.close())
+  return bff
+}

@@ -15,3 +15,27 @@ afterEach(() => {
   sessionStorage.clear()
   localStorage.clear()
 })
+
+// jsdom has <dialog> but not its behaviour. The least of it that components rely on: showModal()
+// and close() toggle `open` (close fires `close`), and Escape cancels the topmost modal dialog
+// (`cancel`, then close unless prevented). Inertness and the top layer stay the browser's to test.
+if (typeof HTMLDialogElement !== 'undefined' && typeof HTMLDialogElement.prototype.showModal !== 'function') {
+  const modals: HTMLDialogElement[] = []
+  HTMLDialogElement.prototype.showModal = function showModal(this: HTMLDialogElement) {
+    if (this.open) throw new DOMException('The dialog is already open.', 'InvalidStateError')
+    this.setAttribute('open', '')
+    modals.push(this)
+  }
+  HTMLDialogElement.prototype.close = function close(this: HTMLDialogElement, returnValue?: string) {
+    if (!this.open) return
+    if (returnValue !== undefined) this.returnValue = returnValue
+    this.removeAttribute('open')
+    modals.splice(modals.indexOf(this), 1)
+    this.dispatchEvent(new Event('close'))
+  }
+  document.addEventListener('keydown', (event) => {
+    const top = modals.filter((dialog) => dialog.isConnected && dialog.open).at(-1)
+    if (event.key !== 'Escape' || !top) return
+    if (top.dispatchEvent(new Event('cancel', { cancelable: true }))) top.close()
+  })
+}

@@ -1,16 +1,18 @@
-// Placeholder: the grants feature replaces this module (same export).
 import type { QueryClient } from '@tanstack/react-query'
-import { Page } from '@/components/ui/page'
+import { grantQueries } from './api'
+import { GrantsPage } from './grants-page'
 
-export function route(_queryClient: QueryClient) {
-  return { Component: GrantsPage }
-}
-
-function GrantsPage() {
-  return (
-    <Page width="wide">
-      <h1 className="text-2xl font-semibold">My authorizations</h1>
-      <p className="mt-3">The list of apps you authorized is on its way.</p>
-    </Page>
-  )
+/**
+ * `/grants`. The list starts loading as soon as the URL matches. Failures (401 with its sign-in
+ * link back here, upstream faults with a retry) go to the layout's error boundary: never an empty
+ * list that pretends there are no grants.
+ */
+export function route(queryClient: QueryClient) {
+  return {
+    Component: GrantsPage,
+    loader: async () => {
+      await queryClient.ensureQueryData(grantQueries.list())
+      return null
+    },
+  }
 }

@@ -1,0 +1,86 @@
+import { useId } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Alert } from '@/components/ui/alert'
+import { AppLogo } from '@/components/ui/app-logo'
+import { Button } from '@/components/ui/button'
+import { formatDate, formatRelative } from '@/lib/format'
+import type { Grant } from './api'
+
+interface GrantCardProps {
+  grant: Grant
+  /** The last attempt to revoke this grant failed: say so where the grant came back. */
+  revokeFailed: boolean
+  onRevoke: (grant: Grant) => void
+}
+
+/** One authorized app: who it is, since when, which samples it reads, and a way to end that. */
+export function GrantCard({ grant, revokeFailed, onRevoke }: GrantCardProps) {
+  const { t, i18n } = useTranslation()
+  const nameId = useId()
+  const date = formatDate(grant.grant_time, i18n.language)
+  const relative = formatRelative(grant.grant_time, i18n.language)
+  const samples = grant.biosample_ids
+
+  return (
+    <article
+      aria-labelledby={nameId}
+      // Phone: one column, Revoke last and full width. Wider: Revoke beside the app's name.
+      className="grid gap-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-[minmax(0,1fr)_auto] sm:p-5 dark:border-slate-800 dark:bg-slate-900"
+    >
+      <div className="flex gap-3 sm:gap-4">
+        <AppLogo name={grant.name} logo={grant.logo} />
+        <div className="min-w-0 flex-1">
+          <h2 id={nameId} className="text-lg font-semibold break-words">
+            {grant.name}
+          </h2>
+          <p className="mt-0.5 text-sm text-slate-600 dark:text-slate-400">
+            {t('grants.clientId')}{' '}
+            <code className="font-mono break-all text-slate-800 dark:text-slate-200">{grant.client_id}</code>
+          </p>
+          {date ? (
+            <p className="mt-0.5 text-sm text-slate-600 dark:text-slate-400">
+              <time dateTime={grant.grant_time}>{t('grants.authorizedOn', { date })}</time>
+              <span aria-hidden="true"> · </span>
+              <span className="whitespace-nowrap">{relative}</span>
+            </p>
+          ) : null}
+        </div>
+      </div>
+
+      <div className="sm:col-start-1">
+        <h3 className="text-sm font-medium text-slate-800 dark:text-slate-200">
+          {samples.length ? t('grants.samples', { count: samples.length }) : t('grants.noSamples')}
+        </h3>
+        {samples.length ? (
+          <ul className="mt-2 flex flex-wrap gap-2">
+            {samples.map((sample) => (
+              <li
+                key={sample.biosample_id}
+                className="inline-flex max-w-full items-baseline gap-1.5 rounded-full bg-slate-100 px-3 py-1 text-sm dark:bg-slate-800"
+              >
+                <span className="font-mono break-all">{sample.biosample_id}</span>
+                {sample.type ? <span className="text-slate-600 dark:text-slate-400">{sample.type}</span> : null}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </div>
+
+      {revokeFailed ? (
+        <Alert variant="error" role="none" className="sm:col-span-2">
+          {t('grants.revokeFailedShort', { name: grant.name })}
+        </Alert>
+      ) : null}
+
+      {/* The name starts with the visible text (WCAG 2.5.3) and says which app it is for. */}
+      <Button
+        variant="secondary"
+        className="w-full sm:col-start-2 sm:row-start-1 sm:w-auto sm:self-start"
+        aria-label={t('grants.revokeApp', { name: grant.name })}
+        onClick={() => onRevoke(grant)}
+      >
+        {t('grants.revoke')}
+      </Button>
+    </article>
+  )
+}

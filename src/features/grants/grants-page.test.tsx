@@ -1,0 +1,328 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { render, screen, waitFor, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { http, HttpResponse } from 'msw'
+import { setupServer } from 'msw/node'
+// RouterProvider from 'react-router', not 'react-router/dom': under Vitest the two entry points
+// resolve to different builds (ESM and CommonJS) that do not share the router's context.
+import { createMemoryRouter, RouterProvider } from 'react-router'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+// The page leaves 401 and upstream faults to the layout's boundary; the test mounts the real one,
+// as app/router.tsx does.
+// eslint-disable-next-line no-restricted-imports
+import { RootErrorBoundary } from '@/app/root-error-boundary'
+import type { Grant } from '@/contract/api'
+import { setLanguage } from '@/lib/i18n'
+import { route } from './grants-route'
+
+const DAY = 24 * 60 * 60 * 1000
+const daysAgo = (days: number) => new Date(Date.now() - days * DAY).toISOString().replace(/\.\d{3}Z$/, 'Z')
+
+const GENE_INSIGHT: Grant = {
+  client_id: 'web-app',
+  name: 'Gene Insight',
+  logo: '',
+  grant_time: daysAgo(3),
+  biosample_ids: [
+    { biosample_id: 'E-A0001', type: 'Lowpass' },
+    { biosample_id: 'E-A0002', type: 'Full' },
+  ],
+}
+const GUT_CHECK: Grant = {
+  client_id: 'gut-check',
+  name: 'Gut Check',
+  logo: 'https://cdn.example/gut.png',
+  grant_time: daysAgo(40),
+  biosample_ids: [{ biosample_id: 'E-A0003', type: '16S' }],
+}
+const OLD_APP: Grant = {
+  client_id: 'old-app',
+  name: 'Ancestry Atlas',
+  logo: '',
+  grant_time: '2021-03-19T07:00:41Z',
+  biosample_ids: [],
+}
+
+function manyGrants(count: number): Grant[] {
+  return Array.from({ length: count }, (_, index) => ({
+    client_id: `app-${index + 1}`,
+    name: index === 2 ? 'Gene Insight' : `Helper ${index + 1}`,
+    logo: '',
+    grant_time: daysAgo(index + 1),
+    biosample_ids: [{ biosample_id: `E-M000${index}`, type: 'Lowpass' }],
+  }))
+}
+
+/** The sandbox's state as the handlers see it: revoking removes a grant for good. */
+let upstreamGrants: Grant[] = []
+const requests: string[] = []
+
+const server = setupServer(
+  http.get('/api/oauth2/grants', () => {
+    requests.push('GET')
+    return HttpResponse.json({ grants: upstreamGrants })
+  }),
+  http.delete('/api/oauth2/grants/:clientId', ({ params, request }) => {
+    requests.push(`DELETE ${String(params.clientId)} ${request.headers.get('X-Requested-With')}`)
+    upstreamGrants = upstreamGrants.filter((grant) => grant.client_id !== params.clientId)
+    return new HttpResponse(null, { status: 204 })
+  }),
+)
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+afterEach(() => server.resetHandlers())
+afterAll(() => server.close())
+
+beforeEach(async () => {
+  upstreamGrants = [GENE_INSIGHT, GUT_CHECK, OLD_APP]
+  requests.length = 0
+  await setLanguage('en')
+})
+
+function renderGrants() {
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } })
+  const router = createMemoryRouter(
+    [{ path: '/grants', HydrateFallback: () => null, errorElement: <RootErrorBoundary />, ...route(queryClient) }],
+    { initialEntries: ['/grants'] },
+  )
+  render(
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>,
+  )
+  return { router, queryClient }
+}
+
+async function findCards() {
+  const list = await screen.findByRole('list', { name: 'Authorized apps' })
+  return within(list).getAllByRole('article')
+}
+
+const cardNames = async () => (await findCards()).map((card) => within(card).getByRole('heading', { level: 2 }).textContent)
+
+describe('grants page', () => {
+  test('lists every grant newest first, with who, since when and which samples', async () => {
+    renderGrants()
+    expect(await screen.findByRole('heading', { level: 1, name: 'My authorizations' })).toBeInTheDocument()
+    expect(await cardNames()).toEqual(['Gene Insight', 'Gut Check', 'Ancestry Atlas'])
+    expect(screen.getByText('3 apps have access')).toBeInTheDocument()
+
+    const [gene, gut, old] = await findCards()
+    const geneCard = within(gene as HTMLElement)
+    expect(geneCard.getByText('web-app')).toBeInTheDocument()
+    expect(geneCard.getByText('3 days ago')).toBeInTheDocument()
+    expect(geneCard.getByRole('heading', { level: 3, name: 'Shares 2 samples' })).toBeInTheDocument()
+    expect(geneCard.getByText('E-A0001')).toBeInTheDocument()
+    expect(geneCard.getByText('Full')).toBeInTheDocument()
+    expect(geneCard.getByText('G')).toHaveAttribute('aria-hidden', 'true')
+    expect(geneCard.getByRole('button', { name: 'Revoke Gene Insight' })).toBeInTheDocument()
+
+    expect(within(gut as HTMLElement).getByText('Shares 1 sample')).toBeInTheDocument()
+    expect((gut as HTMLElement).querySelector('img')).toHaveAttribute('src', 'https://cdn.example/gut.png')
+
+    const oldCard = within(old as HTMLElement)
+    expect(oldCard.getByText('Authorized Mar 19, 2021')).toHaveAttribute('datetime', '2021-03-19T07:00:41Z')
+    expect(oldCard.getByText(/years ago$/)).toBeInTheDocument()
+    expect(oldCard.getByText('Shares no samples')).toBeInTheDocument()
+    // Five grants or fewer need no filter.
+    expect(screen.queryByRole('searchbox')).not.toBeInTheDocument()
+  })
+
+  test('with no grants, says what the page is for and links nowhere', async () => {
+    upstreamGrants = []
+    renderGrants()
+    expect(await screen.findByRole('heading', { level: 2, name: 'No app has access to your data' })).toBeInTheDocument()
+    expect(screen.getByText(/When you authorize an app/)).toBeInTheDocument()
+    expect(screen.queryByRole('list')).not.toBeInTheDocument()
+    expect(screen.queryByRole('link')).not.toBeInTheDocument()
+    expect(screen.queryByRole('button')).not.toBeInTheDocument()
+  })
+
+  test('more than five grants get a filter by name or client id that says when nothing matches', async () => {
+    const user = userEvent.setup()
+    upstreamGrants = manyGrants(7)
+    renderGrants()
+    expect(await cardNames()).toHaveLength(7)
+
+    const filter = screen.getByRole('searchbox', { name: 'Filter by app name or client ID' })
+    await user.type(filter, '  GENE ')
+    expect(await cardNames()).toEqual(['Gene Insight'])
+    expect(screen.getByText('Showing 1 of 7 apps')).toBeInTheDocument()
+
+    await user.clear(filter)
+    await user.type(filter, 'app-7')
+    expect(await cardNames()).toEqual(['Helper 7'])
+
+    await user.clear(filter)
+    await user.type(filter, 'nothing-like-this')
+    expect(screen.getByText('No app matches “nothing-like-this”.')).toBeInTheDocument()
+    expect(screen.queryByRole('list', { name: 'Authorized apps' })).not.toBeInTheDocument()
+    // Still seven grants: the filter hides, it does not pretend they are gone.
+    expect(screen.getByText('7 apps have access')).toBeInTheDocument()
+
+    await user.click(screen.getByRole('button', { name: 'Show all apps' }))
+    expect(filter).toHaveValue('')
+    expect(filter).toHaveFocus()
+    expect(await cardNames()).toHaveLength(7)
+  })
+
+  test('exactly five grants get no filter', async () => {
+    upstreamGrants = manyGrants(5)
+    renderGrants()
+    expect(await cardNames()).toHaveLength(5)
+    expect(screen.queryByRole('searchbox')).not.toBeInTheDocument()
+  })
+
+  test('an upstream fault shows an error with retry, never an empty list', async () => {
+    const user = userEvent.setup()
+    let failures = 1
+    server.use(
+      http.get('/api/oauth2/grants', () => {
+        if (failures-- > 0) {
+          return HttpResponse.json({ error: { code: 'upstream_error', message: 'The platform failed.' } }, { status: 502 })
+        }
+        return HttpResponse.json({ grants: upstreamGrants })
+      }),
+    )
+    renderGrants()
+    expect(await screen.findByRole('heading', { level: 1, name: 'The BGE platform is having trouble' })).toBeInTheDocument()
+    expect(screen.queryByText('No app has access to your data')).not.toBeInTheDocument()
+    expect(screen.queryByRole('list')).not.toBeInTheDocument()
+
+    await user.click(screen.getByRole('button', { name: 'Try again' }))
+    expect(await cardNames()).toEqual(['Gene Insight', 'Gut Check', 'Ancestry Atlas'])
+  })
+
+  test('signed out, it asks to sign in and come back to /grants', async () => {
+    server.use(
+      http.get('/api/oauth2/grants', () =>
+        HttpResponse.json(
+          { error: { code: 'unauthenticated', message: 'Please sign in.', login_url: '/signin?next={next}' } },
+          { status: 401 },
+        ),
+      ),
+    )
+    renderGrants()
+    expect(await screen.findByRole('heading', { level: 1, name: 'Please sign in' })).toBeInTheDocument()
+    expect(screen.getByRole('link', { name: 'Sign in' })).toHaveAttribute('href', `/signin?next=${encodeURIComponent('/grants')}`)
+    expect(screen.queryByRole('list')).not.toBeInTheDocument()
+  })
+
+  test('the confirmation dialog takes focus, names the app and what it loses, and gives focus back', async () => {
+    const user = userEvent.setup()
+    renderGrants()
+    const revoke = (await screen.findByRole('button', { name: 'Revoke Gene Insight' })) as HTMLButtonElement
+
+    await user.click(revoke)
+    const dialog = screen.getByRole('dialog', { name: 'Revoke Gene Insight’s access?' })
+    expect(dialog).toHaveAccessibleDescription(/Gene Insight will no longer be able to read the 2 samples you shared with it/)
+    expect(within(dialog).getByText('E-A0002')).toBeInTheDocument()
+    const cancel = within(dialog).getByRole('button', { name: 'Cancel' })
+    expect(cancel).toHaveFocus()
+
+    await user.keyboard('{Escape}')
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument()
+    expect(revoke).toHaveFocus()
+
+    await user.keyboard('{Enter}')
+    expect(screen.getByRole('dialog', { name: 'Revoke Gene Insight’s access?' })).toBeInTheDocument()
+    await user.click(screen.getByRole('button', { name: 'Cancel' }))
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument()
+    expect(revoke).toHaveFocus()
+
+    expect(requests.filter((request) => request.startsWith('DELETE'))).toEqual([])
+    expect(await cardNames()).toHaveLength(3)
+  })
+
+  test('a grant without samples is revoked with a dialog that says so', async () => {
+    const user = userEvent.setup()
+    renderGrants()
+    await user.click(await screen.findByRole('button', { name: 'Revoke Ancestry Atlas' }))
+    expect(screen.getByRole('dialog', { name: 'Revoke Ancestry Atlas’s access?' })).toHaveAccessibleDescription(
+      /Ancestry Atlas will no longer be able to use your BGE data/,
+    )
+  })
+
+  test('confirming removes the grant at once, before the BFF answers, and announces it', async () => {
+    const user = userEvent.setup()
+    let answer: () => void = () => {}
+    const answered = new Promise<void>((resolve) => (answer = resolve))
+    server.use(
+      http.delete('/api/oauth2/grants/:clientId', async ({ params }) => {
+        requests.push(`DELETE ${String(params.clientId)} held`)
+        await answered
+        upstreamGrants = upstreamGrants.filter((grant) => grant.client_id !== params.clientId)
+        return new HttpResponse(null, { status: 204 })
+      }),
+    )
+    renderGrants()
+    await user.click(await screen.findByRole('button', { name: 'Revoke Gene Insight' }))
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Revoke' }))
+
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument()
+    await waitFor(() => expect(requests).toContain('DELETE web-app held'))
+    // The DELETE is still waiting for its answer, and the grant is already gone.
+    expect(await cardNames()).toEqual(['Gut Check', 'Ancestry Atlas'])
+    expect(screen.getByRole('heading', { level: 1 })).toHaveFocus()
+    expect(screen.getByRole('status')).toHaveTextContent('')
+
+    answer()
+    await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent('Gene Insight can no longer access your data.'))
+    // Then the list is asked for again, and agrees.
+    await waitFor(() => expect(requests.filter((request) => request === 'GET')).toHaveLength(2))
+    expect(await cardNames()).toEqual(['Gut Check', 'Ancestry Atlas'])
+  })
+
+  test('a failed revoke puts the grant back in place and says so', async () => {
+    const user = userEvent.setup()
+    server.use(
+      http.delete('/api/oauth2/grants/:clientId', () =>
+        HttpResponse.json({ error: { code: 'upstream_error', message: 'The platform failed.' } }, { status: 502 }),
+      ),
+    )
+    renderGrants()
+    await user.click(await screen.findByRole('button', { name: 'Revoke Gut Check' }))
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Revoke' }))
+
+    await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent('Couldn’t revoke Gut Check’s access. It still has access; please try again.'))
+    expect(await cardNames()).toEqual(['Gene Insight', 'Gut Check', 'Ancestry Atlas'])
+    const gut = (await findCards())[1] as HTMLElement
+    expect(within(gut).getByText('Revoking failed. Gut Check still has access; please try again.')).toBeInTheDocument()
+
+    // Trying again clears the message; this time it works.
+    server.resetHandlers()
+    await user.click(within(gut).getByRole('button', { name: 'Revoke Gut Check' }))
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Revoke' }))
+    await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent('Gut Check can no longer access your data.'))
+    expect(await cardNames()).toEqual(['Gene Insight', 'Ancestry Atlas'])
+    expect(screen.queryByText(/Revoking failed/)).not.toBeInTheDocument()
+  })
+
+  test('revoking the last grant leaves the empty state', async () => {
+    const user = userEvent.setup()
+    upstreamGrants = [GENE_INSIGHT]
+    renderGrants()
+    await user.click(await screen.findByRole('button', { name: 'Revoke Gene Insight' }))
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Revoke' }))
+    expect(await screen.findByRole('heading', { level: 2, name: 'No app has access to your data' })).toBeInTheDocument()
+    await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent('Gene Insight can no longer access your data.'))
+    expect(requests).toContain('DELETE web-app fetch')
+  })
+
+  test('speaks Chinese, dates and button names included', async () => {
+    const user = userEvent.setup()
+    await setLanguage('zh-CN')
+    renderGrants()
+    expect(await screen.findByRole('heading', { level: 1, name: '我的授权' })).toBeInTheDocument()
+    expect(screen.getByText('3 个应用有访问权限')).toBeInTheDocument()
+    const list = screen.getByRole('list', { name: '已授权的应用' })
+    const gene = within(list).getAllByRole('article')[0] as HTMLElement
+    expect(within(gene).getByText('3天前')).toBeInTheDocument()
+    expect(within(gene).getByText('共享了 2 个样本')).toBeInTheDocument()
+    expect(screen.getByText('授权于 2021年3月19日')).toBeInTheDocument()
+    await user.click(within(gene).getByRole('button', { name: '撤销授权：Gene Insight' }))
+    const dialog = screen.getByRole('dialog', { name: '撤销“Gene Insight”的授权？' })
+    expect(within(dialog).getByRole('button', { name: '取消' })).toHaveFocus()
+    expect(within(dialog).getByRole('button', { name: '撤销' })).toBeInTheDocument()
+  })
+})

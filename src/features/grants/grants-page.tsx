@@ -1,0 +1,207 @@
+import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query'
+import { useId, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Button } from '@/components/ui/button'
+import { Dialog } from '@/components/ui/dialog'
+import { LiveRegion } from '@/components/ui/live-region'
+import { Page } from '@/components/ui/page'
+import { filterGrants, grantMutations, grantQueries, revokeGrant, withGrantRestored, withoutGrant, type Grant } from './api'
+import { GrantCard } from './grant-card'
+
+/** Past this many grants the list gets a filter box (SPEC.md "Grants page"). */
+const FILTER_FROM = 6
+
+type Outcome = { kind: 'revoked' | 'failed'; name: string }
+
+/** `/grants`: the apps the signed-in user authorized, and revoking them. */
+export function GrantsPage() {
+  const { t } = useTranslation()
+  const queryClient = useQueryClient()
+  const { data } = useSuspenseQuery(grantQueries.list())
+  const grants = data.grants
+
+  const [query, setQuery] = useState('')
+  const [confirming, setConfirming] = useState<Grant | null>(null)
+  const [dialogOpen, setDialogOpen] = useState(false)
+  const [failedClientIds, setFailedClientIds] = useState<ReadonlySet<string>>(() => new Set())
+  const [outcome, setOutcome] = useState<Outcome | null>(null)
+  const headingRef = useRef<HTMLHeadingElement>(null)
+  const filterRef = useRef<HTMLInputElement>(null)
+  // Null: focus returns to the grant's Revoke button. Confirming removes that button, so focus
+  // then goes to the page's heading, from where the announcement and the list make sense.
+  const dialogReturnFocus = useRef<HTMLElement | null>(null)
+  const filterId = useId()
+  const emptyTitleId = useId()
+
+  const listKey = grantQueries.list().queryKey
+  const revoke = useMutation({
+    mutationKey: grantMutations.revoke(),
+    mutationFn: (grant: Grant) => revokeGrant(grant.client_id),
+    onMutate: async (grant) => {
+      // A list already on its way may still hold the grant: it must not overwrite the removal.
+      await queryClient.cancelQueries({ queryKey: listKey })
+      queryClient.setQueryData(listKey, (old) => old && { grants: withoutGrant(old.grants, grant.client_id) })
+    },
+    onError: (_error, grant) => {
+      queryClient.setQueryData(listKey, (old) => old && { grants: withGrantRestored(old.grants, grant) })
+      setFailedClientIds((ids) => new Set(ids).add(grant.client_id))
+      setOutcome({ kind: 'failed', name: grant.name })
+    },
+    onSuccess: (_data, grant) => setOutcome({ kind: 'revoked', name: grant.name }),
+    onSettled: async () => {
+      // Ask for the truth once the last revoke in flight is done; an earlier refetch could bring
+      // back a grant whose revoke has not finished yet.
+      if (queryClient.isMutating({ mutationKey: grantMutations.revoke() }) === 1) {
+        await queryClient.invalidateQueries({ queryKey: grantQueries.all() })
+      }
+    },
+  })
+
+  function askToRevoke(grant: Grant) {
+    dialogReturnFocus.current = null
+    setConfirming(grant)
+    setDialogOpen(true)
+  }
+
+  function confirmRevoke() {
+    if (!confirming) return
+    dialogReturnFocus.current = headingRef.current
+    setFailedClientIds((ids) => {
+      const next = new Set(ids)
+      next.delete(confirming.client_id)
+      return next
+    })
+    setOutcome(null)
+    revoke.mutate(confirming)
+    setDialogOpen(false)
+  }
+
+  function clearFilter() {
+    setQuery('')
+    filterRef.current?.focus()
+  }
+
+  const showFilter = grants.length >= FILTER_FROM
+  // The box goes away once revoking leaves few grants; its text must not keep hiding any.
+  const activeQuery = showFilter ? query.trim() : ''
+  const shown = filterGrants(grants, activeQuery)
+
+  const announcement =
+    outcome === null ? '' : outcome.kind === 'revoked' ? t('grants.revoked', { name: outcome.name }) : t('grants.revokeFailed', { name: outcome.name })
+
+  return (
+    <Page width="wide">
+      <h1 ref={headingRef} tabIndex={-1} className="text-2xl font-semibold tracking-tight sm:text-3xl">
+        {t('common.titles.grants')}
+      </h1>
+      <p className="mt-3 max-w-prose text-slate-700 dark:text-slate-300">{t('grants.intro')}</p>
+      <LiveRegion message={announcement} />
+
+      {grants.length === 0 ? (
+        <section
+          aria-labelledby={emptyTitleId}
+          className="mt-8 rounded-xl border border-dashed border-slate-300 bg-white px-5 py-8 text-center sm:px-8 dark:border-slate-700 dark:bg-slate-900"
+        >
+          <h2 id={emptyTitleId} className="text-lg font-semibold">
+            {t('grants.empty.title')}
+          </h2>
+          <p className="mx-auto mt-2 max-w-prose text-slate-700 dark:text-slate-300">{t('grants.empty.body')}</p>
+        </section>
+      ) : (
+        <>
+          <p className="mt-6 text-sm font-medium text-slate-700 dark:text-slate-300">{t('grants.count', { count: grants.length })}</p>
+
+          {showFilter ? (
+            <div className="mt-4 max-w-md">
+              <label htmlFor={filterId} className="block text-sm font-medium">
+                {t('grants.filterLabel')}
+              </label>
+              <input
+                ref={filterRef}
+                id={filterId}
+                type="search"
+                value={query}
+                onChange={(event) => setQuery(event.target.value)}
+                autoComplete="off"
+                spellCheck={false}
+                enterKeyHint="search"
+                className={
+                  'mt-1 block min-h-target w-full rounded-lg border border-slate-400 bg-white px-3 py-2 text-base text-slate-900 ' +
+                  'placeholder:text-slate-500 dark:border-slate-500 dark:bg-slate-900 dark:text-slate-100'
+                }
+              />
+              {/* Always mounted, so screen readers hear how many apps the filter leaves. */}
+              <p aria-live="polite" className="mt-2 min-h-5 text-sm text-slate-700 dark:text-slate-300">
+                {activeQuery
+                  ? shown.length
+                    ? t('grants.filterCount', { shown: shown.length, total: grants.length })
+                    : t('grants.noMatch', { query: activeQuery })
+                  : null}
+              </p>
+              {activeQuery && shown.length === 0 ? (
+                <Button variant="secondary" className="mt-2" onClick={clearFilter}>
+                  {t('grants.clearFilter')}
+                </Button>
+              ) : null}
+            </div>
+          ) : null}
+
+          {shown.length ? (
+            <ul aria-label={t('grants.listLabel')} className="mt-4 grid gap-4">
+              {shown.map((grant) => (
+                <li key={grant.client_id}>
+                  <GrantCard grant={grant} revokeFailed={failedClientIds.has(grant.client_id)} onRevoke={askToRevoke} />
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </>
+      )}
+
+      <Dialog
+        open={dialogOpen}
+        onClose={() => setDialogOpen(false)}
+        returnFocusRef={dialogReturnFocus}
+        title={confirming ? t('grants.dialog.title', { name: confirming.name }) : null}
+        actions={
+          <>
+            <Button variant="secondary" data-autofocus onClick={() => setDialogOpen(false)}>
+              {t('grants.dialog.cancel')}
+            </Button>
+            <Button variant="danger" onClick={confirmRevoke}>
+              {t('grants.dialog.confirm')}
+            </Button>
+          </>
+        }
+      >
+        {confirming ? <RevokeConsequences grant={confirming} /> : null}
+      </Dialog>
+    </Page>
+  )
+}
+
+/** What the app loses: its samples, by id and type. */
+function RevokeConsequences({ grant }: { grant: Grant }) {
+  const { t } = useTranslation()
+  const samples = grant.biosample_ids
+  return (
+    <>
+      <p>
+        {samples.length
+          ? t('grants.dialog.body', { name: grant.name, count: samples.length })
+          : t('grants.dialog.bodyNoSamples', { name: grant.name })}
+      </p>
+      {samples.length ? (
+        <ul className="mt-2 list-disc space-y-0.5 ps-5">
+          {samples.map((sample) => (
+            <li key={sample.biosample_id}>
+              <span className="font-mono break-all">{sample.biosample_id}</span>
+              {sample.type ? <span className="text-slate-600 dark:text-slate-400"> · {sample.type}</span> : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <p className="mt-3">{t('grants.dialog.after')}</p>
+    </>
+  )
+}

@@ -1,16 +1,47 @@
-// Placeholder: the consent feature replaces this module (same export).
 import type { QueryClient } from '@tanstack/react-query'
+import { useTranslation } from 'react-i18next'
+import type { LoaderFunctionArgs } from 'react-router'
 import { Page } from '@/components/ui/page'
+import { Skeleton } from '@/components/ui/skeleton'
+import { ConsentErrorPage } from './consent-error-page'
+import { loadConsent } from './consent-loader'
+import { ConsentPage } from './consent-page'
 
-export function route(_queryClient: QueryClient) {
-  return { Component: ConsentPage }
+export function route(queryClient: QueryClient) {
+  return {
+    Component: ConsentPage,
+    loader: ({ request }: LoaderFunctionArgs) => loadConsent(queryClient, new URL(request.url)),
+    HydrateFallback: ConsentSkeleton,
+    ErrorBoundary: ConsentErrorPage,
+  }
 }
 
-function ConsentPage() {
+/** The page's shape while its data arrives: one sketch, not a cascade of spinners. */
+function ConsentSkeleton() {
+  const { t } = useTranslation()
   return (
     <Page>
-      <h1 className="text-2xl font-semibold">Authorize an app</h1>
-      <p className="mt-3">The consent page is on its way.</p>
+      <p role="status" className="sr-only">
+        {t('common.loading')}
+      </p>
+      <div className="flex items-start gap-4">
+        <Skeleton className="size-16 rounded-2xl" />
+        <div className="flex-1">
+          <Skeleton className="h-7 w-3/4" />
+          <Skeleton className="mt-2 h-4 w-1/2" />
+        </div>
+      </div>
+      <Skeleton className="mt-6 h-4 w-full" />
+      <Skeleton className="mt-2 h-4 w-5/6" />
+      <Skeleton className="mt-8 h-6 w-1/3" />
+      <Skeleton className="mt-3 h-32 w-full rounded-xl" />
+      <Skeleton className="mt-8 h-6 w-1/3" />
+      <Skeleton className="mt-3 h-16 w-full rounded-lg" />
+      <Skeleton className="mt-2 h-16 w-full rounded-lg" />
+      <div className="mt-8 flex gap-3 sm:justify-end">
+        <Skeleton className="h-11 flex-1 rounded-lg sm:w-28 sm:flex-none" />
+        <Skeleton className="h-11 flex-1 rounded-lg sm:w-28 sm:flex-none" />
+      </div>
     </Page>
   )
 }

@@ -1,0 +1,57 @@
+import { useTranslation } from 'react-i18next'
+import { AppLogo } from '@/components/ui/app-logo'
+import { Button } from '@/components/ui/button'
+
+/** Where the decision goes: a web (or native) app's host, or a WeChat mini program. */
+export type ReturnTarget = { kind: 'web'; host: string } | { kind: 'miniProgram' }
+
+export interface ConsentAccount {
+  name: string
+  /** "Not you?": sign out and sign in as someone else. */
+  onSwitch: () => void
+  switching?: boolean
+}
+
+interface AppSummaryProps {
+  name: string
+  logo: string
+  description: string
+  returnTo: ReturnTarget
+  account?: ConsentAccount | undefined
+  headingId?: string
+}
+
+/** Who is asking, where the user will be sent, and who is answering. Upstream texts render as text only. */
+export function AppSummary({ name, logo, description, returnTo, account, headingId }: AppSummaryProps) {
+  const { t } = useTranslation()
+  return (
+    <div>
+      <div className="flex items-start gap-4">
+        <AppLogo name={name} logo={logo} size="lg" />
+        <div className="min-w-0">
+          <h1 id={headingId} className="text-xl font-semibold tracking-tight break-words sm:text-2xl">
+            {t('consent.heading', { name })}
+          </h1>
+          <p className="mt-1 text-sm text-slate-700 dark:text-slate-300">
+            {returnTo.kind === 'miniProgram'
+              ? t('consent.returnToMiniProgram', { name })
+              : returnTo.host
+                ? t('consent.returnToHost', { host: returnTo.host })
+                : t('consent.returnToApp', { name })}
+          </p>
+        </div>
+      </div>
+      {description ? <p className="mt-4 break-words text-slate-800 dark:text-slate-200">{description}</p> : null}
+      {account ? (
+        <div className="mt-4 flex flex-wrap items-center gap-x-2 rounded-lg bg-slate-100 px-3 py-1 text-sm dark:bg-slate-800">
+          <p className="min-w-0 break-words text-slate-700 dark:text-slate-300">
+            {t('consent.signedInAs')} <span className="font-medium text-slate-900 dark:text-slate-100">{account.name}</span>
+          </p>
+          <Button variant="ghost" className="ml-auto px-3 text-sm" busy={account.switching ?? false} onClick={account.onSwitch}>
+            {t('consent.notYou')}
+          </Button>
+        </div>
+      ) : null}
+    </div>
+  )
+}

@@ -1,0 +1,87 @@
+import type { ReactNode } from 'react'
+import { useId } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { Biosample, Scope } from '@/contract/api'
+import { readsSampleData } from '@/contract/scopes'
+import { formatDate } from '@/lib/format'
+import { AppSummary, type ConsentAccount, type ReturnTarget } from './app-summary'
+import { BiosamplePicker } from './biosample-picker'
+import { ConsentActions } from './consent-actions'
+import { ScopeList } from './scope-list'
+
+export type { ConsentAccount, ReturnTarget }
+
+export interface ConsentViewProps {
+  app: { name: string; logo: string; description: string }
+  returnTo: ReturnTarget
+  /** Who is answering; absent in the developer preview. */
+  account?: ConsentAccount | undefined
+  /** The requested scopes (all of the app's when the request named none). */
+  scopes: Scope[]
+  biosamples: Biosample[]
+  selected: readonly string[]
+  onSelectedChange: (selected: string[]) => void
+  /** ISO time of this app's existing grant, if there is one. */
+  grantedAt?: string | undefined
+  onAuthorize: () => void
+  onDeny: () => void
+  pending: 'authorize' | 'deny' | null
+  /** Both decisions off, e.g. while offline. */
+  actionsDisabled?: boolean
+  /** Messages about the page's own state (offline, a failed decision), shown above the actions. */
+  notices?: ReactNode
+  /** Shown above the app, e.g. the preview's "Preview" mark. */
+  banner?: ReactNode
+}
+
+/** Whether Authorize needs at least one sample: a requested scope reads sample data. */
+export function needsSamples(scopes: readonly Scope[]): boolean {
+  return scopes.some((scope) => readsSampleData(scope.scope))
+}
+
+/**
+ * The consent page as the user sees it: props in, callbacks out, no data fetching, so the live
+ * page and the developer preview render the same thing.
+ */
+export function ConsentView(props: ConsentViewProps) {
+  const { app, returnTo, account, scopes, biosamples, selected, onSelectedChange, grantedAt, pending } = props
+  const { t, i18n } = useTranslation()
+  const headingId = useId()
+  const required = needsSamples(scopes)
+  const grantedOn = grantedAt ? formatDate(grantedAt, i18n.resolvedLanguage ?? i18n.language) : ''
+  const blockedReason = !required
+    ? undefined
+    : biosamples.length === 0
+      ? t('consent.blocked.noSamples')
+      : selected.length === 0
+        ? t('consent.blocked.chooseSample')
+        : undefined
+
+  return (
+    <article aria-labelledby={headingId} className="grid gap-6">
+      {props.banner}
+      <AppSummary headingId={headingId} name={app.name} logo={app.logo} description={app.description} returnTo={returnTo} account={account} />
+      {grantedOn ? (
+        <p className="rounded-lg border border-sky-300 bg-sky-50 px-4 py-3 text-sm text-sky-950 dark:border-sky-800 dark:bg-sky-950 dark:text-sky-100">
+          {t('consent.grantedOn', { date: grantedOn })}
+        </p>
+      ) : null}
+      <ScopeList scopes={scopes} />
+      <BiosamplePicker
+        biosamples={biosamples}
+        selected={selected}
+        onChange={onSelectedChange}
+        required={required}
+        disabled={pending !== null}
+      />
+      {props.notices}
+      <ConsentActions
+        onAuthorize={props.onAuthorize}
+        onDeny={props.onDeny}
+        pending={pending}
+        authorizeBlockedReason={blockedReason}
+        disabled={props.actionsDisabled}
+      />
+    </article>
+  )
+}

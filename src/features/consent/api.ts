@@ -1,0 +1,80 @@
+import { queryOptions } from '@tanstack/react-query'
+import {
+  applicationResponseSchema,
+  biosamplesResponseSchema,
+  decisionResponseSchema,
+  grantsResponseSchema,
+  sessionSchema,
+  type AuthorizeBody,
+  type DenyBody,
+} from '@/contract/api'
+import { ApiError, apiGet, apiSend } from '@/lib/http'
+import { DEFAULT_LOGIN_URL } from '@/lib/login'
+
+/** The consent request as the app sent it (SPEC.md "SPA routes"); absent parameters are undefined. */
+export interface ConsentRequest {
+  clientId: string
+  redirectUri: string
+  responseType: string | undefined
+  /** The `scope` parameter exactly as sent. */
+  scope: string | undefined
+  /** Returned byte for byte. */
+  state: string | undefined
+}
+
+export const consentQueries = {
+  all: () => ['consent'] as const,
+  // Same key as the session feature's query: one cache entry for "who is signed in".
+  session: () =>
+    queryOptions({
+      queryKey: ['session', 'current'],
+      queryFn: () => apiGet('/api/session', sessionSchema),
+    }),
+  /** The app, its requested scopes and the consent ticket (bound to the session that asked). */
+  application: (request: Pick<ConsentRequest, 'clientId' | 'redirectUri' | 'scope'>) =>
+    queryOptions({
+      queryKey: [...consentQueries.all(), 'application', request.clientId, request.redirectUri, request.scope ?? null],
+      queryFn: ({ signal }) => {
+        const query = new URLSearchParams({ client_id: request.clientId, redirect_uri: request.redirectUri })
+        if (request.scope !== undefined) query.set('scope', request.scope)
+        return apiGet(`/api/oauth2/application?${query}`, applicationResponseSchema, { signal })
+      },
+    }),
+  biosamples: () =>
+    queryOptions({
+      queryKey: ['biosamples'],
+      queryFn: ({ signal }) => apiGet('/api/biosamples', biosamplesResponseSchema, { signal }),
+    }),
+  /** This app's existing grant, if any: its samples are pre-selected. */
+  grant: (clientId: string) =>
+    queryOptions({
+      queryKey: ['grants', 'for-client', clientId],
+      queryFn: async ({ signal }) => {
+        const { grants } = await apiGet(`/api/oauth2/grants?${new URLSearchParams({ client_id: clientId })}`, grantsResponseSchema, { signal })
+        return grants.find((grant) => grant.client_id === clientId) ?? null
+      },
+    }),
+}
+
+/** Never retried (SPEC.md "Security"); the ticket makes a repeat return the first answer. */
+export function authorize(body: AuthorizeBody) {
+  return apiSend('POST', '/api/oauth2/authorize', body, decisionResponseSchema)
+}
+
+export function deny(body: DenyBody) {
+  return apiSend('POST', '/api/oauth2/deny', body, decisionResponseSchema)
+}
+
+/**
+ * "Not you?": clears the session and answers where sign-in lives. The BFF only tells through a
+ * 401, so this asks for the session once nobody is signed in.
+ */
+export async function signOutForSwitch(): Promise<string> {
+  await apiSend('DELETE', '/api/session', undefined, null)
+  try {
+    await apiGet('/api/session', sessionSchema)
+  } catch (error) {
+    if (error instanceof ApiError && error.loginUrl) return error.loginUrl
+  }
+  return DEFAULT_LOGIN_URL
+}

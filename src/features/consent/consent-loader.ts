@@ -1,0 +1,90 @@
+import type { QueryClient } from '@tanstack/react-query'
+import type { ApplicationResponse } from '@/contract/api'
+import { appendToRedirect, hasForbiddenScheme } from '@/contract/redirect'
+import { ApiError } from '@/lib/http'
+import { DEFAULT_LOGIN_URL, loginHref } from '@/lib/login'
+import { consentQueries, type ConsentRequest } from './api'
+import { replaceLocation } from './browser'
+import { parseConsentRequest } from './consent-request'
+
+/**
+ * A request the portal will not act on, found before asking anyone (missing parameters, a
+ * forbidden redirect scheme): the page explains it on the portal's own origin.
+ */
+export class ConsentRequestError extends Error {
+  override readonly name = 'ConsentRequestError'
+  constructor(
+    readonly code: string,
+    readonly details: Record<string, string>,
+  ) {
+    super(code)
+  }
+}
+
+export type ConsentLoaderData = { kind: 'ready'; request: ConsentRequest } | { kind: 'leaving'; to: 'app' | 'signin' }
+
+/** Where sign-in lives, bringing the user back to `returnPath`; used for a 401 at any point. */
+export function signInHref(error: ApiError, returnPath: string): string {
+  return loginHref(error.loginUrl ?? DEFAULT_LOGIN_URL, returnPath)
+}
+
+export function isUnauthenticated(error: unknown): error is ApiError {
+  return error instanceof ApiError && error.status === 401
+}
+
+/**
+ * Validates the request, then asks for everything the page shows at once (SPEC.md: never one
+ * after another). The order of the answers' checks is the order of OAuth's: client and redirect
+ * first (an error page, never a redirect), then the request itself (redirected with `state`),
+ * then who is signed in.
+ */
+export async function loadConsent(queryClient: QueryClient, url: URL): Promise<ConsentLoaderData> {
+  const parsed = parseConsentRequest(url.searchParams)
+  if (!parsed.ok) throw new ConsentRequestError('missing_parameters', { missing: parsed.missing.join(', ') })
+  const { request } = parsed
+  if (hasForbiddenScheme(request.redirectUri)) {
+    throw new ConsentRequestError('forbidden_redirect_scheme', { client_id: request.clientId, redirect_uri: request.redirectUri })
+  }
+
+  const [session, application, biosamples, grant] = await Promise.allSettled([
+    queryClient.ensureQueryData(consentQueries.session()),
+    queryClient.ensureQueryData(consentQueries.application(request)),
+    queryClient.ensureQueryData(consentQueries.biosamples()),
+    queryClient.ensureQueryData(consentQueries.grant(request.clientId)),
+  ])
+  const returnPath = url.pathname + url.search
+
+  if (application.status === 'rejected') {
+    if (isUnauthenticated(application.reason)) return signIn(application.reason, returnPath)
+    throw application.reason
+  }
+  if (request.responseType !== 'code') return refuse(application.value, request, 'unsupported_response_type')
+  if (application.value.unknown_scopes.length > 0) return refuse(application.value, request, 'invalid_scope')
+
+  const failures = [session, biosamples, grant].flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []))
+  const unauthenticated = failures.find(isUnauthenticated)
+  if (unauthenticated) return signIn(unauthenticated, returnPath)
+  if (failures.length > 0) throw failures[0]
+  return { kind: 'ready', request }
+}
+
+function signIn(error: ApiError, returnPath: string): ConsentLoaderData {
+  // Replace, not assign: Back from the sign-in page must not land on a page that bounces again.
+  replaceLocation(signInHref(error, returnPath))
+  return { kind: 'leaving', to: 'signin' }
+}
+
+/** RFC 6749 §4.1.2.1: once the redirect URI is trusted, request errors go back to the app. */
+function refuse(answer: ApplicationResponse, request: ConsentRequest, error: 'unsupported_response_type' | 'invalid_scope'): ConsentLoaderData {
+  // A mini program's redirect URI is a page path inside WeChat, not somewhere a browser can go.
+  if (answer.application.wxmp_app_id) {
+    throw new ConsentRequestError(error, { client_id: request.clientId, redirect_uri: request.redirectUri })
+  }
+  replaceLocation(
+    appendToRedirect(answer.application.redirect_uri, [
+      ['error', error],
+      ['state', request.state],
+    ]),
+  )
+  return { kind: 'leaving', to: 'app' }
+}

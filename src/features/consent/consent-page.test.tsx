@@ -1,0 +1,597 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { act, render, screen, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { delay, http, HttpResponse } from 'msw'
+import { setupServer } from 'msw/node'
+// RouterProvider from 'react-router', not 'react-router/dom' (see signin-page.test.tsx).
+import { createMemoryRouter, RouterProvider } from 'react-router'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
+import type { Biosample, Grant } from '@/contract/api'
+import { PLATFORM_SCOPE_TEXTS } from './test-scopes'
+import { setLanguage } from '@/lib/i18n'
+import { assignLocation } from '@/lib/login'
+import type * as Login from '@/lib/login'
+import type * as Browser from './browser'
+import { replaceLocation } from './browser'
+import { route } from './consent-route'
+import { useSelectionStore } from './selection-store'
+
+vi.mock('@/lib/login', async (importOriginal) => ({
+  ...(await importOriginal<typeof Login>()),
+  assignLocation: vi.fn(),
+}))
+vi.mock('./browser', async (importOriginal) => ({
+  ...(await importOriginal<typeof Browser>()),
+  replaceLocation: vi.fn(),
+}))
+
+const ALICE = { id: 'u-alice', name: 'Alice Chen' }
+const REDIRECT = 'https://test.cn/callback?source=portal'
+const STATE = 'a b+c&d#e 中文 🎉'
+
+function sample(id: string, type = 'Lowpass', status = 1, project = 'Healthy Gut'): Biosample {
+  return { biosample_id: id, type, status, sample_time: '2024-03-19T07:00:41Z', project_name: project }
+}
+
+const SAMPLES = [sample('E-A0001'), sample('E-A0002', 'Full', 2), sample('E-A0003', '16S', 9, 'Gut 2024')]
+
+function scope(name: string) {
+  const text = PLATFORM_SCOPE_TEXTS[name] ?? { title: `上游 ${name}`, message: `上游说明 ${name}` }
+  return { scope: name, ...text }
+}
+
+const APP_SCOPES = ['profile.default', 'sample.default:read', 'sample.default:write', 'variant.rsid'].map(scope)
+
+function application(overrides: Partial<{ wxmp_app_id: string; redirect_uri: string; logo: string; name: string }> = {}, requested = APP_SCOPES) {
+  return {
+    application: {
+      client_id: 'web-app',
+      name: 'Gene Insight',
+      logo: '',
+      description: 'Reads your variants to explain your ancestry.',
+      redirect_uri: REDIRECT,
+      client_type: 'confidential',
+      wxmp_app_id: '',
+      scopes: APP_SCOPES,
+      ...overrides,
+    },
+    requested_scopes: requested,
+    unknown_scopes: [] as string[],
+    ticket: 'ticket-1',
+  }
+}
+
+interface World {
+  application: ReturnType<typeof application>
+  biosamples: Biosample[]
+  grants: Grant[]
+  session: boolean
+}
+
+let world: World
+const requests: { method: string; path: string; body?: unknown }[] = []
+
+const server = setupServer(
+  http.get('/api/session', () =>
+    world.session
+      ? HttpResponse.json({ user: ALICE })
+      : HttpResponse.json(
+          { error: { code: 'unauthenticated', message: 'Please sign in.', login_url: '/signin?next={next}' } },
+          { status: 401 },
+        ),
+  ),
+  http.delete('/api/session', () => {
+    world.session = false
+    requests.push({ method: 'DELETE', path: '/api/session' })
+    return new HttpResponse(null, { status: 204 })
+  }),
+  http.get('/api/oauth2/application', ({ request }) => {
+    requests.push({ method: 'GET', path: new URL(request.url).pathname + new URL(request.url).search })
+    return HttpResponse.json(world.application)
+  }),
+  http.get('/api/biosamples', () =>
+    world.session ? HttpResponse.json({ biosamples: world.biosamples }) : unauthenticated(),
+  ),
+  http.get('/api/oauth2/grants', () => (world.session ? HttpResponse.json({ grants: world.grants }) : unauthenticated())),
+  http.post('/api/oauth2/authorize', async ({ request }) => {
+    requests.push({ method: 'POST', path: '/api/oauth2/authorize', body: await request.json() })
+    await delay(30)
+    return HttpResponse.json({ redirect_to: `${REDIRECT}&code=c0de&state=${encodeURIComponent(STATE)}` })
+  }),
+  http.post('/api/oauth2/deny', async ({ request }) => {
+    requests.push({ method: 'POST', path: '/api/oauth2/deny', body: await request.json() })
+    return HttpResponse.json({ redirect_to: `${REDIRECT}&error=access_denied&state=${encodeURIComponent(STATE)}` })
+  }),
+)
+
+function unauthenticated() {
+  return HttpResponse.json(
+    { error: { code: 'unauthenticated', message: 'Your sign-in has expired.', upstream_code: 40008, login_url: '/signin?next={next}' } },
+    { status: 401 },
+  )
+}
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+afterEach(() => server.resetHandlers())
+afterAll(() => server.close())
+
+beforeEach(async () => {
+  world = { application: application(), biosamples: SAMPLES, grants: [], session: true }
+  requests.length = 0
+  vi.mocked(assignLocation).mockReset()
+  vi.mocked(replaceLocation).mockReset()
+  useSelectionStore.setState({ flows: {} })
+  await setLanguage('en')
+})
+
+function consentUrl(params: Record<string, string | undefined> = {}) {
+  const all: Record<string, string | undefined> = {
+    client_id: 'web-app',
+    redirect_uri: REDIRECT,
+    response_type: 'code',
+    scope: 'profile.default sample.default:read sample.default:write variant.rsid',
+    state: STATE,
+    ...params,
+  }
+  const query = new URLSearchParams(Object.entries(all).filter((entry): entry is [string, string] => entry[1] !== undefined))
+  return `/oauth2/authorize?${query}`
+}
+
+function renderConsent(path = consentUrl()) {
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } })
+  const router = createMemoryRouter([{ path: '/oauth2/authorize', ...route(queryClient) }], { initialEntries: [path] })
+  const { unmount } = render(
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>,
+  )
+  return { queryClient, router, unmount }
+}
+
+async function findForm() {
+  return screen.findByRole('heading', { level: 1, name: 'Gene Insight would like to access your BGE account' })
+}
+
+function postedTo(path: string) {
+  return requests.filter((r) => r.method === 'POST' && r.path === path)
+}
+
+describe('consent page: what the user sees', () => {
+  test('shows a skeleton while everything loads at once, then the app, its scopes and the samples', async () => {
+    let release: () => void = () => {}
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    server.use(
+      http.get('/api/biosamples', async () => {
+        await gate
+        return HttpResponse.json({ biosamples: SAMPLES })
+      }),
+    )
+    renderConsent()
+    expect(await screen.findByRole('status')).toHaveTextContent('Loading…')
+    // The application was asked for while the samples were still on their way: no waterfall.
+    await vi.waitFor(() => expect(requests.some((r) => r.path.startsWith('/api/oauth2/application'))).toBe(true))
+    release()
+
+    await findForm()
+    expect(screen.getByText('Afterwards you’ll return to test.cn')).toBeInTheDocument()
+    expect(screen.getByText('Reads your variants to explain your ancestry.')).toBeInTheDocument()
+    expect(screen.getByText(ALICE.name)).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Not you?' })).toBeInTheDocument()
+
+    const scopes = within(screen.getByRole('region', { name: 'It will be able to' }))
+    expect(scopes.getByText('Basic profile')).toBeInTheDocument()
+    expect(scopes.getByText('Read sample details')).toBeInTheDocument()
+    const write = scopes.getByText('Add sample details').closest('li')
+    expect(write).toHaveTextContent('Can make changes')
+    const genomic = scopes.getByText('Genomic variants (by RS number)').closest('li')
+    expect(genomic).toHaveTextContent('Genetic data')
+    expect(genomic).not.toHaveTextContent('Can make changes')
+
+    const picker = screen.getByRole('group', { name: 'Samples to share' })
+    expect(within(picker).getByRole('checkbox', { name: /E-A0001/ })).toHaveAccessibleName(/Lowpass · Received · sampled Mar 19, 2024 · Healthy Gut/)
+    expect(within(picker).getByRole('checkbox', { name: /E-A0003/ })).toHaveAccessibleName(/Status 9/)
+    expect(screen.getByText('0 of 3 selected')).toHaveAttribute('aria-live', 'polite')
+    expect(screen.queryByRole('searchbox')).not.toBeInTheDocument()
+  })
+
+  test('shows the platform’s Chinese scope texts in Chinese and upstream text for scopes it does not know', async () => {
+    await setLanguage('zh-CN')
+    world.application = application({}, [scope('profile.default'), scope('custom.thing')])
+    renderConsent(consentUrl({ scope: undefined }))
+    expect(await screen.findByText('基本信息')).toBeInTheDocument()
+    expect(screen.getByText('读取头像、用户名、昵称以及性别等基本用户信息')).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: '授权' })).toBeInTheDocument()
+
+    await act(() => setLanguage('en'))
+    expect(await screen.findByText('Basic profile')).toBeInTheDocument()
+    expect(screen.getByText('上游 custom.thing')).toBeInTheDocument()
+  })
+
+  test('names a mini program instead of a host and uses a monogram when the logo is not https', async () => {
+    world.application = application({ wxmp_app_id: 'wx123', redirect_uri: 'pages/index/index', logo: 'http://cdn.example/logo.png' })
+    renderConsent(consentUrl({ redirect_uri: 'pages/index/index' }))
+    await findForm()
+    expect(screen.getByText('Afterwards you’ll return to the Gene Insight WeChat mini program')).toBeInTheDocument()
+    expect(document.querySelector('img')).toBeNull()
+    expect(screen.getByText('G')).toHaveAttribute('aria-hidden', 'true')
+  })
+
+  test('with no samples the page says so and Authorize explains why it is off', async () => {
+    world.biosamples = []
+    renderConsent()
+    await findForm()
+    expect(screen.getByText('You don’t have any samples yet.')).toBeInTheDocument()
+    expect(screen.queryByRole('checkbox')).not.toBeInTheDocument()
+    const authorizeButton = screen.getByRole('button', { name: 'Authorize' })
+    expect(authorizeButton).toBeDisabled()
+    expect(authorizeButton).toHaveAccessibleDescription('You have no samples to share with this app.')
+    expect(screen.getByRole('button', { name: 'Deny' })).toBeEnabled()
+  })
+
+  test('requires a sample when a scope reads sample data, with the reason next to Authorize', async () => {
+    const user = userEvent.setup()
+    renderConsent()
+    await findForm()
+    const authorizeButton = screen.getByRole('button', { name: 'Authorize' })
+    expect(authorizeButton).toBeDisabled()
+    expect(authorizeButton).toHaveAccessibleDescription('Choose at least one sample to authorize.')
+
+    await user.click(screen.getByRole('checkbox', { name: /E-A0002/ }))
+    expect(authorizeButton).toBeEnabled()
+    expect(authorizeButton).not.toHaveAccessibleDescription()
+    expect(screen.getByText('1 of 3 selected')).toBeInTheDocument()
+  })
+
+  test('without a sample-reading scope Authorize works with no sample chosen', async () => {
+    world.application = application({}, [scope('profile.default')])
+    renderConsent(consentUrl({ scope: 'profile.default' }))
+    await findForm()
+    expect(screen.getByRole('button', { name: 'Authorize' })).toBeEnabled()
+    expect(screen.getByText('Optional. The app sees only the samples you choose.')).toBeInTheDocument()
+  })
+
+  test('Select all ticks every sample and then clears them', async () => {
+    const user = userEvent.setup()
+    renderConsent()
+    await findForm()
+    const selectAll = screen.getByRole('checkbox', { name: 'Select all' })
+    await user.click(selectAll)
+    expect(screen.getByText('3 of 3 selected')).toBeInTheDocument()
+    expect(screen.getAllByRole('checkbox', { checked: true })).toHaveLength(4)
+    await user.click(selectAll)
+    expect(screen.getByText('0 of 3 selected')).toBeInTheDocument()
+  })
+
+  test('a filter box appears once there are more than 8 samples', async () => {
+    const user = userEvent.setup()
+    world.biosamples = Array.from({ length: 9 }, (_, i) => sample(`E-X000${i + 1}`, i === 4 ? 'Full' : 'Lowpass'))
+    renderConsent()
+    await findForm()
+    await user.type(screen.getByRole('searchbox', { name: 'Filter samples' }), 'full')
+    expect(screen.getAllByRole('checkbox', { name: /E-X/ })).toHaveLength(1)
+    await user.click(screen.getByRole('checkbox', { name: 'Select all' }))
+    expect(screen.getByText('1 of 9 selected')).toBeInTheDocument()
+  })
+
+  test('an existing grant pre-selects its samples and says when access was granted', async () => {
+    world.grants = [
+      { client_id: 'web-app', name: 'Gene Insight', logo: '', grant_time: '2024-05-02T08:00:00Z', biosample_ids: [{ biosample_id: 'E-A0002', type: 'Full' }] },
+    ]
+    renderConsent()
+    await findForm()
+    expect(screen.getByText(/Access granted on May 2, 2024/)).toBeInTheDocument()
+    expect(screen.getByRole('checkbox', { name: /E-A0002/ })).toBeChecked()
+    expect(screen.getByRole('checkbox', { name: /E-A0001/ })).not.toBeChecked()
+    expect(screen.getByRole('button', { name: 'Authorize' })).toBeEnabled()
+  })
+})
+
+describe('consent page: refusing a bad request', () => {
+  test.each([
+    ['40002', 422, 'invalid_client', 40002, 'This app isn’t registered with BGE'],
+    ['40003', 422, 'redirect_uri_not_registered', 40003, 'This app can’t receive your answer'],
+    ['40006', 422, 'redirect_uri_mismatch', 40006, 'This app’s return address doesn’t match'],
+    ['40015', 403, 'application_blocked', 40015, 'This app has been blocked'],
+  ])('%s: an error page on the portal with the code and the values', async (_name, status, code, upstream, title) => {
+    server.use(
+      http.get('/api/oauth2/application', () =>
+        HttpResponse.json(
+          { error: { code, message: 'refused', upstream_code: upstream, details: { client_id: 'web-app', redirect_uri: REDIRECT } } },
+          { status },
+        ),
+      ),
+    )
+    renderConsent()
+    expect(await screen.findByRole('heading', { level: 1, name: title })).toBeInTheDocument()
+    expect(screen.getByText(`${code} (${upstream})`)).toBeInTheDocument()
+    expect(screen.getByText(REDIRECT)).toBeInTheDocument()
+    expect(screen.queryByRole('button', { name: 'Authorize' })).not.toBeInTheDocument()
+    expect(screen.queryByRole('button', { name: 'Deny' })).not.toBeInTheDocument()
+    expect(replaceLocation).not.toHaveBeenCalled()
+    expect(assignLocation).not.toHaveBeenCalled()
+  })
+
+  test.each([['javascript:alert(1)'], [' JaVaScRiPt:alert(1)'], ['data:text/html,hi']])(
+    'a forbidden redirect scheme (%j) is refused before anything is asked',
+    async (redirectUri) => {
+      renderConsent(consentUrl({ redirect_uri: redirectUri }))
+      expect(await screen.findByRole('heading', { level: 1, name: 'This link isn’t safe' })).toBeInTheDocument()
+      expect(screen.getByText('forbidden_redirect_scheme')).toBeInTheDocument()
+      expect(screen.getByText(redirectUri.trim())).toBeInTheDocument()
+      expect(screen.queryByRole('button', { name: 'Authorize' })).not.toBeInTheDocument()
+      expect(requests).toEqual([])
+      expect(replaceLocation).not.toHaveBeenCalled()
+    },
+  )
+
+  test.each([
+    [{ client_id: undefined }, 'client_id'],
+    [{ redirect_uri: undefined }, 'redirect_uri'],
+    [{ client_id: '', redirect_uri: undefined }, 'client_id, redirect_uri'],
+  ])('missing parameters %j: an error page naming them', async (params, missing) => {
+    renderConsent(consentUrl(params))
+    expect(await screen.findByRole('heading', { level: 1, name: 'This link is incomplete' })).toBeInTheDocument()
+    expect(screen.getByText(missing)).toBeInTheDocument()
+    expect(screen.queryByRole('button', { name: 'Authorize' })).not.toBeInTheDocument()
+    expect(requests).toEqual([])
+  })
+
+  test('response_type other than code goes back to the app with unsupported_response_type and the state', async () => {
+    renderConsent(consentUrl({ response_type: 'token' }))
+    await vi.waitFor(() =>
+      expect(replaceLocation).toHaveBeenCalledWith(`${REDIRECT}&error=unsupported_response_type&state=${encodeURIComponent(STATE)}`),
+    )
+    expect(screen.queryByRole('button', { name: 'Authorize' })).not.toBeInTheDocument()
+  })
+
+  test('an unknown scope goes back to the app with invalid_scope and the state', async () => {
+    world.application = { ...application(), unknown_scopes: ['admin.everything'] }
+    renderConsent(consentUrl({ scope: 'profile.default admin.everything' }))
+    await vi.waitFor(() => expect(replaceLocation).toHaveBeenCalledWith(`${REDIRECT}&error=invalid_scope&state=${encodeURIComponent(STATE)}`))
+    expect(await screen.findByText('Taking you back to the app…')).toBeInTheDocument()
+  })
+
+  test('a platform fault says what happened and retries', async () => {
+    const user = userEvent.setup()
+    let fail = true
+    server.use(
+      http.get('/api/biosamples', () =>
+        fail
+          ? HttpResponse.json({ error: { code: 'upstream_timeout', message: 'slow' } }, { status: 504 })
+          : HttpResponse.json({ biosamples: SAMPLES }),
+      ),
+    )
+    renderConsent()
+    expect(await screen.findByRole('heading', { level: 1, name: 'This is taking too long' })).toBeInTheDocument()
+    fail = false
+    await user.click(screen.getByRole('button', { name: 'Try again' }))
+    await findForm()
+  })
+})
+
+describe('consent page: signing in', () => {
+  test('without a session it goes to sign-in with this exact URL to come back to', async () => {
+    world.session = false
+    const path = consentUrl()
+    renderConsent(path)
+    await vi.waitFor(() => expect(replaceLocation).toHaveBeenCalledWith(`/signin?next=${encodeURIComponent(path)}`))
+    expect(await screen.findByText('Taking you to sign in…')).toBeInTheDocument()
+    expect(screen.queryByRole('button', { name: 'Authorize' })).not.toBeInTheDocument()
+  })
+
+  test('40008 while authorizing: sign in again, and the selection survives the round trip', async () => {
+    const user = userEvent.setup()
+    server.use(http.post('/api/oauth2/authorize', () => unauthenticated()))
+    const path = consentUrl()
+    const first = renderConsent(path)
+    await findForm()
+    await user.click(screen.getByRole('checkbox', { name: /E-A0003/ }))
+    await user.click(screen.getByRole('button', { name: 'Authorize' }))
+    await vi.waitFor(() => expect(assignLocation).toHaveBeenCalledWith(`/signin?next=${encodeURIComponent(path)}`))
+    expect(sessionStorage.getItem('bge-consent-flows')).toContain('E-A0003')
+    first.unmount()
+
+    // Back from sign-in: a new page load on the same URL.
+    server.resetHandlers()
+    renderConsent(path)
+    await findForm()
+    expect(screen.getByRole('checkbox', { name: /E-A0003/ })).toBeChecked()
+    expect(screen.getByRole('checkbox', { name: /E-A0001/ })).not.toBeChecked()
+  })
+
+  test('“Not you?” signs out and goes to sign-in with the way back', async () => {
+    const user = userEvent.setup()
+    const path = consentUrl()
+    renderConsent(path)
+    await findForm()
+    await user.click(screen.getByRole('button', { name: 'Not you?' }))
+    await vi.waitFor(() => expect(assignLocation).toHaveBeenCalledWith(`/signin?next=${encodeURIComponent(path)}`))
+    expect(requests.some((r) => r.method === 'DELETE' && r.path === '/api/session')).toBe(true)
+  })
+})
+
+describe('consent page: deciding', () => {
+  test('Authorize posts exactly once, even on a double click, then replaces the location', async () => {
+    const user = userEvent.setup()
+    renderConsent()
+    await findForm()
+    await user.click(screen.getByRole('checkbox', { name: /E-A0001/ }))
+    await user.click(screen.getByRole('checkbox', { name: /E-A0003/ }))
+    const authorizeButton = screen.getByRole('button', { name: 'Authorize' })
+    await user.dblClick(authorizeButton)
+
+    await vi.waitFor(() => expect(replaceLocation).toHaveBeenCalledTimes(1))
+    expect(replaceLocation).toHaveBeenCalledWith(`${REDIRECT}&code=c0de&state=${encodeURIComponent(STATE)}`)
+    expect(postedTo('/api/oauth2/authorize')).toHaveLength(1)
+    expect(postedTo('/api/oauth2/authorize')[0]?.body).toEqual({
+      ticket: 'ticket-1',
+      client_id: 'web-app',
+      redirect_uri: REDIRECT,
+      scope: 'profile.default sample.default:read sample.default:write variant.rsid',
+      state: STATE,
+      biosample_ids: [
+        { biosample_id: 'E-A0001', type: 'Lowpass' },
+        { biosample_id: 'E-A0003', type: '16S' },
+      ],
+    })
+    expect(await screen.findByText('Taking you back to test.cn…')).toBeInTheDocument()
+  })
+
+  test('while in flight the button is disabled and shows progress', async () => {
+    const user = userEvent.setup()
+    let release: () => void = () => {}
+    server.use(
+      http.post('/api/oauth2/authorize', async () => {
+        await new Promise<void>((resolve) => (release = resolve))
+        return HttpResponse.json({ redirect_to: `${REDIRECT}&code=x` })
+      }),
+    )
+    world.application = application({}, [scope('profile.default')])
+    renderConsent(consentUrl({ scope: 'profile.default' }))
+    await findForm()
+    await user.click(screen.getByRole('button', { name: 'Authorize' }))
+    const busy = screen.getByRole('button', { name: 'Authorize' })
+    expect(busy).toBeDisabled()
+    expect(busy).toHaveAttribute('aria-busy', 'true')
+    expect(screen.getByRole('button', { name: 'Deny' })).toBeDisabled()
+    release()
+    await vi.waitFor(() => expect(replaceLocation).toHaveBeenCalledWith(`${REDIRECT}&code=x`))
+  })
+
+  test('Deny posts the state and goes back with access_denied', async () => {
+    const user = userEvent.setup()
+    renderConsent()
+    await findForm()
+    await user.click(screen.getByRole('button', { name: 'Deny' }))
+    await vi.waitFor(() => expect(replaceLocation).toHaveBeenCalledWith(`${REDIRECT}&error=access_denied&state=${encodeURIComponent(STATE)}`))
+    expect(postedTo('/api/oauth2/deny')[0]?.body).toEqual({
+      ticket: 'ticket-1',
+      client_id: 'web-app',
+      redirect_uri: REDIRECT,
+      scope: 'profile.default sample.default:read sample.default:write variant.rsid',
+      state: STATE,
+    })
+  })
+
+  test('coming back after deciding shows the answered state instead of the form', async () => {
+    const user = userEvent.setup()
+    const path = consentUrl()
+    const first = renderConsent(path)
+    await findForm()
+    await user.click(screen.getByRole('button', { name: 'Deny' }))
+    await vi.waitFor(() => expect(replaceLocation).toHaveBeenCalled())
+    first.unmount()
+
+    renderConsent(path)
+    expect(await screen.findByRole('heading', { level: 1, name: 'You’ve already answered this request' })).toBeInTheDocument()
+    expect(screen.queryByRole('button', { name: 'Authorize' })).not.toBeInTheDocument()
+    await user.click(screen.getByRole('button', { name: 'Review the request again' }))
+    await findForm()
+    expect(postedTo('/api/oauth2/deny')).toHaveLength(1)
+  })
+
+  test('restored from the back-forward cache it shows the answered state, not a decision in progress', async () => {
+    const user = userEvent.setup()
+    renderConsent()
+    await findForm()
+    await user.click(screen.getByRole('button', { name: 'Deny' }))
+    await screen.findByText('Taking you back to test.cn…')
+    act(() => {
+      window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }))
+    })
+    expect(screen.getByRole('heading', { level: 1, name: 'You’ve already answered this request' })).toBeInTheDocument()
+    expect(postedTo('/api/oauth2/deny')).toHaveLength(1)
+  })
+
+  test('a network failure says so and offers a retry that works', async () => {
+    const user = userEvent.setup()
+    world.application = application({}, [scope('profile.default')])
+    server.use(http.post('/api/oauth2/authorize', () => HttpResponse.error(), { once: true }))
+    renderConsent(consentUrl({ scope: 'profile.default' }))
+    await findForm()
+    await user.click(screen.getByRole('button', { name: 'Authorize' }))
+    const alert = await screen.findByRole('alert')
+    expect(alert).toHaveTextContent('Couldn’t reach the portal')
+    await user.click(within(alert).getByRole('button', { name: 'Try again' }))
+    await vi.waitFor(() => expect(replaceLocation).toHaveBeenCalledTimes(1))
+  })
+
+  test('an upstream fault while authorizing says so and keeps the form', async () => {
+    const user = userEvent.setup()
+    world.application = application({}, [scope('profile.default')])
+    server.use(
+      http.post('/api/oauth2/authorize', () =>
+        HttpResponse.json({ error: { code: 'upstream_unavailable', message: 'down' } }, { status: 502 }),
+      ),
+    )
+    renderConsent(consentUrl({ scope: 'profile.default' }))
+    await findForm()
+    await user.click(screen.getByRole('button', { name: 'Authorize' }))
+    expect(await screen.findByRole('alert')).toHaveTextContent('The BGE platform is having trouble')
+    expect(screen.getByRole('button', { name: 'Authorize' })).toBeEnabled()
+    expect(replaceLocation).not.toHaveBeenCalled()
+  })
+
+  test('offline: a notice and both buttons off until the connection is back', async () => {
+    world.application = application({}, [scope('profile.default')])
+    renderConsent(consentUrl({ scope: 'profile.default' }))
+    await findForm()
+    const onLine = vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(false)
+    act(() => {
+      window.dispatchEvent(new Event('offline'))
+    })
+    expect(screen.getByText('You’re offline')).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Authorize' })).toBeDisabled()
+    expect(screen.getByRole('button', { name: 'Deny' })).toBeDisabled()
+    onLine.mockReturnValue(true)
+    act(() => {
+      window.dispatchEvent(new Event('online'))
+    })
+    expect(screen.queryByText('You’re offline')).not.toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Authorize' })).toBeEnabled()
+  })
+})
+
+describe('consent page: mini programs', () => {
+  const PATH = `pages/index/index?code=c0de&state=${encodeURIComponent(STATE)}`
+
+  beforeEach(() => {
+    world.application = application({ wxmp_app_id: 'wx123', redirect_uri: 'pages/index/index' }, [scope('profile.default')])
+    server.use(http.post('/api/oauth2/authorize', () => HttpResponse.json({ wxmp_app_id: 'wx123', mini_program_path: PATH })))
+  })
+
+  afterEach(() => {
+    delete window.__wxjs_environment
+    delete window.wx
+    document.querySelector('meta[name="bge-wechat-bridge"]')?.remove()
+  })
+
+  test('inside the mini program web-view it hands the code back through the bridge', async () => {
+    const user = userEvent.setup()
+    const meta = document.createElement('meta')
+    meta.name = 'bge-wechat-bridge'
+    meta.content = 'https://res.wx.qq.com/open/js/jweixin-1.6.0.js'
+    document.head.append(meta)
+    window.__wxjs_environment = 'miniprogram'
+    const redirectTo = vi.fn()
+    window.wx = { miniProgram: { redirectTo } }
+
+    renderConsent(consentUrl({ redirect_uri: 'pages/index/index', scope: 'profile.default' }))
+    await findForm()
+    await user.click(screen.getByRole('button', { name: 'Authorize' }))
+    await vi.waitFor(() => expect(redirectTo).toHaveBeenCalledWith({ url: PATH }))
+    expect(replaceLocation).not.toHaveBeenCalled()
+    expect(await screen.findByText('Taking you back to the Gene Insight mini program…')).toBeInTheDocument()
+  })
+
+  test('in a plain browser it tells the user to return to the mini program and loads no bridge', async () => {
+    const user = userEvent.setup()
+    renderConsent(consentUrl({ redirect_uri: 'pages/index/index', scope: 'profile.default' }))
+    await findForm()
+    await user.click(screen.getByRole('button', { name: 'Authorize' }))
+    expect(await screen.findByRole('heading', { level: 1, name: 'Access granted' })).toBeInTheDocument()
+    expect(screen.getByText('Return to the Gene Insight WeChat mini program to carry on.')).toBeInTheDocument()
+    expect(document.querySelector('script[src*="jweixin"]')).toBeNull()
+    expect(replaceLocation).not.toHaveBeenCalled()
+  })
+})

@@ -1,0 +1,283 @@
+import { useQueryClient, useSuspenseQuery } from '@tanstack/react-query'
+import { useEffect, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { useLoaderData, useLocation } from 'react-router'
+import { ConsentView, type ReturnTarget } from '@/components/consent/consent-view'
+import { Alert } from '@/components/ui/alert'
+import { Button } from '@/components/ui/button'
+import { Page } from '@/components/ui/page'
+import { Spinner } from '@/components/ui/spinner'
+import type { Application, Biosample, Grant } from '@/contract/api'
+import { ApiError } from '@/lib/http'
+import { assignLocation, loginHref } from '@/lib/login'
+import { authorize, consentQueries, deny, signOutForSwitch, type ConsentRequest } from './api'
+import { handOffToMiniProgram, replaceLocation } from './browser'
+import { isUnauthenticated, signInHref, type ConsentLoaderData } from './consent-loader'
+import { flowKey } from './consent-request'
+import { useSelectionStore } from './selection-store'
+import { useOnline } from './use-online'
+
+type Decision = 'authorize' | 'deny'
+
+/** After a decision: on the way to the app, handed to the mini program, or the user must go back themselves. */
+type Outcome = 'leaving' | 'miniProgramHandedOff' | 'returnToMiniProgram'
+
+export function ConsentPage() {
+  const data = useLoaderData<ConsentLoaderData>()
+  if (data.kind === 'leaving') return <Leaving to={data.to} />
+  return <ConsentForm request={data.request} />
+}
+
+function Leaving({ to, host }: { to: 'app' | 'signin'; host?: string }) {
+  const { t } = useTranslation()
+  return (
+    <Page>
+      <p role="status" className="flex items-center gap-3 text-slate-700 dark:text-slate-300">
+        <Spinner className="size-5 text-brand-600 dark:text-brand-100" />
+        {to === 'signin' ? t('consent.leaving.signin') : host ? t('consent.leaving.toHost', { host }) : t('consent.leaving.toApp')}
+      </p>
+    </Page>
+  )
+}
+
+function returnTargetOf(application: Application): ReturnTarget {
+  if (application.wxmp_app_id) return { kind: 'miniProgram' }
+  try {
+    return { kind: 'web', host: new URL(application.redirect_uri).host }
+  } catch {
+    return { kind: 'web', host: '' }
+  }
+}
+
+/** The grant's samples that the user still has: what the form starts with when they already granted. */
+function grantedSelection(grant: Grant | null, biosamples: Biosample[]): string[] {
+  if (!grant) return []
+  const granted = new Set(grant.biosample_ids.map((ref) => ref.biosample_id))
+  return biosamples.map((sample) => sample.biosample_id).filter((id) => granted.has(id))
+}
+
+function ConsentForm({ request }: { request: ConsentRequest }) {
+  const { t } = useTranslation()
+  const queryClient = useQueryClient()
+  const location = useLocation()
+  const returnPath = location.pathname + location.search
+  const { data: session } = useSuspenseQuery(consentQueries.session())
+  const { data: answer } = useSuspenseQuery(consentQueries.application(request))
+  const { data: samples } = useSuspenseQuery(consentQueries.biosamples())
+  const { data: grant } = useSuspenseQuery(consentQueries.grant(request.clientId))
+  const { application } = answer
+  const biosamples = samples.biosamples
+
+  const flow = flowKey(request)
+  const stored = useSelectionStore((state) => state.flows[flow])
+  const setSelected = useSelectionStore((state) => state.setSelected)
+  const markDecided = useSelectionStore((state) => state.markDecided)
+  const clearDecided = useSelectionStore((state) => state.clearDecided)
+  const known = new Set(biosamples.map((sample) => sample.biosample_id))
+  const selected = stored?.selected?.filter((id) => known.has(id)) ?? grantedSelection(grant, biosamples)
+
+  const online = useOnline()
+  const inFlight = useRef(false)
+  const [pending, setPending] = useState<Decision | null>(null)
+  const [outcome, setOutcome] = useState<Outcome | null>(null)
+  const [failure, setFailure] = useState<{ decision: Decision; error: unknown } | null>(null)
+  const [switching, setSwitching] = useState(false)
+  const [switchFailed, setSwitchFailed] = useState(false)
+  const [reviewing, setReviewing] = useState(false)
+  const returnTo = returnTargetOf(application)
+
+  // Back from the app into a page the browser kept (bfcache): it must not look mid-decision, nor
+  // decide again; the answered state below takes over.
+  useEffect(() => {
+    function onPageShow(event: PageTransitionEvent) {
+      if (!event.persisted) return
+      inFlight.current = false
+      setPending(null)
+      setOutcome(null)
+    }
+    window.addEventListener('pageshow', onPageShow)
+    return () => window.removeEventListener('pageshow', onPageShow)
+  }, [])
+
+  async function decide(decision: Decision) {
+    // A ref, not state: two clicks in one frame must still send one request.
+    if (inFlight.current) return
+    inFlight.current = true
+    setPending(decision)
+    setFailure(null)
+    const base = {
+      ticket: answer.ticket ?? '',
+      client_id: request.clientId,
+      redirect_uri: request.redirectUri,
+      ...(request.scope !== undefined ? { scope: request.scope } : {}),
+      ...(request.state !== undefined ? { state: request.state } : {}),
+    }
+    try {
+      const result =
+        decision === 'authorize'
+          ? await authorize({
+              ...base,
+              biosample_ids: biosamples
+                .filter((sample) => selected.includes(sample.biosample_id))
+                .map(({ biosample_id, type }) => ({ biosample_id, type })),
+            })
+          : await deny(base)
+      markDecided(flow, decision)
+      if ('redirect_to' in result) {
+        setOutcome('leaving')
+        replaceLocation(result.redirect_to)
+        return
+      }
+      setOutcome((await handOffToMiniProgram(result.mini_program_path)) ? 'miniProgramHandedOff' : 'returnToMiniProgram')
+      setPending(null)
+    } catch (error) {
+      inFlight.current = false
+      setPending(null)
+      if (isUnauthenticated(error)) {
+        // 40008 mid-way: sign in again and come back to this page; the selection is in the store.
+        assignLocation(signInHref(error, returnPath))
+        return
+      }
+      setFailure({ decision, error })
+    }
+  }
+
+  async function switchAccount() {
+    setSwitching(true)
+    setSwitchFailed(false)
+    try {
+      const loginUrl = await signOutForSwitch()
+      queryClient.clear()
+      assignLocation(loginHref(loginUrl, returnPath))
+    } catch {
+      setSwitching(false)
+      setSwitchFailed(true)
+    }
+  }
+
+  /** A fresh ticket, so the next decision is a new one rather than a replay of the first. */
+  async function reviewAgain() {
+    setReviewing(true)
+    try {
+      await queryClient.refetchQueries({ queryKey: consentQueries.application(request).queryKey, type: 'all' })
+      clearDecided(flow)
+    } catch {
+      // The refetch failing leaves the answered state; the user can try again.
+    } finally {
+      setReviewing(false)
+    }
+  }
+
+  async function renewTicket() {
+    setFailure(null)
+    await queryClient.refetchQueries({ queryKey: consentQueries.application(request).queryKey, type: 'all' })
+  }
+
+  if (outcome === 'leaving') {
+    return <Leaving to="app" host={returnTo.kind === 'web' ? returnTo.host : ''} />
+  }
+  if (outcome === 'miniProgramHandedOff') {
+    return (
+      <Page>
+        <p role="status">{t('consent.leaving.toMiniProgram', { name: application.name })}</p>
+      </Page>
+    )
+  }
+  if (outcome === 'returnToMiniProgram' || stored?.decided) {
+    const decided = stored?.decided ?? 'authorize'
+    return (
+      <Page>
+        <h1 className="text-2xl font-semibold tracking-tight">
+          {outcome === 'returnToMiniProgram' ? t(`consent.answered.done.${decided}`) : t('consent.answered.title')}
+        </h1>
+        <p className="mt-3 text-slate-700 dark:text-slate-300">
+          {returnTo.kind === 'miniProgram'
+            ? t('consent.answered.backToMiniProgram', { name: application.name })
+            : t(`consent.answered.${decided}`, { name: application.name })}
+        </p>
+        {outcome === 'returnToMiniProgram' ? null : (
+          <div className="mt-6">
+            <Button variant="secondary" busy={reviewing} onClick={() => void reviewAgain()}>
+              {t('consent.answered.reviewAgain')}
+            </Button>
+          </div>
+        )}
+      </Page>
+    )
+  }
+
+  return (
+    <Page>
+      <ConsentView
+        app={application}
+        returnTo={returnTo}
+        account={{ name: session.user.name, onSwitch: () => void switchAccount(), switching }}
+        scopes={answer.requested_scopes}
+        biosamples={biosamples}
+        selected={selected}
+        onSelectedChange={(ids) => setSelected(flow, ids)}
+        grantedAt={grant?.grant_time}
+        pending={pending}
+        actionsDisabled={!online || switching}
+        onAuthorize={() => void decide('authorize')}
+        onDeny={() => void decide('deny')}
+        notices={
+          <>
+            {!online ? (
+              <Alert variant="warning" title={t('consent.offline.title')}>
+                {t('consent.offline.body')}
+              </Alert>
+            ) : null}
+            {switchFailed ? <Alert variant="error">{t('consent.switchFailed')}</Alert> : null}
+            {failure ? (
+              <DecisionFailure
+                error={failure.error}
+                onRetry={() => void decide(failure.decision)}
+                onRenew={() => void renewTicket()}
+                retryDisabled={!online}
+              />
+            ) : null}
+          </>
+        }
+      />
+    </Page>
+  )
+}
+
+/** The ticket no longer fits: a fresh page (new ticket) is the way forward, not a retry. */
+const STALE_TICKET = new Set(['ticket_expired', 'ticket_used', 'ticket_session_mismatch', 'ticket_request_mismatch', 'invalid_ticket'])
+
+function DecisionFailure({
+  error,
+  onRetry,
+  onRenew,
+  retryDisabled,
+}: {
+  error: unknown
+  onRetry: () => void
+  onRenew: () => void
+  retryDisabled: boolean
+}) {
+  const { t } = useTranslation()
+  const apiError = error instanceof ApiError ? error : null
+  const stale = apiError !== null && STALE_TICKET.has(apiError.code)
+  const kind = stale
+    ? 'stale'
+    : apiError?.status === 0
+      ? 'network'
+      : apiError?.status === 504
+        ? 'timeout'
+        : apiError && apiError.status >= 500
+          ? 'upstream'
+          : 'generic'
+  const code = apiError ? (apiError.upstreamCode ? `${apiError.code} (${apiError.upstreamCode})` : apiError.code) : null
+  return (
+    <Alert variant="error" title={t(`consent.failure.${kind}.title`)}>
+      <p>{t(`consent.failure.${kind}.body`)}</p>
+      {code && kind === 'generic' ? <p className="mt-1">{t('common.errorCode', { code })}</p> : null}
+      <Button variant="secondary" className="mt-3" disabled={retryDisabled} onClick={stale ? onRenew : onRetry}>
+        {stale ? t('consent.failure.renew') : t('common.retry')}
+      </Button>
+    </Alert>
+  )
+}

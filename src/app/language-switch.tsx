@@ -1,13 +1,11 @@
 import { useId } from 'react'
-import { useTranslation } from 'react-i18next'
-import { currentLanguage, isLanguage, setLanguage, SUPPORTED_LANGUAGES, type Language } from '@/lib/i18n'
+import { isLanguage, setLanguage, SUPPORTED_LANGUAGES, useTranslation, type Language } from '@/lib/i18n'
 
 // Each language named in itself, so a reader who cannot read the current one still finds theirs.
 const LANGUAGE_NAMES: Record<Language, string> = { 'zh-CN': '中文', en: 'English' }
 
 export function LanguageSwitch() {
-  // useTranslation re-renders this on every language change, so currentLanguage() stays current.
-  const { t } = useTranslation()
+  const { t, language } = useTranslation()
   const id = useId()
 
   return (
@@ -28,7 +26,7 @@ export function LanguageSwitch() {
       </svg>
       <select
         id={id}
-        value={currentLanguage()}
+        value={language}
         onChange={(event) => {
           if (isLanguage(event.target.value)) void setLanguage(event.target.value)
         }}

@@ -1,5 +1,5 @@
 import { useEffect, useRef, type ReactNode, type Ref } from 'react'
-import { useTranslation } from 'react-i18next'
+import { useTranslation } from '@/lib/i18n'
 import { Link, NavLink, Outlet, useLocation, useMatches, useNavigation } from 'react-router'
 import { Skeleton } from '@/components/ui/skeleton'
 import { UserMenu } from '@/features/session/user-menu'

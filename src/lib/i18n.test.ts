@@ -1,7 +1,8 @@
+import { compileMessage } from '@lingui/message-utils/compileMessage'
 import { describe, expect, test } from 'vitest'
 import en from '@/locales/en.json'
 import zhCN from '@/locales/zh-CN.json'
-import { pickInitialLanguage } from './i18n'
+import { pickInitialLanguage, translate } from './i18n'
 
 function keysOf(value: unknown, prefix = ''): string[] {
   if (typeof value !== 'object' || value === null) return [prefix]
@@ -18,6 +19,43 @@ describe('catalogues', () => {
       keysOf(catalogue).map((key) => key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], catalogue)),
     )
     expect(texts.every((text) => typeof text === 'string' && text.trim() !== '')).toBe(true)
+  })
+})
+
+function textOf(catalogue: unknown, key: string): string {
+  return key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], catalogue) as string
+}
+
+/** Placeholder names of an ICU message (`{name}`, `{count, plural, …}`), from its compiled form. */
+function placeholders(text: string): string[] {
+  const names = new Set<string>()
+  const walk = (node: unknown): void => {
+    if (!Array.isArray(node)) return
+    for (const token of node) {
+      if (!Array.isArray(token)) continue
+      const [name, , options] = token as [unknown, unknown, unknown]
+      if (typeof name === 'string') names.add(name)
+      if (options && typeof options === 'object') Object.values(options).forEach(walk)
+    }
+  }
+  const compiled = compileMessage(text)
+  walk(typeof compiled === 'string' ? [] : compiled)
+  return [...names].sort()
+}
+
+describe('messages', () => {
+  test('every text is valid ICU MessageFormat', () => {
+    for (const catalogue of [en, zhCN]) {
+      for (const key of keysOf(catalogue)) expect(() => compileMessage(textOf(catalogue, key)), key).not.toThrow()
+    }
+  })
+
+  test('Chinese uses the same placeholders as English', () => {
+    for (const key of keysOf(en)) expect(placeholders(textOf(zhCN, key)), key).toEqual(placeholders(textOf(en, key)))
+  })
+
+  test('a missing value is never shown as a raw placeholder', () => {
+    expect(translate('common.errorCode', { code: 'e_1' })).toMatch(/e_1/)
   })
 })
 

@@ -1,9 +1,10 @@
 // The page's language: zh-CN by default, English on request (SPEC.md "Quality bars"). Both
 // catalogues are bundled – they are small, and loading one later would delay the first paint.
-import i18n from 'i18next'
-import { initReactI18next } from 'react-i18next'
-import en from '@/locales/en.json'
-import zhCN from '@/locales/zh-CN.json'
+import { i18n } from '@lingui/core'
+import { useSyncExternalStore } from 'react'
+import type en from '@/locales/en.json'
+import enMessages from '@/locales/en.json?messages'
+import zhCNMessages from '@/locales/zh-CN.json?messages'
 
 export const SUPPORTED_LANGUAGES = ['zh-CN', 'en'] as const
 export type Language = (typeof SUPPORTED_LANGUAGES)[number]
@@ -11,13 +12,12 @@ export type Language = (typeof SUPPORTED_LANGUAGES)[number]
 /** The reader's own choice; the BFF reads it too, to send `<html lang>` right the first time. */
 export const LANGUAGE_COOKIE = 'bge_lang'
 
-declare module 'i18next' {
-  interface CustomTypeOptions {
-    defaultNS: 'translation'
-    // en.json is the source of truth: keys missing there are type errors.
-    resources: { translation: typeof en }
-  }
-}
+/** Every key of en.json (the source of truth) as a dotted path: a missing key is a type error. */
+type KeyOf<T, Prefix extends string = ''> = {
+  [K in keyof T & string]: T[K] extends string ? `${Prefix}${K}` : KeyOf<T[K], `${Prefix}${K}.`>
+}[keyof T & string]
+export type MessageKey = KeyOf<typeof en>
+export type MessageValues = Record<string, string | number>
 
 export function isLanguage(value: unknown): value is Language {
   return SUPPORTED_LANGUAGES.some((lang) => lang === value)
@@ -44,35 +44,42 @@ export function pickInitialLanguage(cookieHeader: string, htmlLang: string, brow
 
 /** The language the page is in now. */
 export function currentLanguage(): Language {
-  return isLanguage(i18n.language) ? i18n.language : 'zh-CN'
+  return isLanguage(i18n.locale) ? i18n.locale : 'zh-CN'
 }
 
 /** Switch the page's language and remember the choice for a year. */
 export async function setLanguage(lang: Language): Promise<void> {
   const secure = window.location.protocol === 'https:' ? '; Secure' : ''
   document.cookie = `${LANGUAGE_COOKIE}=${lang}; Path=/; Max-Age=${60 * 60 * 24 * 365}; SameSite=Lax${secure}`
-  await i18n.changeLanguage(lang)
+  i18n.activate(lang)
 }
 
-function followLanguage(lang: string): void {
-  document.documentElement.lang = lang
+/** The text of `key` in the page's language, ICU MessageFormat placeholders filled from `values`. */
+export function translate(key: MessageKey, values?: MessageValues): string {
+  return i18n._(key, values)
+}
+
+function subscribe(onChange: () => void): () => void {
+  return i18n.on('change', onChange)
+}
+
+/** `t` for components; they re-render when the language changes. */
+export function useTranslation(): { t: typeof translate; language: Language } {
+  const language = useSyncExternalStore(subscribe, currentLanguage)
+  return { t: translate, language }
+}
+
+function followLanguage(): void {
+  document.documentElement.lang = i18n.locale
   // Pages refine this with their own title (root layout); this is the baseline.
-  document.title = i18n.t('common.productName')
+  document.title = translate('common.productName')
 }
 
-i18n.on('languageChanged', followLanguage)
-
-void i18n.use(initReactI18next).init({
-  resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } },
-  lng: pickInitialLanguage(document.cookie, document.documentElement.lang, navigator.languages ?? []),
-  supportedLngs: [...SUPPORTED_LANGUAGES],
-  // en.json is the source of truth, so a key not yet translated shows English, not its name.
-  fallbackLng: 'en',
-  // Resources are bundled: initialise synchronously so the first render already has them.
-  initAsync: false,
-  // React escapes text itself.
-  interpolation: { escapeValue: false },
-  react: { useSuspense: false },
-})
+// Catalogues are bundled and compiled at build time (vite.config.ts), so the first render
+// already has them and no message parser ships.
+i18n.load({ en: enMessages, 'zh-CN': zhCNMessages })
+i18n.activate(pickInitialLanguage(document.cookie, document.documentElement.lang, navigator.languages ?? []))
+followLanguage()
+i18n.on('change', followLanguage)
 
 export { i18n }

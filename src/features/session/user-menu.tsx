@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
-import { useTranslation } from 'react-i18next'
+import { useTranslation } from '@/lib/i18n'
 import { useLocation } from 'react-router'
 import { Button, buttonClassName } from '@/components/ui/button'
 import { Skeleton } from '@/components/ui/skeleton'

@@ -1,0 +1,6 @@
+// `?messages` imports: a catalogue compiled by the `localeMessages` plugin in vite.config.ts.
+declare module '*.json?messages' {
+  import type { Messages } from '@lingui/core'
+  const messages: Messages
+  export default messages
+}

@@ -1,5 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query'
 import { createBrowserRouter, redirect, type RouteObject } from 'react-router'
+import { loadConsent } from '@/features/consent/consent-loader'
+import { loadGrants } from '@/features/grants/grants-loader'
 import { NotFoundPage } from './not-found-page'
 import { RootErrorBoundary } from './root-error-boundary'
 import { RootHydrateFallback, RootLayout, type PageHandle } from './root-layout'
@@ -10,8 +12,9 @@ function page(title: PageHandle['title']): PageHandle {
 
 /**
  * Every page of the portal (SPEC.md "SPA routes"). Each feature's route module is loaded on
- * demand and exports `route(queryClient)` → `{ Component, loader?, HydrateFallback?, ErrorBoundary? }`;
- * its loader starts the page's queries, all at once, as soon as the URL matches.
+ * demand and exports `route(queryClient)` → `{ Component, loader?, HydrateFallback?, ErrorBoundary? }`.
+ * The consent and grants loaders are imported eagerly instead: their requests then start the
+ * moment the URL matches, alongside the page's code, not after it (no waterfall).
  */
 export function appRoutes(queryClient: QueryClient): RouteObject[] {
   return [
@@ -30,12 +33,14 @@ export function appRoutes(queryClient: QueryClient): RouteObject[] {
             {
               path: 'oauth2/authorize',
               handle: page('consent'),
-              lazy: () => import('@/features/consent/consent-route').then((m) => m.route(queryClient)),
+              loader: ({ request }) => loadConsent(queryClient, new URL(request.url)),
+              lazy: () => import('@/features/consent/consent-route').then((m) => m.route()),
             },
             {
               path: 'grants',
               handle: page('grants'),
-              lazy: () => import('@/features/grants/grants-route').then((m) => m.route(queryClient)),
+              loader: () => loadGrants(queryClient),
+              lazy: () => import('@/features/grants/grants-route').then((m) => m.route()),
             },
             {
               path: 'developer/preview',

@@ -59,6 +59,11 @@ export function translate(key: MessageKey, values?: MessageValues): string {
   return i18n._(key, values)
 }
 
+/** The text of a key computed at run time (a scope name, say), or undefined when the catalogue has none. */
+export function knownMessage(key: string): string | undefined {
+  return i18n.messages[key] === undefined ? undefined : i18n._(key)
+}
+
 function subscribe(onChange: () => void): () => void {
   return i18n.on('change', onChange)
 }

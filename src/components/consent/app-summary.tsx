@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next'
+import { useTranslation } from '@/lib/i18n'
 import { AppLogo } from '@/components/ui/app-logo'
 import { Button } from '@/components/ui/button'
 

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react'
-import { useTranslation } from 'react-i18next'
+import { useTranslation } from '@/lib/i18n'
 import type { Biosample } from '@/contract/api'
 import { formatDate } from '@/lib/format'
 
@@ -20,8 +20,8 @@ interface BiosamplePickerProps {
 
 /** The user's biosamples as native checkboxes, with "Select all", a live count and, for long lists, a filter. */
 export function BiosamplePicker({ biosamples, selected, onChange, required, disabled = false }: BiosamplePickerProps) {
-  const { t, i18n } = useTranslation()
-  const lang = i18n.resolvedLanguage ?? i18n.language
+  const { t, language } = useTranslation()
+  const lang = language
   const [filter, setFilter] = useState('')
   const hintId = useId()
   const filterId = useId()

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react'
 import { useId } from 'react'
-import { useTranslation } from 'react-i18next'
+import { useTranslation } from '@/lib/i18n'
 import type { Biosample, Scope } from '@/contract/api'
 import { readsSampleData } from '@/contract/scopes'
 import { formatDate } from '@/lib/format'
@@ -45,10 +45,10 @@ export function needsSamples(scopes: readonly Scope[]): boolean {
  */
 export function ConsentView(props: ConsentViewProps) {
   const { app, returnTo, account, scopes, biosamples, selected, onSelectedChange, grantedAt, pending } = props
-  const { t, i18n } = useTranslation()
+  const { t, language } = useTranslation()
   const headingId = useId()
   const required = needsSamples(scopes)
-  const grantedOn = grantedAt ? formatDate(grantedAt, i18n.resolvedLanguage ?? i18n.language) : ''
+  const grantedOn = grantedAt ? formatDate(grantedAt, language) : ''
   const blockedReason = !required
     ? undefined
     : biosamples.length === 0

@@ -1,5 +1,5 @@
 import { useId } from 'react'
-import { useTranslation } from 'react-i18next'
+import { useTranslation } from '@/lib/i18n'
 import type { Scope } from '@/contract/api'
 import { isGenomicScope, isWriteScope } from '@/contract/scopes'
 import { useScopeText } from './scope-text'

@@ -1,7 +1,7 @@
-import { useTranslation } from 'react-i18next'
+import { knownMessage, useTranslation } from '@/lib/i18n'
 import type { Scope } from '@/contract/api'
 
-/** Catalogue keys cannot hold `.` (i18next's separator), so `sample.default:read` is `sample_default_read`. */
+/** Catalogue keys cannot hold `.` (the separator of nested keys), so `sample.default:read` is `sample_default_read`. */
 export function scopeCatalogueKey(scope: string): string {
   return scope.replace(/[.:]/g, '_')
 }
@@ -17,16 +17,13 @@ interface ScopeText {
  * platform's known scopes and fall back to the platform's text for any other.
  */
 export function useScopeText(): (scope: Scope) => ScopeText {
-  const { i18n } = useTranslation()
-  const lang = i18n.resolvedLanguage ?? i18n.language
+  const { language } = useTranslation()
   return (scope) => {
-    if (lang === 'zh-CN' && (scope.title || scope.message)) return { title: scope.title, message: scope.message }
-    const known: unknown = i18n.getResource(lang, 'translation', `scopes.${scopeCatalogueKey(scope.scope)}`)
-    if (isScopeText(known)) return known
+    if (language === 'zh-CN' && (scope.title || scope.message)) return { title: scope.title, message: scope.message }
+    const key = `scopes.${scopeCatalogueKey(scope.scope)}`
+    const title = knownMessage(`${key}.title`)
+    const message = knownMessage(`${key}.message`)
+    if (title !== undefined && message !== undefined) return { title, message }
     return { title: scope.title || scope.scope, message: scope.message }
   }
-}
-
-function isScopeText(value: unknown): value is ScopeText {
-  return typeof value === 'object' && value !== null && 'title' in value && 'message' in value
 }

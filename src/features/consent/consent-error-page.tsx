@@ -1,5 +1,5 @@
 import { useQueryErrorResetBoundary } from '@tanstack/react-query'
-import { useTranslation } from 'react-i18next'
+import { useTranslation } from '@/lib/i18n'
 import { useLocation, useRevalidator, useRouteError } from 'react-router'
 import { Button, buttonClassName } from '@/components/ui/button'
 import { Page } from '@/components/ui/page'

@@ -13,6 +13,7 @@ import { assignLocation } from '@/lib/login'
 import type * as Login from '@/lib/login'
 import type * as Browser from './browser'
 import { replaceLocation } from './browser'
+import { loadConsent } from './consent-loader'
 import { route } from './consent-route'
 import { useSelectionStore } from './selection-store'
 
@@ -139,7 +140,7 @@ function consentUrl(params: Record<string, string | undefined> = {}) {
 
 function renderConsent(path = consentUrl()) {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } })
-  const router = createMemoryRouter([{ path: '/oauth2/authorize', ...route(queryClient) }], { initialEntries: [path] })
+  const router = createMemoryRouter([{ path: '/oauth2/authorize', loader: ({ request }) => loadConsent(queryClient, new URL(request.url)), ...route() }], { initialEntries: [path] })
   const { unmount } = render(
     <QueryClientProvider client={queryClient}>
       <RouterProvider router={router} />

@@ -1,6 +1,6 @@
 import { useQueryClient, useSuspenseQuery } from '@tanstack/react-query'
 import { useEffect, useRef, useState } from 'react'
-import { useTranslation } from 'react-i18next'
+import { useTranslation } from '@/lib/i18n'
 import { useLoaderData, useLocation } from 'react-router'
 import { ConsentView, type ReturnTarget } from '@/components/consent/consent-view'
 import { Alert } from '@/components/ui/alert'

@@ -1,16 +1,13 @@
-import type { QueryClient } from '@tanstack/react-query'
-import { useTranslation } from 'react-i18next'
-import type { LoaderFunctionArgs } from 'react-router'
+import { useTranslation } from '@/lib/i18n'
 import { Page } from '@/components/ui/page'
 import { Skeleton } from '@/components/ui/skeleton'
 import { ConsentErrorPage } from './consent-error-page'
-import { loadConsent } from './consent-loader'
 import { ConsentPage } from './consent-page'
 
-export function route(queryClient: QueryClient) {
+/** The consent page; its loader is `consent-loader.ts`, which the router holds eagerly. */
+export function route() {
   return {
     Component: ConsentPage,
-    loader: ({ request }: LoaderFunctionArgs) => loadConsent(queryClient, new URL(request.url)),
     HydrateFallback: ConsentSkeleton,
     ErrorBoundary: ConsentErrorPage,
   }

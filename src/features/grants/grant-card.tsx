@@ -1,5 +1,5 @@
 import { useId } from 'react'
-import { useTranslation } from 'react-i18next'
+import { useTranslation } from '@/lib/i18n'
 import { Alert } from '@/components/ui/alert'
 import { AppLogo } from '@/components/ui/app-logo'
 import { Button } from '@/components/ui/button'
@@ -15,10 +15,10 @@ interface GrantCardProps {
 
 /** One authorized app: who it is, since when, which samples it reads, and a way to end that. */
 export function GrantCard({ grant, revokeFailed, onRevoke }: GrantCardProps) {
-  const { t, i18n } = useTranslation()
+  const { t, language } = useTranslation()
   const nameId = useId()
-  const date = formatDate(grant.grant_time, i18n.language)
-  const relative = formatRelative(grant.grant_time, i18n.language)
+  const date = formatDate(grant.grant_time, language)
+  const relative = formatRelative(grant.grant_time, language)
   const samples = grant.biosample_ids
 
   return (

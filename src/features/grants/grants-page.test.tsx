@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { RootErrorBoundary } from '@/app/root-error-boundary'
 import type { Grant } from '@/contract/api'
 import { setLanguage } from '@/lib/i18n'
+import { loadGrants } from './grants-loader'
 import { route } from './grants-route'
 
 const DAY = 24 * 60 * 60 * 1000
@@ -82,7 +83,7 @@ beforeEach(async () => {
 function renderGrants() {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } })
   const router = createMemoryRouter(
-    [{ path: '/grants', HydrateFallback: () => null, errorElement: <RootErrorBoundary />, ...route(queryClient) }],
+    [{ path: '/grants', HydrateFallback: () => null, errorElement: <RootErrorBoundary />, loader: () => loadGrants(queryClient), ...route() }],
     { initialEntries: ['/grants'] },
   )
   render(

@@ -56,6 +56,8 @@ export default defineConfig({
     // The CSP forbids inline scripts and styles; keep every asset a file.
     assetsInlineLimit: 0,
     sourcemap: false,
+    // server/spa.ts reads it to preload the reader's catalogue from index.html.
+    manifest: true,
   },
   server: {
     proxy: {

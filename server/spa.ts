@@ -6,6 +6,7 @@ import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono } from 'hono'
 import { compress } from 'hono/compress'
 import { getCookie } from 'hono/cookie'
+import { z } from 'zod'
 
 const SPA_ROUTES = new Set(['/', '/oauth2/authorize', '/grants', '/developer/preview', '/signin'])
 
@@ -40,10 +41,51 @@ function withBridgeMeta(html: string, wechatBridgeUrl: string): string {
   return html.replace('</head>', `  <meta name="bge-wechat-bridge" content="${escaped}" />\n  </head>`)
 }
 
+/** The lazy route module of each page (src/app/router.tsx), to preload with index.html. */
+const ROUTE_MODULES: Record<string, string> = {
+  '/oauth2/authorize': 'src/features/consent/consent-route.tsx',
+  '/grants': 'src/features/grants/grants-route.tsx',
+  '/developer/preview': 'src/features/preview/preview-route.tsx',
+  '/signin': 'src/features/session/signin-route.tsx',
+}
+
+const manifestSchema = z.record(
+  z.string(),
+  z.object({ file: z.string(), name: z.string().optional(), src: z.string().optional(), imports: z.array(z.string()).optional() }),
+)
+
+/**
+ * What a page needs besides the entry, read from Vite's build manifest: the page's own chunk (with
+ * the chunks it imports) and the reader's catalogue. Announced as `modulepreload` links, they load
+ * alongside the entry instead of after it. An absent or unreadable manifest preloads nothing.
+ */
+export function preloadPlan(distDir: string): (path: string, lang: Language) => string[] {
+  const manifestPath = join(distDir, '.vite', 'manifest.json')
+  const parsed = existsSync(manifestPath) ? manifestSchema.safeParse(JSON.parse(readFileSync(manifestPath, 'utf8'))) : undefined
+  if (!parsed?.success) return () => []
+  const manifest = parsed.data
+  const withImports = (key: string, seen = new Set<string>()): string[] => {
+    const chunk = manifest[key]
+    if (!chunk || seen.has(key)) return []
+    seen.add(key)
+    return [`/${chunk.file}`, ...(chunk.imports ?? []).flatMap((child) => withImports(child, seen))]
+  }
+  const entryFiles = new Set(withImports('index.html'))
+  const catalogue = (lang: Language) =>
+    Object.values(manifest).find((chunk) => chunk.src?.startsWith('locale-messages:') && chunk.name === `${lang}.json`)?.file
+  return (path, lang) => {
+    const module = ROUTE_MODULES[path]
+    const pageFiles = module ? withImports(module).filter((file) => !entryFiles.has(file)) : []
+    const catalogueFile = catalogue(lang)
+    return [...(catalogueFile ? [`/${catalogueFile}`] : []), ...pageFiles]
+  }
+}
+
 export function spaRoutes(distDir: string, wechatBridgeUrl = ''): Hono {
   const app = new Hono()
   const indexPath = join(distDir, 'index.html')
   const indexHtml = existsSync(indexPath) ? withBridgeMeta(readFileSync(indexPath, 'utf8'), wechatBridgeUrl) : undefined
+  const preloads = preloadPlan(distDir)
 
   // Only static files and index.html are compressed: /api answers carry tickets next to reflected
   // input, which compression would expose to a BREACH-style length oracle.
@@ -55,12 +97,15 @@ export function spaRoutes(distDir: string, wechatBridgeUrl = ''): Hono {
     if (c.res.ok) c.header('Cache-Control', 'public, max-age=31536000, immutable')
   })
   app.use('/assets/*', serveStatic({ root: distDir }))
-  app.use('*', serveStatic({ root: distDir, rewriteRequestPath: (path) => (path === '/' || path === '/index.html' ? '/__none__' : path) }))
+  app.use('*', serveStatic({ root: distDir, rewriteRequestPath: (path) => (path === '/' || path === '/index.html' || path.startsWith('/.') ? '/__none__' : path) }))
 
   app.get('*', (c) => {
     if (!indexHtml) return c.text('The SPA is not built. Run `npm run build` (npm start does it for you).', 503)
     const lang = pickLanguage(getCookie(c, 'bge_lang'), c.req.header('Accept-Language'))
-    const html = indexHtml.replace(/<html lang="[^"]*"/, `<html lang="${lang}"`)
+    const links = preloads(c.req.path, lang).map((file) => `<link rel="modulepreload" crossorigin href="${file}">`)
+    const html = indexHtml
+      .replace(/<html lang="[^"]*"/, `<html lang="${lang}"`)
+      .replace('</head>', `${links.join('')}</head>`)
     c.header('Cache-Control', 'no-store')
     c.header('Vary', 'Accept-Language, Cookie')
     // Unknown paths still get the SPA (it shows the not-found page) but with an honest status.

@@ -1,10 +1,9 @@
-// The page's language: zh-CN by default, English on request (SPEC.md "Quality bars"). Both
-// catalogues are bundled – they are small, and loading one later would delay the first paint.
-import { i18n } from '@lingui/core'
+// The page's language: zh-CN by default, English on request (SPEC.md "Quality bars"). Each
+// catalogue is its own chunk, compiled at build time (vite.config.ts) so no message parser ships;
+// only the reader's language is fetched, and the BFF preloads it from index.html (server/spa.ts).
+import { i18n, type Messages } from '@lingui/core'
 import { useSyncExternalStore } from 'react'
 import type en from '@/locales/en.json'
-import enMessages from '@/locales/en.json?messages'
-import zhCNMessages from '@/locales/zh-CN.json?messages'
 
 export const SUPPORTED_LANGUAGES = ['zh-CN', 'en'] as const
 export type Language = (typeof SUPPORTED_LANGUAGES)[number]
@@ -51,7 +50,30 @@ export function currentLanguage(): Language {
 export async function setLanguage(lang: Language): Promise<void> {
   const secure = window.location.protocol === 'https:' ? '; Secure' : ''
   document.cookie = `${LANGUAGE_COOKIE}=${lang}; Path=/; Max-Age=${60 * 60 * 24 * 365}; SameSite=Lax${secure}`
+  await activate(lang)
+}
+
+// Literal imports, so the build knows both chunks (and the BFF can find them in the manifest).
+const catalogues: Record<Language, () => Promise<{ default: Messages }>> = {
+  en: () => import('@/locales/en.json?messages'),
+  'zh-CN': () => import('@/locales/zh-CN.json?messages'),
+}
+const loaded = new Set<Language>()
+
+async function activate(lang: Language): Promise<void> {
+  if (!loaded.has(lang)) {
+    i18n.load(lang, (await catalogues[lang]()).default)
+    loaded.add(lang)
+  }
   i18n.activate(lang)
+}
+
+/** Loads the reader's language; the app renders once this resolves. */
+export function startI18n(): Promise<void> {
+  return activate(pickInitialLanguage(document.cookie, document.documentElement.lang, navigator.languages ?? [])).then(() => {
+    followLanguage()
+    i18n.on('change', followLanguage)
+  })
 }
 
 /** The text of `key` in the page's language, ICU MessageFormat placeholders filled from `values`. */
@@ -79,12 +101,5 @@ function followLanguage(): void {
   // Pages refine this with their own title (root layout); this is the baseline.
   document.title = translate('common.productName')
 }
-
-// Catalogues are bundled and compiled at build time (vite.config.ts), so the first render
-// already has them and no message parser ships.
-i18n.load({ en: enMessages, 'zh-CN': zhCNMessages })
-i18n.activate(pickInitialLanguage(document.cookie, document.documentElement.lang, navigator.languages ?? []))
-followLanguage()
-i18n.on('change', followLanguage)
 
 export { i18n }

@@ -3,6 +3,12 @@
 import '@testing-library/jest-dom/vitest'
 import { cleanup } from '@testing-library/react'
 import { afterEach, beforeEach, vi } from 'vitest'
+import { setLanguage, startI18n } from '@/lib/i18n'
+
+// Both catalogues loaded up front, so a test's `setLanguage` switches at once.
+await setLanguage('zh-CN')
+await setLanguage('en')
+await startI18n()
 
 beforeEach(() => {
   vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {

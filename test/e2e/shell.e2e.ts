@@ -49,3 +49,26 @@ test('a foreign next is ignored', async () => {
   await page.waitForURL(`${portal.origin}/grants`)
   await context.close()
 })
+
+test('a Chinese browser gets Chinese; the Language switch loads English and remembers it', async () => {
+  const context = await browser.newContext({ locale: 'zh-CN' })
+  const page = await context.newPage()
+  const scripts: string[] = []
+  page.on('request', (request) => {
+    if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname)
+  })
+  await page.goto(`${portal.origin}/nowhere`)
+  expect(await page.getAttribute('html', 'lang')).toBe('zh-CN')
+  await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('找不到这个页面')
+  // Only the reader's catalogue is fetched.
+  expect(scripts.some((path) => /\/en\.json-/.test(path))).toBe(false)
+
+  await page.getByRole('combobox', { name: '语言' }).selectOption('en')
+  await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Page not found')
+  expect(await page.getAttribute('html', 'lang')).toBe('en')
+
+  await page.reload()
+  await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Page not found')
+  expect(await page.getAttribute('html', 'lang')).toBe('en')
+  await context.close()
+})

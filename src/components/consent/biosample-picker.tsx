@@ -6,7 +6,9 @@ import { formatDate } from '@/lib/format'
 /** A filter box appears once the list is longer than this. */
 export const FILTER_THRESHOLD = 8
 
-const KNOWN_STATUSES = [0, 1, 2, 3, 4] as const
+// What the platform's integer sample statuses mean is not documented (reference/private-api
+// README: "`status` is an integer"), so the page shows the number rather than guess a word that
+// could mislead someone about their own samples. Name them here once the platform says.
 
 interface BiosamplePickerProps {
   biosamples: Biosample[]
@@ -45,9 +47,7 @@ export function BiosamplePicker({ biosamples, selected, onChange, required, disa
   }, [visibleChosen, allVisibleChosen])
 
   function statusText(status: number): string {
-    return (KNOWN_STATUSES as readonly number[]).includes(status)
-      ? t(`consent.samples.status.${status as (typeof KNOWN_STATUSES)[number]}`)
-      : t('consent.samples.statusUnknown', { status })
+    return t('consent.samples.statusUnknown', { status })
   }
 
   function toggle(id: string, on: boolean) {

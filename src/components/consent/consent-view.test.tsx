@@ -62,7 +62,7 @@ describe('ConsentView', () => {
     const item = screen.getByText('合作方写入').closest('li')
     expect(item).toHaveTextContent('Can make changes')
     expect(screen.getByText('Use interpretation models')).toBeInTheDocument()
-    expect(screen.getByRole('checkbox', { name: /E-2/ })).toHaveAccessibleName(/Full · Registered/)
+    expect(screen.getByRole('checkbox', { name: /E-2/ })).toHaveAccessibleName(/Full · Status 0/)
   })
 
   test('Chinese uses the platform’s own scope texts', async () => {

@@ -189,7 +189,7 @@ describe('consent page: what the user sees', () => {
     expect(genomic).not.toHaveTextContent('Can make changes')
 
     const picker = screen.getByRole('group', { name: 'Samples to share' })
-    expect(within(picker).getByRole('checkbox', { name: /E-A0001/ })).toHaveAccessibleName(/Lowpass · Received · sampled Mar 19, 2024 · Healthy Gut/)
+    expect(within(picker).getByRole('checkbox', { name: /E-A0001/ })).toHaveAccessibleName(/Lowpass · Status 1 · sampled Mar 19, 2024 · Healthy Gut/)
     expect(within(picker).getByRole('checkbox', { name: /E-A0003/ })).toHaveAccessibleName(/Status 9/)
     expect(screen.getByText('0 of 3 selected')).toHaveAttribute('aria-live', 'polite')
     expect(screen.queryByRole('searchbox')).not.toBeInTheDocument()

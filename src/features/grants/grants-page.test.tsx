@@ -6,15 +6,22 @@ import { setupServer } from 'msw/node'
 // RouterProvider from 'react-router', not 'react-router/dom': under Vitest the two entry points
 // resolve to different builds (ESM and CommonJS) that do not share the router's context.
 import { createMemoryRouter, RouterProvider } from 'react-router'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
 // The page leaves 401 and upstream faults to the layout's boundary; the test mounts the real one,
 // as app/router.tsx does.
 // eslint-disable-next-line no-restricted-imports
 import { RootErrorBoundary } from '@/app/root-error-boundary'
 import type { Grant } from '@/contract/api'
 import { setLanguage } from '@/lib/i18n'
+import { assignLocation } from '@/lib/login'
+import type * as Login from '@/lib/login'
 import { loadGrants } from './grants-loader'
 import { route } from './grants-route'
+
+vi.mock('@/lib/login', async (importOriginal) => ({
+  ...(await importOriginal<typeof Login>()),
+  assignLocation: vi.fn(),
+}))
 
 const DAY = 24 * 60 * 60 * 1000
 const daysAgo = (days: number) => new Date(Date.now() - days * DAY).toISOString().replace(/\.\d{3}Z$/, 'Z')
@@ -83,7 +90,10 @@ beforeEach(async () => {
 function renderGrants() {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } })
   const router = createMemoryRouter(
-    [{ path: '/grants', HydrateFallback: () => null, errorElement: <RootErrorBoundary />, loader: () => loadGrants(queryClient), ...route() }],
+    [
+      { path: '/grants', HydrateFallback: () => null, errorElement: <RootErrorBoundary />, loader: () => loadGrants(queryClient), ...route() },
+      { path: '/signin', element: <h1>Sandbox sign-in</h1> },
+    ],
     { initialEntries: ['/grants'] },
   )
   render(
@@ -194,7 +204,7 @@ describe('grants page', () => {
     expect(await cardNames()).toEqual(['Gene Insight', 'Gut Check', 'Ancestry Atlas'])
   })
 
-  test('signed out, it asks to sign in and come back to /grants', async () => {
+  test('signed out, it goes to sign-in, which comes back to /grants', async () => {
     server.use(
       http.get('/api/oauth2/grants', () =>
         HttpResponse.json(
@@ -203,10 +213,23 @@ describe('grants page', () => {
         ),
       ),
     )
+    const { router } = renderGrants()
+    expect(await screen.findByRole('heading', { level: 1, name: 'Sandbox sign-in' })).toBeInTheDocument()
+    expect(router.state.location.pathname + router.state.location.search).toBe(`/signin?next=${encodeURIComponent('/grants')}`)
+  })
+
+  test('a session that ends before a revoke goes to sign-in and puts the grant back', async () => {
+    const user = userEvent.setup()
+    server.use(
+      http.delete('/api/oauth2/grants/:clientId', () =>
+        HttpResponse.json({ error: { code: 'unauthenticated', message: 'Please sign in.', login_url: '/signin?next={next}' } }, { status: 401 }),
+      ),
+    )
     renderGrants()
-    expect(await screen.findByRole('heading', { level: 1, name: 'Please sign in' })).toBeInTheDocument()
-    expect(screen.getByRole('link', { name: 'Sign in' })).toHaveAttribute('href', `/signin?next=${encodeURIComponent('/grants')}`)
-    expect(screen.queryByRole('list')).not.toBeInTheDocument()
+    await user.click(await screen.findByRole('button', { name: 'Revoke Gene Insight' }))
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Revoke' }))
+    await vi.waitFor(() => expect(assignLocation).toHaveBeenCalledWith(`/signin?next=${encodeURIComponent('/grants')}`))
+    expect(await screen.findByRole('button', { name: 'Revoke Gene Insight' })).toBeInTheDocument()
   })
 
   test('the confirmation dialog takes focus, names the app and what it loses, and gives focus back', async () => {

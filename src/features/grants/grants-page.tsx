@@ -5,8 +5,11 @@ import { Button } from '@/components/ui/button'
 import { Dialog } from '@/components/ui/dialog'
 import { LiveRegion } from '@/components/ui/live-region'
 import { Page } from '@/components/ui/page'
+import { ApiError } from '@/lib/http'
+import { assignLocation } from '@/lib/login'
 import { filterGrants, grantMutations, grantQueries, revokeGrant, withGrantRestored, withoutGrant, type Grant } from './api'
 import { GrantCard } from './grant-card'
+import { signInToGrants } from './grants-loader'
 
 /** Past this many grants the list gets a filter box (SPEC.md "Grants page"). */
 const FILTER_FROM = 6
@@ -42,8 +45,10 @@ export function GrantsPage() {
       await queryClient.cancelQueries({ queryKey: listKey })
       queryClient.setQueryData(listKey, (old) => old && { grants: withoutGrant(old.grants, grant.client_id) })
     },
-    onError: (_error, grant) => {
+    onError: (error, grant) => {
       queryClient.setQueryData(listKey, (old) => old && { grants: withGrantRestored(old.grants, grant) })
+      // The session ended meanwhile: nothing was revoked; sign in again and come back here.
+      if (error instanceof ApiError && error.status === 401) return assignLocation(signInToGrants(error))
       setFailedClientIds((ids) => new Set(ids).add(grant.client_id))
       setOutcome({ kind: 'failed', name: grant.name })
     },

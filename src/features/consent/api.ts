@@ -4,12 +4,10 @@ import {
   biosamplesResponseSchema,
   decisionResponseSchema,
   grantsResponseSchema,
-  sessionSchema,
   type AuthorizeBody,
   type DenyBody,
 } from '@/contract/api'
-import { ApiError, apiGet, apiSend } from '@/lib/http'
-import { DEFAULT_LOGIN_URL } from '@/lib/login'
+import { apiGet, apiSend } from '@/lib/http'
 
 /** The consent request as the app sent it (SPEC.md "SPA routes"); absent parameters are undefined. */
 export interface ConsentRequest {
@@ -24,12 +22,6 @@ export interface ConsentRequest {
 
 export const consentQueries = {
   all: () => ['consent'] as const,
-  // Same key as the session feature's query: one cache entry for "who is signed in".
-  session: () =>
-    queryOptions({
-      queryKey: ['session', 'current'],
-      queryFn: () => apiGet('/api/session', sessionSchema),
-    }),
   /** The app, its requested scopes and the consent ticket (bound to the session that asked). */
   application: (request: Pick<ConsentRequest, 'clientId' | 'redirectUri' | 'scope'>) =>
     queryOptions({
@@ -63,18 +55,4 @@ export function authorize(body: AuthorizeBody) {
 
 export function deny(body: DenyBody) {
   return apiSend('POST', '/api/oauth2/deny', body, decisionResponseSchema)
-}
-
-/**
- * "Not you?": clears the session and answers where sign-in lives. The BFF only tells through a
- * 401, so this asks for the session once nobody is signed in.
- */
-export async function signOutForSwitch(): Promise<string> {
-  await apiSend('DELETE', '/api/session', undefined, null)
-  try {
-    await apiGet('/api/session', sessionSchema)
-  } catch (error) {
-    if (error instanceof ApiError && error.loginUrl) return error.loginUrl
-  }
-  return DEFAULT_LOGIN_URL
 }

@@ -3,6 +3,7 @@ import type { ApplicationResponse } from '@/contract/api'
 import { appendToRedirect, hasForbiddenScheme } from '@/contract/redirect'
 import { ApiError } from '@/lib/http'
 import { DEFAULT_LOGIN_URL, loginHref } from '@/lib/login'
+import { sessionQueries } from '@/lib/session'
 import { consentQueries, type ConsentRequest } from './api'
 import { replaceLocation } from './browser'
 import { parseConsentRequest } from './consent-request'
@@ -47,7 +48,7 @@ export async function loadConsent(queryClient: QueryClient, url: URL): Promise<C
   }
 
   const [session, application, biosamples, grant] = await Promise.allSettled([
-    queryClient.ensureQueryData(consentQueries.session()),
+    queryClient.ensureQueryData(sessionQueries.current()),
     queryClient.ensureQueryData(consentQueries.application(request)),
     queryClient.ensureQueryData(consentQueries.biosamples()),
     queryClient.ensureQueryData(consentQueries.grant(request.clientId)),

@@ -10,7 +10,8 @@ import { Spinner } from '@/components/ui/spinner'
 import type { Application, Biosample, Grant } from '@/contract/api'
 import { ApiError } from '@/lib/http'
 import { assignLocation, loginHref } from '@/lib/login'
-import { authorize, consentQueries, deny, signOutForSwitch, type ConsentRequest } from './api'
+import { fetchLoginUrl, sessionQueries, signOut } from '@/lib/session'
+import { authorize, consentQueries, deny, type ConsentRequest } from './api'
 import { handOffToMiniProgram, replaceLocation } from './browser'
 import { isUnauthenticated, signInHref, type ConsentLoaderData } from './consent-loader'
 import { flowKey } from './consent-request'
@@ -61,7 +62,7 @@ function ConsentForm({ request }: { request: ConsentRequest }) {
   const queryClient = useQueryClient()
   const location = useLocation()
   const returnPath = location.pathname + location.search
-  const { data: session } = useSuspenseQuery(consentQueries.session())
+  const { data: session } = useSuspenseQuery(sessionQueries.current())
   const { data: answer } = useSuspenseQuery(consentQueries.application(request))
   const { data: samples } = useSuspenseQuery(consentQueries.biosamples())
   const { data: grant } = useSuspenseQuery(consentQueries.grant(request.clientId))
@@ -146,7 +147,8 @@ function ConsentForm({ request }: { request: ConsentRequest }) {
     setSwitching(true)
     setSwitchFailed(false)
     try {
-      const loginUrl = await signOutForSwitch()
+      await signOut()
+      const loginUrl = await fetchLoginUrl()
       queryClient.clear()
       assignLocation(loginHref(loginUrl, returnPath))
     } catch {

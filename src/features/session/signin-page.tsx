@@ -7,13 +7,13 @@ import { Button } from '@/components/ui/button'
 import { Page } from '@/components/ui/page'
 import { ApiError } from '@/lib/http'
 import { assignLocation, safeNextPath } from '@/lib/login'
-import { sessionQueries, signIn } from './api'
+import { signIn, signInQueries } from './api'
 
 /** `/signin?next=`: the sandbox's stand-in for the platform's sign-in (sandbox mode only). */
 export function SignInPage() {
   const { t } = useTranslation()
   const [searchParams] = useSearchParams()
-  const { data } = useSuspenseQuery(sessionQueries.sandboxUsers())
+  const { data } = useSuspenseQuery(signInQueries.sandboxUsers())
   const [pendingUserId, setPendingUserId] = useState<string | null>(null)
   const [failure, setFailure] = useState<'offline' | 'other' | null>(null)
 

@@ -1,12 +1,12 @@
 import type { QueryClient } from '@tanstack/react-query'
-import { sessionQueries } from './api'
+import { signInQueries } from './api'
 import { SignInPage } from './signin-page'
 
 export function route(queryClient: QueryClient) {
   return {
     Component: SignInPage,
     loader: async () => {
-      await queryClient.ensureQueryData(sessionQueries.sandboxUsers())
+      await queryClient.ensureQueryData(signInQueries.sandboxUsers())
       return null
     },
   }

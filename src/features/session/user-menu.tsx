@@ -7,7 +7,7 @@ import { Skeleton } from '@/components/ui/skeleton'
 import { VisuallyHidden } from '@/components/ui/visually-hidden'
 import { ApiError } from '@/lib/http'
 import { assignLocation, DEFAULT_LOGIN_URL, DEFAULT_RETURN_PATH, loginHref } from '@/lib/login'
-import { fetchLoginUrl, sessionQueries, signOut } from './api'
+import { fetchLoginUrl, sessionQueries, signOut } from '@/lib/session'
 
 /**
  * The header's account corner: who is signed in and "Sign out", or "Sign in". Reads the session

@@ -1,7 +1,7 @@
 import react from '@vitejs/plugin-react'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
-import { localeMessages } from './vite.config'
+import { localeMessages } from './vite.config.ts'
 
 export default defineConfig({
   plugins: [react(), localeMessages()],

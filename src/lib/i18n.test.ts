@@ -1,8 +1,10 @@
 import { compileMessage } from '@lingui/message-utils/compileMessage'
+import { act, render, screen } from '@testing-library/react'
+import { createElement } from 'react'
 import { describe, expect, test } from 'vitest'
 import en from '@/locales/en.json'
 import zhCN from '@/locales/zh-CN.json'
-import { pickInitialLanguage, translate } from './i18n'
+import { I18nScope, knownMessage, pickInitialLanguage, setLanguage, translate, useTranslation } from './i18n'
 
 function keysOf(value: unknown, prefix = ''): string[] {
   if (typeof value !== 'object' || value === null) return [prefix]
@@ -79,5 +81,29 @@ describe('pickInitialLanguage', () => {
   test('else Chinese', () => {
     expect(pickInitialLanguage('', '', ['fr-FR', 'de'])).toBe('zh-CN')
     expect(pickInitialLanguage('', '', [])).toBe('zh-CN')
+  })
+})
+
+describe('I18nScope', () => {
+  function Probe({ label }: { label: string }) {
+    const { t, known, language } = useTranslation()
+    return createElement('p', { 'data-testid': label }, `${language}|${t('consent.authorize')}|${known('scopes.profile_default.title') ?? ''}|${known('no.such.key') ?? 'none'}`)
+  }
+
+  test('a part of the page speaks its own language, and follows neither way the page’s', async () => {
+    await setLanguage('en')
+    render(
+      createElement('div', null, createElement(Probe, { label: 'page' }), createElement(I18nScope, { language: 'zh-CN', children: createElement(Probe, { label: 'scoped' }) })),
+    )
+    expect(screen.getByTestId('page')).toHaveTextContent(/^en\|Authorize\|.+\|none$/)
+    expect(screen.getByTestId('scoped')).toHaveTextContent(/^zh-CN\|授权\|.+\|none$/)
+    expect(knownMessage('consent.authorize')).toBe('Authorize')
+
+    await act(() => setLanguage('zh-CN'))
+    expect(screen.getByTestId('page')).toHaveTextContent(/^zh-CN\|授权/)
+    expect(screen.getByTestId('scoped')).toHaveTextContent(/^zh-CN\|授权/)
+    await act(() => setLanguage('en'))
+    expect(screen.getByTestId('scoped')).toHaveTextContent(/^zh-CN\|授权/)
+    expect(document.documentElement.lang).toBe('en')
   })
 })

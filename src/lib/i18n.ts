@@ -1,8 +1,8 @@
 // The page's language: zh-CN by default, English on request (SPEC.md "Quality bars"). Each
 // catalogue is its own chunk, compiled at build time (vite.config.ts) so no message parser ships;
 // only the reader's language is fetched, and the BFF preloads it from index.html (server/spa.ts).
-import { i18n, type Messages } from '@lingui/core'
-import { useSyncExternalStore } from 'react'
+import { i18n, setupI18n, type I18n, type Messages } from '@lingui/core'
+import { createContext, createElement, useCallback, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react'
 import type en from '@/locales/en.json'
 
 export const SUPPORTED_LANGUAGES = ['zh-CN', 'en'] as const
@@ -53,19 +53,65 @@ export async function setLanguage(lang: Language): Promise<void> {
   await activate(lang)
 }
 
-// Literal imports, so the build knows both chunks (and the BFF can find them in the manifest).
-const catalogues: Record<Language, () => Promise<{ default: Messages }>> = {
-  en: () => import('@/locales/en.json?messages'),
-  'zh-CN': () => import('@/locales/zh-CN.json?messages'),
+/** Parts of a catalogue: `core` for every page, the rest fetched by the one page that uses them. */
+export type CatalogueSection = 'core' | 'preview'
+
+// Literal imports, so the build knows every chunk (and the BFF can find them in the manifest).
+const catalogues: Record<Language, Record<CatalogueSection, () => Promise<{ default: Messages }>>> = {
+  en: { core: () => import('@/locales/en.json?messages'), preview: () => import('@/locales/en.json?messages=preview') },
+  'zh-CN': { core: () => import('@/locales/zh-CN.json?messages'), preview: () => import('@/locales/zh-CN.json?messages=preview') },
 }
-const loaded = new Set<Language>()
+
+/** Sections the page has asked for so far; every instance and language gets all of them. */
+const wantedSections = new Set<CatalogueSection>(['core'])
+/** Compiled sections fetched so far, shared by the page's instance and every scoped one. */
+const fetched = new Map<string, Promise<Messages>>()
+const resolved = new Map<string, Messages>()
+
+function fetchSection(lang: Language, section: CatalogueSection): Promise<Messages> {
+  const key = `${lang}/${section}`
+  let pending = fetched.get(key)
+  if (!pending) {
+    pending = catalogues[lang][section]().then((module) => {
+      resolved.set(key, module.default)
+      return module.default
+    })
+    fetched.set(key, pending)
+  }
+  return pending
+}
+
+async function loadMessages(lang: Language): Promise<Messages> {
+  const parts = await Promise.all([...wantedSections].map((section) => fetchSection(lang, section)))
+  return Object.assign({}, ...parts) as Messages
+}
+
+/** Every wanted section of `lang`, if all are already here. */
+function loadedMessages(lang: Language): Messages | undefined {
+  const parts = [...wantedSections].map((section) => resolved.get(`${lang}/${section}`))
+  return parts.every((part) => part !== undefined) ? (Object.assign({}, ...parts) as Messages) : undefined
+}
 
 async function activate(lang: Language): Promise<void> {
-  if (!loaded.has(lang)) {
-    i18n.load(lang, (await catalogues[lang]()).default)
-    loaded.add(lang)
-  }
+  i18n.load(lang, await loadMessages(lang))
   i18n.activate(lang)
+}
+
+/**
+ * Fetches a page's own catalogue section (in the page's language and in every scoped one); the
+ * router awaits it together with the page's code.
+ */
+export async function loadCatalogueSection(section: CatalogueSection): Promise<void> {
+  if (wantedSections.has(section)) return
+  wantedSections.add(section)
+  const languages = new Set<Language>([currentLanguage(), ...scopedInstances.keys()])
+  await Promise.all(
+    [...languages].map(async (lang) => {
+      const messages = await fetchSection(lang, section)
+      i18n.load(lang, messages)
+      scopedInstances.get(lang)?.load(lang, messages)
+    }),
+  )
 }
 
 /** Loads the reader's language; the app renders once this resolves. */
@@ -81,19 +127,76 @@ export function translate(key: MessageKey, values?: MessageValues): string {
   return i18n._(key, values)
 }
 
-/** The text of a key computed at run time (a scope name, say), or undefined when the catalogue has none. */
+function knownIn(instance: I18n, key: string): string | undefined {
+  return instance.messages[key] === undefined ? undefined : instance._(key)
+}
+
+/**
+ * The text of a key computed at run time (a scope name, say) in the page's language, or undefined
+ * when the catalogue has none. Components use `known` from `useTranslation()` instead, which
+ * follows an `I18nScope` around them.
+ */
 export function knownMessage(key: string): string | undefined {
-  return i18n.messages[key] === undefined ? undefined : i18n._(key)
+  return knownIn(i18n, key)
 }
 
-function subscribe(onChange: () => void): () => void {
-  return i18n.on('change', onChange)
+/** The instance components read: the page's, unless an `I18nScope` says otherwise. */
+const I18nContext = createContext<I18n>(i18n)
+
+function languageOf(instance: I18n): Language {
+  return isLanguage(instance.locale) ? instance.locale : 'zh-CN'
 }
 
-/** `t` for components; they re-render when the language changes. */
-export function useTranslation(): { t: typeof translate; language: Language } {
-  const language = useSyncExternalStore(subscribe, currentLanguage)
-  return { t: translate, language }
+/** `t` for components; they re-render when the language changes. `known` is `knownMessage` for the same language. */
+export function useTranslation(): { t: typeof translate; known: typeof knownMessage; language: Language } {
+  const instance = useContext(I18nContext)
+  const subscribe = useCallback((onChange: () => void) => instance.on('change', onChange), [instance])
+  const language = useSyncExternalStore(subscribe, () => languageOf(instance))
+  const t = useCallback<typeof translate>((key, values) => instance._(key, values), [instance])
+  const known = useCallback((key: string) => knownIn(instance, key), [instance])
+  return instance === i18n ? { t: translate, known: knownMessage, language } : { t, known, language }
+}
+
+/** One instance per language for scoped parts of the page; the page's own instance is never touched. */
+const scopedInstances = new Map<Language, I18n>()
+
+function scopedInstance(lang: Language): I18n | undefined {
+  const existing = scopedInstances.get(lang)
+  if (existing) return existing
+  const messages = loadedMessages(lang)
+  if (!messages) return undefined
+  const instance = setupI18n({ locale: lang, messages: { [lang]: messages } })
+  scopedInstances.set(lang, instance)
+  return instance
+}
+
+interface I18nScopeProps {
+  /** The language of everything inside, whatever the page's language is. */
+  language: Language
+  children: ReactNode
+  /** Shown while that language's catalogue is fetched (once per page load). */
+  fallback?: ReactNode
+}
+
+/**
+ * A part of the page in a language of its own (the developer preview shows the consent page in
+ * either language, under a page in the other). Children's `useTranslation()` reads this language;
+ * the caller marks the subtree with `lang` for assistive technology.
+ */
+export function I18nScope({ language, children, fallback = null }: I18nScopeProps) {
+  const [, setLoaded] = useState<Language | null>(null)
+  const instance = scopedInstance(language)
+  useEffect(() => {
+    if (instance) return
+    let live = true
+    void loadMessages(language).then(() => {
+      if (live) setLoaded(language)
+    })
+    return () => {
+      live = false
+    }
+  }, [instance, language])
+  return instance ? createElement(I18nContext.Provider, { value: instance }, children) : fallback
 }
 
 function followLanguage(): void {

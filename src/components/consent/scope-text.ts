@@ -1,4 +1,4 @@
-import { knownMessage, useTranslation } from '@/lib/i18n'
+import { useTranslation } from '@/lib/i18n'
 import type { Scope } from '@/contract/api'
 
 /** Catalogue keys cannot hold `.` (the separator of nested keys), so `sample.default:read` is `sample_default_read`. */
@@ -17,12 +17,12 @@ interface ScopeText {
  * platform's known scopes and fall back to the platform's text for any other.
  */
 export function useScopeText(): (scope: Scope) => ScopeText {
-  const { language } = useTranslation()
+  const { language, known } = useTranslation()
   return (scope) => {
     if (language === 'zh-CN' && (scope.title || scope.message)) return { title: scope.title, message: scope.message }
     const key = `scopes.${scopeCatalogueKey(scope.scope)}`
-    const title = knownMessage(`${key}.title`)
-    const message = knownMessage(`${key}.message`)
+    const title = known(`${key}.title`)
+    const message = known(`${key}.message`)
     if (title !== undefined && message !== undefined) return { title, message }
     return { title: scope.title || scope.scope, message: scope.message }
   }

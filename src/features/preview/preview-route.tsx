@@ -1,16 +1,9 @@
-// Placeholder: the preview feature replaces this module (same export).
-import type { QueryClient } from '@tanstack/react-query'
-import { Page } from '@/components/ui/page'
+import { PreviewPage } from './preview-page'
 
-export function route(_queryClient: QueryClient) {
+/**
+ * The developer preview. No loader: nothing is needed before the form shows, and the app's
+ * failures belong in the checklist, not in a route error screen.
+ */
+export function route() {
   return { Component: PreviewPage }
-}
-
-function PreviewPage() {
-  return (
-    <Page width="wide">
-      <h1 className="text-2xl font-semibold">Consent page preview</h1>
-      <p className="mt-3">The developer preview is on its way.</p>
-    </Page>
-  )
 }

@@ -8,23 +8,37 @@ import { defineConfig, type Plugin } from 'vite'
 const MESSAGES_PREFIX = '\0locale-messages:'
 
 /**
- * `import messages from '@/locales/en.json?messages'` gives the catalogue flattened to dotted keys
- * and compiled from ICU MessageFormat at build time, so the browser never ships a message parser.
- * A message that does not parse fails the build, naming the file and the key.
+ * Catalogue sections only one page uses, fetched with that page rather than with every page
+ * (the developer preview's texts would otherwise cost every consent page load).
+ */
+export const LAZY_SECTIONS = ['preview'] as const
+
+/**
+ * `import messages from '@/locales/en.json?messages'` gives the catalogue (without its lazy
+ * sections) flattened to dotted keys and compiled from ICU MessageFormat at build time, so the
+ * browser never ships a message parser; `?messages=preview` gives just that section. A message
+ * that does not parse fails the build, naming the file and the key.
  */
 export function localeMessages(): Plugin {
   return {
     name: 'bge-locale-messages',
     enforce: 'pre',
     async resolveId(source, importer) {
-      if (!source.endsWith('.json?messages')) return null
-      const resolved = await this.resolve(source.slice(0, -'?messages'.length), importer, { skipSelf: true })
+      const match = /^(.*\.json)\?messages(?:=(\w+))?$/.exec(source)
+      if (!match?.[1]) return null
+      const section = match[2] ?? 'core'
+      if (section !== 'core' && !(LAZY_SECTIONS as readonly string[]).includes(section)) {
+        throw new Error(`${source}: "${section}" is not one of the lazy catalogue sections (${LAZY_SECTIONS.join(', ')})`)
+      }
+      const resolved = await this.resolve(match[1], importer, { skipSelf: true })
       // The `.js` suffix keeps Vite's JSON plugin away from the generated module.
-      return resolved ? `${MESSAGES_PREFIX}${resolved.id}.js` : null
+      return resolved ? `${MESSAGES_PREFIX}${section}:${resolved.id}.js` : null
     },
     load(id) {
       if (!id.startsWith(MESSAGES_PREFIX)) return null
-      const file = id.slice(MESSAGES_PREFIX.length, -'.js'.length)
+      const rest = id.slice(MESSAGES_PREFIX.length, -'.js'.length)
+      const section = rest.slice(0, rest.indexOf(':'))
+      const file = rest.slice(section.length + 1)
       this.addWatchFile(file)
       const compiled: Record<string, unknown> = {}
       const visit = (node: unknown, path: string) => {
@@ -40,7 +54,10 @@ export function localeMessages(): Plugin {
           throw new Error(`${file}: "${path}" must be a text or a group of texts`)
         }
       }
-      visit(JSON.parse(readFileSync(file, 'utf8')), '')
+      const catalogue = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
+      const inSection = ([name]: [string, unknown]) =>
+        section === 'core' ? !(LAZY_SECTIONS as readonly string[]).includes(name) : name === section
+      visit(Object.fromEntries(Object.entries(catalogue).filter(inSection)), '')
       return `export default ${JSON.stringify(compiled)}`
     },
   }

@@ -20,8 +20,9 @@ const MANIFEST = {
   '_shared-1.js': { file: 'assets/shared-1.js', name: 'shared' },
   '_logo-1.js': { file: 'assets/logo-1.js', name: 'logo', imports: ['_shared-1.js'] },
   'src/features/consent/consent-route.tsx': { file: 'assets/consent-1.js', name: 'consent-route', imports: ['_logo-1.js', '_shared-1.js'] },
-  'locale-messages:/x/src/locales/en.json.js': { file: 'assets/en.json-1.js', name: 'en.json', src: 'locale-messages:/x/src/locales/en.json.js' },
-  'locale-messages:/x/src/locales/zh-CN.json.js': { file: 'assets/zh-CN.json-1.js', name: 'zh-CN.json', src: 'locale-messages:/x/src/locales/zh-CN.json.js' },
+  'locale-messages:core:/x/src/locales/en.json.js': { file: 'assets/en.json-1.js', name: 'en.json', src: 'locale-messages:core:/x/src/locales/en.json.js' },
+  'locale-messages:core:/x/src/locales/zh-CN.json.js': { file: 'assets/zh-CN.json-1.js', name: 'zh-CN.json', src: 'locale-messages:core:/x/src/locales/zh-CN.json.js' },
+  'locale-messages:preview:/x/src/locales/en.json.js': { file: 'assets/en.json-2.js', name: 'en.json', src: 'locale-messages:preview:/x/src/locales/en.json.js' },
 }
 
 describe('preloadPlan', () => {
@@ -29,6 +30,10 @@ describe('preloadPlan', () => {
     const plan = preloadPlan(distWith(MANIFEST))
     expect(plan('/oauth2/authorize', 'zh-CN')).toEqual(['/assets/zh-CN.json-1.js', '/assets/consent-1.js', '/assets/logo-1.js'])
     expect(plan('/oauth2/authorize', 'en')[0]).toBe('/assets/en.json-1.js')
+  })
+
+  test('the preview also gets its own catalogue section', () => {
+    expect(preloadPlan(distWith(MANIFEST))('/developer/preview', 'en')).toEqual(['/assets/en.json-1.js', '/assets/en.json-2.js'])
   })
 
   test('an unknown page gets its catalogue only', () => {

@@ -49,6 +49,9 @@ const ROUTE_MODULES: Record<string, string> = {
   '/signin': 'src/features/session/signin-route.tsx',
 }
 
+/** Catalogue sections a page fetches besides `core` (src/lib/i18n.ts, LAZY_SECTIONS in vite.config.ts). */
+const PAGE_SECTIONS: Record<string, string[]> = { '/developer/preview': ['preview'] }
+
 const manifestSchema = z.record(
   z.string(),
   z.object({ file: z.string(), name: z.string().optional(), src: z.string().optional(), imports: z.array(z.string()).optional() }),
@@ -71,13 +74,17 @@ export function preloadPlan(distDir: string): (path: string, lang: Language) => 
     return [`/${chunk.file}`, ...(chunk.imports ?? []).flatMap((child) => withImports(child, seen))]
   }
   const entryFiles = new Set(withImports('index.html'))
-  const catalogue = (lang: Language) =>
-    Object.values(manifest).find((chunk) => chunk.src?.startsWith('locale-messages:') && chunk.name === `${lang}.json`)?.file
+  // Catalogue chunks come from `?messages` imports (vite.config.ts): `locale-messages:<section>:<file>.js`.
+  const catalogue = (section: string, lang: Language) =>
+    Object.values(manifest).find(
+      (chunk) => chunk.src?.startsWith(`locale-messages:${section}:`) && chunk.src.endsWith(`/${lang}.json.js`),
+    )?.file
   return (path, lang) => {
     const module = ROUTE_MODULES[path]
     const pageFiles = module ? withImports(module).filter((file) => !entryFiles.has(file)) : []
-    const catalogueFile = catalogue(lang)
-    return [...(catalogueFile ? [`/${catalogueFile}`] : []), ...pageFiles]
+    const sections = ['core', ...(PAGE_SECTIONS[path] ?? [])]
+    const catalogueFiles = sections.flatMap((section) => catalogue(section, lang) ?? []).map((file) => `/${file}`)
+    return [...catalogueFiles, ...pageFiles]
   }
 }
 

@@ -2,6 +2,7 @@ import type { QueryClient } from '@tanstack/react-query'
 import { createBrowserRouter, redirect, type RouteObject } from 'react-router'
 import { loadConsent } from '@/features/consent/consent-loader'
 import { loadGrants } from '@/features/grants/grants-loader'
+import { loadCatalogueSection } from '@/lib/i18n'
 import { NotFoundPage } from './not-found-page'
 import { RootErrorBoundary } from './root-error-boundary'
 import { RootHydrateFallback, RootLayout, type PageHandle } from './root-layout'
@@ -45,7 +46,9 @@ export function appRoutes(queryClient: QueryClient): RouteObject[] {
             {
               path: 'developer/preview',
               handle: page('preview'),
-              lazy: () => import('@/features/preview/preview-route').then((m) => m.route(queryClient)),
+              // The preview's own texts come with its code, not with every page.
+              lazy: () =>
+                Promise.all([import('@/features/preview/preview-route'), loadCatalogueSection('preview')]).then(([m]) => m.route()),
             },
             {
               path: 'signin',

@@ -4,3 +4,9 @@ declare module '*.json?messages' {
   const messages: Messages
   export default messages
 }
+
+declare module '*.json?messages=preview' {
+  import type { Messages } from '@lingui/core'
+  const messages: Messages
+  export default messages
+}

@@ -3,9 +3,10 @@
 import '@testing-library/jest-dom/vitest'
 import { cleanup } from '@testing-library/react'
 import { afterEach, beforeEach, vi } from 'vitest'
-import { setLanguage, startI18n } from '@/lib/i18n'
+import { loadCatalogueSection, setLanguage, startI18n } from '@/lib/i18n'
 
-// Both catalogues loaded up front, so a test's `setLanguage` switches at once.
+// Every catalogue section in both languages, up front, so a test's `setLanguage` switches at once.
+await loadCatalogueSection('preview')
 await setLanguage('zh-CN')
 await setLanguage('en')
 await startI18n()

@@ -14,7 +14,7 @@ import { sessionRoutes } from './routes/session'
 import type { SandboxStore } from './sandbox/store'
 import { apiRequestGuard, securityHeaders } from './security'
 import { spaRoutes } from './spa'
-import { createUpstreamClient, type UpstreamClient } from './upstream/client'
+import { createUpstreamClient, upstreamOptionsFrom, type UpstreamClient } from './upstream/client'
 import { toApiError } from './upstream/errors'
 
 export interface AppOptions {
@@ -34,14 +34,7 @@ export function createApp(options: AppOptions): Hono {
     config,
     upstream:
       options.upstream ??
-      createUpstreamClient({
-        baseUrl: config.upstreamUrl,
-        appKey: config.appKey,
-        appSecret: config.appSecret,
-        timeoutMs: config.upstreamTimeoutMs,
-        samplesPath: config.samplesPath,
-        userPath: config.userPath,
-      }),
+      createUpstreamClient(upstreamOptionsFrom(config)),
     tickets: new ConsentTickets(config.sessionSecret),
     decisions: new DecisionMemory<DecisionResponse>(),
     sandboxStore: options.sandbox?.store,

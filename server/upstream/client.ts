@@ -2,6 +2,7 @@
 // is a form POST carrying app_key, a fresh nonce, a timestamp and the signature.
 import { randomUUID } from 'node:crypto'
 import type { z } from 'zod'
+import type { Config } from '../config'
 import { UpstreamFault, UpstreamRefusal } from './errors'
 import {
   envelopeSchema,
@@ -68,6 +69,18 @@ type Params = Record<string, string | undefined>
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+/** The client's settings that come from the portal's configuration. */
+export function upstreamOptionsFrom(config: Config): UpstreamClientOptions {
+  return {
+    baseUrl: config.upstreamUrl,
+    appKey: config.appKey,
+    appSecret: config.appSecret,
+    timeoutMs: config.upstreamTimeoutMs,
+    samplesPath: config.samplesPath,
+    userPath: config.userPath,
+  }
 }
 
 export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClient {

@@ -1,8 +1,8 @@
-import { useQueryErrorResetBoundary } from '@tanstack/react-query'
 import { useTranslation } from '@/lib/i18n'
-import { isRouteErrorResponse, Link, useLocation, useRevalidator, useRouteError } from 'react-router'
+import { isRouteErrorResponse, Link, useLocation, useRouteError } from 'react-router'
 import { Button, buttonClassName } from '@/components/ui/button'
 import { Page } from '@/components/ui/page'
+import { errorCodeLabel, useErrorRetry } from '@/lib/error-recovery'
 import { ApiError } from '@/lib/http'
 import { DEFAULT_LOGIN_URL, loginHref } from '@/lib/login'
 import { NotFoundPage } from './not-found-page'
@@ -44,24 +44,12 @@ export function RootErrorBoundary({ standalone = false }: RootErrorBoundaryProps
 function ErrorScreen({ error }: { error: unknown }) {
   const { t } = useTranslation()
   const location = useLocation()
-  const revalidator = useRevalidator()
-  const queryErrors = useQueryErrorResetBoundary()
+  const { retry, retrying } = useErrorRetry(error)
   const screen = screenFor(error)
 
   if (screen === 'notFound') return <NotFoundPage />
 
-  function retry() {
-    if (error instanceof ApiError) {
-      // Data failed: let suspense queries fetch again and run the loaders once more.
-      queryErrors.reset()
-      void revalidator.revalidate()
-    } else {
-      // Code failed (a chunk that did not load, a bug): only a fresh document can help.
-      window.location.reload()
-    }
-  }
-
-  const code = error instanceof ApiError ? (error.upstreamCode ? `${error.code} (${error.upstreamCode})` : error.code) : null
+  const code = errorCodeLabel(error)
 
   return (
     <Page>
@@ -80,7 +68,7 @@ function ErrorScreen({ error }: { error: unknown }) {
             {t('common.toGrants')}
           </Link>
         ) : (
-          <Button onClick={retry} busy={revalidator.state === 'loading'}>
+          <Button onClick={retry} busy={retrying}>
             {t('common.retry')}
           </Button>
         )}

@@ -1,14 +1,13 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { axeViolations, DESKTOP, describeViolations, launchBrowser, PHONE } from '../support/browser'
-import { ALICE, basicWorld } from '../support/fixtures'
+import { ALICE, basicWorld, TRICKY_STATE } from '../support/fixtures'
 import { startPortal, type Portal } from '../support/portal'
 
 let portal: Portal
 let browser: Browser
 
-// Everything an app might put in state that a careless encoder would break.
-const STATE = 'a b+c&d=e#f?g 中文 🧬%20'
+const STATE = TRICKY_STATE
 const SCOPE = 'profile.default sample.default:read variant.rsid'
 
 beforeAll(async () => {

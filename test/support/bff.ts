@@ -12,7 +12,7 @@ import { loadConfig, SANDBOX_API_PREFIX, type Config } from '../../server/config
 import { createSandbox } from '../../server/sandbox/app'
 import { parseFixtures, type FixturesInput } from '../../server/sandbox/fixtures'
 import { openStore, type SandboxStore } from '../../server/sandbox/store'
-import { createUpstreamClient, type UpstreamClient } from '../../server/upstream/client'
+import { createUpstreamClient, upstreamOptionsFrom, type UpstreamClient } from '../../server/upstream/client'
 
 /** The portal's own origin in these tests; requests carry its Host, and its Origin when they change something. */
 export const PORTAL = 'http://portal.test'
@@ -202,12 +202,7 @@ export function createBff(options: BffOptions = {}): Bff {
 
   const upstreamCalls: UpstreamCall[] = []
   const signed = createUpstreamClient({
-    baseUrl: config.upstreamUrl,
-    appKey: config.appKey,
-    appSecret: config.appSecret,
-    timeoutMs: config.upstreamTimeoutMs,
-    samplesPath: config.samplesPath,
-    userPath: config.userPath,
+    ...upstreamOptionsFrom(config),
     // Retries keep their count; only the pause between them is shortened.
     backoffMs: 2,
     fetch: inProcessFetch(sandboxApp, (call) => upstreamCalls.push(call)),

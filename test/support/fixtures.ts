@@ -1,4 +1,7 @@
 // Small fixture files for the browser journeys; each test builds the world it needs.
+/** Everything an app might put in `state` that a careless encoder would break. */
+export const TRICKY_STATE = 'a b+c&d=e#f?g 中文 🧬%20'
+
 export const ALICE = { id: 'u-alice', name: 'Alice Chen', auth_token: 'tok-alice-0123456789' }
 export const BOB = { id: 'u-bob', name: 'Bob Wang', auth_token: 'tok-bob-0123456789' }
 

@@ -1,12 +1,12 @@
 import { queryOptions } from '@tanstack/react-query'
 import {
-  applicationResponseSchema,
   biosamplesResponseSchema,
   decisionResponseSchema,
   grantsResponseSchema,
   type AuthorizeBody,
   type DenyBody,
 } from '@/contract/api'
+import { fetchApplication } from '@/lib/application'
 import { apiGet, apiSend } from '@/lib/http'
 
 /** The consent request as the app sent it (SPEC.md "SPA routes"); absent parameters are undefined. */
@@ -26,11 +26,7 @@ export const consentQueries = {
   application: (request: Pick<ConsentRequest, 'clientId' | 'redirectUri' | 'scope'>) =>
     queryOptions({
       queryKey: [...consentQueries.all(), 'application', request.clientId, request.redirectUri, request.scope ?? null],
-      queryFn: ({ signal }) => {
-        const query = new URLSearchParams({ client_id: request.clientId, redirect_uri: request.redirectUri })
-        if (request.scope !== undefined) query.set('scope', request.scope)
-        return apiGet(`/api/oauth2/application?${query}`, applicationResponseSchema, { signal })
-      },
+      queryFn: ({ signal }) => fetchApplication(request, signal),
     }),
   biosamples: () =>
     queryOptions({

@@ -1,8 +1,8 @@
-import { useQueryErrorResetBoundary } from '@tanstack/react-query'
 import { useTranslation } from '@/lib/i18n'
-import { useLocation, useRevalidator, useRouteError } from 'react-router'
+import { useLocation, useRouteError } from 'react-router'
 import { Button, buttonClassName } from '@/components/ui/button'
 import { Page } from '@/components/ui/page'
+import { errorCodeLabel, useErrorRetry } from '@/lib/error-recovery'
 import { ApiError } from '@/lib/http'
 import { ConsentRequestError, signInHref } from './consent-loader'
 
@@ -34,8 +34,7 @@ export function ConsentErrorPage() {
   if (error instanceof ConsentRequestError || error instanceof ApiError) {
     const problem = requestProblemOf(error.code)
     if (problem) {
-      const upstream = error instanceof ApiError ? error.upstreamCode : undefined
-      return <RequestProblemPage problem={problem} code={upstream ? `${error.code} (${upstream})` : error.code} details={error.details ?? {}} />
+      return <RequestProblemPage problem={problem} code={errorCodeLabel(error) ?? error.code} details={error.details ?? {}} />
     }
   }
   return <LoadFailurePage error={error} />
@@ -78,20 +77,9 @@ function failureOf(error: unknown): Failure {
 function LoadFailurePage({ error }: { error: unknown }) {
   const { t } = useTranslation()
   const location = useLocation()
-  const revalidator = useRevalidator()
-  const queryErrors = useQueryErrorResetBoundary()
+  const { retry, retrying } = useErrorRetry(error)
   const failure = failureOf(error)
-  const code = error instanceof ApiError ? (error.upstreamCode ? `${error.code} (${error.upstreamCode})` : error.code) : null
-
-  function retry() {
-    if (error instanceof ApiError) {
-      queryErrors.reset()
-      void revalidator.revalidate()
-    } else {
-      // Code failed (a chunk that did not load, a bug): only a fresh document can help.
-      window.location.reload()
-    }
-  }
+  const code = errorCodeLabel(error)
 
   return (
     <Page>
@@ -103,7 +91,7 @@ function LoadFailurePage({ error }: { error: unknown }) {
             {t('errors.unauthenticated.action')}
           </a>
         ) : (
-          <Button onClick={retry} busy={revalidator.state === 'loading'}>
+          <Button onClick={retry} busy={retrying}>
             {t('common.retry')}
           </Button>
         )}

@@ -1,6 +1,5 @@
 import { queryOptions } from '@tanstack/react-query'
-import { applicationResponseSchema } from '@/contract/api'
-import { apiGet } from '@/lib/http'
+import { fetchApplication } from '@/lib/application'
 
 /** What the developer asked to preview, read from the page's own query (SPEC.md "SPA routes"). */
 export interface PreviewRequest {
@@ -26,10 +25,6 @@ export const previewQueries = {
   application: (request: Pick<PreviewRequest, 'clientId' | 'redirectUri' | 'scope'>) =>
     queryOptions({
       queryKey: [...previewQueries.all(), 'application', request.clientId, request.redirectUri, request.scope ?? null],
-      queryFn: ({ signal }) => {
-        const query = new URLSearchParams({ client_id: request.clientId, redirect_uri: request.redirectUri })
-        if (request.scope !== undefined) query.set('scope', request.scope)
-        return apiGet(`/api/oauth2/application?${query}`, applicationResponseSchema, { signal })
-      },
+      queryFn: ({ signal }) => fetchApplication(request, signal),
     }),
 }

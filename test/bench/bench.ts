@@ -68,19 +68,33 @@ async function loadedBeforeUsable(origin: string, cookie: string): Promise<{ js:
     const page = await context.newPage()
     const js: string[] = []
     const css: string[] = []
-    const api: { path: string; start: number; end: number }[] = []
     page.on('requestfinished', (request) => {
-      const url = new URL(request.url())
-      const timing = request.timing()
-      if (url.pathname.endsWith('.js')) js.push(url.pathname)
-      else if (url.pathname.endsWith('.css')) css.push(url.pathname)
-      else if (url.pathname.startsWith('/api/')) {
-        api.push({ path: `${url.pathname}${url.search}`, start: timing.startTime, end: timing.startTime + timing.responseEnd })
+      const { pathname } = new URL(request.url())
+      if (pathname.endsWith('.js')) js.push(pathname)
+      else if (pathname.endsWith('.css')) css.push(pathname)
+    })
+    // When the app itself asks and hears back, timed in the page: the browser's network timings
+    // also count time queued for a socket, which made the waterfall check flap.
+    await context.addInitScript(() => {
+      const calls: { path: string; start: number; end: number }[] = []
+      Object.assign(window, { __apiCalls: calls })
+      const original = window.fetch.bind(window)
+      window.fetch = async (input, init) => {
+        const url = new URL(input instanceof Request ? input.url : String(input), window.location.href)
+        if (!url.pathname.startsWith('/api/')) return original(input, init)
+        const call = { path: url.pathname + url.search, start: performance.now(), end: Number.POSITIVE_INFINITY }
+        calls.push(call)
+        try {
+          return await original(input, init)
+        } finally {
+          call.end = performance.now()
+        }
       }
     })
     await page.goto(consentUrl(origin))
     // Usable: the decision buttons are on screen.
     await page.getByRole('button', { name: /Authorize|授权|同意/ }).first().waitFor({ timeout: 15_000 })
+    const api = await page.evaluate(() => (window as unknown as { __apiCalls: { path: string; start: number; end: number }[] }).__apiCalls)
     return { js: [...new Set(js)], css: [...new Set(css)], api }
   } finally {
     await browser.close()

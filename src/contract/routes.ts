@@ -1,0 +1,28 @@
+// Every page of the SPA (SPEC.md "SPA routes"), in one list: the router builds its routes from
+// it and the BFF serves index.html (status 200, with the page's module preloads) for exactly these.
+// Browser-safe: no Node imports.
+
+export interface PageRoute {
+  /** The URL path, without a trailing slash. */
+  path: string
+  /** The lazy route module, as Vite's build manifest names it; none for a redirect-only path. */
+  module?: string
+  /** Catalogue sections the page needs besides `core` (src/lib/i18n.ts). */
+  sections?: readonly string[]
+}
+
+export const PAGE_ROUTES = {
+  home: { path: '/' },
+  consent: { path: '/oauth2/authorize', module: 'src/features/consent/consent-route.tsx' },
+  grants: { path: '/grants', module: 'src/features/grants/grants-route.tsx' },
+  preview: { path: '/developer/preview', module: 'src/features/preview/preview-route.tsx', sections: ['preview'] },
+  signin: { path: '/signin', module: 'src/features/session/signin-route.tsx' },
+} as const satisfies Record<string, PageRoute>
+
+export type PageName = keyof typeof PAGE_ROUTES
+
+/** The page a path belongs to, or undefined for a path the SPA shows as not found. */
+export function pageOfPath(path: string): PageRoute | undefined {
+  const normalized = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path
+  return Object.values(PAGE_ROUTES).find((route) => route.path === normalized)
+}

@@ -1,6 +1,5 @@
 // The BFF: the SPA, the JSON API, and in sandbox mode the embedded private API.
 import { Hono } from 'hono'
-import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { DecisionResponse, ErrorEnvelope } from '../src/contract/api'
 import { ApiFailure } from './api-failure'
 import type { Config } from './config'
@@ -71,7 +70,7 @@ export function createApp(options: AppOptions): Hono {
       },
     }
     c.header('Cache-Control', 'no-store')
-    return c.json(body, failure.status as ContentfulStatusCode)
+    return c.json(body, failure.status)
   })
 
   const api = new Hono()

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { ApplicationResponse } from '../../src/contract/api'
+import { redirectRefusalCode } from '../../src/contract/errors'
 import { checkRedirectUri, hasForbiddenScheme } from '../../src/contract/redirect'
 import { parseScopeParam, readsSampleData } from '../../src/contract/scopes'
 import { ApiFailure } from '../api-failure'
@@ -29,7 +30,7 @@ export function applicationRoutes(deps: BffDeps): Hono {
     const details = { client_id: query.client_id, redirect_uri: query.redirect_uri }
     // Refused before the upstream hears of it: no app may ever be sent to such an address.
     if (hasForbiddenScheme(query.redirect_uri)) {
-      throw new ApiFailure(400, 'forbidden_redirect_scheme', REDIRECT_PROBLEMS.forbidden_scheme, { details })
+      throw new ApiFailure(400, redirectRefusalCode('forbidden_scheme'), REDIRECT_PROBLEMS.forbidden_scheme, { details })
     }
     const application = await deps.upstream
       .application({ client_id: query.client_id, redirect_uri: query.redirect_uri })
@@ -47,8 +48,7 @@ export function applicationRoutes(deps: BffDeps): Hono {
     if (!application.wxmp_app_id) {
       const check = checkRedirectUri(application.redirect_uri, { allowHttp: deps.config.allowHttpRedirects })
       if (!check.ok) {
-        const code = check.reason === 'forbidden_scheme' ? 'forbidden_redirect_scheme' : `redirect_uri_${check.reason}`
-        throw new ApiFailure(400, code, REDIRECT_PROBLEMS[check.reason], { details })
+        throw new ApiFailure(400, redirectRefusalCode(check.reason), REDIRECT_PROBLEMS[check.reason], { details })
       }
     }
 

@@ -1,5 +1,7 @@
 // What can go wrong talking to the private API, and the one table that turns it into the BFF's
 // error envelope (SPEC.md "BFF API"; codes from reference/private-api/README.md).
+import type { ApiFailureStatus } from '../api-failure'
+import type { ApiErrorCode } from '../../src/contract/errors'
 
 /** The upstream answered, with an envelope whose `code` is not 0. */
 export class UpstreamRefusal extends Error {
@@ -37,8 +39,8 @@ export class UpstreamFault extends Error {
 }
 
 export interface MappedApiError {
-  status: number
-  code: string
+  status: ApiFailureStatus
+  code: ApiErrorCode
   message: string
   upstream_code?: number
 }

@@ -86,6 +86,6 @@ export function createApp(options: AppOptions): Hono {
   app.route('/api', api)
 
   if (options.sandbox) app.route('/sandbox', options.sandbox.app)
-  app.route('/', spaRoutes(options.distDir ?? 'dist', config.wechatBridgeUrl))
+  app.route('/', spaRoutes(options.distDir ?? 'dist', config))
   return app
 }

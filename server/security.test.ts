@@ -187,27 +187,6 @@ describe('pages', () => {
     expect(https.headers.get('Strict-Transport-Security')).toMatch(/^max-age=/)
   })
 
-  test.each([
-    [undefined, undefined, 'zh-CN'],
-    ['en-US,en;q=0.9', undefined, 'en'],
-    ['zh-TW,en;q=0.5', undefined, 'zh-CN'],
-    ['fr-FR, en;q=0.8, zh;q=0.5', undefined, 'en'],
-    ['de', undefined, 'zh-CN'],
-    ['en-GB', 'bge_lang=zh-CN', 'zh-CN'],
-    ['zh-CN', 'bge_lang=en', 'en'],
-  ])('Accept-Language %j with cookie %j → <html lang="%s">', async (acceptLanguage, cookie, lang) => {
-    const bff = useBff()
-    const headers: Record<string, string> = {}
-    if (acceptLanguage) headers['Accept-Language'] = acceptLanguage
-    if (cookie) headers.Cookie = cookie
-    const response = await bff.request('/grants', { headers })
-    const html = await response.text()
-    expect(html).toContain(`<html lang="${lang}">`)
-    expect(html.match(/<html lang=/g)).toHaveLength(1)
-    expect(response.headers.get('Vary')).toMatch(/Accept-Language/)
-    expect(response.headers.get('Cache-Control')).toBe('no-store')
-  })
-
   test('hashed assets are served with a long cache and the same headers', async () => {
     const bff = useBff()
     const response = await bff.request(ASSET_PATH)

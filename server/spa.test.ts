@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
-import { preloadPlan } from './spa'
+import { PAGE_ROUTES } from '../src/contract/routes'
+import { useBff } from '../test/support/bff'
+import { pickLanguage, preloadPlan } from './spa'
 
 const dirs: string[] = []
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })))
@@ -43,5 +45,83 @@ describe('preloadPlan', () => {
   test('without a readable manifest it preloads nothing', () => {
     expect(preloadPlan(join(tmpdir(), 'no-such-dist'))('/grants', 'en')).toEqual([])
     expect(preloadPlan(distWith({ 'index.html': { nope: 1 } }))('/grants', 'en')).toEqual([])
+  })
+})
+
+describe('pickLanguage', () => {
+  test.each([
+    [undefined, undefined, 'zh-CN'],
+    [undefined, 'en-US,en;q=0.9', 'en'],
+    [undefined, 'zh-TW,en;q=0.5', 'zh-CN'],
+    [undefined, 'zh-Hans-CN', 'zh-CN'],
+    [undefined, 'fr-FR, en;q=0.8, zh;q=0.5', 'en'],
+    [undefined, 'en;q=0, zh;q=0.1', 'zh-CN'],
+    [undefined, 'de', 'zh-CN'],
+    ['fr', 'en', 'en'],
+    ['zh-CN', 'en-GB', 'zh-CN'],
+  ] as const)('cookie %j, Accept-Language %j → %s', (cookie, acceptLanguage, lang) => {
+    expect(pickLanguage(cookie, acceptLanguage)).toBe(lang)
+  })
+})
+
+describe('index.html', () => {
+  test.each([
+    [undefined, undefined, 'zh-CN'],
+    ['en-US,en;q=0.9', undefined, 'en'],
+    ['zh-TW,en;q=0.5', undefined, 'zh-CN'],
+    ['fr-FR, en;q=0.8, zh;q=0.5', undefined, 'en'],
+    ['de', undefined, 'zh-CN'],
+    ['en-GB', 'bge_lang=zh-CN', 'zh-CN'],
+    ['zh-CN', 'bge_lang=en', 'en'],
+  ])('Accept-Language %j with cookie %j → <html lang="%s">', async (acceptLanguage, cookie, lang) => {
+    const bff = useBff()
+    const headers: Record<string, string> = {}
+    if (acceptLanguage) headers['Accept-Language'] = acceptLanguage
+    if (cookie) headers.Cookie = cookie
+    const response = await bff.request('/grants', { headers })
+    const html = await response.text()
+    expect(html).toContain(`<html lang="${lang}">`)
+    expect(html.match(/<html lang=/g)).toHaveLength(1)
+    expect(response.headers.get('Vary')).toMatch(/Accept-Language/)
+    expect(response.headers.get('Cache-Control')).toBe('no-store')
+  })
+
+  test('every page of the SPA’s route list is served with 200, trailing slash or not; anything else with 404', async () => {
+    const bff = useBff()
+    for (const { path } of Object.values(PAGE_ROUTES)) {
+      for (const variant of path === '/' ? [path] : [path, `${path}/`]) {
+        const response = await bff.request(variant)
+        expect(response.status, variant).toBe(200)
+        expect(await response.text()).toContain('<div id="root">')
+      }
+    }
+    for (const path of ['/no/such/page', '/grants/extra', '/oauth2', '/index.html']) {
+      const response = await bff.request(path)
+      expect(response.status, path).toBe(404)
+      expect(response.headers.get('Content-Type'), path).toMatch(/^text\/html/)
+      expect(await response.text(), path).toContain('<div id="root">')
+    }
+  })
+
+  test('the sign-in URL template reaches the page in a meta tag, {next} kept and the value escaped', async () => {
+    const plain = useBff()
+    expect(await (await plain.request('/grants')).text()).toContain('<meta name="bge-login-url" content="/signin?next={next}" />')
+
+    const loginUrl = 'https://account.example/login?a=1&next={next}"><script>alert(1)</script>'
+    const hostile = useBff({ env: { LOGIN_URL: loginUrl } })
+    const html = await (await hostile.request('/no/such/page')).text()
+    expect(html).toContain(
+      '<meta name="bge-login-url" content="https://account.example/login?a=1&amp;next={next}&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" />',
+    )
+    expect(html).not.toContain('<script>alert(1)')
+  })
+
+  test('the WeChat bridge meta tag is escaped the same way, and absent when not configured', async () => {
+    const plain = useBff()
+    expect(await (await plain.request('/grants')).text()).not.toContain('bge-wechat-bridge')
+    const bff = useBff({ env: { WECHAT_BRIDGE_URL: 'https://res.wx.qq.com/js/sdk.js?a=1&b="2"' } })
+    expect(await (await bff.request('/grants')).text()).toContain(
+      '<meta name="bge-wechat-bridge" content="https://res.wx.qq.com/js/sdk.js?a=1&amp;b=&quot;2&quot;" />',
+    )
   })
 })

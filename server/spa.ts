@@ -6,51 +6,42 @@ import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono } from 'hono'
 import { compress } from 'hono/compress'
 import { getCookie } from 'hono/cookie'
+import { html } from 'hono/html'
 import { z } from 'zod'
+import { DEFAULT_LANGUAGE, isLanguage, LANGUAGE_COOKIE, languageOfTag, type Language } from '../src/contract/languages'
+import { PAGE_META } from '../src/contract/page-meta'
+import { pageOfPath } from '../src/contract/routes'
+import type { Config } from './config'
 
-const SPA_ROUTES = new Set(['/', '/oauth2/authorize', '/grants', '/developer/preview', '/signin'])
-
-export type Language = 'en' | 'zh-CN'
-
-/** Cookie first (the reader's own choice), then Accept-Language, then Chinese. */
+/** Cookie first (the reader's own choice), then Accept-Language, then the default. */
 export function pickLanguage(cookie: string | undefined, acceptLanguage: string | undefined): Language {
-  if (cookie === 'en' || cookie === 'zh-CN') return cookie
+  if (isLanguage(cookie)) return cookie
   const ranked = (acceptLanguage ?? '')
     .split(',')
     .map((part, index) => {
       const [tag = '', ...params] = part.trim().split(';')
       const q = params.map((p) => /^\s*q=([\d.]+)/.exec(p)?.[1]).find(Boolean)
-      return { tag: tag.toLowerCase(), q: q === undefined ? 1 : Number(q), index }
+      return { tag, q: q === undefined ? 1 : Number(q), index }
     })
     .filter((entry) => entry.tag && entry.q > 0)
     .sort((a, b) => b.q - a.q || a.index - b.index)
   for (const { tag } of ranked) {
-    if (tag === 'zh' || tag.startsWith('zh-')) return 'zh-CN'
-    if (tag === 'en' || tag.startsWith('en-')) return 'en'
+    const language = languageOfTag(tag)
+    if (language) return language
   }
-  return 'zh-CN'
+  return DEFAULT_LANGUAGE
 }
 
 /**
- * The SPA learns the WeChat bridge's URL from a meta tag, so no inline script is needed and the
- * bridge is loaded only when it is configured (and only inside a mini-program web-view).
+ * What the SPA learns from the page itself rather than from a request: the sign-in URL template
+ * (with its literal `{next}`) and, when configured, the WeChat bridge's URL, so no inline script
+ * is needed and the bridge is loaded only inside a mini-program web-view.
  */
-function withBridgeMeta(html: string, wechatBridgeUrl: string): string {
-  if (!wechatBridgeUrl) return html
-  const escaped = wechatBridgeUrl.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')
-  return html.replace('</head>', `  <meta name="bge-wechat-bridge" content="${escaped}" />\n  </head>`)
+async function withPageMeta(page: string, meta: { loginUrl: string; wechatBridgeUrl: string }): Promise<string> {
+  const bridge = meta.wechatBridgeUrl ? html`\n    <meta name="${PAGE_META.wechatBridge}" content="${meta.wechatBridgeUrl}" />` : ''
+  const tags = await html`<meta name="${PAGE_META.loginUrl}" content="${meta.loginUrl}" />${bridge}`
+  return page.replace('</head>', `  ${tags}\n  </head>`)
 }
-
-/** The lazy route module of each page (src/app/router.tsx), to preload with index.html. */
-const ROUTE_MODULES: Record<string, string> = {
-  '/oauth2/authorize': 'src/features/consent/consent-route.tsx',
-  '/grants': 'src/features/grants/grants-route.tsx',
-  '/developer/preview': 'src/features/preview/preview-route.tsx',
-  '/signin': 'src/features/session/signin-route.tsx',
-}
-
-/** Catalogue sections a page fetches besides `core` (src/lib/i18n.ts, LAZY_SECTIONS in vite.config.ts). */
-const PAGE_SECTIONS: Record<string, string[]> = { '/developer/preview': ['preview'] }
 
 const manifestSchema = z.record(
   z.string(),
@@ -80,18 +71,18 @@ export function preloadPlan(distDir: string): (path: string, lang: Language) => 
       (chunk) => chunk.src?.startsWith(`locale-messages:${section}:`) && chunk.src.endsWith(`/${lang}.json.js`),
     )?.file
   return (path, lang) => {
-    const module = ROUTE_MODULES[path]
-    const pageFiles = module ? withImports(module).filter((file) => !entryFiles.has(file)) : []
-    const sections = ['core', ...(PAGE_SECTIONS[path] ?? [])]
+    const page = pageOfPath(path)
+    const pageFiles = page?.module ? withImports(page.module).filter((file) => !entryFiles.has(file)) : []
+    const sections = ['core', ...(page?.sections ?? [])]
     const catalogueFiles = sections.flatMap((section) => catalogue(section, lang) ?? []).map((file) => `/${file}`)
     return [...catalogueFiles, ...pageFiles]
   }
 }
 
-export function spaRoutes(distDir: string, wechatBridgeUrl = ''): Hono {
+export function spaRoutes(distDir: string, config: Pick<Config, 'loginUrl' | 'wechatBridgeUrl'>): Hono {
   const app = new Hono()
   const indexPath = join(distDir, 'index.html')
-  const indexHtml = existsSync(indexPath) ? withBridgeMeta(readFileSync(indexPath, 'utf8'), wechatBridgeUrl) : undefined
+  const indexHtml = existsSync(indexPath) ? withPageMeta(readFileSync(indexPath, 'utf8'), config) : undefined
   const preloads = preloadPlan(distDir)
 
   // Only static files and index.html are compressed: /api answers carry tickets next to reflected
@@ -106,17 +97,17 @@ export function spaRoutes(distDir: string, wechatBridgeUrl = ''): Hono {
   app.use('/assets/*', serveStatic({ root: distDir }))
   app.use('*', serveStatic({ root: distDir, rewriteRequestPath: (path) => (path === '/' || path === '/index.html' || path.startsWith('/.') ? '/__none__' : path) }))
 
-  app.get('*', (c) => {
+  app.get('*', async (c) => {
     if (!indexHtml) return c.text('The SPA is not built. Run `npm run build` (npm start does it for you).', 503)
-    const lang = pickLanguage(getCookie(c, 'bge_lang'), c.req.header('Accept-Language'))
+    const lang = pickLanguage(getCookie(c, LANGUAGE_COOKIE), c.req.header('Accept-Language'))
     const links = preloads(c.req.path, lang).map((file) => `<link rel="modulepreload" crossorigin href="${file}">`)
-    const html = indexHtml
+    const page = (await indexHtml)
       .replace(/<html lang="[^"]*"/, `<html lang="${lang}"`)
       .replace('</head>', `${links.join('')}</head>`)
     c.header('Cache-Control', 'no-store')
     c.header('Vary', 'Accept-Language, Cookie')
     // Unknown paths still get the SPA (it shows the not-found page) but with an honest status.
-    return c.html(html, SPA_ROUTES.has(c.req.path) ? 200 : 404)
+    return c.html(page, pageOfPath(c.req.path) ? 200 : 404)
   })
   return app
 }

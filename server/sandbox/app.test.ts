@@ -400,7 +400,7 @@ describe('callback page', () => {
   }
   interface AxeWindow {
     eval(source: string): void
-    document: unknown
+    document: Document
     axe: { run(context: unknown, options: unknown): Promise<AxeResults> }
     close(): void
   }
@@ -417,6 +417,12 @@ describe('callback page', () => {
     return { response, html: await response.text() }
   }
 
+  /** The page as a browser reads it. */
+  function parse(html: string) {
+    const { window } = new JSDOM(html, { virtualConsole: new VirtualConsole() })
+    return window.document
+  }
+
   it('shows the code and the state, escaped', async () => {
     const state = '<script>alert("x")</script> & \'quoted\''
     const { response, html } = await page(`?code=AbC123&state=${encodeURIComponent(state)}`)
@@ -425,7 +431,20 @@ describe('callback page', () => {
     expect(response.headers.get('Cache-Control')).toBe('no-store')
     expect(html).toContain('AbC123')
     expect(html).not.toContain('<script')
-    expect(html).toContain('&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62; &#38; &#39;quoted&#39;')
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quoted&#39;')
+  })
+
+  it('renders script and markup in state, error and parameter names as text', async () => {
+    const hostile = '<script>alert(1)</script><img src=x onerror=alert(2)>'
+    const query = new URLSearchParams({ error: hostile, state: hostile, [hostile]: 'v' })
+    const { html } = await page(`?${query}`)
+    const document = parse(html)
+    expect(document.querySelectorAll('script, img, [onerror]')).toHaveLength(0)
+    const codes = [...document.querySelectorAll('main code')].map((node) => node.textContent)
+    // Result, state, the `error` and `state` parameters and their values, then the full query.
+    expect(codes.filter((text) => text === hostile)).toHaveLength(4)
+    expect([...document.querySelectorAll('dt')].map((node) => node.textContent)).toEqual(['error', 'state', hostile])
+    expect(codes.at(-1)).toBe(`?${query}`)
   })
 
   it('shows an error and leads back to the grants', async () => {

@@ -12,6 +12,7 @@ test('with no environment the portal runs against its sandbox', () => {
     authCookie: 'bge_auth_token',
     loginUrl: '/signin?next={next}',
     upstreamTimeoutMs: 8000,
+    upstreamTimeZone: 'Asia/Shanghai',
     allowHttpRedirects: false,
     sandboxDb: '.data/sandbox.sqlite',
   })
@@ -94,4 +95,12 @@ test('the other settings are read and checked', () => {
   expect(() => loadConfig({ AUTH_COOKIE: 'a b' })).toThrow(/AUTH_COOKIE: must be a valid cookie name/)
   expect(() => loadConfig({ WECHAT_BRIDGE_URL: 'http://res.wx.qq.com/x.js' })).toThrow(/WECHAT_BRIDGE_URL/)
   expect(() => loadConfig({ ALLOW_HTTP_REDIRECTS: 'yes' })).toThrow(/ALLOW_HTTP_REDIRECTS/)
+})
+
+test('UPSTREAM_TIME_ZONE takes an IANA zone; an unknown one refuses to start, naming the variable', () => {
+  expect(loadConfig({ UPSTREAM_TIME_ZONE: 'America/New_York' }).upstreamTimeZone).toBe('America/New_York')
+  expect(loadConfig({ UPSTREAM_TIME_ZONE: 'UTC' }).upstreamTimeZone).toBe('UTC')
+  expect(() => loadConfig({ UPSTREAM_TIME_ZONE: 'Asia/Atlantis' })).toThrowError(
+    new ConfigError('Invalid configuration:\n  UPSTREAM_TIME_ZONE: must be an IANA time zone such as Asia/Shanghai'),
+  )
 })

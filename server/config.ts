@@ -1,6 +1,7 @@
 // Configuration, read and checked once at start. Nothing else reads process.env.
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
+import { isTimeZone } from './upstream/platform-time'
 
 export const SANDBOX_APP_KEY = 'sandbox'
 export const SANDBOX_APP_SECRET = 'sandbox-secret'
@@ -23,6 +24,8 @@ export interface Config {
   userPath: string
   sessionSecret: Buffer
   upstreamTimeoutMs: number
+  /** IANA zone of the platform's zone-less times (`grant_time`). */
+  upstreamTimeZone: string
   allowHttpRedirects: boolean
   /** Origin of WeChat's JS bridge script; empty = the bridge is not loaded and not allowed by the CSP. */
   wechatBridgeUrl: string
@@ -54,6 +57,7 @@ const envSchema = z.object({
   DIST_DIR: z.string().min(1).default('dist'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(8000),
+  UPSTREAM_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
   ALLOW_HTTP_REDIRECTS: boolean.default(false),
   WECHAT_BRIDGE_URL: z.url({ protocol: /^https$/ }).optional(),
   SANDBOX_FIXTURES: z.string().min(1).optional(),
@@ -96,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     userPath: e.USER_PATH ?? SANDBOX_USER_PATH,
     sessionSecret: e.SESSION_SECRET ? Buffer.from(e.SESSION_SECRET, 'utf8') : randomBytes(32),
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+    upstreamTimeZone: e.UPSTREAM_TIME_ZONE,
     allowHttpRedirects: e.ALLOW_HTTP_REDIRECTS,
     wechatBridgeUrl: e.WECHAT_BRIDGE_URL ?? '',
     sandboxFixtures: e.SANDBOX_FIXTURES,

@@ -16,6 +16,7 @@ async function grantWebApp(bff: Bff) {
 describe('GET /api/oauth2/grants', () => {
   test('every grant of the user, newest first, with ISO times in UTC', async () => {
     const bff = useBff()
+    const before = Date.now()
     await grantWebApp(bff)
     const response = await bff.request('/api/oauth2/grants', { as: 'bob' })
     expect(response.status).toBe(200)
@@ -32,10 +33,24 @@ describe('GET /api/oauth2/grants', () => {
         client_id: 'profile-app',
         name: 'App profile-app',
         logo: 'https://app.example/logo.png',
-        grant_time: '2024-05-12T09:30:00Z',
+        // The fixture's '2024-05-12 09:30:00' on the platform's clock in Asia/Shanghai (UTC+8).
+        grant_time: '2024-05-12T01:30:00Z',
         biosample_ids: [{ biosample_id: 'E-B0001', type: 'Lowpass' }],
       },
     ])
+    // The sandbox writes a new grant on the same clock the BFF reads: it was granted just now.
+    const granted = Date.parse(grants[0].grant_time)
+    expect(granted).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000)
+    expect(granted).toBeLessThanOrEqual(Date.now())
+  })
+
+  test.each([
+    ['UTC', '2024-05-12T09:30:00Z'],
+    ['America/New_York', '2024-05-12T13:30:00Z'],
+  ])('UPSTREAM_TIME_ZONE=%s reads the platform’s 2024-05-12 09:30:00 as %s', async (zone, iso) => {
+    const bff = useBff({ env: { UPSTREAM_TIME_ZONE: zone } })
+    const { grants } = await (await bff.request('/api/oauth2/grants', { as: 'bob' })).json()
+    expect(grants).toEqual([expect.objectContaining({ client_id: 'profile-app', grant_time: iso })])
   })
 
   test('client_id narrows it to that app, still a list (empty when there is none)', async () => {

@@ -4,17 +4,6 @@ import type { Grant } from '../../src/contract/api'
 import { requireAuthToken, type BffDeps } from '../deps'
 import { parseQuery } from '../validate'
 
-/**
- * The upstream writes grant times as 'YYYY-MM-DD HH:MM:SS' with no zone; the platform's
- * documents pair them with UTC sample times, so they are read as UTC.
- */
-export function upstreamTimeToIso(value: string): string {
-  const match = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})/.exec(value)
-  if (match) return `${match[1]}T${match[2]}Z`
-  const parsed = new Date(value)
-  return Number.isNaN(parsed.getTime()) ? value : parsed.toISOString()
-}
-
 export function grantRoutes(deps: BffDeps): Hono {
   const app = new Hono()
 
@@ -26,7 +15,7 @@ export function grantRoutes(deps: BffDeps): Hono {
         client_id: g.application.client_id,
         name: g.application.name,
         logo: g.application.logo,
-        grant_time: upstreamTimeToIso(g.grant_time),
+        grant_time: g.grant_time,
         biosample_ids: g.biosample_ids.map(({ biosample_id, type }) => ({ biosample_id, type })),
       }))
       .sort((a, b) => b.grant_time.localeCompare(a.grant_time))

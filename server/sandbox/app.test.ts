@@ -34,7 +34,7 @@ function setup(options: Partial<SandboxOptions> & { fixtures?: Fixtures } = {}) 
   const store = openStore(':memory:')
   store.replaceWith(options.fixtures ?? demoFixtures)
   let now = NOW
-  const sandbox = createSandbox({ store, appKey: KEY, appSecret: SECRET, now: () => now, ...options })
+  const sandbox = createSandbox({ store, appKey: KEY, appSecret: SECRET, now: () => now, timeZone: 'UTC', ...options })
   const tokens = {
     demo: store.authTokenOf('u-demo') ?? '',
     second: store.authTokenOf('u-second') ?? '',
@@ -221,6 +221,12 @@ describe('authorize', () => {
     expect(store.grantsOf('u-demo')).toEqual([
       expect.objectContaining({ client_id: 'demo-app', grant_time: '2026-11-23 09:30:15', biosample_ids: [other] }),
     ])
+  })
+
+  it('writes the grant time on the wall clock of the platform’s zone', async () => {
+    const { call, store, tokens } = setup({ timeZone: 'Asia/Shanghai' })
+    await call(P.authorize, { client_id: 'demo-app', redirect_uri: CALLBACK, auth_token: tokens.demo })
+    expect(store.grantsOf('u-demo', 'demo-app')[0]?.grant_time).toBe('2026-11-22 16:00:00')
   })
 
   it.each([

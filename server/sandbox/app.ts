@@ -6,6 +6,7 @@ import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import { SANDBOX_SAMPLES_PATH, SANDBOX_USER_PATH } from '../config'
 import { PRIVATE_API_PATHS } from '../upstream/client'
+import { platformClock } from '../upstream/platform-time'
 import { verifySignature } from '../upstream/signature'
 import { callbackRoutes } from './callback-page'
 import type { Fault } from './fixtures'
@@ -19,6 +20,8 @@ export interface SandboxOptions {
   latencyMs?: number
   faults?: Fault[]
   now?: () => Date
+  /** The platform's zone: grant times are written on its wall clock, as the platform does. */
+  timeZone: string
 }
 
 const PATHS = {
@@ -106,11 +109,6 @@ function parseTimestamp(value: string): number | undefined {
   return new Date(time).toISOString().startsWith(value.slice(0, 19)) ? time : undefined
 }
 
-/** 'YYYY-MM-DD HH:MM:SS' in UTC, the upstream's grant time format. */
-function grantTime(date: Date): string {
-  return date.toISOString().slice(0, 19).replace('T', ' ')
-}
-
 const CODE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 
 /** 30 random letters and digits, like the platform's codes. */
@@ -145,6 +143,7 @@ function grantData(grant: SandboxGrant) {
 export function createSandbox(opts: SandboxOptions): Hono {
   const { store } = opts
   const now = opts.now ?? (() => new Date())
+  const clock = platformClock(opts.timeZone)
   const latencyMs = opts.latencyMs ?? 0
   const faults = opts.faults ?? []
   /** Calls each fault still has to spoil; in memory, so every sandbox instance counts afresh. */
@@ -224,7 +223,7 @@ export function createSandbox(opts: SandboxOptions): Hono {
         at,
       )
       // Authorizing again replaces what the app was given before.
-      store.saveGrant({ user_id: user.id, client_id: app.client_id, grant_time: grantTime(at), biosample_ids: chosen })
+      store.saveGrant({ user_id: user.id, client_id: app.client_id, grant_time: clock.format(at), biosample_ids: chosen })
       return { code, redirect_uri: p.redirect_uri, wxmp_app_id: app.wxmp_app_id }
     },
 

@@ -17,7 +17,7 @@ export const SANDBOX_CALL_PATHS = [
 
 const nonEmpty = z.string().min(1, 'must not be empty')
 
-/** The upstream's grant time format: UTC without a zone. */
+/** The platform's grant time format: its own wall clock (UPSTREAM_TIME_ZONE), no zone written. */
 const GRANT_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/
 
 const ISO_DATE_TIME = z.iso.datetime({ offset: true, local: true })
@@ -59,7 +59,7 @@ const biosampleRefSchema = z.strictObject({ biosample_id: nonEmpty, type: nonEmp
 const grantSchema = z.strictObject({
   user_id: nonEmpty,
   client_id: nonEmpty,
-  grant_time: z.string().regex(GRANT_TIME, 'must look like 2021-03-19 07:00:41 (UTC)'),
+  grant_time: z.string().regex(GRANT_TIME, 'must look like 2021-03-19 07:00:41 (the platform\'s time zone, UPSTREAM_TIME_ZONE)'),
   biosample_ids: z.array(biosampleRefSchema).default([]),
 })
 

@@ -21,6 +21,7 @@ export function startSandbox(config: Config, publicOrigin: string): { app: Hono;
     appSecret: config.appSecret,
     latencyMs: fixtures.latency_ms,
     faults: fixtures.faults,
+    timeZone: config.upstreamTimeZone,
   })
   return { app, store }
 }

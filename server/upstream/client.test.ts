@@ -4,7 +4,7 @@ import { demoFixtures } from '../sandbox/fixtures'
 import { openStore } from '../sandbox/store'
 import { createUpstreamClient, type UpstreamClient, type UpstreamClientOptions } from './client'
 import { toApiError, UpstreamFault, UpstreamRefusal } from './errors'
-import { normaliseGrants } from './schemas'
+import { upstreamGrantsSchemaFor } from './schemas'
 import { formatTimestamp, verifySignature } from './signature'
 
 const SECRET = 'test-secret'
@@ -64,6 +64,7 @@ function clientWith(respond: Responder, options: Partial<UpstreamClientOptions> 
     timeoutMs: 1000,
     samplesPath: '/custom/samples',
     userPath: '/custom/user',
+    timeZone: 'Asia/Shanghai',
     backoffMs: 1,
     fetch: fakeFetch,
     now: () => NOW,
@@ -150,13 +151,20 @@ describe('grants shapes', () => {
     const { client } = clientWith(() => ok(data))
     const grants = await client.grants({ auth_token: 'tok', client_id: 'x' })
     expect(grants).toHaveLength(count)
-    if (count > 0) expect(grants[0]).toEqual(GRANT)
-    expect(normaliseGrants(data)).toEqual(grants)
+    // The platform's wall clock in Asia/Shanghai (UTC+8), as a UTC instant.
+    if (count > 0) expect(grants[0]).toEqual({ ...GRANT, grant_time: '2021-03-18T23:00:41Z' })
+    expect(upstreamGrantsSchemaFor('Asia/Shanghai').parse(data)).toEqual(grants)
+  })
+
+  it('reads grant times in the zone it is given', () => {
+    expect(upstreamGrantsSchemaFor('UTC').parse(GRANT)[0]?.grant_time).toBe('2021-03-19T07:00:41Z')
+    expect(upstreamGrantsSchemaFor('America/New_York').parse(GRANT)[0]?.grant_time).toBe('2021-03-19T11:00:41Z')
   })
 
   it('refuses a shape it does not know', () => {
-    expect(() => normaliseGrants({ grants: 'nope' })).toThrow()
-    expect(() => normaliseGrants('nope')).toThrow()
+    const schema = upstreamGrantsSchemaFor('Asia/Shanghai')
+    expect(() => schema.parse({ grants: 'nope' })).toThrow()
+    expect(() => schema.parse('nope')).toThrow()
   })
 })
 
@@ -307,7 +315,7 @@ describe('against the sandbox', () => {
   function sandboxClient() {
     const store = openStore(':memory:')
     store.replaceWith(demoFixtures)
-    const sandbox = createSandbox({ store, appKey: 'portal-key', appSecret: SECRET })
+    const sandbox = createSandbox({ store, appKey: 'portal-key', appSecret: SECRET, timeZone: 'Asia/Shanghai' })
     const client = createUpstreamClient({
       baseUrl: 'http://sandbox.test/private-api',
       appKey: 'portal-key',
@@ -315,6 +323,7 @@ describe('against the sandbox', () => {
       timeoutMs: 2000,
       samplesPath: '/openbge/user/biosamples',
       userPath: '/openbge/user/profile',
+      timeZone: 'Asia/Shanghai',
       fetch: (input, init) => Promise.resolve(sandbox.request(String(input), init)),
     })
     const token = store.authTokenOf('u-demo') ?? ''

@@ -9,7 +9,7 @@ import {
   upstreamApplicationSchema,
   upstreamAuthorizationSchema,
   upstreamBiosamplesSchema,
-  upstreamGrantsSchema,
+  upstreamGrantsSchemaFor,
   upstreamUserSchema,
   type UpstreamApplication,
   type UpstreamAuthorization,
@@ -49,6 +49,8 @@ export interface UpstreamClientOptions {
   timeoutMs: number
   samplesPath: string
   userPath: string
+  /** IANA zone of the platform's zone-less times (`grant_time`). */
+  timeZone: string
   /** Further attempts after a fault, for the calls that may repeat. Default 2. */
   retries?: number
   /** First pause before a retry, doubled each time, with jitter. Default 150. */
@@ -80,6 +82,7 @@ export function upstreamOptionsFrom(config: Config): UpstreamClientOptions {
     timeoutMs: config.upstreamTimeoutMs,
     samplesPath: config.samplesPath,
     userPath: config.userPath,
+    timeZone: config.upstreamTimeZone,
   }
 }
 
@@ -89,6 +92,7 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
   const retries = opts.retries ?? 2
   const backoffMs = opts.backoffMs ?? 150
   const baseUrl = opts.baseUrl.replace(/\/+$/, '')
+  const grantsSchema = upstreamGrantsSchemaFor(opts.timeZone)
 
   /** Params plus app_key, nonce and timestamp, signed: built afresh for every attempt. */
   function signedBody(params: Params): string {
@@ -181,7 +185,7 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
         upstreamAuthorizationSchema,
       ),
 
-    grants: ({ auth_token, client_id }) => withRetries(() => attempt(PRIVATE_API_PATHS.grants, { auth_token, client_id }, upstreamGrantsSchema)),
+    grants: ({ auth_token, client_id }) => withRetries(() => attempt(PRIVATE_API_PATHS.grants, { auth_token, client_id }, grantsSchema)),
 
     revokeGrant: async ({ auth_token, client_id }) => {
       await withRetries(() => attempt(PRIVATE_API_PATHS.revokeGrant, { auth_token, client_id }, envelopeSchema.shape.data))

@@ -2,6 +2,7 @@
 // known or likely to be loose (null for empty strings, missing optional fields, extra fields),
 // strict where the portal relies on a value.
 import { z } from 'zod'
+import { platformClock } from './platform-time'
 
 /** A string the service may send as null or leave out: both read as ''. */
 const text = z
@@ -54,28 +55,28 @@ export type UpstreamAuthorization = z.output<typeof upstreamAuthorizationSchema>
 
 export const upstreamBiosampleRefSchema = z.object({ biosample_id: z.string().min(1), type: text })
 
-export const upstreamGrantSchema = z.object({
-  application: z.object({ client_id: z.string().min(1), name: text, logo: text }),
-  /** 'YYYY-MM-DD HH:MM:SS', no zone. */
-  grant_time: text,
-  biosample_ids: list(upstreamBiosampleRefSchema),
-})
-export type UpstreamGrant = z.output<typeof upstreamGrantSchema>
-
 /**
- * The documented grants call answers one object when asked about one client, the list otherwise,
- * and `[]` (or nothing) when there is none: all of them become a list.
+ * The grants call's answer. Its `grant_time` comes as 'YYYY-MM-DD HH:MM:SS' on the platform's
+ * wall clock (`timeZone`, UPSTREAM_TIME_ZONE) and leaves as an ISO-8601 UTC instant.
+ *
+ * The documented call answers one object when asked about one client, the list otherwise, and
+ * `[]` (or nothing) when there is none: all of them become a list.
  */
-export const upstreamGrantsSchema = z.union([
-  z.array(upstreamGrantSchema),
-  upstreamGrantSchema.transform((grant) => [grant]),
-  z.union([z.null(), z.undefined(), z.object({}).strict()]).transform((): UpstreamGrant[] => []),
-])
-
-/** Throws a ZodError when `data` is none of the shapes the grants call is known to answer. */
-export function normaliseGrants(data: unknown): UpstreamGrant[] {
-  return upstreamGrantsSchema.parse(data)
+export function upstreamGrantsSchemaFor(timeZone: string) {
+  const clock = platformClock(timeZone)
+  const grant = z.object({
+    application: z.object({ client_id: z.string().min(1), name: text, logo: text }),
+    grant_time: text.transform(clock.toIso),
+    biosample_ids: list(upstreamBiosampleRefSchema),
+  })
+  type Grant = z.output<typeof grant>
+  return z.union([
+    z.array(grant),
+    grant.transform((one) => [one]),
+    z.union([z.null(), z.undefined(), z.object({}).strict()]).transform((): Grant[] => []),
+  ])
 }
+export type UpstreamGrant = z.output<ReturnType<typeof upstreamGrantsSchemaFor>>[number]
 
 export const upstreamBiosampleSchema = z.object({
   biosample_id: z.string().min(1),

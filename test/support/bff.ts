@@ -198,6 +198,7 @@ export function createBff(options: BffOptions = {}): Bff {
     appSecret: config.appSecret,
     latencyMs: fixtures.latency_ms,
     faults: fixtures.faults,
+    timeZone: config.upstreamTimeZone,
   })
 
   const upstreamCalls: UpstreamCall[] = []

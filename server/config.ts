@@ -66,7 +66,7 @@ const envSchema = z.object({
 
 /**
  * Reads the environment. In sandbox mode (no UPSTREAM_URL) `upstreamUrl` is filled in once the
- * server knows its own address, by `withSandboxUpstream`.
+ * server knows its own address (server/index.ts).
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')))

@@ -3,7 +3,6 @@ import { deleteCookie, setCookie } from 'hono/cookie'
 import { signInBodySchema } from '../../src/contract/api'
 import { ApiFailure } from '../api-failure'
 import { requireAuthToken, type BffDeps } from '../deps'
-import { authTokenFor, sandboxUsers } from '../sandbox/app'
 import { isHttps } from '../security'
 import { parseJsonBody } from '../validate'
 
@@ -25,7 +24,7 @@ export function sessionRoutes(deps: BffDeps): Hono {
     const store = deps.sandboxStore
     if (!store) throw new ApiFailure(404, 'not_found', 'Sign-in happens on the platform, not here.')
     const { user_id } = await parseJsonBody(c, signInBodySchema)
-    const token = authTokenFor(store, user_id)
+    const token = store.authTokenOf(user_id)
     if (!token) throw new ApiFailure(422, 'unknown_user', 'There is no sandbox user with this id.', { details: { user_id } })
     const user = await deps.upstream.user({ auth_token: token })
     setCookie(c, deps.config.authCookie, token, {
@@ -40,7 +39,7 @@ export function sessionRoutes(deps: BffDeps): Hono {
   app.get('/sandbox/users', (c) => {
     const store = deps.sandboxStore
     if (!store) throw new ApiFailure(404, 'not_found', 'The sandbox is not running.')
-    return c.json({ users: sandboxUsers(store) })
+    return c.json({ users: store.users() })
   })
 
   return app

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { formatTimestamp, signParams } from '../upstream/signature'
-import { authTokenFor, createSandbox, sandboxUsers, type SandboxOptions } from './app'
-import { demoFixtures, parseFixtures, type Fault, type Fixtures, type FixturesInput } from './fixtures'
+import { createSandbox, type SandboxOptions } from './app'
+import { demoFixtures, parseFixtures, SANDBOX_CALL_PATHS, type Fault, type Fixtures, type FixturesInput } from './fixtures'
 import { openStore } from './store'
 
 const KEY = 'sandbox'
@@ -77,14 +77,7 @@ function setup(options: Partial<SandboxOptions> & { fixtures?: Fixtures } = {}) 
   }
 }
 
-const P = {
-  application: '/openbge/oauth2/application',
-  authorize: '/openbge/oauth2/authorize',
-  grants: '/openbge/oauth2/grants',
-  revoke: '/openbge/oauth2/revoke_grant',
-  samples: '/openbge/user/biosamples',
-  user: '/openbge/user/profile',
-} as const
+const P = SANDBOX_CALL_PATHS
 
 describe('credentials', () => {
   const params = { client_id: 'demo-app', redirect_uri: CALLBACK }
@@ -279,24 +272,24 @@ describe('grants and revoke', () => {
 
   it('revokes, and revoking again is not an error', async () => {
     const { call, tokens } = setup()
-    const first = await call(P.revoke, { auth_token: tokens.second, client_id: 'demo-app' })
+    const first = await call(P.revokeGrant, { auth_token: tokens.second, client_id: 'demo-app' })
     expect(first.code).toBe(0)
     expect(first.data === '' || first.data === null).toBe(true)
     expect((await call(P.grants, { auth_token: tokens.second })).data).toEqual([])
-    expect((await call(P.revoke, { auth_token: tokens.second, client_id: 'demo-app' })).code).toBe(0)
+    expect((await call(P.revokeGrant, { auth_token: tokens.second, client_id: 'demo-app' })).code).toBe(0)
   })
 
   it('only revokes the caller’s own grant', async () => {
     const { call, tokens } = setup()
-    await call(P.revoke, { auth_token: tokens.demo, client_id: 'demo-app' })
+    await call(P.revokeGrant, { auth_token: tokens.demo, client_id: 'demo-app' })
     expect((await call(P.grants, { auth_token: tokens.second })).data).toHaveLength(1)
   })
 
   it.each([
     [P.grants, { auth_token: 'nobody' }, 40008],
     [P.grants, {}, 40001],
-    [P.revoke, { auth_token: 'nobody', client_id: 'demo-app' }, 40008],
-    [P.revoke, { auth_token: 'x' }, 40001],
+    [P.revokeGrant, { auth_token: 'nobody', client_id: 'demo-app' }, 40008],
+    [P.revokeGrant, { auth_token: 'x' }, 40001],
   ])('%s refuses %j with %i', async (path, params, code) => {
     const { call } = setup()
     expect((await call(path, params)).code).toBe(code)
@@ -327,12 +320,12 @@ describe('user and samples', () => {
 
   it('helps the BFF sign in as a sandbox user', () => {
     const { store, tokens } = setup()
-    expect(sandboxUsers(store)).toEqual([
+    expect(store.users()).toEqual([
       { id: 'u-demo', name: 'Li Wei' },
       { id: 'u-second', name: 'Zhang Min' },
     ])
-    expect(authTokenFor(store, 'u-demo')).toBe(tokens.demo)
-    expect(authTokenFor(store, 'nobody')).toBeUndefined()
+    expect(store.authTokenOf('u-demo')).toBe(tokens.demo)
+    expect(store.authTokenOf('nobody')).toBeUndefined()
   })
 })
 

@@ -4,12 +4,10 @@
 import { randomInt } from 'node:crypto'
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
-import { SANDBOX_SAMPLES_PATH, SANDBOX_USER_PATH } from '../config'
-import { PRIVATE_API_PATHS } from '../upstream/client'
 import { platformClock } from '../upstream/platform-time'
 import { verifySignature } from '../upstream/signature'
 import { callbackRoutes } from './callback-page'
-import type { Fault } from './fixtures'
+import { SANDBOX_CALL_PATHS, type Fault } from './fixtures'
 import type { BiosampleRef, SandboxGrant, SandboxStore, SandboxUser } from './store'
 
 export interface SandboxOptions {
@@ -23,12 +21,6 @@ export interface SandboxOptions {
   /** The platform's zone: grant times are written on its wall clock, as the platform does. */
   timeZone: string
 }
-
-const PATHS = {
-  ...PRIVATE_API_PATHS,
-  samples: SANDBOX_SAMPLES_PATH,
-  user: SANDBOX_USER_PATH,
-} as const
 
 /** The real service allows 300 s of clock difference, either way. */
 const TIMESTAMP_TOLERANCE_MS = 300_000
@@ -186,8 +178,8 @@ export function createSandbox(opts: SandboxOptions): Hono {
     return app
   }
 
-  const calls: Record<(typeof PATHS)[keyof typeof PATHS], (params: Params) => unknown> = {
-    [PATHS.application]: (params) => {
+  const calls: Record<(typeof SANDBOX_CALL_PATHS)[keyof typeof SANDBOX_CALL_PATHS], (params: Params) => unknown> = {
+    [SANDBOX_CALL_PATHS.application]: (params) => {
       const p = read(params, clientParams)
       const app = validatedApplication(p.client_id, p.redirect_uri)
       return {
@@ -204,7 +196,7 @@ export function createSandbox(opts: SandboxOptions): Hono {
       }
     },
 
-    [PATHS.authorize]: (params) => {
+    [SANDBOX_CALL_PATHS.authorize]: (params) => {
       const p = read(params, authorizeParams)
       const app = validatedApplication(p.client_id, p.redirect_uri)
       const user = userOf(p.auth_token)
@@ -227,7 +219,7 @@ export function createSandbox(opts: SandboxOptions): Hono {
       return { code, redirect_uri: p.redirect_uri, wxmp_app_id: app.wxmp_app_id }
     },
 
-    [PATHS.grants]: (params) => {
+    [SANDBOX_CALL_PATHS.grants]: (params) => {
       const p = read(params, grantsParams)
       const user = userOf(p.auth_token)
       const grants = store.grantsOf(user.id, p.client_id || undefined).map(grantData)
@@ -236,7 +228,7 @@ export function createSandbox(opts: SandboxOptions): Hono {
       return grants
     },
 
-    [PATHS.revokeGrant]: (params) => {
+    [SANDBOX_CALL_PATHS.revokeGrant]: (params) => {
       const p = read(params, revokeParams)
       const user = userOf(p.auth_token)
       // Revoking what is not granted is not an error: the outcome the caller wants holds.
@@ -244,12 +236,12 @@ export function createSandbox(opts: SandboxOptions): Hono {
       return ''
     },
 
-    [PATHS.samples]: (params) => {
+    [SANDBOX_CALL_PATHS.samples]: (params) => {
       const p = read(params, tokenParams)
       return store.biosamplesOf(userOf(p.auth_token).id)
     },
 
-    [PATHS.user]: (params) => {
+    [SANDBOX_CALL_PATHS.user]: (params) => {
       const p = read(params, tokenParams)
       const user = userOf(p.auth_token)
       return { id: user.id, name: user.name }
@@ -316,14 +308,4 @@ export function createSandbox(opts: SandboxOptions): Hono {
   app.route('/', callbackRoutes())
 
   return app
-}
-
-/** The sandbox users, for the sandbox sign-in. */
-export function sandboxUsers(store: SandboxStore): { id: string; name: string }[] {
-  return store.users()
-}
-
-/** The auth_token the sandbox sign-in sets for a user. */
-export function authTokenFor(store: SandboxStore, userId: string): string | undefined {
-  return store.authTokenOf(userId)
 }

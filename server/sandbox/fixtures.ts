@@ -3,17 +3,11 @@
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { SANDBOX_SAMPLES_PATH, SANDBOX_USER_PATH } from '../config'
+import { PRIVATE_API_PATHS } from '../upstream/client'
 import { PLATFORM_SCOPES } from './platform-scopes'
 
-/** The private-API paths the sandbox answers, which are the only ones a fault can name. */
-export const SANDBOX_CALL_PATHS = [
-  '/openbge/oauth2/application',
-  '/openbge/oauth2/authorize',
-  '/openbge/oauth2/grants',
-  '/openbge/oauth2/revoke_grant',
-  SANDBOX_SAMPLES_PATH,
-  SANDBOX_USER_PATH,
-] as const
+/** The private-API calls the sandbox answers; their paths are the only ones a fault can name. */
+export const SANDBOX_CALL_PATHS = { ...PRIVATE_API_PATHS, samples: SANDBOX_SAMPLES_PATH, user: SANDBOX_USER_PATH } as const
 
 const nonEmpty = z.string().min(1, 'must not be empty')
 

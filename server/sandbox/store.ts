@@ -60,7 +60,6 @@ export interface SandboxStore {
    * survive a change of the demo.
    */
   replaceWith(fixtures: Fixtures): void
-  scopes(): Scope[]
   users(): SandboxUser[]
   userByToken(authToken: string): SandboxUser | undefined
   authTokenOf(userId: string): string | undefined
@@ -180,7 +179,6 @@ export function openStore(path: string): SandboxStore {
 
   const q = {
     anyUser: db.prepare<[], { found: number }>('SELECT EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM applications) AS found'),
-    scopes: db.prepare<[], Scope>('SELECT scope, title, message FROM scopes ORDER BY position'),
     users: db.prepare<[], SandboxUser>('SELECT id, name FROM users ORDER BY position'),
     userByToken: db.prepare<[string], SandboxUser>('SELECT id, name FROM users WHERE auth_token = ?'),
     tokenOf: db.prepare<[string], { auth_token: string }>('SELECT auth_token FROM users WHERE id = ?'),
@@ -256,7 +254,6 @@ export function openStore(path: string): SandboxStore {
   return {
     isEmpty: () => q.anyUser.get()?.found !== 1,
     replaceWith: (fixtures) => replaceWith(fixtures),
-    scopes: () => q.scopes.all(),
     users: () => q.users.all(),
     userByToken: (authToken) => q.userByToken.get(authToken),
     authTokenOf: (userId) => q.tokenOf.get(userId)?.auth_token,

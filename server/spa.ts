@@ -50,7 +50,7 @@ const ROUTE_MODULES: Record<string, string> = {
 }
 
 /** Catalogue sections a page fetches besides `core` (src/lib/i18n.ts, LAZY_SECTIONS in vite.config.ts). */
-const PAGE_SECTIONS: Record<string, string[]> = { '/developer/preview': ['preview'] }
+const PAGE_SECTIONS: Record<string, string[]> = { '/developer/preview': ['preview'], '/grants': ['grants'] }
 
 const manifestSchema = z.record(
   z.string(),

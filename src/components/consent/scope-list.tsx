@@ -4,12 +4,12 @@ import type { Scope } from '@/contract/api'
 import { isWriteScope, SCOPE_TIERS, scopeTier, type ScopeTier } from '@/contract/scopes'
 import { useScopeText } from './scope-text'
 
-/** A tier's accent only echoes its heading, which says what the tier is: colour never carries the meaning. */
-const ACCENT: Record<ScopeTier, string> = {
-  genetic: 'border-l-violet-500 dark:border-l-violet-400',
-  changes: 'border-l-amber-500 dark:border-l-amber-400',
-  health: 'border-l-sky-500 dark:border-l-sky-400',
-  basic: 'border-l-slate-400 dark:border-l-slate-500',
+/** A tier's colours only echo its heading, which says what the tier is: colour never carries the meaning. */
+const ACCENT: Record<ScopeTier, { edge: string; head: string }> = {
+  genetic: { edge: 'border-l-violet-500 dark:border-l-violet-400', head: 'bg-violet-50 dark:bg-violet-950/60' },
+  changes: { edge: 'border-l-amber-500 dark:border-l-amber-400', head: 'bg-amber-50 dark:bg-amber-950/60' },
+  health: { edge: 'border-l-sky-500 dark:border-l-sky-400', head: 'bg-sky-50 dark:bg-sky-950/60' },
+  basic: { edge: 'border-l-slate-400 dark:border-l-slate-500', head: 'bg-slate-50 dark:bg-slate-800/60' },
 }
 
 /**
@@ -38,13 +38,13 @@ export function ScopeList({ scopes }: { scopes: Scope[] }) {
                 key={group.tier}
                 role="group"
                 aria-labelledby={`${headingId}-${group.tier}`}
-                className={`rounded-xl border border-l-4 border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900 ${ACCENT[group.tier]}`}
+                className={`overflow-hidden rounded-xl border border-l-4 border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900 ${ACCENT[group.tier].edge}`}
               >
-                <div className="px-4 pt-3">
+                <div className={`px-4 py-3 ${ACCENT[group.tier].head}`}>
                   <h3 id={`${headingId}-${group.tier}`} className="font-semibold">{t(`consent.scopes.tiers.${group.tier}.heading`)}</h3>
                   <p className="mt-1 text-sm text-slate-700 dark:text-slate-300">{t(`consent.scopes.tiers.${group.tier}.meaning`)}</p>
                 </div>
-                <ul className="mt-2 divide-y divide-slate-200 border-t border-slate-200 dark:divide-slate-800 dark:border-slate-800">
+                <ul className="divide-y divide-slate-200 border-t border-slate-200 dark:divide-slate-800 dark:border-slate-800">
                   {group.scopes.map((scope) => {
                     const text = textOf(scope)
                     // Only a tier above "changes" can hold a write scope; its heading does not say so.

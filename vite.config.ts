@@ -9,9 +9,9 @@ const MESSAGES_PREFIX = '\0locale-messages:'
 
 /**
  * Catalogue sections only one page uses, fetched with that page rather than with every page
- * (the developer preview's texts would otherwise cost every consent page load).
+ * (their texts would otherwise cost every consent page load, whose budget has no room for them).
  */
-export const LAZY_SECTIONS = ['preview'] as const
+export const LAZY_SECTIONS = ['preview', 'grants'] as const
 
 /**
  * `import messages from '@/locales/en.json?messages'` gives the catalogue (without its lazy
@@ -65,9 +65,22 @@ export function localeMessages(): Plugin {
 
 const bffPort = process.env.BFF_PORT ?? '3000'
 
-export default defineConfig({
+/**
+ * React Router's package exports name only its development build, whose dev-only warnings then
+ * ship to every reader (remix-run/react-router#12532, #14102). Builds take the production build
+ * beside it instead (0.6 KB gzip less on every page); `npm run dev` keeps the warnings. A layout
+ * change in the package fails the build here rather than going unnoticed.
+ */
+const reactRouterProduction = [
+  { find: /^react-router$/, replacement: fileURLToPath(new URL('./node_modules/react-router/dist/production/index.mjs', import.meta.url)) },
+  { find: /^react-router\/dom$/, replacement: fileURLToPath(new URL('./node_modules/react-router/dist/production/dom-export.mjs', import.meta.url)) },
+]
+
+export default defineConfig(({ command }) => ({
   plugins: [react(), tailwindcss(), localeMessages()],
-  resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
+  resolve: {
+    alias: [{ find: '@', replacement: fileURLToPath(new URL('./src', import.meta.url)) }, ...(command === 'build' ? reactRouterProduction : [])],
+  },
   build: {
     outDir: 'dist',
     // The CSP forbids inline scripts and styles; keep every asset a file.
@@ -82,4 +95,4 @@ export default defineConfig({
       '/sandbox': `http://127.0.0.1:${bffPort}`,
     },
   },
-})
+}))

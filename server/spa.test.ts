@@ -25,6 +25,7 @@ const MANIFEST = {
   'locale-messages:core:/x/src/locales/en.json.js': { file: 'assets/en.json-1.js', name: 'en.json', src: 'locale-messages:core:/x/src/locales/en.json.js' },
   'locale-messages:core:/x/src/locales/zh-CN.json.js': { file: 'assets/zh-CN.json-1.js', name: 'zh-CN.json', src: 'locale-messages:core:/x/src/locales/zh-CN.json.js' },
   'locale-messages:preview:/x/src/locales/en.json.js': { file: 'assets/en.json-2.js', name: 'en.json', src: 'locale-messages:preview:/x/src/locales/en.json.js' },
+  'locale-messages:grants:/x/src/locales/zh-CN.json.js': { file: 'assets/zh-CN.json-3.js', name: 'zh-CN.json', src: 'locale-messages:grants:/x/src/locales/zh-CN.json.js' },
 }
 
 describe('preloadPlan', () => {
@@ -34,8 +35,10 @@ describe('preloadPlan', () => {
     expect(plan('/oauth2/authorize', 'en')[0]).toBe('/assets/en.json-1.js')
   })
 
-  test('the preview also gets its own catalogue section', () => {
-    expect(preloadPlan(distWith(MANIFEST))('/developer/preview', 'en')).toEqual(['/assets/en.json-1.js', '/assets/en.json-2.js'])
+  test('the preview and grants also get their own catalogue section, in the reader’s language', () => {
+    const plan = preloadPlan(distWith(MANIFEST))
+    expect(plan('/developer/preview', 'en')).toEqual(['/assets/en.json-1.js', '/assets/en.json-2.js'])
+    expect(plan('/grants', 'zh-CN')).toEqual(['/assets/zh-CN.json-1.js', '/assets/zh-CN.json-3.js'])
   })
 
   test('an unknown page gets its catalogue only', () => {

@@ -41,12 +41,12 @@ export function appRoutes(queryClient: QueryClient): RouteObject[] {
               path: 'grants',
               handle: page('grants'),
               loader: () => loadGrants(queryClient),
-              lazy: () => import('@/features/grants/grants-route').then((m) => m.route()),
+              lazy: () => Promise.all([import('@/features/grants/grants-route'), loadCatalogueSection('grants')]).then(([m]) => m.route()),
             },
             {
               path: 'developer/preview',
               handle: page('preview'),
-              // The preview's own texts come with its code, not with every page.
+              // The page's own texts come with its code, not with every page.
               lazy: () =>
                 Promise.all([import('@/features/preview/preview-route'), loadCatalogueSection('preview')]).then(([m]) => m.route()),
             },

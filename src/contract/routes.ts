@@ -14,7 +14,7 @@ export interface PageRoute {
 export const PAGE_ROUTES = {
   home: { path: '/' },
   consent: { path: '/oauth2/authorize', module: 'src/features/consent/consent-route.tsx' },
-  grants: { path: '/grants', module: 'src/features/grants/grants-route.tsx' },
+  grants: { path: '/grants', module: 'src/features/grants/grants-route.tsx', sections: ['grants'] },
   preview: { path: '/developer/preview', module: 'src/features/preview/preview-route.tsx', sections: ['preview'] },
   signin: { path: '/signin', module: 'src/features/session/signin-route.tsx' },
 } as const satisfies Record<string, PageRoute>

@@ -16,6 +16,27 @@ export function isGenomicScope(scope: string): boolean {
   return scope.startsWith('variant.')
 }
 
+/**
+ * How much a scope can reveal or change, highest first (SPEC.md "Scopes in plain words, by risk").
+ * Consent records store these names: never rename one.
+ */
+export const SCOPE_TIERS = ['genetic', 'changes', 'health', 'basic'] as const
+export type ScopeTier = (typeof SCOPE_TIERS)[number]
+
+/**
+ * The one tier a scope sits in: the highest that applies, so `variant.*:write` is genetic (a
+ * genome cannot be changed like a password, which outweighs that the app may also write).
+ * `health` covers `survey.`, `abundance.`, `model.default`, `data_item.` and `service.file:read`,
+ * and also every scope the portal does not know: the safe assumption is that it reads something
+ * sensitive, since calling it basic could tell the person less than is true.
+ */
+export function scopeTier(scope: string): ScopeTier {
+  if (isGenomicScope(scope)) return 'genetic'
+  if (isWriteScope(scope)) return 'changes'
+  if (scope.startsWith('profile.') || scope === 'sample.default:read') return 'basic'
+  return 'health'
+}
+
 /** Splits the `scope` parameter as RFC 6749 §3.3 does: space-delimited, duplicates ignored. */
 export function parseScopeParam(scope: string | null | undefined): string[] | undefined {
   if (scope == null || scope.trim() === '') return undefined

@@ -54,12 +54,20 @@ export async function setLanguage(lang: Language): Promise<void> {
 }
 
 /** Parts of a catalogue: `core` for every page, the rest fetched by the one page that uses them. */
-export type CatalogueSection = 'core' | 'preview'
+export type CatalogueSection = 'core' | 'preview' | 'grants'
 
 // Literal imports, so the build knows every chunk (and the BFF can find them in the manifest).
 const catalogues: Record<Language, Record<CatalogueSection, () => Promise<{ default: Messages }>>> = {
-  en: { core: () => import('@/locales/en.json?messages'), preview: () => import('@/locales/en.json?messages=preview') },
-  'zh-CN': { core: () => import('@/locales/zh-CN.json?messages'), preview: () => import('@/locales/zh-CN.json?messages=preview') },
+  en: {
+    core: () => import('@/locales/en.json?messages'),
+    preview: () => import('@/locales/en.json?messages=preview'),
+    grants: () => import('@/locales/en.json?messages=grants'),
+  },
+  'zh-CN': {
+    core: () => import('@/locales/zh-CN.json?messages'),
+    preview: () => import('@/locales/zh-CN.json?messages=preview'),
+    grants: () => import('@/locales/zh-CN.json?messages=grants'),
+  },
 }
 
 /** Sections the page has asked for so far; every instance and language gets all of them. */

@@ -10,3 +10,9 @@ declare module '*.json?messages=preview' {
   const messages: Messages
   export default messages
 }
+
+declare module '*.json?messages=grants' {
+  import type { Messages } from '@lingui/core'
+  const messages: Messages
+  export default messages
+}

@@ -7,6 +7,7 @@ import { loadCatalogueSection, setLanguage, startI18n } from '@/lib/i18n'
 
 // Every catalogue section in both languages, up front, so a test's `setLanguage` switches at once.
 await loadCatalogueSection('preview')
+await loadCatalogueSection('grants')
 await setLanguage('zh-CN')
 await setLanguage('en')
 await startI18n()

@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react'
+import { render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { useState } from 'react'
 import { beforeEach, describe, expect, test, vi } from 'vitest'
@@ -36,6 +36,11 @@ function Harness(props: Partial<ConsentViewProps>) {
   )
 }
 
+/** A tier: its heading names it, and it holds what the tier means and its scopes. */
+function tierOf(name: string): HTMLElement {
+  return screen.getByRole('group', { name })
+}
+
 beforeEach(async () => {
   await setLanguage('en')
 })
@@ -57,12 +62,38 @@ describe('ConsentView', () => {
     expect(onDeny).toHaveBeenCalledTimes(1)
   })
 
-  test('marks a write scope it does not know and falls back to the platform’s text', () => {
-    render(<Harness />)
-    const item = screen.getByText('合作方写入').closest('li')
-    expect(item).toHaveTextContent('Can make changes')
-    expect(screen.getByText('Use interpretation models')).toBeInTheDocument()
+  test('groups the scopes by tier, most revealing first, each with what it means, then says they come together', () => {
+    render(<Harness scopes={[...SCOPES, { scope: 'variant.rsid', title: '基因组变体（按 RS 编号）', message: '读取变体分型' }]} />)
+    const list = within(screen.getByRole('region', { name: 'It will be able to' }))
+    expect(list.getAllByRole('heading', { level: 3 }).map((heading) => heading.textContent)).toEqual([
+      'Your genetic data',
+      'Changes to your data',
+      'Health and lifestyle',
+      'Basic details',
+    ])
+    const genetic = tierOf('Your genetic data')
+    expect(genetic).toHaveTextContent(/health predispositions and ancestry, and say things about your blood relatives too\. Unlike a password, they can never be changed\./)
+    expect(within(genetic).getByRole('listitem')).toHaveTextContent('Genomic variants (by RS number)')
+    // A write scope the portal does not know: among changes, in the platform's own words.
+    expect(within(tierOf('Changes to your data')).getByRole('listitem')).toHaveTextContent('合作方写入写入合作方数据')
+    expect(within(tierOf('Health and lifestyle')).getByRole('listitem')).toHaveTextContent('Use interpretation models')
+    expect(within(tierOf('Basic details')).getByRole('listitem')).toHaveTextContent('Basic profile')
+    expect(list.queryByText('Can also make changes')).not.toBeInTheDocument()
+    expect(list.getByText(/^The app gets all of these permissions together/)).toHaveTextContent('Your choice is which samples to share, or to deny.')
     expect(screen.getByRole('checkbox', { name: /E-2/ })).toHaveAccessibleName(/Full · Status 0/)
+  })
+
+  test('shows only the tiers that have scopes; a genetic scope that writes says so', () => {
+    render(<Harness scopes={[{ scope: 'variant.chr:write', title: '写入变体', message: '' }, SCOPES[0]!]} />)
+    expect(screen.getAllByRole('heading', { level: 3 }).map((heading) => heading.textContent)).toEqual(['Your genetic data', 'Basic details'])
+    expect(within(tierOf('Your genetic data')).getByRole('listitem')).toHaveTextContent('写入变体Can also make changes')
+  })
+
+  test('with no scopes there are no tiers and nothing to say about taking them together', () => {
+    render(<Harness scopes={[]} />)
+    expect(screen.getByText('It asks for no permissions beyond knowing that you said yes.')).toBeInTheDocument()
+    expect(screen.queryByRole('heading', { level: 3 })).not.toBeInTheDocument()
+    expect(screen.queryByText(/permissions together/)).not.toBeInTheDocument()
   })
 
   test('Chinese uses the platform’s own scope texts', async () => {
@@ -72,5 +103,14 @@ describe('ConsentView', () => {
     expect(screen.getByText('读取解读结果')).toBeInTheDocument()
     expect(screen.getByRole('checkbox', { name: '全选' })).toBeInTheDocument()
     expect(screen.getByText('已选 0 个，共 2 个')).toBeInTheDocument()
+    expect(screen.getAllByRole('heading', { level: 3 }).map((heading) => heading.textContent)).toEqual(['修改你的数据', '健康与生活方式', '基础资料'])
+    expect(tierOf('健康与生活方式')).toHaveTextContent('涉及你的健康状况和生活习惯，例如问卷回答、微生物检测结果和报告，属于敏感个人信息。')
+    expect(screen.getByText('以上权限会一并授予该应用，无法只选其中几项。你可以决定分享哪些样品，或者拒绝授权。')).toBeInTheDocument()
+  })
+
+  test('the genetic tier says in Chinese what a genome reveals and that it cannot be changed', async () => {
+    await setLanguage('zh-CN')
+    render(<Harness scopes={[{ scope: 'variant.rsid', title: '基因组变体（按 RS 编号）', message: '读取变体分型' }]} />)
+    expect(tierOf('基因数据')).toHaveTextContent('基因信息能揭示你的健康风险和祖源，也会透露你血缘亲属的情况。它伴随你一生，一旦泄露，无法像密码那样更换。')
   })
 })

@@ -1,48 +1,75 @@
 import { useId } from 'react'
 import { useTranslation } from '@/lib/i18n'
 import type { Scope } from '@/contract/api'
-import { isGenomicScope, isWriteScope } from '@/contract/scopes'
+import { isWriteScope, SCOPE_TIERS, scopeTier, type ScopeTier } from '@/contract/scopes'
 import { useScopeText } from './scope-text'
 
-/** What the app will be able to do, one entry per requested scope; changes and genetic data flagged in words. */
+/** A tier's colours only echo its heading, which says what the tier is: colour never carries the meaning. */
+const ACCENT: Record<ScopeTier, { edge: string; head: string }> = {
+  genetic: { edge: 'border-l-violet-500 dark:border-l-violet-400', head: 'bg-violet-50 dark:bg-violet-950/60' },
+  changes: { edge: 'border-l-amber-500 dark:border-l-amber-400', head: 'bg-amber-50 dark:bg-amber-950/60' },
+  health: { edge: 'border-l-sky-500 dark:border-l-sky-400', head: 'bg-sky-50 dark:bg-sky-950/60' },
+  basic: { edge: 'border-l-slate-400 dark:border-l-slate-500', head: 'bg-slate-50 dark:bg-slate-800/60' },
+}
+
+/**
+ * What the app will be able to do, grouped by tier, the most revealing first, each tier with one
+ * sentence of what it means for the person; then that the permissions come only all together.
+ */
 export function ScopeList({ scopes }: { scopes: Scope[] }) {
   const { t } = useTranslation()
   const textOf = useScopeText()
   const headingId = useId()
+  const tiers = SCOPE_TIERS.map((tier) => ({ tier, scopes: scopes.filter((scope) => scopeTier(scope.scope) === tier) })).filter(
+    (group) => group.scopes.length > 0,
+  )
   return (
     <section aria-labelledby={headingId}>
       <h2 id={headingId} className="text-lg font-semibold">
         {t('consent.scopes.heading')}
       </h2>
-      {scopes.length === 0 ? (
+      {tiers.length === 0 ? (
         <p className="mt-2 text-slate-700 dark:text-slate-300">{t('consent.scopes.none')}</p>
       ) : (
-        <ul className="mt-3 divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900">
-          {scopes.map((scope) => {
-            const text = textOf(scope)
-            const write = isWriteScope(scope.scope)
-            const genomic = isGenomicScope(scope.scope)
-            return (
-              <li key={scope.scope} className="px-4 py-3">
-                <div className="flex flex-wrap items-center gap-2">
-                  <span className="font-medium break-words">{text.title}</span>
-                  {write ? <Badge tone="write">{t('consent.scopes.write')}</Badge> : null}
-                  {genomic ? <Badge tone="genomic">{t('consent.scopes.genomic')}</Badge> : null}
+        <>
+          <div className="mt-3 grid gap-3">
+            {tiers.map((group) => (
+              <div
+                key={group.tier}
+                role="group"
+                aria-labelledby={`${headingId}-${group.tier}`}
+                className={`overflow-hidden rounded-xl border border-l-4 border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900 ${ACCENT[group.tier].edge}`}
+              >
+                <div className={`px-4 py-3 ${ACCENT[group.tier].head}`}>
+                  <h3 id={`${headingId}-${group.tier}`} className="font-semibold">{t(`consent.scopes.tiers.${group.tier}.heading`)}</h3>
+                  <p className="mt-1 text-sm text-slate-700 dark:text-slate-300">{t(`consent.scopes.tiers.${group.tier}.meaning`)}</p>
                 </div>
-                {text.message ? <p className="mt-1 text-sm break-words text-slate-700 dark:text-slate-300">{text.message}</p> : null}
-              </li>
-            )
-          })}
-        </ul>
+                <ul className="divide-y divide-slate-200 border-t border-slate-200 dark:divide-slate-800 dark:border-slate-800">
+                  {group.scopes.map((scope) => {
+                    const text = textOf(scope)
+                    // Only a tier above "changes" can hold a write scope; its heading does not say so.
+                    const alsoWrites = group.tier === 'genetic' && isWriteScope(scope.scope)
+                    return (
+                      <li key={scope.scope} className="px-4 py-3">
+                        <div className="flex flex-wrap items-center gap-2">
+                          <span className="font-medium break-words">{text.title}</span>
+                          {alsoWrites ? (
+                            <span className="inline-flex items-center rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900 ring-1 ring-amber-300 dark:bg-amber-950 dark:text-amber-100 dark:ring-amber-700">
+                              {t('consent.scopes.alsoWrites')}
+                            </span>
+                          ) : null}
+                        </div>
+                        {text.message ? <p className="mt-1 text-sm break-words text-slate-700 dark:text-slate-300">{text.message}</p> : null}
+                      </li>
+                    )
+                  })}
+                </ul>
+              </div>
+            ))}
+          </div>
+          <p className="mt-3 text-sm text-slate-700 dark:text-slate-300">{t('consent.scopes.together')}</p>
+        </>
       )}
     </section>
   )
-}
-
-function Badge({ tone, children }: { tone: 'write' | 'genomic'; children: string }) {
-  const colours =
-    tone === 'write'
-      ? 'bg-amber-100 text-amber-900 ring-amber-300 dark:bg-amber-950 dark:text-amber-100 dark:ring-amber-700'
-      : 'bg-violet-100 text-violet-900 ring-violet-300 dark:bg-violet-950 dark:text-violet-100 dark:ring-violet-700'
-  return <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${colours}`}>{children}</span>
 }

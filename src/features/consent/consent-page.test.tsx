@@ -182,11 +182,8 @@ describe('consent page: what the user sees', () => {
     const scopes = within(screen.getByRole('region', { name: 'It will be able to' }))
     expect(scopes.getByText('Basic profile')).toBeInTheDocument()
     expect(scopes.getByText('Read sample details')).toBeInTheDocument()
-    const write = scopes.getByText('Add sample details').closest('li')
-    expect(write).toHaveTextContent('Can make changes')
-    const genomic = scopes.getByText('Genomic variants (by RS number)').closest('li')
-    expect(genomic).toHaveTextContent('Genetic data')
-    expect(genomic).not.toHaveTextContent('Can make changes')
+    expect(within(scopes.getByRole('group', { name: 'Changes to your data' })).getByText('Add sample details')).toBeInTheDocument()
+    expect(within(scopes.getByRole('group', { name: 'Your genetic data' })).getByText('Genomic variants (by RS number)')).toBeInTheDocument()
 
     const picker = screen.getByRole('group', { name: 'Samples to share' })
     expect(within(picker).getByRole('checkbox', { name: /E-A0001/ })).toHaveAccessibleName(/Lowpass · Status 1 · sampled Mar 19, 2024 · Healthy Gut/)

@@ -36,6 +36,22 @@ export default tseslint.config(
     },
   },
   {
+    // The shared layers never depend on a page: features build on lib/ and components/, not the
+    // other way round (bulletproof-react's lint zones).
+    files: ['src/lib/**/*.{ts,tsx}', 'src/components/**/*.{ts,tsx}', 'src/contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@/features/**', '@/app/**', '**/features/**', '**/app/**'], message: 'lib/, components/ and contract/ may not import features or app/.' },
+            { group: ['**/server/**', 'node:*'], message: 'Browser code may not import server code.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Features never import each other; app/ wires them together (STYLE.md).
     files: ['src/features/**/*.{ts,tsx}'],
     rules: {
@@ -48,6 +64,16 @@ export default tseslint.config(
             { group: ['**/server/**', 'node:*'], message: 'Browser code may not import server code.' },
           ],
         },
+      ],
+    },
+  },
+  {
+    // A page's tests render the whole portal (test/support/render.tsx), as the browser does.
+    files: ['src/**/*.test.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/server/**', 'node:*'], message: 'Browser code may not import server code.' }] },
       ],
     },
   },

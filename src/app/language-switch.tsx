@@ -1,8 +1,7 @@
 import { useId } from 'react'
-import { isLanguage, setLanguage, SUPPORTED_LANGUAGES, useTranslation, type Language } from '@/lib/i18n'
-
-// Each language named in itself, so a reader who cannot read the current one still finds theirs.
-const LANGUAGE_NAMES: Record<Language, string> = { 'zh-CN': '中文', en: 'English' }
+import { LanguageOptions } from '@/components/ui/language-options'
+import { isLanguage } from '@/contract/languages'
+import { setLanguage, useTranslation } from '@/lib/i18n'
 
 export function LanguageSwitch() {
   const { t, language } = useTranslation()
@@ -32,11 +31,7 @@ export function LanguageSwitch() {
         }}
         className="min-h-target cursor-pointer appearance-none rounded-lg border border-slate-400 bg-white py-2 pr-8 pl-8 text-sm text-slate-900 hover:bg-slate-100 dark:border-slate-500 dark:bg-slate-900 dark:text-slate-100 dark:hover:bg-slate-800"
       >
-        {SUPPORTED_LANGUAGES.map((lang) => (
-          <option key={lang} value={lang} lang={lang}>
-            {LANGUAGE_NAMES[lang]}
-          </option>
-        ))}
+        <LanguageOptions />
       </select>
       <svg
         aria-hidden="true"

@@ -1,17 +1,14 @@
 import { QueryClient } from '@tanstack/react-query'
-import { ApiError } from '@/lib/http'
+import { isRetryable } from '@/lib/failure'
 
 const MAX_RETRIES = 2
 
 /**
- * Reads retry with backoff only when another try can help: no answer at all, or the BFF or the
- * platform behind it failing (5xx). A 4xx (signed out, unknown app, refused) will not change.
- * Mutations never retry by default: authorize must not be repeated automatically (SPEC.md).
+ * Reads retry with backoff only when another try can help (`isRetryable`). Mutations never retry
+ * by default: authorize must not be repeated automatically (SPEC.md).
  */
-export function shouldRetry(failureCount: number, error: unknown): boolean {
-  if (failureCount >= MAX_RETRIES) return false
-  if (!(error instanceof ApiError)) return false
-  return error.status === 0 || error.status >= 500
+function shouldRetry(failureCount: number, error: unknown): boolean {
+  return failureCount < MAX_RETRIES && isRetryable(error)
 }
 
 export function createQueryClient(): QueryClient {

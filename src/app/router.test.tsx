@@ -1,43 +1,15 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { render, screen, waitFor, within } from '@testing-library/react'
+import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { http, HttpResponse } from 'msw'
-import { setupServer } from 'msw/node'
-// RouterProvider from 'react-router', not 'react-router/dom': under Vitest the two entry points
-// resolve to different builds (ESM and CommonJS) that do not share the router's context.
-import { createMemoryRouter, RouterProvider } from 'react-router'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { beforeEach, describe, expect, test } from 'vitest'
 import { setLanguage } from '@/lib/i18n'
-import { appRoutes } from './router'
-
-const ALICE = { id: 'u-alice', name: 'Alice Chen' }
-
-const signedOut = () =>
-  HttpResponse.json(
-    { error: { code: 'unauthenticated', message: 'Please sign in.', login_url: '/signin?next={next}' } },
-    { status: 401 },
-  )
-
-const server = setupServer(http.get('/api/session', () => HttpResponse.json({ user: ALICE })))
-
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
-afterEach(() => server.resetHandlers())
-afterAll(() => server.close())
+import { ALICE } from '../../test/support/fixture-users'
+import { apiError, server, unauthenticated } from '../../test/support/msw-handlers'
+import { renderApp } from '../../test/support/render'
 
 beforeEach(async () => {
   await setLanguage('en')
 })
-
-function renderApp(path: string) {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } })
-  const router = createMemoryRouter(appRoutes(queryClient), { initialEntries: [path] })
-  render(
-    <QueryClientProvider client={queryClient}>
-      <RouterProvider router={router} />
-    </QueryClientProvider>,
-  )
-  return { router, queryClient }
-}
 
 describe('the shell', () => {
   test('an unknown path shows the not-found page inside the layout', async () => {
@@ -75,7 +47,7 @@ describe('the shell', () => {
   })
 
   test('signed out, the header offers sign-in that returns to this page', async () => {
-    server.use(http.get('/api/session', signedOut))
+    server.use(http.get('/api/session', () => unauthenticated()))
     renderApp('/no/such/page?x=1')
     const signIn = await within(screen.getByRole('banner')).findByRole('link', { name: 'Sign in' })
     expect(signIn).toHaveAttribute('href', `/signin?next=${encodeURIComponent('/no/such/page?x=1')}`)
@@ -86,8 +58,8 @@ describe('the shell', () => {
 describe('the root error boundary', () => {
   test('a 401 from a page’s data offers sign-in that comes back', async () => {
     server.use(
-      http.get('/api/session', signedOut),
-      http.get('/api/sandbox/users', signedOut),
+      http.get('/api/session', () => unauthenticated()),
+      http.get('/api/sandbox/users', () => unauthenticated()),
     )
     renderApp('/signin?next=%2Fgrants')
     expect(await screen.findByRole('heading', { level: 1, name: 'Please sign in' })).toBeInTheDocument()
@@ -106,26 +78,20 @@ describe('the root error boundary', () => {
     renderApp('/signin')
     expect(await screen.findByRole('heading', { level: 1, name: 'You seem to be offline' })).toBeInTheDocument()
 
-    server.use(http.get('/api/sandbox/users', () => HttpResponse.json({ users: [ALICE] })))
+    server.resetHandlers()
     await user.click(screen.getByRole('button', { name: 'Try again' }))
     expect(await screen.findByRole('button', { name: `Sign in as ${ALICE.name}` })).toBeInTheDocument()
   })
 
   test('an upstream timeout says so, with the code for support', async () => {
-    server.use(
-      http.get('/api/sandbox/users', () =>
-        HttpResponse.json({ error: { code: 'upstream_timeout', message: 'Too slow.' } }, { status: 504 }),
-      ),
-    )
+    server.use(http.get('/api/sandbox/users', () => apiError(504, 'upstream_timeout')))
     renderApp('/signin')
     expect(await screen.findByRole('heading', { level: 1, name: 'This is taking too long' })).toBeInTheDocument()
     expect(screen.getByText('Error code: upstream_timeout')).toBeInTheDocument()
   })
 
   test('a 404 from a page’s data shows the not-found page', async () => {
-    server.use(
-      http.get('/api/sandbox/users', () => HttpResponse.json({ error: { code: 'not_found', message: 'No sandbox.' } }, { status: 404 })),
-    )
+    server.use(http.get('/api/sandbox/users', () => apiError(404, 'not_found')))
     renderApp('/signin')
     expect(await screen.findByRole('heading', { level: 1, name: 'Page not found' })).toBeInTheDocument()
   })

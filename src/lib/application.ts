@@ -1,17 +1,65 @@
-// The app behind a consent request, as the BFF validated it: shared by consent and the preview.
+// The consent request an app sends (SPEC.md "SPA routes") and the BFF's view of the app behind it:
+// read, keyed and fetched here for both the consent page and the developer preview.
+import { queryOptions } from '@tanstack/react-query'
 import { applicationResponseSchema } from '@/contract/api'
 import { apiGet } from '@/lib/http'
 
+/** The request's query parameters; absent ones are undefined. */
 export interface ApplicationRequest {
   clientId: string
   redirectUri: string
-  /** The `scope` parameter as the app sent it; undefined asks for all of the app's scopes. */
+  responseType: string | undefined
+  /** The `scope` parameter exactly as the app sent it; undefined asks for all of the app's scopes. */
   scope: string | undefined
+  /** Returned byte for byte. */
+  state: string | undefined
 }
 
+export type ParsedApplicationRequest = { ok: true; request: ApplicationRequest } | { ok: false; missing: string[] }
+
+/** Reads the query the app sent; `client_id` and `redirect_uri` must be there before anything else. */
+export function parseApplicationRequest(params: URLSearchParams): ParsedApplicationRequest {
+  const clientId = params.get('client_id') ?? ''
+  const redirectUri = params.get('redirect_uri') ?? ''
+  const missing = [!clientId && 'client_id', !redirectUri && 'redirect_uri'].filter((name): name is string => Boolean(name))
+  if (missing.length > 0) return { ok: false, missing }
+  return {
+    ok: true,
+    request: {
+      clientId,
+      redirectUri,
+      responseType: params.get('response_type') ?? undefined,
+      scope: params.get('scope') ?? undefined,
+      state: params.get('state') ?? undefined,
+    },
+  }
+}
+
+/** One consent flow: the same app asking the same thing with the same state. */
+export function requestKey(request: Pick<ApplicationRequest, 'clientId' | 'redirectUri' | 'scope' | 'state'>): string {
+  return JSON.stringify([request.clientId, request.redirectUri, request.scope ?? null, request.state ?? null])
+}
+
+type AskedFor = Pick<ApplicationRequest, 'clientId' | 'redirectUri' | 'scope'>
+
 /** GET /api/oauth2/application; it carries a consent ticket only when someone is signed in. */
-export function fetchApplication(request: ApplicationRequest, signal?: AbortSignal) {
+function fetchApplication(request: AskedFor, signal: AbortSignal) {
   const query = new URLSearchParams({ client_id: request.clientId, redirect_uri: request.redirectUri })
   if (request.scope !== undefined) query.set('scope', request.scope)
   return apiGet(`/api/oauth2/application?${query}`, applicationResponseSchema, { signal })
+}
+
+export const applicationQueries = {
+  all: () => ['application'] as const,
+  /**
+   * The app, its requested scopes and, for someone signed in, a consent ticket bound to that
+   * session. `purpose` keeps the two callers' answers apart although the call is the same: the
+   * consent page must decide with a ticket it asked for itself (never a preview's answer, fetched
+   * signed out or by an earlier session), and "Review again" renews only consent's ticket.
+   */
+  detail: (purpose: 'consent' | 'preview', request: AskedFor) =>
+    queryOptions({
+      queryKey: [...applicationQueries.all(), purpose, request.clientId, request.redirectUri, request.scope ?? null],
+      queryFn: ({ signal }) => fetchApplication(request, signal),
+    }),
 }

@@ -1,13 +1,8 @@
 import { http, HttpResponse } from 'msw'
-import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { z } from 'zod'
+import { server } from '../../test/support/msw-handlers'
 import { ApiError, apiGet, apiSend } from './http'
-
-const server = setupServer()
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
-afterEach(() => server.resetHandlers())
-afterAll(() => server.close())
 
 const userSchema = z.object({ user: z.object({ id: z.string(), name: z.string() }) })
 
@@ -67,8 +62,21 @@ describe('apiGet', () => {
       code: 'unauthenticated',
       message: 'Please sign in.',
       upstreamCode: 40008,
-      loginUrl: '/signin?next={next}',
       details: { client_id: 'demo-app' },
+    })
+  })
+
+  test('a code this build does not know is kept as sent, with the rest of the envelope', async () => {
+    server.use(
+      http.get('/api/grants', () =>
+        HttpResponse.json({ error: { code: 'shiny_new_refusal', message: 'New.', upstream_code: 40099 } }, { status: 422 }),
+      ),
+    )
+    expect(await failure(apiGet('/api/grants', z.unknown()))).toMatchObject({
+      status: 422,
+      code: 'shiny_new_refusal',
+      message: 'New.',
+      upstreamCode: 40099,
     })
   })
 

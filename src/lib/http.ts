@@ -5,33 +5,35 @@
 // weight of its own to the bundle.
 import { safeParse, type $ZodType, type output } from 'zod/v4/core'
 import { errorEnvelopeSchema } from '@/contract/api'
+import type { ErrorCode } from '@/contract/errors'
 
 /** Every failure of an API call: the BFF's error envelope, a network failure or a bad answer. */
 export class ApiError extends Error {
   override readonly name = 'ApiError'
   /** HTTP status; 0 when the request never got an answer. */
   readonly status: number
-  /** The envelope's snake_case code, or `network_error` / `bad_response`. */
-  readonly code: string
+  /**
+   * The envelope's code (src/contract/errors.ts), `network_error` or `bad_response`; or, from a
+   * newer BFF, a code this build does not know, kept as sent for the code label. Not checked
+   * against the list at run time: the list would add 0.4 KB to every page's first load. Tables
+   * keyed by code are `Partial<Record<ErrorCode, …>>` and read with `byCode` (src/lib/failure.ts).
+   */
+  readonly code: ErrorCode | (string & {})
   readonly upstreamCode: number | undefined
-  /** With 401: where sign-in lives, a template with `{next}` (see `loginHref`). */
-  readonly loginUrl: string | undefined
   /** Values that help a developer see what was wrong (client_id, redirect_uri, …). */
   readonly details: Record<string, string> | undefined
 
   constructor(init: {
     status: number
-    code: string
+    code: ErrorCode | (string & {})
     message: string
     upstreamCode?: number | undefined
-    loginUrl?: string | undefined
     details?: Record<string, string> | undefined
   }) {
     super(init.message)
     this.status = init.status
     this.code = init.code
     this.upstreamCode = init.upstreamCode
-    this.loginUrl = init.loginUrl
     this.details = init.details
   }
 }
@@ -103,8 +105,9 @@ async function errorFrom(response: Response, signal: AbortSignal | null | undefi
   if (!envelope.success) {
     return new ApiError({ status: response.status, code: 'bad_response', message: `The portal answered ${response.status}.` })
   }
-  const { code, message, upstream_code, login_url, details } = envelope.data.error
-  return new ApiError({ status: response.status, code, message, upstreamCode: upstream_code, loginUrl: login_url, details })
+  const { code, message, upstream_code, details } = envelope.data.error
+  // The envelope's `login_url` is not read: the sign-in URL comes from index.html (src/lib/session.ts).
+  return new ApiError({ status: response.status, code, message, upstreamCode: upstream_code, details })
 }
 
 const NOT_JSON = Symbol('not JSON')

@@ -4,7 +4,8 @@ import { createElement } from 'react'
 import { describe, expect, test } from 'vitest'
 import en from '@/locales/en.json'
 import zhCN from '@/locales/zh-CN.json'
-import { I18nScope, knownMessage, pickInitialLanguage, setLanguage, translate, useTranslation } from './i18n'
+import { knownMessage, pickInitialLanguage, setLanguage, translate, useTranslation } from './i18n'
+import { I18nScope } from './i18n-scope'
 
 function keysOf(value: unknown, prefix = ''): string[] {
   if (typeof value !== 'object' || value === null) return [prefix]

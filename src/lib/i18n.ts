@@ -1,15 +1,10 @@
 // The page's language: zh-CN by default, English on request (SPEC.md "Quality bars"). Each
 // catalogue is its own chunk, compiled at build time (vite.config.ts) so no message parser ships;
 // only the reader's language is fetched, and the BFF preloads it from index.html (server/spa.ts).
-import { i18n, setupI18n, type I18n, type Messages } from '@lingui/core'
-import { createContext, createElement, useCallback, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react'
+import { i18n, type I18n, type Messages } from '@lingui/core'
+import { createContext, useCallback, useContext, useSyncExternalStore } from 'react'
+import { DEFAULT_LANGUAGE, isLanguage, LANGUAGE_COOKIE, languageOfTag, type Language } from '@/contract/languages'
 import type en from '@/locales/en.json'
-
-export const SUPPORTED_LANGUAGES = ['zh-CN', 'en'] as const
-export type Language = (typeof SUPPORTED_LANGUAGES)[number]
-
-/** The reader's own choice; the BFF reads it too, to send `<html lang>` right the first time. */
-export const LANGUAGE_COOKIE = 'bge_lang'
 
 /** Every key of en.json (the source of truth) as a dotted path: a missing key is a type error. */
 type KeyOf<T, Prefix extends string = ''> = {
@@ -17,10 +12,6 @@ type KeyOf<T, Prefix extends string = ''> = {
 }[keyof T & string]
 export type MessageKey = KeyOf<typeof en>
 export type MessageValues = Record<string, string | number>
-
-export function isLanguage(value: unknown): value is Language {
-  return SUPPORTED_LANGUAGES.some((lang) => lang === value)
-}
 
 /**
  * The language to start in: the `bge_lang` cookie, else `<html lang>` (the BFF chose it from
@@ -34,16 +25,15 @@ export function pickInitialLanguage(cookieHeader: string, htmlLang: string, brow
   if (isLanguage(fromCookie)) return fromCookie
   if (isLanguage(htmlLang)) return htmlLang
   for (const tag of browserLanguages) {
-    const lower = tag.toLowerCase()
-    if (lower === 'zh' || lower.startsWith('zh-')) return 'zh-CN'
-    if (lower === 'en' || lower.startsWith('en-')) return 'en'
+    const language = languageOfTag(tag)
+    if (language) return language
   }
-  return 'zh-CN'
+  return DEFAULT_LANGUAGE
 }
 
 /** The language the page is in now. */
 export function currentLanguage(): Language {
-  return isLanguage(i18n.locale) ? i18n.locale : 'zh-CN'
+  return languageOf(i18n)
 }
 
 /** Switch the page's language and remember the choice for a year. */
@@ -89,13 +79,13 @@ function fetchSection(lang: Language, section: CatalogueSection): Promise<Messag
   return pending
 }
 
-async function loadMessages(lang: Language): Promise<Messages> {
+export async function loadMessages(lang: Language): Promise<Messages> {
   const parts = await Promise.all([...wantedSections].map((section) => fetchSection(lang, section)))
   return Object.assign({}, ...parts) as Messages
 }
 
 /** Every wanted section of `lang`, if all are already here. */
-function loadedMessages(lang: Language): Messages | undefined {
+export function loadedMessages(lang: Language): Messages | undefined {
   const parts = [...wantedSections].map((section) => resolved.get(`${lang}/${section}`))
   return parts.every((part) => part !== undefined) ? (Object.assign({}, ...parts) as Messages) : undefined
 }
@@ -149,10 +139,10 @@ export function knownMessage(key: string): string | undefined {
 }
 
 /** The instance components read: the page's, unless an `I18nScope` says otherwise. */
-const I18nContext = createContext<I18n>(i18n)
+export const I18nContext = createContext<I18n>(i18n)
 
 function languageOf(instance: I18n): Language {
-  return isLanguage(instance.locale) ? instance.locale : 'zh-CN'
+  return isLanguage(instance.locale) ? instance.locale : DEFAULT_LANGUAGE
 }
 
 /** `t` for components; they re-render when the language changes. `known` is `knownMessage` for the same language. */
@@ -165,47 +155,11 @@ export function useTranslation(): { t: typeof translate; known: typeof knownMess
   return instance === i18n ? { t: translate, known: knownMessage, language } : { t, known, language }
 }
 
-/** One instance per language for scoped parts of the page; the page's own instance is never touched. */
-const scopedInstances = new Map<Language, I18n>()
-
-function scopedInstance(lang: Language): I18n | undefined {
-  const existing = scopedInstances.get(lang)
-  if (existing) return existing
-  const messages = loadedMessages(lang)
-  if (!messages) return undefined
-  const instance = setupI18n({ locale: lang, messages: { [lang]: messages } })
-  scopedInstances.set(lang, instance)
-  return instance
-}
-
-interface I18nScopeProps {
-  /** The language of everything inside, whatever the page's language is. */
-  language: Language
-  children: ReactNode
-  /** Shown while that language's catalogue is fetched (once per page load). */
-  fallback?: ReactNode
-}
-
 /**
- * A part of the page in a language of its own (the developer preview shows the consent page in
- * either language, under a page in the other). Children's `useTranslation()` reads this language;
- * the caller marks the subtree with `lang` for assistive technology.
+ * One instance per language for scoped parts of the page (src/lib/i18n-scope.ts, which only the
+ * developer preview needs, so its code stays out of every other page's first load).
  */
-export function I18nScope({ language, children, fallback = null }: I18nScopeProps) {
-  const [, setLoaded] = useState<Language | null>(null)
-  const instance = scopedInstance(language)
-  useEffect(() => {
-    if (instance) return
-    let live = true
-    void loadMessages(language).then(() => {
-      if (live) setLoaded(language)
-    })
-    return () => {
-      live = false
-    }
-  }, [instance, language])
-  return instance ? createElement(I18nContext.Provider, { value: instance }, children) : fallback
-}
+export const scopedInstances = new Map<Language, I18n>()
 
 function followLanguage(): void {
   document.documentElement.lang = i18n.locale
@@ -213,4 +167,3 @@ function followLanguage(): void {
   document.title = translate('common.productName')
 }
 
-export { i18n }

@@ -1,12 +1,77 @@
-// Who is signed in, shared by every page that shows or needs the user (header, consent).
-import { queryOptions } from '@tanstack/react-query'
+// Who is signed in, and the ways in and out: the one place that knows where sign-in lives, how
+// people come back from it (SPEC.md: "Sign-in return paths are same-origin relative paths only")
+// and what signing in or out does to the page.
+import { mutationOptions, queryOptions } from '@tanstack/react-query'
+import { replace } from 'react-router'
 import { sessionSchema } from '@/contract/api'
-import { ApiError, apiGet, apiSend } from '@/lib/http'
-import { DEFAULT_LOGIN_URL } from '@/lib/login'
+import { apiGet, apiSend } from '@/lib/http'
+import { assignLocation } from '@/lib/navigation'
+
+/** The sandbox's sign-in: where sign-in lives when index.html does not say (component tests, a bare dev server). */
+export const DEFAULT_LOGIN_URL = '/signin?next={next}'
+
+/** Where a sign-in without a usable `next` lands, and where signing out comes back to. */
+export const DEFAULT_RETURN_PATH = '/grants'
+
+/**
+ * Where sign-in lives: the BFF's configured `LOGIN_URL`, a template with `{next}`, which it puts
+ * in index.html as `<meta name="bge-login-url">` (server/spa.ts), as it does the WeChat bridge.
+ */
+function loginUrlTemplate(): string {
+  return document.querySelector<HTMLMetaElement>('meta[name="bge-login-url"]')?.content || DEFAULT_LOGIN_URL
+}
+
+/**
+ * The sign-in URL that brings the user back to `returnPath` (a path on this origin, with its
+ * query). A relative template (the sandbox's `/signin`) gets the path itself; a platform sign-in
+ * on another origin needs the absolute URL to send the user back here.
+ */
+export function loginHref(template: string, returnPath: string): string {
+  const isRelative = template.startsWith('/') && !template.startsWith('//')
+  const next = isRelative ? returnPath : window.location.origin + returnPath
+  return template.replaceAll('{next}', encodeURIComponent(next))
+}
+
+/** This portal's sign-in, coming back to `returnPath`: every sign-in link and redirect is built here. */
+export function signInHref(returnPath: string): string {
+  return loginHref(loginUrlTemplate(), returnPath)
+}
+
+/**
+ * What a route loader throws when a request answered 401: straight to sign-in, which comes back
+ * to `returnPath`. A replace, so Back from the sign-in page does not land on a page that bounces
+ * there again; a sign-in on another origin becomes a full-page `location.replace`.
+ */
+export function signInRedirect(returnPath: string): Response {
+  return replace(signInHref(returnPath))
+}
+
+// Control characters and whitespace, which URL parsers strip or treat specially (`/\t/evil`
+// becomes `//evil`), and backslashes, which browsers read as slashes (`/\evil` is `//evil`).
+// eslint-disable-next-line no-control-regex
+const UNSAFE_CHARACTERS = /[\u0000-\u0020\u007f-\u009f\\]/
+
+/**
+ * `next` when it is a path on this origin (`/x`, not `//x`, `/\x` or `https://x`), else the
+ * default return path. The only thing allowed to feed a post-sign-in navigation.
+ */
+export function safeNextPath(next: string | null | undefined): string {
+  if (!next || next.length > 2048 || !next.startsWith('/') || next.startsWith('//') || UNSAFE_CHARACTERS.test(next)) {
+    return DEFAULT_RETURN_PATH
+  }
+  // Belt and braces: whatever the checks above missed, the URL parser must agree it stays here.
+  const base = 'https://portal.invalid'
+  try {
+    if (new URL(next, base).origin !== base) return DEFAULT_RETURN_PATH
+  } catch {
+    return DEFAULT_RETURN_PATH
+  }
+  return next
+}
 
 export const sessionQueries = {
   all: () => ['session'] as const,
-  /** Who is signed in; fails with ApiError 401 (carrying `loginUrl`) when nobody is. */
+  /** Who is signed in; fails with ApiError 401 when nobody is. */
   current: () =>
     queryOptions({
       queryKey: [...sessionQueries.all(), 'current'],
@@ -16,20 +81,24 @@ export const sessionQueries = {
     }),
 }
 
-/** Clears the session cookie. */
-export function signOut(): Promise<void> {
-  return apiSend('DELETE', '/api/session', undefined, null)
-}
-
-/**
- * Where sign-in lives (`LOGIN_URL`, a template with `{next}`). The BFF tells only through a 401,
- * so this asks for the session once nobody is signed in; the sandbox's sign-in if it cannot tell.
- */
-export async function fetchLoginUrl(): Promise<string> {
-  try {
-    await apiGet('/api/session', sessionSchema)
-  } catch (error) {
-    if (error instanceof ApiError && error.loginUrl) return error.loginUrl
-  }
-  return DEFAULT_LOGIN_URL
+export const sessionMutations = {
+  /** Sandbox sign-in as a fixture user (the BFF sets the session cookie), then on to `next`. */
+  signIn: (next: string | null) =>
+    mutationOptions({
+      mutationKey: [...sessionQueries.all(), 'sign-in'],
+      mutationFn: (userId: string) => apiSend('POST', '/api/session', { user_id: userId }, sessionSchema),
+      // A new document: everything the old one fetched belonged to somebody else.
+      onSuccess: () => assignLocation(safeNextPath(next)),
+    }),
+  /**
+   * Clears the session cookie and goes to sign-in, coming back to `returnPath`. A new document:
+   * everything this one fetched goes with it. (Clearing the cache first would make the page's
+   * mounted queries ask again, signed out, and show an error screen until the sign-in page loads.)
+   */
+  signOut: (returnPath: string) =>
+    mutationOptions({
+      mutationKey: [...sessionQueries.all(), 'sign-out'],
+      mutationFn: () => apiSend('DELETE', '/api/session', undefined, null),
+      onSuccess: () => assignLocation(signInHref(returnPath)),
+    }),
 }

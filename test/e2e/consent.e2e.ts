@@ -1,7 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { axeViolations, DESKTOP, describeViolations, launchBrowser, PHONE } from '../support/browser'
-import { ALICE, BOB, basicWorld, TRICKY_STATE } from '../support/fixtures'
+import { ALICE, BOB } from '../support/fixture-users'
+import { basicWorld, TRICKY_STATE } from '../support/fixtures'
 import { startPortal, type Portal } from '../support/portal'
 
 let portal: Portal

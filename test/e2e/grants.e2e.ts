@@ -1,7 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { axeViolations, describeViolations, DESKTOP, launchBrowser, PHONE } from '../support/browser'
-import { ALICE, BOB, sample, webApp } from '../support/fixtures'
+import { ALICE, BOB } from '../support/fixture-users'
+import { sample, webApp } from '../support/fixtures'
 import { startPortal, type Portal } from '../support/portal'
 
 function grantsWorld(origin: string, faults: unknown[] = []) {

@@ -1,7 +1,8 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { launchBrowser } from '../support/browser'
-import { ALICE, basicWorld } from '../support/fixtures'
+import { ALICE } from '../support/fixture-users'
+import { basicWorld } from '../support/fixtures'
 import { startPortal, type Portal } from '../support/portal'
 
 let portal: Portal

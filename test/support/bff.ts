@@ -13,12 +13,13 @@ import { createSandbox } from '../../server/sandbox/app'
 import { parseFixtures, type FixturesInput } from '../../server/sandbox/fixtures'
 import { openStore, type SandboxStore } from '../../server/sandbox/store'
 import { createUpstreamClient, upstreamOptionsFrom, type UpstreamClient } from '../../server/upstream/client'
+import { ALICE, BOB } from './fixture-users'
 
 /** The portal's own origin in these tests; requests carry its Host, and its Origin when they change something. */
 export const PORTAL = 'http://portal.test'
 
-export const ALICE = { id: 'u-alice', name: 'Alice Chen', auth_token: 'tok-alice-3f9c2a7e51d84b06' }
-export const BOB = { id: 'u-bob', name: 'Bob Wang', auth_token: 'tok-bob-8e1d5b2c97a04f63' }
+// Server suites import the fixture users from here, beside the world they live in.
+export { ALICE, BOB }
 export const USERS = { alice: ALICE, bob: BOB } as const
 export type UserKey = keyof typeof USERS
 

@@ -1,9 +1,9 @@
 // Small fixture files for the browser journeys; each test builds the world it needs.
+import { ALICE, BOB } from './fixture-users'
+
 /** Everything an app might put in `state` that a careless encoder would break. */
 export const TRICKY_STATE = 'a b+c&d=e#f?g 中文 🧬%20'
 
-export const ALICE = { id: 'u-alice', name: 'Alice Chen', auth_token: 'tok-alice-0123456789' }
-export const BOB = { id: 'u-bob', name: 'Bob Wang', auth_token: 'tok-bob-0123456789' }
 
 export function sample(id: string, type = 'Lowpass', status = 1, project = 'Healthy Gut') {
   return { biosample_id: id, type, status, sample_time: '2024-03-19T07:00:41Z', project_name: project }

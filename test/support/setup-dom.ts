@@ -1,9 +1,11 @@
-// Component-test setup: jest-dom matchers, a clean DOM per test, and console.error fails the test
-// (React reports act() warnings, key warnings and failed prop types there).
+// Component-test setup: jest-dom matchers, a clean DOM per test, console.error fails the test
+// (React reports act() warnings, key warnings and failed prop types there), and the mocked BFF,
+// which answers nothing a test did not expect.
 import '@testing-library/jest-dom/vitest'
-import { cleanup } from '@testing-library/react'
-import { afterEach, beforeEach, vi } from 'vitest'
+import { cleanup, configure } from '@testing-library/react'
+import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest'
 import { loadCatalogueSection, setLanguage, startI18n } from '@/lib/i18n'
+import { server } from './msw-handlers'
 
 // Every catalogue section in both languages, up front, so a test's `setLanguage` switches at once.
 await loadCatalogueSection('preview')
@@ -18,8 +20,16 @@ beforeEach(() => {
   })
 })
 
+// Pages render through the real router, whose lazy route modules are compiled on first use: on a
+// busy machine that takes longer than Testing Library's default second.
+configure({ asyncUtilTimeout: 5000 })
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+afterAll(() => server.close())
+
 afterEach(() => {
   cleanup()
+  server.resetHandlers()
   sessionStorage.clear()
   localStorage.clear()
 })

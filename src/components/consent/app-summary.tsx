@@ -1,9 +1,20 @@
 import { useTranslation } from '@/lib/i18n'
 import { AppLogo } from '@/components/ui/app-logo'
 import { Button } from '@/components/ui/button'
+import type { Application } from '@/contract/api'
 
 /** Where the decision goes: a web (or native) app's host, or a WeChat mini program. */
 export type ReturnTarget = { kind: 'web'; host: string } | { kind: 'miniProgram' }
+
+/** Where this app's decisions go, as the consent page names it; a host that does not parse is left unnamed. */
+export function returnTargetOf(application: Pick<Application, 'redirect_uri' | 'wxmp_app_id'>): ReturnTarget {
+  if (application.wxmp_app_id) return { kind: 'miniProgram' }
+  try {
+    return { kind: 'web', host: new URL(application.redirect_uri).host }
+  } catch {
+    return { kind: 'web', host: '' }
+  }
+}
 
 export interface ConsentAccount {
   name: string

@@ -2,11 +2,14 @@ import { useId } from 'react'
 import { useTranslation } from '@/lib/i18n'
 import { Button } from '@/components/ui/button'
 
+/** The two answers to a consent request. */
+export type Decision = 'authorize' | 'deny'
+
 interface ConsentActionsProps {
   onAuthorize: () => void
   onDeny: () => void
   /** The decision in flight, if any: its button shows progress, both are disabled. */
-  pending: 'authorize' | 'deny' | null
+  pending: Decision | null
   /** Why Authorize cannot be pressed yet; shown next to it and tied to it for screen readers. */
   authorizeBlockedReason?: string | undefined
   /** Both buttons off (offline, or a preview that is not ready). */

@@ -6,10 +6,8 @@ import { readsSampleData } from '@/contract/scopes'
 import { formatDate } from '@/lib/format'
 import { AppSummary, type ConsentAccount, type ReturnTarget } from './app-summary'
 import { BiosamplePicker } from './biosample-picker'
-import { ConsentActions } from './consent-actions'
+import { ConsentActions, type Decision } from './consent-actions'
 import { ScopeList } from './scope-list'
-
-export type { ConsentAccount, ReturnTarget }
 
 export interface ConsentViewProps {
   app: { name: string; logo: string; description: string }
@@ -25,7 +23,7 @@ export interface ConsentViewProps {
   grantedAt?: string | undefined
   onAuthorize: () => void
   onDeny: () => void
-  pending: 'authorize' | 'deny' | null
+  pending: Decision | null
   /** Both decisions off, e.g. while offline. */
   actionsDisabled?: boolean
   /** Messages about the page's own state (offline, a failed decision), shown above the actions. */

@@ -6,34 +6,19 @@ import {
   type AuthorizeBody,
   type DenyBody,
 } from '@/contract/api'
-import { fetchApplication } from '@/lib/application'
 import { apiGet, apiSend } from '@/lib/http'
 
-/** The consent request as the app sent it (SPEC.md "SPA routes"); absent parameters are undefined. */
-export interface ConsentRequest {
-  clientId: string
-  redirectUri: string
-  responseType: string | undefined
-  /** The `scope` parameter exactly as sent. */
-  scope: string | undefined
-  /** Returned byte for byte. */
-  state: string | undefined
-}
-
+// The app and its ticket come from `applicationQueries` (src/lib/application.ts), shared with the preview.
 export const consentQueries = {
-  all: () => ['consent'] as const,
-  /** The app, its requested scopes and the consent ticket (bound to the session that asked). */
-  application: (request: Pick<ConsentRequest, 'clientId' | 'redirectUri' | 'scope'>) =>
-    queryOptions({
-      queryKey: [...consentQueries.all(), 'application', request.clientId, request.redirectUri, request.scope ?? null],
-      queryFn: ({ signal }) => fetchApplication(request, signal),
-    }),
   biosamples: () =>
     queryOptions({
       queryKey: ['biosamples'],
       queryFn: ({ signal }) => apiGet('/api/biosamples', biosamplesResponseSchema, { signal }),
     }),
-  /** This app's existing grant, if any: its samples are pre-selected. */
+  /**
+   * This app's existing grant, if any: its samples are pre-selected. Under the grants page's root
+   * key (`grantQueries.all()`), so a revoke there makes it stale too.
+   */
   grant: (clientId: string) =>
     queryOptions({
       queryKey: ['grants', 'for-client', clientId],

@@ -1,13 +1,5 @@
-// The page's ways out of the SPA, each one seam so component tests can observe it (jsdom cannot
-// navigate, and WeChat is not there).
-
-/**
- * Leaves the portal for the app: `replace`, so Back from the app does not land on a consent page
- * that was already answered.
- */
-export function replaceLocation(href: string): void {
-  window.location.replace(href)
-}
+// Handing a decision back to a WeChat mini program, one seam so component tests can stand in
+// for WeChat, which is not there.
 
 declare global {
   interface Window {

@@ -1,10 +1,11 @@
-import { useTranslation } from '@/lib/i18n'
-import { useLocation, useRouteError } from 'react-router'
-import { Button, buttonClassName } from '@/components/ui/button'
+import { useRouteError } from 'react-router'
+import { ErrorScreen } from '@/components/ui/error-screen'
 import { Page } from '@/components/ui/page'
-import { errorCodeLabel, useErrorRetry } from '@/lib/error-recovery'
+import type { ApiErrorCode } from '@/contract/errors'
+import { byCode, errorCodeLabel } from '@/lib/failure'
 import { ApiError } from '@/lib/http'
-import { ConsentRequestError, signInHref } from './consent-loader'
+import { useTranslation } from '@/lib/i18n'
+import { ConsentRequestError } from './consent-loader'
 
 /** Refusals about the request itself: explained on the portal, never redirected (SPEC.md "Consent page"). */
 const REQUEST_PROBLEMS = {
@@ -20,24 +21,18 @@ const REQUEST_PROBLEMS = {
   redirect_uri_has_fragment: 'badRedirect',
   unsupported_response_type: 'badRequest',
   invalid_scope: 'badRequest',
-} as const
+} as const satisfies Partial<Record<ApiErrorCode, string>>
 
 type RequestProblem = (typeof REQUEST_PROBLEMS)[keyof typeof REQUEST_PROBLEMS]
 
-function requestProblemOf(code: string): RequestProblem | undefined {
-  return Object.hasOwn(REQUEST_PROBLEMS, code) ? REQUEST_PROBLEMS[code as keyof typeof REQUEST_PROBLEMS] : undefined
-}
-
-/** The consent route's error element: a bad request, or a failure to load the page (with a retry). */
+/** The consent route's error element: a bad request explained, else the error screen every page has. */
 export function ConsentErrorPage() {
   const error = useRouteError()
   if (error instanceof ConsentRequestError || error instanceof ApiError) {
-    const problem = requestProblemOf(error.code)
-    if (problem) {
-      return <RequestProblemPage problem={problem} code={errorCodeLabel(error) ?? error.code} details={error.details ?? {}} />
-    }
+    const problem = byCode<RequestProblem>(REQUEST_PROBLEMS, error.code)
+    if (problem) return <RequestProblemPage problem={problem} code={errorCodeLabel(error) ?? error.code} details={error.details ?? {}} />
   }
-  return <LoadFailurePage error={error} />
+  return <ErrorScreen error={error} />
 }
 
 function RequestProblemPage({ problem, code, details }: { problem: RequestProblem; code: string; details: Record<string, string> }) {
@@ -60,43 +55,6 @@ function RequestProblemPage({ problem, code, details }: { problem: RequestProble
           ))}
         </dl>
       </section>
-    </Page>
-  )
-}
-
-type Failure = 'network' | 'timeout' | 'upstream' | 'generic'
-
-function failureOf(error: unknown): Failure {
-  if (!(error instanceof ApiError)) return 'generic'
-  if (error.status === 0) return 'network'
-  if (error.status === 504) return 'timeout'
-  if (error.status >= 500) return 'upstream'
-  return 'generic'
-}
-
-function LoadFailurePage({ error }: { error: unknown }) {
-  const { t } = useTranslation()
-  const location = useLocation()
-  const { retry, retrying } = useErrorRetry(error)
-  const failure = failureOf(error)
-  const code = errorCodeLabel(error)
-
-  return (
-    <Page>
-      <h1 className="text-2xl font-semibold tracking-tight sm:text-3xl">{t(`consent.failure.${failure}.title`)}</h1>
-      <p className="mt-3 text-slate-700 dark:text-slate-300">{t(`consent.failure.${failure}.body`)}</p>
-      <div className="mt-6 flex flex-wrap gap-3">
-        {error instanceof ApiError && error.status === 401 ? (
-          <a href={signInHref(error, location.pathname + location.search)} className={buttonClassName('primary')}>
-            {t('errors.unauthenticated.action')}
-          </a>
-        ) : (
-          <Button onClick={retry} busy={retrying}>
-            {t('common.retry')}
-          </Button>
-        )}
-      </div>
-      {code ? <p className="mt-6 text-sm text-slate-600 dark:text-slate-400">{t('common.errorCode', { code })}</p> : null}
     </Page>
   )
 }

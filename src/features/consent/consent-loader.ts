@@ -1,12 +1,12 @@
 import type { QueryClient } from '@tanstack/react-query'
 import type { ApplicationResponse } from '@/contract/api'
+import type { ApiErrorCode } from '@/contract/errors'
 import { appendToRedirect, hasForbiddenScheme } from '@/contract/redirect'
-import { ApiError } from '@/lib/http'
-import { DEFAULT_LOGIN_URL, loginHref } from '@/lib/login'
-import { sessionQueries } from '@/lib/session'
-import { consentQueries, type ConsentRequest } from './api'
-import { replaceLocation } from './browser'
-import { parseConsentRequest } from './consent-request'
+import { applicationQueries, parseApplicationRequest, type ApplicationRequest } from '@/lib/application'
+import { isUnauthenticated } from '@/lib/failure'
+import { replaceLocation } from '@/lib/navigation'
+import { sessionQueries, signInRedirect } from '@/lib/session'
+import { consentQueries } from './api'
 
 /**
  * A request the portal will not act on, found before asking anyone (missing parameters, a
@@ -15,23 +15,14 @@ import { parseConsentRequest } from './consent-request'
 export class ConsentRequestError extends Error {
   override readonly name = 'ConsentRequestError'
   constructor(
-    readonly code: string,
+    readonly code: ApiErrorCode,
     readonly details: Record<string, string>,
   ) {
     super(code)
   }
 }
 
-export type ConsentLoaderData = { kind: 'ready'; request: ConsentRequest } | { kind: 'leaving'; to: 'app' | 'signin' }
-
-/** Where sign-in lives, bringing the user back to `returnPath`; used for a 401 at any point. */
-export function signInHref(error: ApiError, returnPath: string): string {
-  return loginHref(error.loginUrl ?? DEFAULT_LOGIN_URL, returnPath)
-}
-
-export function isUnauthenticated(error: unknown): error is ApiError {
-  return error instanceof ApiError && error.status === 401
-}
+export type ConsentLoaderData = { kind: 'ready'; request: ApplicationRequest } | { kind: 'leaving' }
 
 /**
  * Validates the request, then asks for everything the page shows at once (SPEC.md: never one
@@ -40,7 +31,7 @@ export function isUnauthenticated(error: unknown): error is ApiError {
  * then who is signed in.
  */
 export async function loadConsent(queryClient: QueryClient, url: URL): Promise<ConsentLoaderData> {
-  const parsed = parseConsentRequest(url.searchParams)
+  const parsed = parseApplicationRequest(url.searchParams)
   if (!parsed.ok) throw new ConsentRequestError('missing_parameters', { missing: parsed.missing.join(', ') })
   const { request } = parsed
   if (hasForbiddenScheme(request.redirectUri)) {
@@ -49,34 +40,27 @@ export async function loadConsent(queryClient: QueryClient, url: URL): Promise<C
 
   const [session, application, biosamples, grant] = await Promise.allSettled([
     queryClient.ensureQueryData(sessionQueries.current()),
-    queryClient.ensureQueryData(consentQueries.application(request)),
+    queryClient.ensureQueryData(applicationQueries.detail('consent', request)),
     queryClient.ensureQueryData(consentQueries.biosamples()),
     queryClient.ensureQueryData(consentQueries.grant(request.clientId)),
   ])
   const returnPath = url.pathname + url.search
 
   if (application.status === 'rejected') {
-    if (isUnauthenticated(application.reason)) return signIn(application.reason, returnPath)
+    if (isUnauthenticated(application.reason)) throw signInRedirect(returnPath)
     throw application.reason
   }
   if (request.responseType !== 'code') return refuse(application.value, request, 'unsupported_response_type')
   if (application.value.unknown_scopes.length > 0) return refuse(application.value, request, 'invalid_scope')
 
   const failures = [session, biosamples, grant].flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []))
-  const unauthenticated = failures.find(isUnauthenticated)
-  if (unauthenticated) return signIn(unauthenticated, returnPath)
+  if (failures.some(isUnauthenticated)) throw signInRedirect(returnPath)
   if (failures.length > 0) throw failures[0]
   return { kind: 'ready', request }
 }
 
-function signIn(error: ApiError, returnPath: string): ConsentLoaderData {
-  // Replace, not assign: Back from the sign-in page must not land on a page that bounces again.
-  replaceLocation(signInHref(error, returnPath))
-  return { kind: 'leaving', to: 'signin' }
-}
-
 /** RFC 6749 §4.1.2.1: once the redirect URI is trusted, request errors go back to the app. */
-function refuse(answer: ApplicationResponse, request: ConsentRequest, error: 'unsupported_response_type' | 'invalid_scope'): ConsentLoaderData {
+function refuse(answer: ApplicationResponse, request: ApplicationRequest, error: 'unsupported_response_type' | 'invalid_scope'): ConsentLoaderData {
   // A mini program's redirect URI is a page path inside WeChat, not somewhere a browser can go.
   if (answer.application.wxmp_app_id) {
     throw new ConsentRequestError(error, { client_id: request.clientId, redirect_uri: request.redirectUri })
@@ -87,5 +71,5 @@ function refuse(answer: ApplicationResponse, request: ConsentRequest, error: 'un
       ['state', request.state],
     ]),
   )
-  return { kind: 'leaving', to: 'app' }
+  return { kind: 'leaving' }
 }

@@ -1,32 +1,18 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { act, render, screen, within } from '@testing-library/react'
+import { act, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { delay, http, HttpResponse } from 'msw'
-import { setupServer } from 'msw/node'
-// RouterProvider from 'react-router', not 'react-router/dom' (see signin-page.test.tsx).
-import { createMemoryRouter, RouterProvider } from 'react-router'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import type { Biosample, Grant } from '@/contract/api'
-import { PLATFORM_SCOPE_TEXTS } from './test-scopes'
 import { setLanguage } from '@/lib/i18n'
-import { assignLocation } from '@/lib/login'
-import type * as Login from '@/lib/login'
-import type * as Browser from './browser'
-import { replaceLocation } from './browser'
-import { loadConsent } from './consent-loader'
-import { route } from './consent-route'
+import { assignLocation, replaceLocation } from '@/lib/navigation'
+import { ALICE, publicUser } from '../../../test/support/fixture-users'
+import { apiError, server, unauthenticated } from '../../../test/support/msw-handlers'
+import { currentPath, renderApp } from '../../../test/support/render'
+import { PLATFORM_SCOPE_TEXTS } from '../../../test/support/platform-scopes'
 import { useSelectionStore } from './selection-store'
 
-vi.mock('@/lib/login', async (importOriginal) => ({
-  ...(await importOriginal<typeof Login>()),
-  assignLocation: vi.fn(),
-}))
-vi.mock('./browser', async (importOriginal) => ({
-  ...(await importOriginal<typeof Browser>()),
-  replaceLocation: vi.fn(),
-}))
+vi.mock('@/lib/navigation', () => ({ assignLocation: vi.fn(), replaceLocation: vi.fn() }))
 
-const ALICE = { id: 'u-alice', name: 'Alice Chen' }
 const REDIRECT = 'https://test.cn/callback?source=portal'
 const STATE = 'a b+c&d#e 中文 🎉'
 
@@ -72,14 +58,11 @@ interface World {
 let world: World
 const requests: { method: string; path: string; body?: unknown }[] = []
 
-const server = setupServer(
+const consentBff = [
   http.get('/api/session', () =>
     world.session
-      ? HttpResponse.json({ user: ALICE })
-      : HttpResponse.json(
-          { error: { code: 'unauthenticated', message: 'Please sign in.', login_url: '/signin?next={next}' } },
-          { status: 401 },
-        ),
+      ? HttpResponse.json({ user: publicUser(ALICE) })
+      : unauthenticated(),
   ),
   http.delete('/api/session', () => {
     world.session = false
@@ -91,9 +74,9 @@ const server = setupServer(
     return HttpResponse.json(world.application)
   }),
   http.get('/api/biosamples', () =>
-    world.session ? HttpResponse.json({ biosamples: world.biosamples }) : unauthenticated(),
+    world.session ? HttpResponse.json({ biosamples: world.biosamples }) : unauthenticated(40008),
   ),
-  http.get('/api/oauth2/grants', () => (world.session ? HttpResponse.json({ grants: world.grants }) : unauthenticated())),
+  http.get('/api/oauth2/grants', () => (world.session ? HttpResponse.json({ grants: world.grants }) : unauthenticated(40008))),
   http.post('/api/oauth2/authorize', async ({ request }) => {
     requests.push({ method: 'POST', path: '/api/oauth2/authorize', body: await request.json() })
     await delay(30)
@@ -103,24 +86,14 @@ const server = setupServer(
     requests.push({ method: 'POST', path: '/api/oauth2/deny', body: await request.json() })
     return HttpResponse.json({ redirect_to: `${REDIRECT}&error=access_denied&state=${encodeURIComponent(STATE)}` })
   }),
-)
-
-function unauthenticated() {
-  return HttpResponse.json(
-    { error: { code: 'unauthenticated', message: 'Your sign-in has expired.', upstream_code: 40008, login_url: '/signin?next={next}' } },
-    { status: 401 },
-  )
-}
-
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
-afterEach(() => server.resetHandlers())
-afterAll(() => server.close())
+]
 
 beforeEach(async () => {
   world = { application: application(), biosamples: SAMPLES, grants: [], session: true }
   requests.length = 0
   vi.mocked(assignLocation).mockReset()
   vi.mocked(replaceLocation).mockReset()
+  server.use(...consentBff)
   useSelectionStore.setState({ flows: {} })
   await setLanguage('en')
 })
@@ -139,14 +112,7 @@ function consentUrl(params: Record<string, string | undefined> = {}) {
 }
 
 function renderConsent(path = consentUrl()) {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } })
-  const router = createMemoryRouter([{ path: '/oauth2/authorize', loader: ({ request }) => loadConsent(queryClient, new URL(request.url)), ...route() }], { initialEntries: [path] })
-  const { unmount } = render(
-    <QueryClientProvider client={queryClient}>
-      <RouterProvider router={router} />
-    </QueryClientProvider>,
-  )
-  return { queryClient, router, unmount }
+  return renderApp(path)
 }
 
 async function findForm() {
@@ -176,7 +142,7 @@ describe('consent page: what the user sees', () => {
     await findForm()
     expect(screen.getByText('Afterwards you’ll return to test.cn')).toBeInTheDocument()
     expect(screen.getByText('Reads your variants to explain your ancestry.')).toBeInTheDocument()
-    expect(screen.getByText(ALICE.name)).toBeInTheDocument()
+    expect(within(screen.getByRole('main')).getByText(ALICE.name)).toBeInTheDocument()
     expect(screen.getByRole('button', { name: 'Not you?' })).toBeInTheDocument()
 
     const scopes = within(screen.getByRole('region', { name: 'It will be able to' }))
@@ -355,7 +321,7 @@ describe('consent page: refusing a bad request', () => {
     server.use(
       http.get('/api/biosamples', () =>
         fail
-          ? HttpResponse.json({ error: { code: 'upstream_timeout', message: 'slow' } }, { status: 504 })
+          ? apiError(504, 'upstream_timeout')
           : HttpResponse.json({ biosamples: SAMPLES }),
       ),
     )
@@ -371,15 +337,15 @@ describe('consent page: signing in', () => {
   test('without a session it goes to sign-in with this exact URL to come back to', async () => {
     world.session = false
     const path = consentUrl()
-    renderConsent(path)
-    await vi.waitFor(() => expect(replaceLocation).toHaveBeenCalledWith(`/signin?next=${encodeURIComponent(path)}`))
-    expect(await screen.findByText('Taking you to sign in…')).toBeInTheDocument()
+    const { router } = renderConsent(path)
+    expect(await screen.findByRole('heading', { level: 1, name: 'Sign in to the sandbox' })).toBeInTheDocument()
+    expect(currentPath(router)).toBe(`/signin?next=${encodeURIComponent(path)}`)
     expect(screen.queryByRole('button', { name: 'Authorize' })).not.toBeInTheDocument()
   })
 
   test('40008 while authorizing: sign in again, and the selection survives the round trip', async () => {
     const user = userEvent.setup()
-    server.use(http.post('/api/oauth2/authorize', () => unauthenticated()))
+    server.use(http.post('/api/oauth2/authorize', () => unauthenticated(40008)))
     const path = consentUrl()
     const first = renderConsent(path)
     await findForm()
@@ -390,7 +356,7 @@ describe('consent page: signing in', () => {
     first.unmount()
 
     // Back from sign-in: a new page load on the same URL.
-    server.resetHandlers()
+    server.use(...consentBff)
     renderConsent(path)
     await findForm()
     expect(screen.getByRole('checkbox', { name: /E-A0003/ })).toBeChecked()
@@ -519,7 +485,7 @@ describe('consent page: deciding', () => {
     world.application = application({}, [scope('profile.default')])
     server.use(
       http.post('/api/oauth2/authorize', () =>
-        HttpResponse.json({ error: { code: 'upstream_unavailable', message: 'down' } }, { status: 502 }),
+        apiError(502, 'upstream_unavailable'),
       ),
     )
     renderConsent(consentUrl({ scope: 'profile.default' }))

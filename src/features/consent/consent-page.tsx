@@ -1,53 +1,47 @@
-import { useQueryClient, useSuspenseQuery } from '@tanstack/react-query'
+import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query'
 import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from '@/lib/i18n'
 import { useLoaderData, useLocation } from 'react-router'
-import { ConsentView, type ReturnTarget } from '@/components/consent/consent-view'
+import { returnTargetOf } from '@/components/consent/app-summary'
+import type { Decision } from '@/components/consent/consent-actions'
+import { ConsentView } from '@/components/consent/consent-view'
 import { Alert } from '@/components/ui/alert'
 import { Button } from '@/components/ui/button'
 import { Page } from '@/components/ui/page'
 import { Spinner } from '@/components/ui/spinner'
-import type { Application, Biosample, Grant } from '@/contract/api'
+import type { Biosample, Grant } from '@/contract/api'
+import type { ApiErrorCode } from '@/contract/errors'
+import { applicationQueries, requestKey, type ApplicationRequest } from '@/lib/application'
+import { errorCodeLabel, failureKind, isUnauthenticated } from '@/lib/failure'
 import { ApiError } from '@/lib/http'
-import { assignLocation, loginHref } from '@/lib/login'
-import { fetchLoginUrl, sessionQueries, signOut } from '@/lib/session'
-import { authorize, consentQueries, deny, type ConsentRequest } from './api'
-import { handOffToMiniProgram, replaceLocation } from './browser'
-import { isUnauthenticated, signInHref, type ConsentLoaderData } from './consent-loader'
-import { flowKey } from './consent-request'
+import { assignLocation, replaceLocation } from '@/lib/navigation'
+import { sessionMutations, sessionQueries, signInHref } from '@/lib/session'
+import { authorize, consentQueries, deny } from './api'
+import { handOffToMiniProgram } from './browser'
+import type { ConsentLoaderData } from './consent-loader'
 import { useSelectionStore } from './selection-store'
 import { useOnline } from './use-online'
-
-type Decision = 'authorize' | 'deny'
 
 /** After a decision: on the way to the app, handed to the mini program, or the user must go back themselves. */
 type Outcome = 'leaving' | 'miniProgramHandedOff' | 'returnToMiniProgram'
 
 export function ConsentPage() {
   const data = useLoaderData<ConsentLoaderData>()
-  if (data.kind === 'leaving') return <Leaving to={data.to} />
+  if (data.kind === 'leaving') return <Leaving />
   return <ConsentForm request={data.request} />
 }
 
-function Leaving({ to, host }: { to: 'app' | 'signin'; host?: string }) {
+/** On the way back to the app, which is at `host` when it is a web app. */
+function Leaving({ host }: { host?: string }) {
   const { t } = useTranslation()
   return (
     <Page>
       <p role="status" className="flex items-center gap-3 text-slate-700 dark:text-slate-300">
         <Spinner className="size-5 text-brand-600 dark:text-brand-100" />
-        {to === 'signin' ? t('consent.leaving.signin') : host ? t('consent.leaving.toHost', { host }) : t('consent.leaving.toApp')}
+        {host ? t('consent.leaving.toHost', { host }) : t('consent.leaving.toApp')}
       </p>
     </Page>
   )
-}
-
-function returnTargetOf(application: Application): ReturnTarget {
-  if (application.wxmp_app_id) return { kind: 'miniProgram' }
-  try {
-    return { kind: 'web', host: new URL(application.redirect_uri).host }
-  } catch {
-    return { kind: 'web', host: '' }
-  }
 }
 
 /** The grant's samples that the user still has: what the form starts with when they already granted. */
@@ -57,19 +51,20 @@ function grantedSelection(grant: Grant | null, biosamples: Biosample[]): string[
   return biosamples.map((sample) => sample.biosample_id).filter((id) => granted.has(id))
 }
 
-function ConsentForm({ request }: { request: ConsentRequest }) {
+function ConsentForm({ request }: { request: ApplicationRequest }) {
   const { t } = useTranslation()
   const queryClient = useQueryClient()
   const location = useLocation()
   const returnPath = location.pathname + location.search
   const { data: session } = useSuspenseQuery(sessionQueries.current())
-  const { data: answer } = useSuspenseQuery(consentQueries.application(request))
+  const applicationQuery = applicationQueries.detail('consent', request)
+  const { data: answer } = useSuspenseQuery(applicationQuery)
   const { data: samples } = useSuspenseQuery(consentQueries.biosamples())
   const { data: grant } = useSuspenseQuery(consentQueries.grant(request.clientId))
   const { application } = answer
   const biosamples = samples.biosamples
 
-  const flow = flowKey(request)
+  const flow = requestKey(request)
   const stored = useSelectionStore((state) => state.flows[flow])
   const setSelected = useSelectionStore((state) => state.setSelected)
   const markDecided = useSelectionStore((state) => state.markDecided)
@@ -82,8 +77,9 @@ function ConsentForm({ request }: { request: ConsentRequest }) {
   const [pending, setPending] = useState<Decision | null>(null)
   const [outcome, setOutcome] = useState<Outcome | null>(null)
   const [failure, setFailure] = useState<{ decision: Decision; error: unknown } | null>(null)
-  const [switching, setSwitching] = useState(false)
-  const [switchFailed, setSwitchFailed] = useState(false)
+  // "Not you?": sign out, then sign in as someone else and come back to this request.
+  const switchAccount = useMutation(sessionMutations.signOut(returnPath))
+  const switching = switchAccount.isPending || switchAccount.isSuccess
   const [reviewing, setReviewing] = useState(false)
   const returnTo = returnTargetOf(application)
 
@@ -136,24 +132,10 @@ function ConsentForm({ request }: { request: ConsentRequest }) {
       setPending(null)
       if (isUnauthenticated(error)) {
         // 40008 mid-way: sign in again and come back to this page; the selection is in the store.
-        assignLocation(signInHref(error, returnPath))
+        assignLocation(signInHref(returnPath))
         return
       }
       setFailure({ decision, error })
-    }
-  }
-
-  async function switchAccount() {
-    setSwitching(true)
-    setSwitchFailed(false)
-    try {
-      await signOut()
-      const loginUrl = await fetchLoginUrl()
-      queryClient.clear()
-      assignLocation(loginHref(loginUrl, returnPath))
-    } catch {
-      setSwitching(false)
-      setSwitchFailed(true)
     }
   }
 
@@ -161,7 +143,7 @@ function ConsentForm({ request }: { request: ConsentRequest }) {
   async function reviewAgain() {
     setReviewing(true)
     try {
-      await queryClient.refetchQueries({ queryKey: consentQueries.application(request).queryKey, type: 'all' })
+      await queryClient.refetchQueries({ queryKey: applicationQuery.queryKey, type: 'all' })
       clearDecided(flow)
     } catch {
       // The refetch failing leaves the answered state; the user can try again.
@@ -172,11 +154,11 @@ function ConsentForm({ request }: { request: ConsentRequest }) {
 
   async function renewTicket() {
     setFailure(null)
-    await queryClient.refetchQueries({ queryKey: consentQueries.application(request).queryKey, type: 'all' })
+    await queryClient.refetchQueries({ queryKey: applicationQuery.queryKey, type: 'all' })
   }
 
   if (outcome === 'leaving') {
-    return <Leaving to="app" host={returnTo.kind === 'web' ? returnTo.host : ''} />
+    return <Leaving host={returnTo.kind === 'web' ? returnTo.host : ''} />
   }
   if (outcome === 'miniProgramHandedOff') {
     return (
@@ -213,7 +195,7 @@ function ConsentForm({ request }: { request: ConsentRequest }) {
       <ConsentView
         app={application}
         returnTo={returnTo}
-        account={{ name: session.user.name, onSwitch: () => void switchAccount(), switching }}
+        account={{ name: session.user.name, onSwitch: () => switchAccount.mutate(), switching }}
         scopes={answer.requested_scopes}
         biosamples={biosamples}
         selected={selected}
@@ -230,7 +212,7 @@ function ConsentForm({ request }: { request: ConsentRequest }) {
                 {t('consent.offline.body')}
               </Alert>
             ) : null}
-            {switchFailed ? <Alert variant="error">{t('consent.switchFailed')}</Alert> : null}
+            {switchAccount.isError ? <Alert variant="error">{t('consent.switchFailed')}</Alert> : null}
             {failure ? (
               <DecisionFailure
                 error={failure.error}
@@ -247,7 +229,13 @@ function ConsentForm({ request }: { request: ConsentRequest }) {
 }
 
 /** The ticket no longer fits: a fresh page (new ticket) is the way forward, not a retry. */
-const STALE_TICKET = new Set(['ticket_expired', 'ticket_used', 'ticket_session_mismatch', 'ticket_request_mismatch', 'invalid_ticket'])
+const STALE_TICKET: ReadonlySet<string> = new Set([
+  'ticket_expired',
+  'ticket_used',
+  'ticket_session_mismatch',
+  'ticket_request_mismatch',
+  'invalid_ticket',
+] satisfies ApiErrorCode[])
 
 function DecisionFailure({
   error,
@@ -261,18 +249,10 @@ function DecisionFailure({
   retryDisabled: boolean
 }) {
   const { t } = useTranslation()
-  const apiError = error instanceof ApiError ? error : null
-  const stale = apiError !== null && STALE_TICKET.has(apiError.code)
-  const kind = stale
-    ? 'stale'
-    : apiError?.status === 0
-      ? 'network'
-      : apiError?.status === 504
-        ? 'timeout'
-        : apiError && apiError.status >= 500
-          ? 'upstream'
-          : 'generic'
-  const code = apiError ? (apiError.upstreamCode ? `${apiError.code} (${apiError.upstreamCode})` : apiError.code) : null
+  const stale = error instanceof ApiError && STALE_TICKET.has(error.code)
+  const failure = failureKind(error)
+  const kind = stale ? 'stale' : failure === 'network' || failure === 'timeout' || failure === 'upstream' ? failure : 'generic'
+  const code = errorCodeLabel(error)
   return (
     <Alert variant="error" title={t(`consent.failure.${kind}.title`)}>
       <p>{t(`consent.failure.${kind}.body`)}</p>

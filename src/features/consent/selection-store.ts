@@ -3,18 +3,19 @@
 // UI state only: no ticket, code or redirect target is ever stored (SPEC.md "Security").
 import { create } from 'zustand'
 import { createJSONStorage, persist } from 'zustand/middleware'
+import type { Decision } from '@/components/consent/consent-actions'
 
 interface FlowState {
   /** Biosample ids the user chose; absent until they touch the picker (the defaults apply then). */
   selected?: string[]
   /** Set once a decision was sent: the page then says so instead of offering the form again. */
-  decided?: 'authorize' | 'deny'
+  decided?: Decision
 }
 
 interface SelectionStore {
   flows: Record<string, FlowState>
   setSelected: (flow: string, selected: string[]) => void
-  markDecided: (flow: string, decision: 'authorize' | 'deny') => void
+  markDecided: (flow: string, decision: Decision) => void
   /** "Review again": the form comes back, with the selection kept. */
   clearDecided: (flow: string) => void
 }

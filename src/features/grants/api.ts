@@ -2,8 +2,6 @@ import { queryOptions } from '@tanstack/react-query'
 import { grantsResponseSchema, type Grant } from '@/contract/api'
 import { apiGet, apiSend } from '@/lib/http'
 
-export type { Grant }
-
 export const grantQueries = {
   all: () => ['grants'] as const,
   /** Every app the signed-in user authorized, newest first (the BFF's order). */

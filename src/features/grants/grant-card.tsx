@@ -4,7 +4,7 @@ import { Alert } from '@/components/ui/alert'
 import { AppLogo } from '@/components/ui/app-logo'
 import { Button } from '@/components/ui/button'
 import { formatDate, formatRelative } from '@/lib/format'
-import type { Grant } from './api'
+import type { Grant } from '@/contract/api'
 
 interface GrantCardProps {
   grant: Grant

@@ -1,15 +1,8 @@
 import type { QueryClient } from '@tanstack/react-query'
-import { redirect } from 'react-router'
-import { ApiError } from '@/lib/http'
-import { DEFAULT_LOGIN_URL, loginHref } from '@/lib/login'
+import { PAGE_ROUTES } from '@/contract/routes'
+import { isUnauthenticated } from '@/lib/failure'
+import { signInRedirect } from '@/lib/session'
 import { grantQueries } from './api'
-
-export const GRANTS_PATH = '/grants'
-
-/** The sign-in URL that comes back to /grants (the platform's own, or the sandbox's). */
-export function signInToGrants(error: ApiError): string {
-  return loginHref(error.loginUrl ?? DEFAULT_LOGIN_URL, GRANTS_PATH)
-}
 
 /**
  * `/grants`' data, started as soon as the URL matches (the router imports this eagerly, so the
@@ -21,7 +14,7 @@ export async function loadGrants(queryClient: QueryClient): Promise<null> {
   try {
     await queryClient.ensureQueryData(grantQueries.list())
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) throw redirect(signInToGrants(error))
+    if (isUnauthenticated(error)) throw signInRedirect(PAGE_ROUTES.grants.path)
     throw error
   }
   return null

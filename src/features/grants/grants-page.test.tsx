@@ -1,27 +1,14 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { render, screen, waitFor, within } from '@testing-library/react'
+import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { http, HttpResponse } from 'msw'
-import { setupServer } from 'msw/node'
-// RouterProvider from 'react-router', not 'react-router/dom': under Vitest the two entry points
-// resolve to different builds (ESM and CommonJS) that do not share the router's context.
-import { createMemoryRouter, RouterProvider } from 'react-router'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
-// The page leaves 401 and upstream faults to the layout's boundary; the test mounts the real one,
-// as app/router.tsx does.
-// eslint-disable-next-line no-restricted-imports
-import { RootErrorBoundary } from '@/app/root-error-boundary'
+import { beforeEach, describe, expect, test, vi } from 'vitest'
 import type { Grant } from '@/contract/api'
 import { setLanguage } from '@/lib/i18n'
-import { assignLocation } from '@/lib/login'
-import type * as Login from '@/lib/login'
-import { loadGrants } from './grants-loader'
-import { route } from './grants-route'
+import { assignLocation } from '@/lib/navigation'
+import { apiError, server, unauthenticated } from '../../../test/support/msw-handlers'
+import { currentPath, renderApp } from '../../../test/support/render'
 
-vi.mock('@/lib/login', async (importOriginal) => ({
-  ...(await importOriginal<typeof Login>()),
-  assignLocation: vi.fn(),
-}))
+vi.mock('@/lib/navigation', () => ({ assignLocation: vi.fn(), replaceLocation: vi.fn() }))
 
 const DAY = 24 * 60 * 60 * 1000
 const daysAgo = (days: number) => new Date(Date.now() - days * DAY).toISOString().replace(/\.\d{3}Z$/, 'Z')
@@ -65,7 +52,7 @@ function manyGrants(count: number): Grant[] {
 let upstreamGrants: Grant[] = []
 const requests: string[] = []
 
-const server = setupServer(
+const grantsBff = [
   http.get('/api/oauth2/grants', () => {
     requests.push('GET')
     return HttpResponse.json({ grants: upstreamGrants })
@@ -75,33 +62,18 @@ const server = setupServer(
     upstreamGrants = upstreamGrants.filter((grant) => grant.client_id !== params.clientId)
     return new HttpResponse(null, { status: 204 })
   }),
-)
-
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
-afterEach(() => server.resetHandlers())
-afterAll(() => server.close())
+]
 
 beforeEach(async () => {
   upstreamGrants = [GENE_INSIGHT, GUT_CHECK, OLD_APP]
   requests.length = 0
+  vi.mocked(assignLocation).mockReset()
+  server.use(...grantsBff)
   await setLanguage('en')
 })
 
 function renderGrants() {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } })
-  const router = createMemoryRouter(
-    [
-      { path: '/grants', HydrateFallback: () => null, errorElement: <RootErrorBoundary />, loader: () => loadGrants(queryClient), ...route() },
-      { path: '/signin', element: <h1>Sandbox sign-in</h1> },
-    ],
-    { initialEntries: ['/grants'] },
-  )
-  render(
-    <QueryClientProvider client={queryClient}>
-      <RouterProvider router={router} />
-    </QueryClientProvider>,
-  )
-  return { router, queryClient }
+  return renderApp('/grants')
 }
 
 async function findCards() {
@@ -144,9 +116,10 @@ describe('grants page', () => {
     renderGrants()
     expect(await screen.findByRole('heading', { level: 2, name: 'No app has access to your data' })).toBeInTheDocument()
     expect(screen.getByText(/When you authorize an app/)).toBeInTheDocument()
-    expect(screen.queryByRole('list')).not.toBeInTheDocument()
-    expect(screen.queryByRole('link')).not.toBeInTheDocument()
-    expect(screen.queryByRole('button')).not.toBeInTheDocument()
+    const main = within(screen.getByRole('main'))
+    expect(main.queryByRole('list')).not.toBeInTheDocument()
+    expect(main.queryByRole('link')).not.toBeInTheDocument()
+    expect(main.queryByRole('button')).not.toBeInTheDocument()
   })
 
   test('more than five grants get a filter by name or client id that says when nothing matches', async () => {
@@ -190,7 +163,7 @@ describe('grants page', () => {
     server.use(
       http.get('/api/oauth2/grants', () => {
         if (failures-- > 0) {
-          return HttpResponse.json({ error: { code: 'upstream_error', message: 'The platform failed.' } }, { status: 502 })
+          return apiError(502, 'upstream_error')
         }
         return HttpResponse.json({ grants: upstreamGrants })
       }),
@@ -205,26 +178,15 @@ describe('grants page', () => {
   })
 
   test('signed out, it goes to sign-in, which comes back to /grants', async () => {
-    server.use(
-      http.get('/api/oauth2/grants', () =>
-        HttpResponse.json(
-          { error: { code: 'unauthenticated', message: 'Please sign in.', login_url: '/signin?next={next}' } },
-          { status: 401 },
-        ),
-      ),
-    )
+    server.use(http.get('/api/oauth2/grants', () => unauthenticated()))
     const { router } = renderGrants()
-    expect(await screen.findByRole('heading', { level: 1, name: 'Sandbox sign-in' })).toBeInTheDocument()
-    expect(router.state.location.pathname + router.state.location.search).toBe(`/signin?next=${encodeURIComponent('/grants')}`)
+    expect(await screen.findByRole('heading', { level: 1, name: 'Sign in to the sandbox' })).toBeInTheDocument()
+    expect(currentPath(router)).toBe(`/signin?next=${encodeURIComponent('/grants')}`)
   })
 
   test('a session that ends before a revoke goes to sign-in and puts the grant back', async () => {
     const user = userEvent.setup()
-    server.use(
-      http.delete('/api/oauth2/grants/:clientId', () =>
-        HttpResponse.json({ error: { code: 'unauthenticated', message: 'Please sign in.', login_url: '/signin?next={next}' } }, { status: 401 }),
-      ),
-    )
+    server.use(http.delete('/api/oauth2/grants/:clientId', () => unauthenticated()))
     renderGrants()
     await user.click(await screen.findByRole('button', { name: 'Revoke Gene Insight' }))
     await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Revoke' }))
@@ -300,9 +262,7 @@ describe('grants page', () => {
   test('a failed revoke puts the grant back in place and says so', async () => {
     const user = userEvent.setup()
     server.use(
-      http.delete('/api/oauth2/grants/:clientId', () =>
-        HttpResponse.json({ error: { code: 'upstream_error', message: 'The platform failed.' } }, { status: 502 }),
-      ),
+      http.delete('/api/oauth2/grants/:clientId', () => apiError(502, 'upstream_error')),
     )
     renderGrants()
     await user.click(await screen.findByRole('button', { name: 'Revoke Gut Check' }))
@@ -314,7 +274,7 @@ describe('grants page', () => {
     expect(within(gut).getByText('Revoking failed. Gut Check still has access; please try again.')).toBeInTheDocument()
 
     // Trying again clears the message; this time it works.
-    server.resetHandlers()
+    server.use(...grantsBff)
     await user.click(within(gut).getByRole('button', { name: 'Revoke Gut Check' }))
     await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Revoke' }))
     await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent('Gut Check can no longer access your data.'))

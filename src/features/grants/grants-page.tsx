@@ -5,11 +5,13 @@ import { Button } from '@/components/ui/button'
 import { Dialog } from '@/components/ui/dialog'
 import { LiveRegion } from '@/components/ui/live-region'
 import { Page } from '@/components/ui/page'
-import { ApiError } from '@/lib/http'
-import { assignLocation } from '@/lib/login'
-import { filterGrants, grantMutations, grantQueries, revokeGrant, withGrantRestored, withoutGrant, type Grant } from './api'
+import type { Grant } from '@/contract/api'
+import { PAGE_ROUTES } from '@/contract/routes'
+import { isUnauthenticated } from '@/lib/failure'
+import { assignLocation } from '@/lib/navigation'
+import { signInHref } from '@/lib/session'
+import { filterGrants, grantMutations, grantQueries, revokeGrant, withGrantRestored, withoutGrant } from './api'
 import { GrantCard } from './grant-card'
-import { signInToGrants } from './grants-loader'
 
 /** Past this many grants the list gets a filter box (SPEC.md "Grants page"). */
 const FILTER_FROM = 6
@@ -48,7 +50,7 @@ export function GrantsPage() {
     onError: (error, grant) => {
       queryClient.setQueryData(listKey, (old) => old && { grants: withGrantRestored(old.grants, grant) })
       // The session ended meanwhile: nothing was revoked; sign in again and come back here.
-      if (error instanceof ApiError && error.status === 401) return assignLocation(signInToGrants(error))
+      if (isUnauthenticated(error)) return assignLocation(signInHref(PAGE_ROUTES.grants.path))
       setFailedClientIds((ids) => new Set(ids).add(grant.client_id))
       setOutcome({ kind: 'failed', name: grant.name })
     },

@@ -3,9 +3,14 @@
 import type { ApplicationResponse } from '@/contract/api'
 import { isGenomicScope, isWriteScope } from '@/contract/scopes'
 import { isDisplayableLogo } from '@/components/ui/app-logo'
+import type { ErrorCode } from '@/contract/errors'
+import type { ApplicationRequest } from '@/lib/application'
+import { byCode, errorCodeLabel } from '@/lib/failure'
 import { ApiError } from '@/lib/http'
 import type { MessageKey, MessageValues } from '@/lib/i18n'
-import type { PreviewRequest } from './api'
+
+/** What the checklist looks at: the preview has no `response_type` (it is always `code`). */
+type PreviewedRequest = Pick<ApplicationRequest, 'clientId' | 'redirectUri' | 'scope' | 'state'>
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'na' | 'checking'
 
@@ -54,11 +59,7 @@ function isPagePath(uri: string): boolean {
   return !/^[a-z][a-z0-9+.-]*:/i.test(uri.trim()) && !uri.trim().startsWith('//')
 }
 
-function codeOf(error: ApiError): string {
-  return error.upstreamCode ? `${error.code} (${error.upstreamCode})` : error.code
-}
-
-const REDIRECT_PROBLEMS: Record<string, { detail: MessageKey; fix: MessageKey; appKnown: boolean }> = {
+const REDIRECT_PROBLEMS: Partial<Record<ErrorCode, { detail: MessageKey; fix: MessageKey; appKnown: boolean }>> = {
   redirect_uri_not_registered: { detail: 'preview.checklist.redirect.notRegistered', fix: 'preview.checklist.redirect.notRegisteredFix', appKnown: true },
   redirect_uri_mismatch: { detail: 'preview.checklist.redirect.mismatch', fix: 'preview.checklist.redirect.mismatchFix', appKnown: true },
   // Refused before the platform is asked: whether the app exists is unknown.
@@ -68,7 +69,7 @@ const REDIRECT_PROBLEMS: Record<string, { detail: MessageKey; fix: MessageKey; a
   redirect_uri_not_absolute: { detail: 'preview.checklist.redirect.notAbsolute', fix: 'preview.checklist.redirect.notAbsoluteFix', appKnown: true },
 }
 
-const APP_PROBLEMS: Record<string, { detail: MessageKey; fix: MessageKey }> = {
+const APP_PROBLEMS: Partial<Record<ErrorCode, { detail: MessageKey; fix: MessageKey }>> = {
   invalid_client: { detail: 'preview.checklist.app.unknown', fix: 'preview.checklist.app.unknownFix' },
   application_blocked: { detail: 'preview.checklist.app.blocked', fix: 'preview.checklist.app.blockedFix' },
 }
@@ -78,7 +79,7 @@ function notChecked(id: CheckItem['id'], title: MessageKey): CheckItem {
   return { id, status: 'na', title, detail: { key: 'preview.checklist.notChecked' } }
 }
 
-function stateItem(request: PreviewRequest): CheckItem {
+function stateItem(request: PreviewedRequest): CheckItem {
   // RFC 6749 §10.12: without state the app cannot tell its own request from a forged one.
   return request.state
     ? { id: 'state', status: 'pass', title: 'preview.checklist.state.title', detail: { key: 'preview.checklist.state.pass' } }
@@ -91,13 +92,13 @@ function stateItem(request: PreviewRequest): CheckItem {
       }
 }
 
-function failedChecklist(request: PreviewRequest, error: unknown): CheckItem[] {
+function failedChecklist(request: PreviewedRequest, error: unknown): CheckItem[] {
   const clientId = request.clientId
   const redirectUri = request.redirectUri
   const apiError = error instanceof ApiError ? error : undefined
-  const code = apiError ? codeOf(apiError) : undefined
-  const redirectProblem = apiError && Object.hasOwn(REDIRECT_PROBLEMS, apiError.code) ? REDIRECT_PROBLEMS[apiError.code] : undefined
-  const appProblem = apiError && Object.hasOwn(APP_PROBLEMS, apiError.code) ? APP_PROBLEMS[apiError.code] : undefined
+  const code = errorCodeLabel(error) ?? undefined
+  const redirectProblem = apiError && byCode(REDIRECT_PROBLEMS, apiError.code)
+  const appProblem = apiError && byCode(APP_PROBLEMS, apiError.code)
   const rest = (['logo', 'description', 'name', 'scopes', 'counts'] as const).map((id) => notChecked(id, `preview.checklist.${id}.title`))
 
   let app: CheckItem
@@ -130,7 +131,7 @@ function failedChecklist(request: PreviewRequest, error: unknown): CheckItem[] {
   return [app, redirect, ...rest, stateItem(request), notChecked('miniProgram', 'preview.checklist.miniProgram.title')]
 }
 
-function loadedChecklist(request: PreviewRequest, data: ApplicationResponse, logo: LogoLoad): CheckItem[] {
+function loadedChecklist(request: PreviewedRequest, data: ApplicationResponse, logo: LogoLoad): CheckItem[] {
   const { application, requested_scopes: scopes, unknown_scopes: unknown } = data
   const miniProgram = application.wxmp_app_id !== ''
   const items: CheckItem[] = []
@@ -249,6 +250,6 @@ function loadedChecklist(request: PreviewRequest, data: ApplicationResponse, log
 }
 
 /** Every item of the checklist for this request and what the BFF answered. */
-export function buildChecklist(request: PreviewRequest, outcome: ApplicationOutcome, logo: LogoLoad): CheckItem[] {
+export function buildChecklist(request: PreviewedRequest, outcome: ApplicationOutcome, logo: LogoLoad): CheckItem[] {
   return outcome.kind === 'ok' ? loadedChecklist(request, outcome.data, logo) : failedChecklist(request, outcome.error)
 }

@@ -1,10 +1,9 @@
+import type { Decision } from '@/components/consent/consent-actions'
 import type { Application } from '@/contract/api'
 import { appendToRedirect } from '@/contract/redirect'
 
 /** Stands in for the authorization code: the preview never asks the platform for a real one. */
 export const EXAMPLE_CODE = 'EXAMPLE_CODE'
-
-export type Decision = 'authorize' | 'deny'
 
 /** What the app would receive: an address for web and native apps, a page path inside a mini program. */
 export type DecisionTarget =

@@ -1,15 +1,11 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/react'
+import { fireEvent, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { http, HttpResponse } from 'msw'
-import { setupServer } from 'msw/node'
-// RouterProvider from 'react-router', not 'react-router/dom': under Vitest the two entry points
-// resolve to different builds (ESM and CommonJS) that do not share the router's context.
-import { createMemoryRouter, RouterProvider } from 'react-router'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { beforeEach, describe, expect, test } from 'vitest'
 import type { ApplicationResponse, Scope } from '@/contract/api'
 import { setLanguage } from '@/lib/i18n'
-import { route } from './preview-route'
+import { apiError, server } from '../../../test/support/msw-handlers'
+import { renderApp } from '../../../test/support/render'
 
 // Everything an app might put in state that a careless encoder would break.
 const STATE = 'a b+c&d=e#f?g 中文 🧬%20'
@@ -37,28 +33,22 @@ function answerFor(overrides: Partial<ApplicationResponse['application']> = {}, 
   return { application, requested_scopes: scopes, unknown_scopes: [], ticket: null }
 }
 
-const failure = (status: number, code: string, extra: Record<string, unknown> = {}) =>
-  HttpResponse.json({ error: { code, message: 'Refused.', ...extra } }, { status })
+
 
 /** What the BFF answers for this test; the query string is checked by each test that cares. */
 let respond: (url: URL) => Response = () => HttpResponse.json(answerFor())
 const requests: string[] = []
 
-const server = setupServer(
-  http.get('/api/oauth2/application', ({ request }) => {
-    const url = new URL(request.url)
-    requests.push(`GET ${url.pathname}${url.search}`)
-    return respond(url)
-  }),
-)
-
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
-afterEach(() => server.resetHandlers())
-afterAll(() => server.close())
-
 beforeEach(async () => {
   respond = () => HttpResponse.json(answerFor())
   requests.length = 0
+  server.use(
+    http.get('/api/oauth2/application', ({ request }) => {
+      const url = new URL(request.url)
+      requests.push(`GET ${url.pathname}${url.search}`)
+      return respond(url)
+    }),
+  )
   await setLanguage('en')
 })
 
@@ -69,14 +59,7 @@ function previewPath(params: Record<string, string | undefined>): string {
 }
 
 function renderPreview(path = previewPath({ client_id: 'web-app', redirect_uri: REDIRECT, state: STATE })) {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } })
-  const router = createMemoryRouter([{ path: '/developer/preview', ...route() }], { initialEntries: [path] })
-  render(
-    <QueryClientProvider client={queryClient}>
-      <RouterProvider router={router} />
-    </QueryClientProvider>,
-  )
-  return { router }
+  return renderApp(path)
 }
 
 async function checklistItem(title: string) {
@@ -104,7 +87,7 @@ describe('the form and the URL', () => {
   test('an empty form says what is missing in words; submitting writes the request to the URL', async () => {
     const user = userEvent.setup()
     const { router } = renderPreview('/developer/preview')
-    expect(screen.getByRole('heading', { level: 1, name: 'Consent page preview' })).toBeInTheDocument()
+    expect(await screen.findByRole('heading', { level: 1, name: 'Consent page preview' })).toBeInTheDocument()
     expect(screen.getByText('Enter a client ID and a redirect URI, then choose Show preview.')).toBeInTheDocument()
 
     await user.click(screen.getByRole('button', { name: 'Show preview' }))
@@ -138,7 +121,7 @@ describe('the form and the URL', () => {
 
   test('a shared link fills the form, and going back shows the earlier request', async () => {
     const { router } = renderPreview(previewPath({ client_id: 'web-app', redirect_uri: REDIRECT, scope: 'profile.default', state: 'one' }))
-    expect(screen.getByRole('textbox', { name: 'Client ID' })).toHaveValue('web-app')
+    expect(await screen.findByRole('textbox', { name: 'Client ID' })).toHaveValue('web-app')
     expect(screen.getByRole('textbox', { name: 'Scopes' })).toHaveValue('profile.default')
     expect(screen.getByRole('textbox', { name: 'State' })).toHaveValue('one')
     await router.navigate(previewPath({ client_id: 'other-app', redirect_uri: REDIRECT }))
@@ -307,7 +290,7 @@ describe('the checklist', () => {
   test.each([
     [
       'an unknown app (40002)',
-      () => failure(422, 'invalid_client', { upstream_code: 40002 }),
+      () => apiError(422, 'invalid_client', { upstream_code: 40002 }),
       'App found',
       'No app has the client ID web-app.',
       'Check the client ID for typos',
@@ -315,7 +298,7 @@ describe('the checklist', () => {
     ],
     [
       'a blocked app (40015)',
-      () => failure(403, 'application_blocked', { upstream_code: 40015 }),
+      () => apiError(403, 'application_blocked', { upstream_code: 40015 }),
       'App found',
       'This app is blocked on BGE',
       'Contact BGE',
@@ -323,7 +306,7 @@ describe('the checklist', () => {
     ],
     [
       'a mismatched redirect',
-      () => failure(422, 'redirect_uri_mismatch', { details: { client_id: 'web-app', redirect_uri: REDIRECT, registered: 'https://app.example/cb' } }),
+      () => apiError(422, 'redirect_uri_mismatch', { details: { client_id: 'web-app', redirect_uri: REDIRECT, registered: 'https://app.example/cb' } }),
       'Redirect URI registered and allowed',
       `${REDIRECT} is not the redirect URI registered for this app.Registered: https://app.example/cb`,
       'compared character by character',
@@ -331,7 +314,7 @@ describe('the checklist', () => {
     ],
     [
       'an unregistered redirect (40003)',
-      () => failure(422, 'redirect_uri_not_registered', { upstream_code: 40003 }),
+      () => apiError(422, 'redirect_uri_not_registered', { upstream_code: 40003 }),
       'Redirect URI registered and allowed',
       'The app has no registered redirect URI.',
       'Register the redirect URI',
@@ -339,7 +322,7 @@ describe('the checklist', () => {
     ],
     [
       'an http redirect on a public host',
-      () => failure(400, 'redirect_uri_http_not_allowed'),
+      () => apiError(400, 'redirect_uri_http_not_allowed'),
       'Redirect URI registered and allowed',
       'uses plain http on a public host',
       'Plain http is allowed only on localhost',
@@ -347,7 +330,7 @@ describe('the checklist', () => {
     ],
     [
       'a forbidden scheme',
-      () => failure(400, 'forbidden_redirect_scheme'),
+      () => apiError(400, 'forbidden_redirect_scheme'),
       'Redirect URI registered and allowed',
       'uses a scheme the portal never redirects to',
       'RFC 8252',
@@ -372,7 +355,7 @@ describe('the checklist', () => {
 
   test('a platform that does not answer can be checked again', async () => {
     const user = userEvent.setup()
-    respond = () => failure(504, 'upstream_timeout')
+    respond = () => apiError(504, 'upstream_timeout')
     renderPreview()
     expect(await statusOf('App found')).toBe('Fail')
     respond = () => HttpResponse.json(answerFor())

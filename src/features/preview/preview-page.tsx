@@ -2,9 +2,9 @@ import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useSearchParams } from 'react-router'
 import { AppLogo, isDisplayableLogo } from '@/components/ui/app-logo'
-import { ApiError } from '@/lib/http'
+import { applicationQueries, parseApplicationRequest, requestKey, type ApplicationRequest } from '@/lib/application'
+import { errorCodeLabel, isRetryable } from '@/lib/failure'
 import { useTranslation } from '@/lib/i18n'
-import { previewQueries, previewRequestOf, type PreviewRequest } from './api'
 import { buildChecklist, type LogoLoad } from './checklist'
 import { ChecklistView } from './checklist-view'
 import { PreviewForm, type PreviewFields } from './preview-form'
@@ -35,7 +35,8 @@ function fieldsOf(params: URLSearchParams): PreviewFields {
 export function PreviewPage() {
   const { t } = useTranslation()
   const [searchParams, setSearchParams] = useSearchParams()
-  const request = previewRequestOf(searchParams)
+  const parsed = parseApplicationRequest(searchParams)
+  const request = parsed.ok ? parsed.request : null
 
   return (
     <div className="mx-auto w-full max-w-7xl px-4 py-6 sm:px-6 sm:py-10">
@@ -56,18 +57,17 @@ export function PreviewPage() {
 }
 
 interface RequestPreviewProps {
-  request: PreviewRequest
+  request: ApplicationRequest
   fields: PreviewFields
   onSubmit: (fields: PreviewFields) => void
 }
 
 function RequestPreview({ request, fields, onSubmit }: RequestPreviewProps) {
-  const query = useQuery(previewQueries.application(request))
+  const query = useQuery(applicationQueries.detail('preview', request))
   const [logoResult, setLogoResult] = useState<{ logo: string; load: LogoLoad } | null>(null)
 
   const logo = query.data?.application.logo.trim() ?? ''
   const logoLoad: LogoLoad = logoResult?.logo === logo ? logoResult.load : 'loading'
-  const requestKey = JSON.stringify([request.clientId, request.redirectUri, request.scope ?? null, request.state ?? null])
 
   let pane: PaneState
   let checklist = null
@@ -75,18 +75,17 @@ function RequestPreview({ request, fields, onSubmit }: RequestPreviewProps) {
     pane = { kind: 'loading' }
   } else if (query.isError) {
     const error = query.error
-    pane = { kind: 'unavailable', code: error instanceof ApiError ? (error.upstreamCode ? `${error.code} (${error.upstreamCode})` : error.code) : undefined }
-    const retryable = !(error instanceof ApiError) || error.status === 0 || error.status >= 500
+    pane = { kind: 'unavailable', code: errorCodeLabel(error) ?? undefined }
     checklist = (
       <ChecklistView
         items={buildChecklist(request, { kind: 'error', error }, logoLoad)}
-        onRetry={retryable ? () => void query.refetch() : undefined}
+        onRetry={isRetryable(error) ? () => void query.refetch() : undefined}
         retrying={query.isFetching}
       />
     )
   } else {
     const answer = query.data
-    pane = { kind: 'ready', answer, state: request.state, requestKey }
+    pane = { kind: 'ready', answer, state: request.state, requestKey: requestKey(request) }
     checklist = (
       <ChecklistView
         items={buildChecklist(request, { kind: 'ok', data: answer }, logoLoad)}

@@ -1,15 +1,17 @@
 import { useId, useState } from 'react'
-import { ConsentView, type ReturnTarget } from '@/components/consent/consent-view'
+import { returnTargetOf } from '@/components/consent/app-summary'
+import type { Decision } from '@/components/consent/consent-actions'
+import { ConsentView } from '@/components/consent/consent-view'
 import { Button } from '@/components/ui/button'
+import { LanguageOptions } from '@/components/ui/language-options'
 import { Skeleton } from '@/components/ui/skeleton'
 import type { ApplicationResponse, Biosample } from '@/contract/api'
-import { I18nScope, isLanguage, SUPPORTED_LANGUAGES, useTranslation, type Language } from '@/lib/i18n'
-import { decisionTarget, EXAMPLE_CODE, type Decision, type DecisionTarget } from './decision'
+import { isLanguage, type Language } from '@/contract/languages'
+import { useTranslation } from '@/lib/i18n'
+import { I18nScope } from '@/lib/i18n-scope'
+import { decisionTarget, EXAMPLE_CODE, type DecisionTarget } from './decision'
 
 type Frame = 'phone' | 'desktop'
-
-// Each language named in itself, as the page's own switch does.
-const LANGUAGE_NAMES: Record<Language, string> = { 'zh-CN': '中文', en: 'English' }
 
 export type PaneState =
   | { kind: 'empty' }
@@ -111,11 +113,7 @@ function PreviewLanguageSelect({ value, onChange }: { value: Language; onChange:
         }}
         className="mt-1 min-h-target cursor-pointer rounded-lg border border-slate-400 bg-white px-3 py-2 text-sm text-slate-900 dark:border-slate-500 dark:bg-slate-900 dark:text-slate-100"
       >
-        {SUPPORTED_LANGUAGES.map((lang) => (
-          <option key={lang} value={lang} lang={lang}>
-            {LANGUAGE_NAMES[lang]}
-          </option>
-        ))}
+        <LanguageOptions />
       </select>
     </div>
   )
@@ -128,15 +126,6 @@ function exampleBiosamples(projectA: string, projectB: string): Biosample[] {
     { biosample_id: 'E-EXAMPLE-0002', type: 'Full', status: 1, sample_time: '2023-11-02T02:30:00Z', project_name: projectA },
     { biosample_id: 'E-EXAMPLE-0003', type: '16S', status: 2, sample_time: '2023-06-15T09:12:00Z', project_name: projectB },
   ]
-}
-
-function returnTargetOf(answer: ApplicationResponse): ReturnTarget {
-  if (answer.application.wxmp_app_id) return { kind: 'miniProgram' }
-  try {
-    return { kind: 'web', host: new URL(answer.application.redirect_uri).host }
-  } catch {
-    return { kind: 'web', host: '' }
-  }
 }
 
 interface PreviewConsentProps {
@@ -152,7 +141,7 @@ function PreviewConsent({ answer, selected, onSelectedChange, onDecide }: Previe
   return (
     <ConsentView
       app={answer.application}
-      returnTo={returnTargetOf(answer)}
+      returnTo={returnTargetOf(answer.application)}
       scopes={answer.requested_scopes}
       biosamples={exampleBiosamples(t('preview.examples.projectA'), t('preview.examples.projectB'))}
       selected={selected}

@@ -1,13 +1,12 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query'
-import { useState } from 'react'
+import { useMutation, useQuery } from '@tanstack/react-query'
 import { useTranslation } from '@/lib/i18n'
 import { useLocation } from 'react-router'
 import { Button, buttonClassName } from '@/components/ui/button'
 import { Skeleton } from '@/components/ui/skeleton'
 import { VisuallyHidden } from '@/components/ui/visually-hidden'
-import { ApiError } from '@/lib/http'
-import { assignLocation, DEFAULT_LOGIN_URL, DEFAULT_RETURN_PATH, loginHref } from '@/lib/login'
-import { fetchLoginUrl, sessionQueries, signOut } from '@/lib/session'
+import { PAGE_ROUTES } from '@/contract/routes'
+import { isUnauthenticated } from '@/lib/failure'
+import { DEFAULT_RETURN_PATH, sessionMutations, sessionQueries, signInHref } from '@/lib/session'
 
 /**
  * The header's account corner: who is signed in and "Sign out", or "Sign in". Reads the session
@@ -15,42 +14,25 @@ import { fetchLoginUrl, sessionQueries, signOut } from '@/lib/session'
  */
 export function UserMenu() {
   const { t } = useTranslation()
-  const queryClient = useQueryClient()
   const location = useLocation()
   // On the sign-in page nobody is signed in by definition; asking would only log a 401.
-  const onSignInPage = location.pathname === '/signin'
+  const onSignInPage = location.pathname === PAGE_ROUTES.signin.path
   const session = useQuery({
     ...sessionQueries.current(),
     enabled: !onSignInPage,
     // The first-load fallback's header already asked; a 401 will not change by asking again.
     retryOnMount: false,
   })
-  const [signingOut, setSigningOut] = useState(false)
-  const [signOutFailed, setSignOutFailed] = useState(false)
-
-  async function handleSignOut() {
-    setSigningOut(true)
-    setSignOutFailed(false)
-    try {
-      await signOut()
-      queryClient.clear()
-      assignLocation(loginHref(await fetchLoginUrl(), DEFAULT_RETURN_PATH))
-    } catch {
-      setSignOutFailed(true)
-      setSigningOut(false)
-    }
-  }
+  const signOut = useMutation(sessionMutations.signOut(DEFAULT_RETURN_PATH))
 
   if (onSignInPage) return null
   if (session.isPending) return <Skeleton className="h-5 w-24" />
 
   if (session.isError) {
-    const error = session.error
     // Only "nobody is signed in" earns a sign-in link; other failures are the page's to show.
-    if (!(error instanceof ApiError) || error.status !== 401) return null
-    const href = loginHref(error.loginUrl ?? DEFAULT_LOGIN_URL, location.pathname + location.search)
+    if (!isUnauthenticated(session.error)) return null
     return (
-      <a href={href} className={buttonClassName('ghost', 'px-3')}>
+      <a href={signInHref(location.pathname + location.search)} className={buttonClassName('ghost', 'px-3')}>
         {t('header.signIn')}
       </a>
     )
@@ -62,10 +44,16 @@ export function UserMenu() {
         <VisuallyHidden>{t('header.signedInAs')} </VisuallyHidden>
         <span className="font-medium text-slate-900 dark:text-slate-100">{session.data.user.name}</span>
       </p>
-      <Button variant="ghost" className="shrink-0 px-3 text-sm" busy={signingOut} onClick={() => void handleSignOut()}>
+      <Button
+        variant="ghost"
+        className="shrink-0 px-3 text-sm"
+        // Still busy once signed out: the sign-in page is on its way.
+        busy={signOut.isPending || signOut.isSuccess}
+        onClick={() => signOut.mutate()}
+      >
         {t('header.signOut')}
       </Button>
-      {signOutFailed ? (
+      {signOut.isError ? (
         <p role="alert" className="basis-full text-right text-sm text-red-700 dark:text-red-300">
           {t('header.signOutFailed')}
         </p>

@@ -1,5 +1,5 @@
-import { describe, expect, test } from 'vitest'
-import { loginHref, safeNextPath } from './login'
+import { afterEach, describe, expect, test } from 'vitest'
+import { loginHref, safeNextPath, signInHref } from './session'
 
 describe('loginHref', () => {
   test('a relative template gets the encoded return path', () => {
@@ -22,6 +22,24 @@ describe('loginHref', () => {
 
   test('a template without {next} is used as it is', () => {
     expect(loginHref('https://account.bge.example/login', '/grants')).toBe('https://account.bge.example/login')
+  })
+})
+
+describe('signInHref', () => {
+  afterEach(() => {
+    document.querySelector('meta[name="bge-login-url"]')?.remove()
+  })
+
+  test('uses the sign-in URL index.html names', () => {
+    const meta = document.createElement('meta')
+    meta.name = 'bge-login-url'
+    meta.content = 'https://account.bge.example/login?redirect={next}'
+    document.head.append(meta)
+    expect(signInHref('/grants')).toBe(`https://account.bge.example/login?redirect=${encodeURIComponent(`${window.location.origin}/grants`)}`)
+  })
+
+  test('without one, the sandbox’s sign-in', () => {
+    expect(signInHref('/oauth2/authorize?client_id=a')).toBe(`/signin?next=${encodeURIComponent('/oauth2/authorize?client_id=a')}`)
   })
 })
 

@@ -1,0 +1,25 @@
+// Renders the portal at a path as the browser would: the real routes, layout, loaders and error
+// boundaries (src/app/router.tsx), in a memory router, with a fresh QueryClient that does not
+// retry (STYLE.md "Tests"). The BFF is test/support/msw-handlers.ts.
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { render } from '@testing-library/react'
+// RouterProvider from 'react-router', not 'react-router/dom': under Vitest the two entry points
+// resolve to different builds (ESM and CommonJS) that do not share the router's context.
+import { createMemoryRouter, RouterProvider } from 'react-router'
+import { appRoutes } from '@/app/router'
+
+export function renderApp(path: string) {
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } })
+  const router = createMemoryRouter(appRoutes(queryClient), { initialEntries: [path] })
+  const { unmount } = render(
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>,
+  )
+  return { router, queryClient, unmount }
+}
+
+/** Where the router is now, with the query: where a redirect led. */
+export function currentPath(router: ReturnType<typeof createMemoryRouter>): string {
+  return router.state.location.pathname + router.state.location.search
+}

@@ -1,0 +1,62 @@
+// Consent records (SPEC.md "Consent records"): what a person agreed to, refused or took back, in
+// the words they were shown. Shared by the BFF (which writes and serves them) and the SPA (which
+// sends what it displayed, and shows the activity list and receipts). Browser-safe.
+import { z } from 'zod/mini'
+import { biosampleRefSchema } from './api'
+import { SUPPORTED_LANGUAGES } from './languages'
+import { SCOPE_TIERS } from './scopes'
+
+export const CONSENT_DECISIONS = ['authorize', 'deny', 'revoke'] as const
+export type ConsentDecision = (typeof CONSENT_DECISIONS)[number]
+
+/** A requested scope's texts exactly as the consent page displayed them. */
+export const shownScopeSchema = z.strictObject({
+  scope: z.string().check(z.minLength(1)),
+  title: z.string(),
+  message: z.string(),
+})
+export type ShownScope = z.infer<typeof shownScopeSchema>
+
+/**
+ * What the consent page displayed, sent with authorize and deny. The BFF checks it against what it
+ * served (the platform's texts, or the English catalogue's for known scopes) and refuses a
+ * mismatch, so a record is the truth about the screen, not what a script claims it showed.
+ */
+export const shownTextsSchema = z.strictObject({
+  language: z.enum(SUPPORTED_LANGUAGES),
+  scopes: z.array(shownScopeSchema).check(z.maxLength(100)),
+})
+export type ShownTexts = z.infer<typeof shownTextsSchema>
+
+export const recordScopeSchema = z.object({
+  scope: z.string(),
+  title: z.string(),
+  message: z.string(),
+  tier: z.enum(SCOPE_TIERS),
+})
+export type RecordScope = z.infer<typeof recordScopeSchema>
+
+export const consentRecordSchema = z.object({
+  /** Random and unguessable. */
+  id: z.string(),
+  decision: z.enum(CONSENT_DECISIONS),
+  /** ISO-8601 UTC. */
+  at: z.string(),
+  user_id: z.string(),
+  client_id: z.string(),
+  /** The app's name and logo as shown ('' when no logo was shown). */
+  app_name: z.string(),
+  app_logo: z.string(),
+  /** Where the person was sent: the redirect URI's host (web and native apps)… */
+  redirect_host: z.nullable(z.string()),
+  /** …or the mini program's name (WeChat mini-program apps). */
+  mini_program_name: z.nullable(z.string()),
+  language: z.enum(SUPPORTED_LANGUAGES),
+  scopes: z.array(recordScopeSchema),
+  biosamples: z.array(biosampleRefSchema),
+  /** SHA-256 (hex) of the exact texts the person saw, so a record can be checked against the screen. */
+  text_sha256: z.string(),
+})
+export type ConsentRecord = z.infer<typeof consentRecordSchema>
+
+export const recordsResponseSchema = z.object({ records: z.array(consentRecordSchema) })

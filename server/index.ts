@@ -32,7 +32,8 @@ try {
 } catch (error) {
   await store.close().catch(() => undefined)
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error
-  fail(`The portal store (${store.description}) cannot be used: ${cause instanceof Error ? cause.message || cause.name : String(cause)}`)
+  const check = config.store.engine === 'postgres' ? `DATABASE_URL, and that the database is up (waited ${STORE_CONNECT_TIMEOUT_MS / 1000} s)` : 'PORTAL_DB'
+  fail(`The portal store (${store.description}) cannot be used: ${cause instanceof Error ? cause.message || cause.name : String(cause)}.\nCheck ${check}.`)
 }
 
 const listenHost = config.host

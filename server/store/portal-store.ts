@@ -266,8 +266,9 @@ function fromRow(row: Selectable<RecordRow>): ConsentRecord {
 
 async function migrate(db: Kysely<PortalDatabase>): Promise<void> {
   const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest()
-  if (error !== undefined) {
-    const failed = results?.find((result) => result.status === 'Error')?.migrationName
-    throw new Error(`migration ${failed ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
-  }
+  if (error === undefined) return
+  const failed = results?.find((result) => result.status === 'Error')?.migrationName
+  // Without a failed migration the database was not reached at all: its own error says why.
+  if (failed === undefined) throw error
+  throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
 }

@@ -42,7 +42,7 @@ describe('GET /healthz and /readyz', () => {
   test('PostgreSQL going away and coming back: /readyz 503, then 200 again without a restart', async () => {
     const url = postgresUrl()
     const name = new URL(url).pathname.slice(1)
-    const store = openPortalStore({ engine: 'postgres', url }, { connectTimeoutMs: 1000 })
+    const store = openPortalStore({ engine: 'postgres', url })
     const bff = useBff({ portalStore: store })
     try {
       expect((await bff.request('/readyz')).status).toBe(200)

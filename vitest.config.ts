@@ -15,6 +15,8 @@ export default defineConfig({
           name: 'server',
           include: ['server/**/*.test.ts', 'src/contract/**/*.test.ts'],
           environment: 'node',
+          // One throwaway PostgreSQL for the run (or TEST_DATABASE_URL's server); each file makes its own database.
+          globalSetup: ['test/support/postgres-setup.ts'],
         },
       },
       {

@@ -1,23 +1,33 @@
 // The BFF: the SPA, the JSON API, and in sandbox mode the embedded private API.
 import { Hono } from 'hono'
-import type { DecisionResponse, ErrorEnvelope } from '../src/contract/api'
+import { decisionResponseSchema, type ErrorEnvelope } from '../src/contract/api'
 import { ApiFailure } from './api-failure'
 import type { Config } from './config'
-import { ConsentTickets, DecisionMemory } from './consent-ticket'
+import { ConsentTickets, TicketDecisions } from './consent-ticket'
 import type { BffDeps } from './deps'
 import { applicationRoutes } from './routes/application'
 import { authorizeRoutes } from './routes/authorize'
 import { biosampleRoutes } from './routes/biosamples'
 import { grantRoutes } from './routes/grants'
+import { healthRoutes } from './routes/health'
 import { sessionRoutes } from './routes/session'
 import type { SandboxStore } from './sandbox/store'
 import { apiRequestGuard, securityHeaders } from './security'
 import { spaRoutes } from './spa'
+import { StoreUnavailableError, type PortalStore } from './store/portal-store'
 import { createUpstreamClient, upstreamOptionsFrom, type UpstreamClient } from './upstream/client'
 import { toApiError } from './upstream/errors'
 
+/**
+ * How long a request waits for the answer of the same decision made by a concurrent request.
+ * REQUEST_DEADLINE_MS (SPEC.md "Configuration") will bound it once every /api request has a deadline.
+ */
+const DECISION_WAIT_MS = 10_000
+
 export interface AppOptions {
   config: Config
+  /** The portal store; its owner (server/index.ts, a test) opens and closes it. */
+  store: PortalStore
   /** Defaults to the signed client for `config.upstreamUrl`. */
   upstream?: UpstreamClient
   /** Sandbox mode: the embedded private API, mounted at /sandbox, and its store. */
@@ -35,7 +45,13 @@ export function createApp(options: AppOptions): Hono {
       options.upstream ??
       createUpstreamClient(upstreamOptionsFrom(config)),
     tickets: new ConsentTickets(config.sessionSecret),
-    decisions: new DecisionMemory<DecisionResponse>(),
+    decisions: new TicketDecisions(options.store, {
+      answerSchema: decisionResponseSchema,
+      waitMs: DECISION_WAIT_MS,
+      // A winner holds its claim at most one upstream call (authorize is never retried).
+      leaseMs: config.upstreamTimeoutMs + DECISION_WAIT_MS,
+    }),
+    store: options.store,
     sandboxStore: options.sandbox?.store,
   }
 
@@ -54,6 +70,10 @@ export function createApp(options: AppOptions): Hono {
       error instanceof ApiFailure
         ? error
         : (() => {
+            if (error instanceof StoreUnavailableError) {
+              log(`error ${c.req.method} ${c.req.path}: ${error.message}`)
+              return new ApiFailure(503, 'store_unavailable', 'The portal cannot save this right now. Please try again in a moment.')
+            }
             const mapped = toApiError(error)
             if (mapped.status >= 500 && !(mapped.upstream_code || mapped.code.startsWith('upstream'))) {
               log(`error ${c.req.method} ${c.req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
@@ -72,6 +92,9 @@ export function createApp(options: AppOptions): Hono {
     c.header('Cache-Control', 'no-store')
     return c.json(body, failure.status)
   })
+
+  // Probes for load balancers and orchestrators, outside /api and its request guard.
+  app.route('/', healthRoutes(options.store))
 
   const api = new Hono()
   api.use('*', apiRequestGuard)

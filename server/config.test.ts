@@ -42,6 +42,33 @@ test('a complete upstream configuration is accepted', () => {
   expect(config).toMatchObject({ sandbox: false, upstreamUrl: 'https://pre.private.omgut.com', appKey: 'key', allowHttpRedirects: true })
 })
 
+describe('the portal store', () => {
+  test('embedded SQLite at PORTAL_DB by default, PostgreSQL when DATABASE_URL is set', () => {
+    expect(loadConfig({}).store).toEqual({ engine: 'sqlite', path: '.data/portal.sqlite' })
+    expect(loadConfig({ PORTAL_DB: ':memory:' }).store).toEqual({ engine: 'sqlite', path: ':memory:' })
+    for (const url of ['postgres://portal:pw@db.internal:5432/portal', 'postgresql://db.internal/portal?sslmode=require']) {
+      expect(loadConfig({ DATABASE_URL: url, PORTAL_DB: 'ignored.sqlite' }).store).toEqual({ engine: 'postgres', url })
+    }
+  })
+
+  test.each(['mysql://user:s3cret@db/portal', 'user:s3cret@db.internal:5432/portal', 'postgres:///s3cret', 'sqlite:.data/s3cret.sqlite'])(
+    'DATABASE_URL %j refuses to start, naming the variable and never echoing the value',
+    (url) => {
+      const error = (() => {
+        try {
+          loadConfig({ DATABASE_URL: url })
+        } catch (caught) {
+          return caught
+        }
+        return undefined
+      })()
+      expect(error).toBeInstanceOf(ConfigError)
+      expect(String(error)).toMatch(/DATABASE_URL: must be a PostgreSQL URL/)
+      expect(String(error)).not.toContain('s3cret')
+    },
+  )
+})
+
 test('bad values are named', () => {
   expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/)
   expect(() => loadConfig({ UPSTREAM_URL: 'ftp://x' })).toThrow(/UPSTREAM_URL/)

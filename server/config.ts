@@ -1,6 +1,7 @@
 // Configuration, read and checked once at start. Nothing else reads process.env.
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
+import type { StoreLocation } from './store/engines'
 import { isTimeZone } from './upstream/platform-time'
 
 export const SANDBOX_APP_KEY = 'sandbox'
@@ -31,6 +32,8 @@ export interface Config {
   wechatBridgeUrl: string
   sandboxFixtures: string | undefined
   sandboxDb: string
+  /** The portal store: PostgreSQL at DATABASE_URL, else SQLite at PORTAL_DB. */
+  store: StoreLocation
   /** The built SPA (`vite build` output). */
   distDir: string
 }
@@ -62,6 +65,13 @@ const envSchema = z.object({
   WECHAT_BRIDGE_URL: z.url({ protocol: /^https$/ }).optional(),
   SANDBOX_FIXTURES: z.string().min(1).optional(),
   SANDBOX_DB: z.string().min(1).default('.data/sandbox.sqlite'),
+  DATABASE_URL: z
+    .string()
+    .refine((value) => URL.canParse(value) && /^postgres(ql)?:$/.test(new URL(value).protocol) && new URL(value).hostname !== '', {
+      message: 'must be a PostgreSQL URL: postgres://user:password@host:5432/database',
+    })
+    .optional(),
+  PORTAL_DB: z.string().min(1).default('.data/portal.sqlite'),
 })
 
 /**
@@ -105,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wechatBridgeUrl: e.WECHAT_BRIDGE_URL ?? '',
     sandboxFixtures: e.SANDBOX_FIXTURES,
     sandboxDb: e.SANDBOX_DB,
+    store: e.DATABASE_URL ? { engine: 'postgres', url: e.DATABASE_URL } : { engine: 'sqlite', path: e.PORTAL_DB },
     distDir: e.DIST_DIR,
   }
 }

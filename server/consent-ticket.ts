@@ -1,8 +1,11 @@
 // Consent tickets: the BFF's proof that a decision is made on the consent page it served, by the
 // same session, for the same client, redirect URI and scope (SPEC.md "Security"). They are HMAC
-// signed, so any BFF instance can check one; only the "first answer wins" memory is per instance.
+// signed, so any BFF instance can check one; the first decision per ticket is kept in the portal
+// store, which every instance shares.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
+import { ApiFailure } from './api-failure'
+import type { ClaimedDecision, DecisionKind, PortalStore } from './store/portal-store'
 
 export const TICKET_TTL_MS = 10 * 60 * 1000
 
@@ -81,28 +84,64 @@ export class ConsentTickets {
 }
 
 /**
- * Remembers the first decision made with each ticket until the ticket expires, so a double click,
- * a reload or a replayed request gets the first answer again instead of minting a second code.
- * A decision that failed is forgotten, so the person can try again by hand.
+ * The first decision made with each ticket, across every instance sharing the portal store, so a
+ * double click, a reload or a replayed request gets the first answer again instead of minting a
+ * second code. The winner of the store's claim makes the answer; a concurrent request with the same
+ * decision waits for it. A decision that failed is released, so the person can try again by hand.
  */
-export class DecisionMemory<T> {
-  private readonly entries = new Map<string, { decision: string; result: Promise<T>; expires: number }>()
+export class TicketDecisions<T> {
+  constructor(
+    private readonly store: PortalStore,
+    private readonly options: {
+      /** Reads a stored answer back (it crossed the store, a boundary). */
+      answerSchema: z.core.$ZodType<T>
+      /** How long a concurrent request waits for the winner's answer. */
+      waitMs: number
+      /** How long a claim holds without an answer: longer than any winner takes, so it only lapses when its holder died. */
+      leaseMs: number
+      now?: () => number
+    },
+  ) {}
 
-  constructor(private readonly now: () => number = Date.now) {}
-
-  /** Runs `make` once per ticket; returns undefined when the ticket was used for another decision. */
-  once(ticket: ConsentTicket, decision: string, make: () => Promise<T>): Promise<T> | undefined {
-    this.sweep()
-    const existing = this.entries.get(ticket.jti)
-    if (existing) return existing.decision === decision ? existing.result : undefined
-    const result = make()
-    this.entries.set(ticket.jti, { decision, result, expires: ticket.exp })
-    result.catch(() => this.entries.delete(ticket.jti))
-    return result
+  /** Runs `make` once per ticket; undefined when the ticket was used for another decision. */
+  async once(ticket: ConsentTicket, decision: DecisionKind, make: () => Promise<T>): Promise<T | undefined> {
+    const now = this.options.now ?? Date.now
+    const claim = await this.store.claimDecision({ ticketId: ticket.jti, decision, leaseUntil: now() + this.options.leaseMs })
+    if (claim.won) {
+      let answer: T
+      try {
+        answer = await make()
+      } catch (error) {
+        // Should the release fail too, the claim lapses with its lease.
+        await this.store.releaseClaim({ ticketId: ticket.jti, token: claim.token }).catch(() => undefined)
+        throw error
+      }
+      // The answer is the person's either way (a code may have been minted): if it cannot be stored,
+      // concurrent requests stop waiting at their deadline and the claim lapses with its lease.
+      await this.store.storeAnswer({ ticketId: ticket.jti, token: claim.token, answer, expiresAt: ticket.exp }).catch(() => false)
+      return answer
+    }
+    if (claim.existing.decision !== decision) return undefined
+    return this.waitForAnswer(ticket.jti, claim.existing)
   }
 
-  private sweep(): void {
-    const now = this.now()
-    for (const [key, entry] of this.entries) if (entry.expires <= now) this.entries.delete(key)
+  private async waitForAnswer(ticketId: string, first: ClaimedDecision): Promise<T> {
+    // A duration, so the monotonic clock: wall-clock time may jump (or be faked in tests).
+    const now = () => performance.now()
+    const deadline = now() + this.options.waitMs
+    let seen: ClaimedDecision | undefined = first
+    let pause = 20
+    while (seen?.state === 'pending' && now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(pause, Math.max(0, deadline - now()))))
+      pause = Math.min(pause * 1.5, 250)
+      seen = await this.store.readDecision(ticketId)
+    }
+    if (seen?.state === 'done') return z.parse(this.options.answerSchema, seen.answer)
+    if (seen === undefined) {
+      // The winner's upstream call failed and released the claim. Asking the platform again here
+      // would be an automatic retry of authorize, which SPEC.md "Security" forbids.
+      throw new ApiFailure(502, 'upstream_error', 'The platform did not complete this decision. Please try again.')
+    }
+    throw new ApiFailure(504, 'upstream_timeout', 'This decision is taking too long. Please try again in a moment.')
   }
 }

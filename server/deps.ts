@@ -1,10 +1,11 @@
 import type { Context } from 'hono'
 import { getCookie } from 'hono/cookie'
 import type { Config } from './config'
-import type { ConsentTickets, DecisionMemory } from './consent-ticket'
+import type { ConsentTickets, TicketDecisions } from './consent-ticket'
 import type { DecisionResponse } from '../src/contract/api'
 import type { UpstreamClient } from './upstream/client'
 import type { SandboxStore } from './sandbox/store'
+import type { PortalStore } from './store/portal-store'
 import { ApiFailure } from './api-failure'
 
 /** What the routes share: built once in app.ts. */
@@ -12,7 +13,9 @@ export interface BffDeps {
   config: Config
   upstream: UpstreamClient
   tickets: ConsentTickets
-  decisions: DecisionMemory<DecisionResponse>
+  decisions: TicketDecisions<DecisionResponse>
+  /** The portal store (SPEC.md "Portal store"), shared by every instance. */
+  store: PortalStore
   /** Present in sandbox mode only. */
   sandboxStore: SandboxStore | undefined
 }

@@ -1,8 +1,15 @@
-// Node entry: read the configuration, start the sandbox when no upstream is configured, listen.
+// Node entry: read the configuration, open the portal store, start the sandbox when no upstream is
+// configured, listen; on SIGTERM or SIGINT, finish what is in flight and close.
 import { serve } from '@hono/node-server'
 import { createApp } from './app'
 import { ConfigError, loadConfig, SANDBOX_API_PREFIX, type Config } from './config'
 import { startSandbox } from './sandbox/start'
+import { openPortalStore } from './store/portal-store'
+
+/** How long start-up waits for the store (PostgreSQL may be unreachable) before refusing to start. */
+const STORE_CONNECT_TIMEOUT_MS = 5000
+/** How long a shutdown lets in-flight requests finish. */
+const SHUTDOWN_GRACE_MS = 10_000
 
 function fail(message: string): never {
   console.error(`\n${message}\n`)
@@ -15,6 +22,18 @@ try {
 } catch (error) {
   if (error instanceof ConfigError) fail(error.message)
   throw error
+}
+
+// A store that cannot be reached or migrated refuses the start: the portal cannot keep its promise
+// of one decision per ticket without it.
+const store = openPortalStore(config.store, { connectTimeoutMs: STORE_CONNECT_TIMEOUT_MS })
+try {
+  await store.ping()
+} catch (error) {
+  await store.close().catch(() => undefined)
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error
+  const check = config.store.engine === 'postgres' ? `DATABASE_URL, and that the database is up (waited ${STORE_CONNECT_TIMEOUT_MS / 1000} s)` : 'PORTAL_DB'
+  fail(`The portal store (${store.description}) cannot be used: ${cause instanceof Error ? cause.message || cause.name : String(cause)}.\nCheck ${check}.`)
 }
 
 const listenHost = config.host
@@ -32,10 +51,10 @@ if (config.sandbox) {
   config = { ...config, upstreamUrl: `http://${selfHost.includes(':') ? `[${selfHost}]` : selfHost}:${config.port}${SANDBOX_API_PREFIX}` }
 }
 
-const app = createApp({ config, sandbox, distDir: config.distDir })
+const app = createApp({ config, store, sandbox, distDir: config.distDir })
 const server = serve({ fetch: app.fetch, hostname: listenHost, port: config.port }, (info) => {
   const base = `http://${displayHost}:${info.port}`
-  const lines = [`BGE consent portal on ${base}`]
+  const lines = [`BGE consent portal on ${base}`, `  store: ${store.description}`]
   if (config.sandbox) {
     lines.push(`  upstream: embedded sandbox (${SANDBOX_API_PREFIX}), state in ${config.sandboxDb}`)
     const callback = `${base}/sandbox/callback`
@@ -56,12 +75,25 @@ const server = serve({ fetch: app.fetch, hostname: listenHost, port: config.port
   console.log(lines.join('\n'))
 })
 
-function shutdown() {
-  server.close(() => {
+let stopping = false
+function shutdown(signal: string) {
+  if (stopping) return
+  stopping = true
+  console.log(`${signal}: finishing requests in flight, then stopping`)
+  let closing = false
+  const done = async () => {
+    if (closing) return
+    closing = true
     sandbox?.store.close()
+    await store.close().catch(() => undefined)
     process.exit(0)
-  })
-  setTimeout(() => process.exit(0), 2000).unref()
+  }
+  // Stops accepting connections; closes idle keep-alive ones; calls back once in-flight requests end.
+  server.close(() => void done())
+  setTimeout(() => {
+    if ('closeAllConnections' in server) server.closeAllConnections()
+    void done()
+  }, SHUTDOWN_GRACE_MS).unref()
 }
-process.on('SIGINT', shutdown)
-process.on('SIGTERM', shutdown)
+process.on('SIGINT', () => shutdown('SIGINT'))
+process.on('SIGTERM', () => shutdown('SIGTERM'))

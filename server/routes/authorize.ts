@@ -63,7 +63,7 @@ export function authorizeRoutes(deps: BffDeps): Hono {
       throw new ApiFailure(400, 'biosamples_required', 'Choose at least one sample: this app asks to read sample data.')
     }
     // Never retried: each upstream authorize mints a code (SPEC.md "Security").
-    const result = deps.decisions.once(ticket, 'authorize', async () => {
+    const answer = await deps.decisions.once(ticket, 'authorize', async () => {
       const granted = await deps.upstream.authorize({
         client_id: body.client_id,
         redirect_uri: body.redirect_uri,
@@ -76,20 +76,20 @@ export function authorizeRoutes(deps: BffDeps): Hono {
         ['state', body.state],
       ])
     })
-    return c.json(await (result ?? usedElsewhere()))
+    return c.json(answer ?? usedElsewhere())
   })
 
   app.post('/oauth2/deny', async (c) => {
     const body = await parseJsonBody(c, denyBodySchema)
     checkState(body.state)
     const { ticket } = checkTicket(c, body)
-    const result = deps.decisions.once(ticket, 'deny', async () =>
+    const answer = await deps.decisions.once(ticket, 'deny', async () =>
       decision(ticket, ticket.ru, [
         ['error', 'access_denied'],
         ['state', body.state],
       ]),
     )
-    return c.json(await (result ?? usedElsewhere()))
+    return c.json(answer ?? usedElsewhere())
   })
 
   return app

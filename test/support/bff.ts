@@ -12,6 +12,7 @@ import { loadConfig, SANDBOX_API_PREFIX, type Config } from '../../server/config
 import { createSandbox } from '../../server/sandbox/app'
 import { parseFixtures, type FixturesInput } from '../../server/sandbox/fixtures'
 import { openStore, type SandboxStore } from '../../server/sandbox/store'
+import { openPortalStore, type PortalStore } from '../../server/store/portal-store'
 import { createUpstreamClient, upstreamOptionsFrom, type UpstreamClient } from '../../server/upstream/client'
 import { ALICE, BOB } from './fixture-users'
 
@@ -118,6 +119,8 @@ export interface BffOptions {
   sandboxMode?: boolean
   /** Stands between the BFF and the signed client, to make the upstream say things the sandbox never does. */
   wrapUpstream?: (client: UpstreamClient) => UpstreamClient
+  /** The portal store; by default an in-memory SQLite one, closed with the BFF. */
+  portalStore?: PortalStore
 }
 
 export interface BffRequestInit extends Omit<RequestInit, 'body' | 'headers'> {
@@ -137,6 +140,7 @@ export interface Bff {
   app: Hono
   config: Config
   store: SandboxStore
+  portalStore: PortalStore
   /** Every line the BFF logged. */
   logs: string[]
   /** Every call the BFF made to the private API, in order. */
@@ -149,7 +153,7 @@ export interface Bff {
   /** The consent ticket the application call hands this user for this request. */
   ticket(as: UserKey, params: { client_id: string; redirect_uri: string; scope?: string }): Promise<string>
   callsTo(path: string): UpstreamCall[]
-  close(): void
+  close(): Promise<void>
 }
 
 /** A fetch that answers from a Hono app in-process and, like fetch, rejects when its signal aborts. */
@@ -216,9 +220,11 @@ export function createBff(options: BffOptions = {}): Bff {
   mkdirSync(join(distDir, 'assets'))
   writeFileSync(join(distDir, ASSET_PATH), 'console.log("portal")\n')
 
+  const portalStore = options.portalStore ?? openPortalStore({ engine: 'sqlite', path: ':memory:' })
   const logs: string[] = []
   const app = createApp({
     config,
+    store: portalStore,
     upstream,
     ...(sandboxMode && { sandbox: { app: sandboxApp, store } }),
     distDir,
@@ -255,6 +261,7 @@ export function createBff(options: BffOptions = {}): Bff {
     app,
     config,
     store,
+    portalStore,
     logs,
     upstreamCalls,
     responses,
@@ -274,9 +281,10 @@ export function createBff(options: BffOptions = {}): Bff {
       return body.ticket
     },
     callsTo: (path) => upstreamCalls.filter((call) => call.path === path),
-    close() {
+    async close() {
       store.close()
       rmSync(distDir, { recursive: true, force: true })
+      if (!options.portalStore) await portalStore.close()
     },
   }
 }

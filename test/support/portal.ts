@@ -10,6 +10,10 @@ export interface Portal {
   origin: string
   port: number
   output: () => string
+  /** Sends a signal (SIGTERM: a graceful stop; SIGKILL: a crash) without waiting. */
+  kill: (signal: NodeJS.Signals) => void
+  /** Resolves with the exit code once the process ended. */
+  exited: Promise<number | null>
   stop: () => Promise<void>
 }
 
@@ -31,8 +35,10 @@ const repoRoot = resolve(import.meta.dirname, '../..')
 export async function startPortal(options: {
   fixtures?: (origin: string) => unknown
   env?: Record<string, string>
+  /** A port chosen beforehand (freePort), e.g. to point another instance at this one before it starts. */
+  port?: number
 } = {}): Promise<Portal> {
-  const port = await freePort()
+  const port = options.port ?? (await freePort())
   const origin = `http://127.0.0.1:${port}`
   const dir = mkdtempSync(join(tmpdir(), 'bge-portal-'))
   const env: Record<string, string> = {
@@ -40,6 +46,7 @@ export async function startPortal(options: {
     PORT: String(port),
     HOST: '127.0.0.1',
     SANDBOX_DB: ':memory:',
+    PORTAL_DB: ':memory:',
     ...options.env,
   }
   if (options.fixtures) {
@@ -55,8 +62,13 @@ export async function startPortal(options: {
   let output = ''
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)))
+  // Generous: on a loaded 2-core machine tsx's first compile alone can take several seconds.
   await new Promise<void>((ready, failed) => {
-    const timer = setTimeout(() => failed(new Error(`portal did not start in 20 s:\n${output}`)), 20_000)
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      failed(new Error(`portal did not start in 60 s:\n${output}`))
+    }, 60_000)
     const check = () => {
       if (output.includes('BGE consent portal on')) {
         clearTimeout(timer)
@@ -73,9 +85,10 @@ export async function startPortal(options: {
     origin,
     port,
     output: () => output,
+    kill: (signal) => child.kill(signal),
+    exited,
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((done) => child.once('exit', done))
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM')
         await exited
       }

@@ -1,0 +1,56 @@
+// The portal store's schema, as one ordered list of migrations for both engines. Kysely's Migrator
+// runs them at start; on PostgreSQL it holds an advisory lock while it does, so instances that start
+// together apply each migration once. Never edit a migration that has shipped: add the next one.
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely'
+
+// `Kysely<any>` on purpose (Kysely's own advice): a migration sees the schema as it was when it was
+// written, not the current `PortalDatabase` type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDb = Kysely<any>
+
+const migrations: Record<string, Migration> = {
+  '0001_decisions_and_consent_records': {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('decisions')
+        // The ticket's `jti`.
+        .addColumn('ticket_id', 'text', (col) => col.primaryKey())
+        .addColumn('decision', 'text', (col) => col.notNull().check(sql`decision in ('authorize', 'deny')`))
+        .addColumn('state', 'text', (col) => col.notNull().check(sql`state in ('pending', 'done')`))
+        // The answer given to the person, as JSON; null while pending.
+        .addColumn('answer', 'text')
+        // Who holds a pending claim: only its holder may store the answer or release it.
+        .addColumn('claim_token', 'text', (col) => col.notNull())
+        // Milliseconds since the epoch.
+        .addColumn('created_at', 'bigint', (col) => col.notNull())
+        // Pending: the end of the claim's lease; done: the ticket's expiry. Swept after that.
+        .addColumn('expires_at', 'bigint', (col) => col.notNull())
+        .execute()
+      await db.schema.createIndex('decisions_expires_at').on('decisions').column('expires_at').execute()
+
+      await db.schema
+        .createTable('consent_records')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('decision', 'text', (col) => col.notNull().check(sql`decision in ('authorize', 'deny', 'revoke')`))
+        // ISO-8601 UTC with milliseconds, so text order is time order.
+        .addColumn('at', 'text', (col) => col.notNull())
+        .addColumn('user_id', 'text', (col) => col.notNull())
+        .addColumn('client_id', 'text', (col) => col.notNull())
+        .addColumn('app_name', 'text', (col) => col.notNull())
+        .addColumn('app_logo', 'text', (col) => col.notNull())
+        .addColumn('redirect_host', 'text')
+        .addColumn('mini_program_name', 'text')
+        .addColumn('language', 'text', (col) => col.notNull())
+        // JSON: the scopes with the title, message and tier shown; the chosen biosamples.
+        .addColumn('scopes', 'text', (col) => col.notNull())
+        .addColumn('biosamples', 'text', (col) => col.notNull())
+        .addColumn('text_sha256', 'text', (col) => col.notNull())
+        .execute()
+      await db.schema.createIndex('consent_records_user_at').on('consent_records').columns(['user_id', 'at']).execute()
+    },
+  },
+}
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+}

@@ -1,0 +1,130 @@
+// The proof that the portal scales out (SPEC.md "Security", issue #10): two BFF processes on one
+// PostgreSQL, the same ticket's authorize sent to both at the same moment, many times over: one
+// upstream authorize per ticket and the same answer from both. Then one instance dies and the other
+// keeps answering.
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { ALICE, testWorld, WEB_APP } from '../../test/support/bff'
+import { useTestDatabase } from '../../test/support/database'
+import { freePort, startPortal, type Portal } from '../../test/support/portal'
+import { SANDBOX_API_PREFIX, SANDBOX_APP_KEY, SANDBOX_APP_SECRET, SANDBOX_SAMPLES_PATH, SANDBOX_USER_PATH } from '../config'
+
+const TICKETS = 20
+const UPSTREAM_AUTHORIZE = `POST ${SANDBOX_API_PREFIX}/openbge/oauth2/authorize `
+
+const databaseUrl = useTestDatabase()
+const emptyDist = mkdtempSync(join(tmpdir(), 'bge-dist-'))
+let a: Portal | undefined
+let b: Portal | undefined
+
+beforeAll(async () => {
+  const shared = { DATABASE_URL: databaseUrl(), SESSION_SECRET: randomBytes(32).toString('hex'), DIST_DIR: emptyDist }
+  const portA = await freePort()
+  // Started together, so both also migrate the fresh database at the same moment.
+  ;[a, b] = await Promise.all([
+    // Upstream latency widens the window in which the second request finds the claim pending.
+    startPortal({ port: portA, fixtures: () => ({ ...testWorld(), latency_ms: 60 }), env: shared }),
+    startPortal({
+      env: {
+        ...shared,
+        // B's upstream is A's sandbox: one platform, two portal instances.
+        UPSTREAM_URL: `http://127.0.0.1:${portA}${SANDBOX_API_PREFIX}`,
+        BGE_APP_KEY: SANDBOX_APP_KEY,
+        BGE_APP_SECRET: SANDBOX_APP_SECRET,
+        LOGIN_URL: '/signin?next={next}',
+        SAMPLES_PATH: SANDBOX_SAMPLES_PATH,
+        USER_PATH: SANDBOX_USER_PATH,
+      },
+    }),
+  ])
+}, 120_000)
+
+afterAll(async () => {
+  await Promise.all([a?.stop(), b?.stop()])
+  rmSync(emptyDist, { recursive: true, force: true })
+})
+
+function started(): { a: Portal; b: Portal } {
+  if (!a || !b) throw new Error('the portals start in beforeAll')
+  return { a, b }
+}
+
+/** A request as the SPA sends it to this instance: its own Origin, the CSRF header, the session cookie. */
+function send(portal: Portal, path: string, init: { method?: string; json?: unknown; cookie?: string } = {}): Promise<Response> {
+  const headers: Record<string, string> = {}
+  if (init.cookie) headers.Cookie = init.cookie
+  if (init.json !== undefined) {
+    headers['Content-Type'] = 'application/json'
+    headers['X-Requested-With'] = 'fetch'
+    headers.Origin = portal.origin
+  }
+  return fetch(new URL(path, portal.origin), {
+    method: init.method ?? (init.json === undefined ? 'GET' : 'POST'),
+    headers,
+    ...(init.json !== undefined && { body: JSON.stringify(init.json) }),
+  })
+}
+
+async function signIn(portal: Portal): Promise<string> {
+  const response = await send(portal, '/api/session', { json: { user_id: ALICE.id } })
+  const cookie = response.headers.get('Set-Cookie')?.split(';')[0]
+  if (response.status !== 200 || !cookie) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`)
+  return cookie
+}
+
+async function ticket(portal: Portal, cookie: string): Promise<string> {
+  const query = new URLSearchParams({ client_id: WEB_APP.client_id, redirect_uri: WEB_APP.redirect_uri, scope: WEB_APP.scope })
+  const response = await send(portal, `/api/oauth2/application?${query}`, { cookie })
+  const body: unknown = await response.json()
+  const found = typeof body === 'object' && body !== null && 'ticket' in body ? body.ticket : undefined
+  if (response.status !== 200 || typeof found !== 'string') throw new Error(`no ticket: ${response.status} ${JSON.stringify(body)}`)
+  return found
+}
+
+async function authorize(portal: Portal, cookie: string, consentTicket: string): Promise<{ status: number; body: unknown }> {
+  const response = await send(portal, '/api/oauth2/authorize', {
+    cookie,
+    json: { ticket: consentTicket, ...WEB_APP, state: 'two instances', biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
+  })
+  return { status: response.status, body: await response.json() }
+}
+
+const upstreamAuthorizes = (portal: Portal) => portal.output().split('\n').filter((line) => line.startsWith(UPSTREAM_AUTHORIZE)).length
+
+test('the same ticket sent to both instances at the same moment: one upstream authorize and one answer, every time; one dies, the other answers on', { timeout: 120_000 }, async () => {
+  const { a, b } = started()
+  expect(a.output()).toMatch(/store: PostgreSQL postgres:\/\/postgres@127\.0\.0\.1:\d+\/test_/)
+  expect(b.output()).toMatch(/store: PostgreSQL postgres:\/\/postgres@127\.0\.0\.1:\d+\/test_/)
+  // Signed in on A (the sandbox's sign-in); the platform's auth cookie works on B as well.
+  const cookie = await signIn(a)
+
+  for (let round = 0; round < TICKETS; round++) {
+    // Tickets are signed with the shared SESSION_SECRET: either instance's ticket works on both.
+    const consentTicket = await ticket(round % 2 === 0 ? a : b, cookie)
+    const answers = await Promise.all([authorize(a, cookie, consentTicket), authorize(b, cookie, consentTicket), authorize(b, cookie, consentTicket), authorize(a, cookie, consentTicket)])
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200])
+    expect(answers[0]?.body).toEqual({ redirect_to: expect.stringMatching(/^https:\/\/app\.example\/callback\?source=portal&lang=zh&code=[A-Za-z0-9]{30}&state=two%20instances$/) })
+    for (const answer of answers) expect(answer.body).toEqual(answers[0]?.body)
+  }
+  // The sandbox behind A logs every authorize it answered, whichever instance asked.
+  expect(upstreamAuthorizes(a)).toBe(TICKETS)
+
+  // B dies without warning; A keeps answering, decisions B made included.
+  const lastTicket = await ticket(b, cookie)
+  const before = await authorize(b, cookie, lastTicket)
+  b.kill('SIGKILL')
+  await b.exited
+  await expect(send(b, '/healthz')).rejects.toThrow()
+  expect((await send(a, '/readyz')).status).toBe(200)
+  expect(await authorize(a, cookie, lastTicket)).toEqual(before)
+  for (let round = 0; round < 3; round++) {
+    const consentTicket = await ticket(a, cookie)
+    const [first, again] = await Promise.all([authorize(a, cookie, consentTicket), authorize(a, cookie, consentTicket)])
+    expect(first.status).toBe(200)
+    expect(again).toEqual(first)
+  }
+  expect(upstreamAuthorizes(a)).toBe(TICKETS + 1 + 3)
+})

@@ -4,6 +4,7 @@ import type { DecisionResponse, ErrorEnvelope } from '../src/contract/api'
 import { ApiFailure } from './api-failure'
 import type { Config } from './config'
 import { ConsentTickets, DecisionMemory } from './consent-ticket'
+import { requestDeadline } from './deadline'
 import type { BffDeps } from './deps'
 import { applicationRoutes } from './routes/application'
 import { authorizeRoutes } from './routes/authorize'
@@ -11,6 +12,7 @@ import { biosampleRoutes } from './routes/biosamples'
 import { grantRoutes } from './routes/grants'
 import { sessionRoutes } from './routes/session'
 import type { SandboxStore } from './sandbox/store'
+import { jsonBodyLimit, requestTargetLimit, singleValuedQuery } from './request-limits'
 import { apiRequestGuard, securityHeaders } from './security'
 import { spaRoutes } from './spa'
 import { createUpstreamClient, upstreamOptionsFrom, type UpstreamClient } from './upstream/client'
@@ -41,13 +43,16 @@ export function createApp(options: AppOptions): Hono {
 
   const app = new Hono()
 
-  // One line per request. The path only: queries carry codes and state, which stay out of logs.
+  // One line per request. The path only: queries carry codes and state, which stay out of logs;
+  // cut short, so an oversized address cannot flood them.
   app.use('*', async (c, next) => {
     const started = performance.now()
     await next()
-    log(`${c.req.method} ${c.req.path} ${c.res.status} ${Math.round(performance.now() - started)}ms`)
+    const path = c.req.path.length > 200 ? `${c.req.path.slice(0, 200)}…` : c.req.path
+    log(`${c.req.method} ${path} ${c.res.status} ${Math.round(performance.now() - started)}ms`)
   })
   app.use('*', securityHeaders(config.wechatBridgeUrl))
+  app.use('*', requestTargetLimit)
 
   app.onError((error, c) => {
     const failure =
@@ -74,7 +79,11 @@ export function createApp(options: AppOptions): Hono {
   })
 
   const api = new Hono()
+  // The deadline starts first, so it counts from the request's arrival.
+  api.use('*', requestDeadline(config.requestDeadlineMs))
   api.use('*', apiRequestGuard)
+  api.use('*', jsonBodyLimit)
+  api.use('*', singleValuedQuery)
   api.route('/', sessionRoutes(deps))
   api.route('/', applicationRoutes(deps))
   api.route('/', authorizeRoutes(deps))

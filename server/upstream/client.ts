@@ -125,7 +125,8 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
   }
 
   async function attempt<T extends z.ZodType>(path: string, params: Params, schema: T, call: CallOptions): Promise<z.output<T>> {
-    const timeoutMs = Math.min(opts.timeoutMs, call.deadline?.remainingMs() ?? Infinity)
+    // Whole milliseconds: AbortSignal.timeout throws on a fraction.
+    const timeoutMs = Math.floor(Math.min(opts.timeoutMs, call.deadline?.remainingMs() ?? Infinity))
     if (timeoutMs <= 0) throw new UpstreamFault('timeout', `The request's deadline passed before upstream ${path} was called.`, { path })
     const signal = AbortSignal.timeout(timeoutMs)
     // A rejection after the deadline is the deadline's doing, whatever error the fetch reports.

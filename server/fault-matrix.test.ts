@@ -24,7 +24,7 @@ import { SANDBOX_CALL_PATHS } from './sandbox/fixtures'
 type FaultSpec = Omit<NonNullable<BffOptions['faults']>[number], 'path' | 'times'>
 
 interface Call {
-  path: string
+  path: (typeof SANDBOX_CALL_PATHS)[keyof typeof SANDBOX_CALL_PATHS]
   /** Whether the BFF retries faults of this call (SPEC.md "Security": never authorize). */
   retried: boolean
   /** Answers with the platform's own codes for the app's registration (40002, 40003, 40006). */

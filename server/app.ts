@@ -4,6 +4,7 @@ import { decisionResponseSchema, type ErrorEnvelope } from '../src/contract/api'
 import { ApiFailure } from './api-failure'
 import type { Config } from './config'
 import { ConsentTickets, TicketDecisions } from './consent-ticket'
+import { requestDeadline } from './deadline'
 import type { BffDeps } from './deps'
 import { applicationRoutes } from './routes/application'
 import { authorizeRoutes } from './routes/authorize'
@@ -12,17 +13,12 @@ import { grantRoutes } from './routes/grants'
 import { healthRoutes } from './routes/health'
 import { sessionRoutes } from './routes/session'
 import type { SandboxStore } from './sandbox/store'
+import { jsonBodyLimit, requestTargetLimit, singleValuedQuery } from './request-limits'
 import { apiRequestGuard, securityHeaders } from './security'
 import { spaRoutes } from './spa'
 import { StoreUnavailableError, type PortalStore } from './store/portal-store'
 import { createUpstreamClient, upstreamOptionsFrom, type UpstreamClient } from './upstream/client'
 import { toApiError } from './upstream/errors'
-
-/**
- * How long a request waits for the answer of the same decision made by a concurrent request.
- * REQUEST_DEADLINE_MS (SPEC.md "Configuration") will bound it once every /api request has a deadline.
- */
-const DECISION_WAIT_MS = 10_000
 
 export interface AppOptions {
   config: Config
@@ -47,9 +43,10 @@ export function createApp(options: AppOptions): Hono {
     tickets: new ConsentTickets(config.sessionSecret),
     decisions: new TicketDecisions(options.store, {
       answerSchema: decisionResponseSchema,
-      waitMs: DECISION_WAIT_MS,
+      // Routes pass the request's own deadline; this is only for a caller without one.
+      waitMs: config.requestDeadlineMs,
       // A winner holds its claim at most one upstream call (authorize is never retried).
-      leaseMs: config.upstreamTimeoutMs + DECISION_WAIT_MS,
+      leaseMs: config.upstreamTimeoutMs + config.requestDeadlineMs,
     }),
     store: options.store,
     sandboxStore: options.sandbox?.store,
@@ -57,13 +54,16 @@ export function createApp(options: AppOptions): Hono {
 
   const app = new Hono()
 
-  // One line per request. The path only: queries carry codes and state, which stay out of logs.
+  // One line per request. The path only: queries carry codes and state, which stay out of logs;
+  // cut short, so an oversized address cannot flood them.
   app.use('*', async (c, next) => {
     const started = performance.now()
     await next()
-    log(`${c.req.method} ${c.req.path} ${c.res.status} ${Math.round(performance.now() - started)}ms`)
+    const path = c.req.path.length > 200 ? `${c.req.path.slice(0, 200)}…` : c.req.path
+    log(`${c.req.method} ${path} ${c.res.status} ${Math.round(performance.now() - started)}ms`)
   })
   app.use('*', securityHeaders(config.wechatBridgeUrl))
+  app.use('*', requestTargetLimit)
 
   app.onError((error, c) => {
     const failure =
@@ -97,7 +97,11 @@ export function createApp(options: AppOptions): Hono {
   app.route('/', healthRoutes(options.store))
 
   const api = new Hono()
+  // The deadline starts first, so it counts from the request's arrival.
+  api.use('*', requestDeadline(config.requestDeadlineMs))
   api.use('*', apiRequestGuard)
+  api.use('*', jsonBodyLimit)
+  api.use('*', singleValuedQuery)
   api.route('/', sessionRoutes(deps))
   api.route('/', applicationRoutes(deps))
   api.route('/', authorizeRoutes(deps))

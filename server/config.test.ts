@@ -12,6 +12,7 @@ test('with no environment the portal runs against its sandbox', () => {
     authCookie: 'bge_auth_token',
     loginUrl: '/signin?next={next}',
     upstreamTimeoutMs: 8000,
+    requestDeadlineMs: 10_000,
     upstreamTimeZone: 'Asia/Shanghai',
     allowHttpRedirects: false,
     sandboxDb: '.data/sandbox.sqlite',
@@ -113,6 +114,8 @@ describe('UPSTREAM_URL names exactly what is missing', () => {
 })
 
 test('the other settings are read and checked', () => {
+  expect(loadConfig({ REQUEST_DEADLINE_MS: '3000' }).requestDeadlineMs).toBe(3000)
+  for (const bad of ['0', '-5', '2.5', 'soon']) expect(() => loadConfig({ REQUEST_DEADLINE_MS: bad })).toThrow(/REQUEST_DEADLINE_MS/)
   expect(loadConfig({ UPSTREAM_TIMEOUT_MS: '250', AUTH_COOKIE: 'sid', WECHAT_BRIDGE_URL: 'https://res.wx.qq.com/open/js/jweixin-1.6.0.js' })).toMatchObject({
     upstreamTimeoutMs: 250,
     authCookie: 'sid',

@@ -6,6 +6,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
 import { ApiFailure } from './api-failure'
 import type { ClaimedDecision, DecisionKind, PortalStore } from './store/portal-store'
+import type { Deadline } from './deadline'
 
 export const TICKET_TTL_MS = 10 * 60 * 1000
 
@@ -103,8 +104,12 @@ export class TicketDecisions<T> {
     },
   ) {}
 
-  /** Runs `make` once per ticket; undefined when the ticket was used for another decision. */
-  async once(ticket: ConsentTicket, decision: DecisionKind, make: () => Promise<T>): Promise<T | undefined> {
+  /**
+   * Runs `make` once per ticket; undefined when the ticket was used for another decision. A
+   * concurrent request waits for the winner's answer until `deadline` (the request's own), or
+   * `waitMs` without one.
+   */
+  async once(ticket: ConsentTicket, decision: DecisionKind, make: () => Promise<T>, deadline?: Deadline): Promise<T | undefined> {
     const now = this.options.now ?? Date.now
     const claim = await this.store.claimDecision({ ticketId: ticket.jti, decision, leaseUntil: now() + this.options.leaseMs })
     if (claim.won) {
@@ -122,13 +127,13 @@ export class TicketDecisions<T> {
       return answer
     }
     if (claim.existing.decision !== decision) return undefined
-    return this.waitForAnswer(ticket.jti, claim.existing)
+    return this.waitForAnswer(ticket.jti, claim.existing, deadline?.remainingMs() ?? this.options.waitMs)
   }
 
-  private async waitForAnswer(ticketId: string, first: ClaimedDecision): Promise<T> {
+  private async waitForAnswer(ticketId: string, first: ClaimedDecision, waitMs: number): Promise<T> {
     // A duration, so the monotonic clock: wall-clock time may jump (or be faked in tests).
     const now = () => performance.now()
-    const deadline = now() + this.options.waitMs
+    const deadline = now() + waitMs
     let seen: ClaimedDecision | undefined = first
     let pause = 20
     while (seen?.state === 'pending' && now() < deadline) {

@@ -5,6 +5,7 @@ import { redirectRefusalCode } from '../../src/contract/errors'
 import { checkRedirectUri, hasForbiddenScheme } from '../../src/contract/redirect'
 import { parseScopeParam, readsSampleData } from '../../src/contract/scopes'
 import { ApiFailure } from '../api-failure'
+import { deadlineOf } from '../deadline'
 import { authToken, type BffDeps } from '../deps'
 import { toApiError } from '../upstream/errors'
 import { parseQuery } from '../validate'
@@ -33,7 +34,7 @@ export function applicationRoutes(deps: BffDeps): Hono {
       throw new ApiFailure(400, redirectRefusalCode('forbidden_scheme'), REDIRECT_PROBLEMS.forbidden_scheme, { details })
     }
     const application = await deps.upstream
-      .application({ client_id: query.client_id, redirect_uri: query.redirect_uri })
+      .application({ client_id: query.client_id, redirect_uri: query.redirect_uri }, { deadline: deadlineOf(c) })
       .catch((error: unknown) => {
         // The error page shows the developer which values were refused.
         const mapped = toApiError(error)

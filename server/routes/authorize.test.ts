@@ -26,8 +26,7 @@ async function authorize(bff: Bff, consent: Consent, extra: Record<string, unkno
 function mintedCodes(bff: Bff): string[] {
   return bff
     .callsTo(AUTHORIZE_PATH)
-    .map((call) => (JSON.parse(call.answer ?? '{}') as { data?: { code?: string } }).data?.code)
-    .filter((code): code is string => typeof code === 'string')
+    .flatMap((call) => /"code":"([A-Za-z0-9]{30})"/.exec(call.answer ?? '')?.[1] ?? [])
 }
 
 afterEach(() => {
@@ -273,15 +272,50 @@ describe('POST /api/oauth2/authorize', () => {
       expect(mintedCodes(bff)).toHaveLength(1)
     })
 
-    test('a double click arriving together also reaches the platform once', async () => {
+    test('five sends arriving together (double clicks, two tabs) reach the platform once, all with the one code', async () => {
       const bff = useBff({ latencyMs: 30 })
       const ticket = await bff.ticket('alice', WEB_APP)
       const decide = () =>
         bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES } })
-      const answers = await Promise.all([decide(), decide(), decide()])
+      const answers = await Promise.all([decide(), decide(), decide(), decide(), decide()])
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200])
       const bodies = await Promise.all(answers.map((a) => a.json()))
       expect(new Set(bodies.map((b) => JSON.stringify(b))).size).toBe(1)
       expect(bff.callsTo(AUTHORIZE_PATH)).toHaveLength(1)
+      const [code] = mintedCodes(bff)
+      expect(new URL(bodies[0].redirect_to).searchParams.getAll('code')).toEqual([code])
+      // A repeat after the answer came back (back button, resubmit): still the first answer.
+      expect(await (await decide()).json()).toEqual(bodies[0])
+      expect(bff.callsTo(AUTHORIZE_PATH)).toHaveLength(1)
+    })
+
+    test('deny sent while authorize is in flight on the same ticket: 409 ticket_used, one upstream authorize, one code', async () => {
+      const bff = useBff({ latencyMs: 50 })
+      const ticket = await bff.ticket('alice', WEB_APP)
+      const authorizing = bff.request('/api/oauth2/authorize', {
+        method: 'POST',
+        as: 'alice',
+        json: { ticket, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES },
+      })
+      const denying = bff.request('/api/oauth2/deny', { method: 'POST', as: 'alice', json: { ticket, ...WEB_APP, state: 'xyz' } })
+      const [authorized, denied] = await Promise.all([authorizing, denying])
+      expect(authorized.status).toBe(200)
+      expect(denied.status).toBe(409)
+      expect(await denied.json()).toMatchObject({ error: { code: 'ticket_used' } })
+      expect(bff.callsTo(AUTHORIZE_PATH)).toHaveLength(1)
+      expect(mintedCodes(bff)).toHaveLength(1)
+    })
+
+    test('authorize that fails upstream, then five at once by hand: one more upstream authorize, one code', async () => {
+      const bff = useBff({ latencyMs: 20, faults: [{ path: AUTHORIZE_PATH, kind: 'http_500', times: 1 }] })
+      const ticket = await bff.ticket('alice', WEB_APP)
+      const decide = () =>
+        bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES } })
+      expect((await decide()).status).toBe(502)
+      const answers = await Promise.all([decide(), decide(), decide(), decide(), decide()])
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200])
+      expect(bff.callsTo(AUTHORIZE_PATH)).toHaveLength(2)
+      expect(mintedCodes(bff)).toHaveLength(1)
     })
 
     test('a fresh ticket (the page reloaded) may authorize again', async () => {

@@ -3,6 +3,7 @@ import { authorizeBodySchema, denyBodySchema, type DecisionResponse } from '../.
 import { appendToRedirect, checkRedirectUri } from '../../src/contract/redirect'
 import { ApiFailure } from '../api-failure'
 import type { ConsentTicket } from '../consent-ticket'
+import { deadlineOf } from '../deadline'
 import { requireAuthToken, type BffDeps } from '../deps'
 import { parseJsonBody } from '../validate'
 
@@ -59,23 +60,31 @@ export function authorizeRoutes(deps: BffDeps): Hono {
     const body = await parseJsonBody(c, authorizeBodySchema)
     checkState(body.state)
     const { token, ticket } = checkTicket(c, body)
+    // A sample listed twice is a confused client: refused rather than quietly merged.
+    const seen = new Set<string>()
+    for (const { biosample_id } of body.biosample_ids) {
+      if (seen.has(biosample_id)) {
+        throw new ApiFailure(400, 'invalid_request', 'Some fields are missing or invalid.', {
+          details: { biosample_ids: `${biosample_id} is listed more than once` },
+        })
+      }
+      seen.add(biosample_id)
+    }
     if (ticket.rs && body.biosample_ids.length === 0) {
       throw new ApiFailure(400, 'biosamples_required', 'Choose at least one sample: this app asks to read sample data.')
     }
     // Never retried: each upstream authorize mints a code (SPEC.md "Security").
     const answer = await deps.decisions.once(ticket, 'authorize', async () => {
-      const granted = await deps.upstream.authorize({
-        client_id: body.client_id,
-        redirect_uri: body.redirect_uri,
-        auth_token: token,
-        biosample_ids: body.biosample_ids,
-      })
+      const granted = await deps.upstream.authorize(
+        { client_id: body.client_id, redirect_uri: body.redirect_uri, auth_token: token, biosample_ids: body.biosample_ids },
+        { deadline: deadlineOf(c) },
+      )
       const target = ticket.wx ? granted.redirect_uri || ticket.ru : ticket.ru
       return decision(ticket, target, [
         ['code', granted.code],
         ['state', body.state],
       ])
-    })
+    }, deadlineOf(c))
     return c.json(answer ?? usedElsewhere())
   })
 
@@ -88,6 +97,7 @@ export function authorizeRoutes(deps: BffDeps): Hono {
         ['error', 'access_denied'],
         ['state', body.state],
       ]),
+      deadlineOf(c),
     )
     return c.json(answer ?? usedElsewhere())
   })

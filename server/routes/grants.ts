@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { Grant } from '../../src/contract/api'
+import { deadlineOf } from '../deadline'
 import { requireAuthToken, type BffDeps } from '../deps'
 import { parseQuery } from '../validate'
 
@@ -9,7 +10,7 @@ export function grantRoutes(deps: BffDeps): Hono {
 
   app.get('/oauth2/grants', async (c) => {
     const { client_id } = parseQuery(c, z.object({ client_id: z.string().min(1).optional() }))
-    const upstream = await deps.upstream.grants({ auth_token: requireAuthToken(c, deps), client_id })
+    const upstream = await deps.upstream.grants({ auth_token: requireAuthToken(c, deps), client_id }, { deadline: deadlineOf(c) })
     const grants: Grant[] = upstream
       .map((g) => ({
         client_id: g.application.client_id,
@@ -23,7 +24,10 @@ export function grantRoutes(deps: BffDeps): Hono {
   })
 
   app.delete('/oauth2/grants/:client_id', async (c) => {
-    await deps.upstream.revokeGrant({ auth_token: requireAuthToken(c, deps), client_id: c.req.param('client_id') })
+    await deps.upstream.revokeGrant(
+      { auth_token: requireAuthToken(c, deps), client_id: c.req.param('client_id') },
+      { deadline: deadlineOf(c) },
+    )
     return c.body(null, 204)
   })
 

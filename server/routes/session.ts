@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
 import { signInBodySchema } from '../../src/contract/api'
 import { ApiFailure } from '../api-failure'
+import { deadlineOf } from '../deadline'
 import { requireAuthToken, type BffDeps } from '../deps'
 import { isHttps } from '../security'
 import { parseJsonBody } from '../validate'
@@ -10,7 +11,7 @@ export function sessionRoutes(deps: BffDeps): Hono {
   const app = new Hono()
 
   app.get('/session', async (c) => {
-    const user = await deps.upstream.user({ auth_token: requireAuthToken(c, deps) })
+    const user = await deps.upstream.user({ auth_token: requireAuthToken(c, deps) }, { deadline: deadlineOf(c) })
     return c.json({ user: { id: user.id, name: user.name } })
   })
 
@@ -26,7 +27,7 @@ export function sessionRoutes(deps: BffDeps): Hono {
     const { user_id } = await parseJsonBody(c, signInBodySchema)
     const token = store.authTokenOf(user_id)
     if (!token) throw new ApiFailure(422, 'unknown_user', 'There is no sandbox user with this id.', { details: { user_id } })
-    const user = await deps.upstream.user({ auth_token: token })
+    const user = await deps.upstream.user({ auth_token: token }, { deadline: deadlineOf(c) })
     setCookie(c, deps.config.authCookie, token, {
       path: '/',
       httpOnly: true,

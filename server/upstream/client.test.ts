@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createSandbox } from '../sandbox/app'
 import { demoFixtures } from '../sandbox/fixtures'
 import { openStore } from '../sandbox/store'
+import { Deadline } from '../deadline'
 import { createUpstreamClient, type UpstreamClient, type UpstreamClientOptions } from './client'
 import { toApiError, UpstreamFault, UpstreamRefusal } from './errors'
 import { upstreamGrantsSchemaFor } from './schemas'
@@ -224,6 +225,43 @@ describe('retries', () => {
     // 20 ms then 40 ms, each scaled by a jitter of 0.5–1.5.
     expect(b - a).toBeGreaterThanOrEqual(9)
     expect(c - b).toBeGreaterThanOrEqual(19)
+  })
+})
+
+describe('the call\'s deadline', () => {
+  const hang: Responder = (_request, signal) =>
+    new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }))
+
+  it('cuts an attempt to what is left of it', async () => {
+    const { client, sent } = clientWith(hang, { timeoutMs: 5000 })
+    const started = performance.now()
+    const error = await client.user({ auth_token: 'tok' }, { deadline: Deadline.after(60) }).catch((e: unknown) => e)
+    expect(error).toMatchObject({ name: 'UpstreamFault', kind: 'timeout' })
+    expect(sent).toHaveLength(1)
+    expect(performance.now() - started).toBeLessThan(1000)
+  })
+
+  it('calls nothing once it has passed', async () => {
+    const { client, sent } = clientWith(() => ok({ id: 'u', name: 'U' }))
+    let now = 0
+    const deadline = Deadline.after(10, () => now)
+    now = 10
+    await expect(client.user({ auth_token: 'tok' }, { deadline })).rejects.toMatchObject({ kind: 'timeout' })
+    await expect(
+      client.authorize({ client_id: 'a', redirect_uri: 'http://test.cn', auth_token: 'tok' }, { deadline }),
+    ).rejects.toMatchObject({ kind: 'timeout' })
+    expect(sent).toEqual([])
+  })
+
+  it('starts no retry that the time left cannot hold, and answers with the last fault', async () => {
+    const { client, sent } = clientWith(() => new Response('busy', { status: 503 }), { backoffMs: 40, minAttemptMs: 100 })
+    const error = await client.grants({ auth_token: 'tok' }, { deadline: Deadline.after(120) }).catch((e: unknown) => e)
+    expect(error).toMatchObject({ kind: 'http_status', status: 503 })
+    expect(sent).toHaveLength(1)
+    // With room to spare, the same faults are retried as configured.
+    const roomy = clientWith(() => new Response('busy', { status: 503 }), { backoffMs: 1, minAttemptMs: 100 })
+    await roomy.client.grants({ auth_token: 'tok' }, { deadline: Deadline.after(5000) }).catch(() => undefined)
+    expect(roomy.sent).toHaveLength(3)
   })
 })
 

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import type { z } from 'zod'
 import type { Config } from '../config'
+import type { Deadline } from '../deadline'
 import { UpstreamFault, UpstreamRefusal } from './errors'
 import {
   envelopeSchema,
@@ -24,20 +25,29 @@ export interface BiosampleRefParam {
   type: string
 }
 
+/** How long one call, retries included, may take. */
+export interface CallOptions {
+  /** The request's deadline (server/deadline.ts): attempts and retries all spend from it. */
+  deadline?: Deadline
+}
+
 export interface UpstreamClient {
-  application(p: { client_id: string; redirect_uri: string }): Promise<UpstreamApplication>
+  application(p: { client_id: string; redirect_uri: string }, call?: CallOptions): Promise<UpstreamApplication>
   /** Never retried: each successful call mints an authorization code. */
-  authorize(p: {
-    client_id: string
-    redirect_uri: string
-    auth_token: string
-    biosample_ids?: BiosampleRefParam[]
-  }): Promise<UpstreamAuthorization>
+  authorize(
+    p: {
+      client_id: string
+      redirect_uri: string
+      auth_token: string
+      biosample_ids?: BiosampleRefParam[]
+    },
+    call?: CallOptions,
+  ): Promise<UpstreamAuthorization>
   /** Always a list, whatever shape the upstream answered. */
-  grants(p: { auth_token: string; client_id?: string }): Promise<UpstreamGrant[]>
-  revokeGrant(p: { auth_token: string; client_id: string }): Promise<void>
-  biosamples(p: { auth_token: string }): Promise<UpstreamBiosample[]>
-  user(p: { auth_token: string }): Promise<UpstreamUser>
+  grants(p: { auth_token: string; client_id?: string }, call?: CallOptions): Promise<UpstreamGrant[]>
+  revokeGrant(p: { auth_token: string; client_id: string }, call?: CallOptions): Promise<void>
+  biosamples(p: { auth_token: string }, call?: CallOptions): Promise<UpstreamBiosample[]>
+  user(p: { auth_token: string }, call?: CallOptions): Promise<UpstreamUser>
 }
 
 export interface UpstreamClientOptions {
@@ -45,7 +55,7 @@ export interface UpstreamClientOptions {
   baseUrl: string
   appKey: string
   appSecret: string
-  /** Deadline of each attempt. */
+  /** Deadline of each attempt; a call's own deadline (CallOptions) can only shorten it. */
   timeoutMs: number
   samplesPath: string
   userPath: string
@@ -55,6 +65,11 @@ export interface UpstreamClientOptions {
   retries?: number
   /** First pause before a retry, doubled each time, with jitter. Default 150. */
   backoffMs?: number
+  /**
+   * The shortest attempt worth starting: with less left of the call's deadline no retry starts,
+   * and the last fault is the answer. Default 250, a slow but healthy platform answer.
+   */
+  minAttemptMs?: number
   fetch?: typeof fetch
   now?: () => Date
 }
@@ -91,6 +106,7 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
   const now = opts.now ?? (() => new Date())
   const retries = opts.retries ?? 2
   const backoffMs = opts.backoffMs ?? 150
+  const minAttemptMs = opts.minAttemptMs ?? 250
   const baseUrl = opts.baseUrl.replace(/\/+$/, '')
   const grantsSchema = upstreamGrantsSchemaFor(opts.timeZone)
 
@@ -108,12 +124,15 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
     return body.toString()
   }
 
-  async function attempt<T extends z.ZodType>(path: string, params: Params, schema: T): Promise<z.output<T>> {
-    const signal = AbortSignal.timeout(opts.timeoutMs)
+  async function attempt<T extends z.ZodType>(path: string, params: Params, schema: T, call: CallOptions): Promise<z.output<T>> {
+    // Whole milliseconds: AbortSignal.timeout throws on a fraction.
+    const timeoutMs = Math.floor(Math.min(opts.timeoutMs, call.deadline?.remainingMs() ?? Infinity))
+    if (timeoutMs <= 0) throw new UpstreamFault('timeout', `The request's deadline passed before upstream ${path} was called.`, { path })
+    const signal = AbortSignal.timeout(timeoutMs)
     // A rejection after the deadline is the deadline's doing, whatever error the fetch reports.
     const failed = (cause: unknown, what: string) =>
       signal.aborted
-        ? new UpstreamFault('timeout', `Upstream ${path} did not answer within ${opts.timeoutMs} ms.`, { cause, path })
+        ? new UpstreamFault('timeout', `Upstream ${path} did not answer within ${timeoutMs} ms.`, { cause, path })
         : new UpstreamFault('network', `Upstream ${path} could not be reached (${what}).`, { cause, path })
 
     let response: Response
@@ -156,24 +175,31 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
     return data.data
   }
 
-  /** Faults (no usable answer) are retried; a refusal is an answer and is not. */
-  async function withRetries<T>(call: () => Promise<T>): Promise<T> {
+  /**
+   * Faults (no usable answer) are retried; a refusal is an answer and is not. Retries live here
+   * only, inside the call's deadline: none starts when what is left of it cannot hold the pause
+   * and a useful attempt (SPEC.md "Security").
+   */
+  async function withRetries<T>(call: CallOptions, once: () => Promise<T>): Promise<T> {
     for (let failures = 0; ; failures++) {
       try {
-        return await call()
+        return await once()
       } catch (error) {
         if (!(error instanceof UpstreamFault) || failures >= retries) throw error
         // Jitter keeps instances behind a load balancer from retrying in step.
-        await sleep(backoffMs * 2 ** failures * (0.5 + Math.random()))
+        const pause = backoffMs * 2 ** failures * (0.5 + Math.random())
+        const left = call.deadline?.remainingMs() ?? Infinity
+        if (left - pause < minAttemptMs) throw error
+        await sleep(pause)
       }
     }
   }
 
   return {
-    application: ({ client_id, redirect_uri }) =>
-      withRetries(() => attempt(PRIVATE_API_PATHS.application, { client_id, redirect_uri }, upstreamApplicationSchema)),
+    application: ({ client_id, redirect_uri }, call = {}) =>
+      withRetries(call, () => attempt(PRIVATE_API_PATHS.application, { client_id, redirect_uri }, upstreamApplicationSchema, call)),
 
-    authorize: ({ client_id, redirect_uri, auth_token, biosample_ids }) =>
+    authorize: ({ client_id, redirect_uri, auth_token, biosample_ids }, call = {}) =>
       attempt(
         PRIVATE_API_PATHS.authorize,
         {
@@ -183,16 +209,18 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
           biosample_ids: biosample_ids && JSON.stringify(biosample_ids.map(({ biosample_id, type }) => ({ biosample_id, type }))),
         },
         upstreamAuthorizationSchema,
+        call,
       ),
 
-    grants: ({ auth_token, client_id }) => withRetries(() => attempt(PRIVATE_API_PATHS.grants, { auth_token, client_id }, grantsSchema)),
+    grants: ({ auth_token, client_id }, call = {}) =>
+      withRetries(call, () => attempt(PRIVATE_API_PATHS.grants, { auth_token, client_id }, grantsSchema, call)),
 
-    revokeGrant: async ({ auth_token, client_id }) => {
-      await withRetries(() => attempt(PRIVATE_API_PATHS.revokeGrant, { auth_token, client_id }, envelopeSchema.shape.data))
+    revokeGrant: async ({ auth_token, client_id }, call = {}) => {
+      await withRetries(call, () => attempt(PRIVATE_API_PATHS.revokeGrant, { auth_token, client_id }, envelopeSchema.shape.data, call))
     },
 
-    biosamples: ({ auth_token }) => withRetries(() => attempt(opts.samplesPath, { auth_token }, upstreamBiosamplesSchema)),
+    biosamples: ({ auth_token }, call = {}) => withRetries(call, () => attempt(opts.samplesPath, { auth_token }, upstreamBiosamplesSchema, call)),
 
-    user: ({ auth_token }) => withRetries(() => attempt(opts.userPath, { auth_token }, upstreamUserSchema)),
+    user: ({ auth_token }, call = {}) => withRetries(call, () => attempt(opts.userPath, { auth_token }, upstreamUserSchema, call)),
   }
 }

@@ -68,6 +68,13 @@ export const grantsResponseSchema = z.object({ grants: z.array(grantSchema) })
 
 const required = () => z.string().check(z.minLength(1))
 
+/**
+ * RFC 6749 sets no limit on `state`. It reaches the portal inside the consent link, which the BFF
+ * accepts up to 8 KiB (server/request-limits.ts), so a longer one cannot come from a real consent
+ * page; refusing it up front keeps the app's redirect a URL browsers and servers still accept.
+ */
+export const MAX_STATE_LENGTH = 8192
+
 export const authorizeBodySchema = z.strictObject({
     ticket: required(),
     client_id: required(),
@@ -75,7 +82,7 @@ export const authorizeBodySchema = z.strictObject({
     /** The `scope` parameter exactly as the app sent it; absent when the app sent none. */
     scope: z.optional(z.string()),
     /** Returned byte for byte; absent when the app sent none. */
-    state: z.optional(z.string()),
+    state: z.optional(z.string().check(z.maxLength(MAX_STATE_LENGTH))),
     biosample_ids: z.array(biosampleRefSchema).check(z.maxLength(1000)),
 })
 export type AuthorizeBody = z.infer<typeof authorizeBodySchema>

@@ -6,12 +6,14 @@ import type { RedirectCheck } from './redirect'
 
 /** Codes the BFF answers with, in its error envelope. */
 export const API_ERROR_CODES = [
-  // The request itself (400, 415).
+  // The request itself (400, 413, 414, 415).
   'invalid_request',
   'invalid_json',
   'unsupported_media_type',
   'missing_parameters',
   'duplicate_parameter',
+  'payload_too_large',
+  'uri_too_long',
   'biosamples_required',
   // Redirect URIs the portal refuses before asking the platform (400).
   'forbidden_redirect_scheme',

@@ -1,6 +1,5 @@
 // The signed client of the private API (reference/private-api/README.md, "Transport"): every call
 // is a form POST carrying app_key, a fresh nonce, a timestamp and the signature.
-import { randomUUID } from 'node:crypto'
 import type { z } from 'zod'
 import type { Config } from '../config'
 import { UpstreamFault, UpstreamRefusal } from './errors'
@@ -17,7 +16,7 @@ import {
   type UpstreamGrant,
   type UpstreamUser,
 } from './schemas'
-import { formatTimestamp, signParams } from './signature'
+import { signedForm } from './signature'
 
 export interface BiosampleRefParam {
   biosample_id: string
@@ -90,20 +89,6 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
   const backoffMs = opts.backoffMs ?? 150
   const baseUrl = opts.baseUrl.replace(/\/+$/, '')
 
-  /** Params plus app_key, nonce and timestamp, signed: built afresh for every attempt. */
-  function signedBody(params: Params): string {
-    const all: Params = {
-      ...params,
-      app_key: opts.appKey,
-      signature_nonce: randomUUID().replaceAll('-', ''),
-      timestamp: formatTimestamp(now()),
-    }
-    const body = new URLSearchParams()
-    for (const [key, value] of Object.entries(all)) if (value !== undefined) body.append(key, value)
-    body.append('sign', signParams(all, opts.appSecret))
-    return body.toString()
-  }
-
   async function attempt<T extends z.ZodType>(path: string, params: Params, schema: T): Promise<z.output<T>> {
     const signal = AbortSignal.timeout(opts.timeoutMs)
     // A rejection after the deadline is the deadline's doing, whatever error the fetch reports.
@@ -117,7 +102,7 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
       response = await fetchImpl(`${baseUrl}${path}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-        body: signedBody(params),
+        body: signedForm(params, opts, now()),
         signal,
         redirect: 'error',
       })

@@ -1,6 +1,6 @@
 // The private API's request signature (reference/private-api/README.md, "Signature"). The client
 // signs with it and the sandbox verifies with it, so both sides share one implementation.
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
 
 /** The platform's fixed salt: the Latin letters a–z then A–Z. */
 const SALT = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'
@@ -53,4 +53,21 @@ export function verifySignature(params: Record<string, string | undefined>, appS
 /** `YYYY-MM-DDTHH:MM:SSZ` in UTC, the platform's timestamp format (no milliseconds). */
 export function formatTimestamp(date: Date): string {
   return `${date.toISOString().slice(0, 19)}Z`
+}
+
+/**
+ * A call's form body: its parameters (those without a value left out) plus app_key, a fresh
+ * nonce and the timestamp, signed. Built afresh for every attempt, so no two bodies are alike.
+ */
+export function signedForm(params: Record<string, string | undefined>, credentials: { appKey: string; appSecret: string }, now: Date): string {
+  const all: Record<string, string | undefined> = {
+    ...params,
+    app_key: credentials.appKey,
+    signature_nonce: randomUUID().replaceAll('-', ''),
+    timestamp: formatTimestamp(now),
+  }
+  const body = new URLSearchParams()
+  for (const [key, value] of Object.entries(all)) if (value !== undefined) body.append(key, value)
+  body.append('sign', signParams(all, credentials.appSecret))
+  return body.toString()
 }

@@ -22,18 +22,23 @@ export function isHttps(url: string, forwardedProto: string | undefined): boolea
   return url.startsWith('https:') || forwardedProto?.split(',')[0]?.trim() === 'https'
 }
 
-/** Headers every response carries; the CSP only matters on documents, so it is set on HTML. */
+/**
+ * Headers every response carries; the CSP only matters on documents, so it is set on HTML.
+ * Those that do not depend on the response are set before it is built: a header set on a finished
+ * response makes Hono rebuild it around a stream, which costs @hono/node-server its fast path
+ * for bodies it already holds (the JSON of every API call).
+ */
 export function securityHeaders(wechatBridgeUrl: string): MiddlewareHandler {
   const csp = contentSecurityPolicy(wechatBridgeUrl)
   return async (c, next) => {
-    await next()
     c.header('X-Content-Type-Options', 'nosniff')
     c.header('Referrer-Policy', 'no-referrer')
     c.header('X-Frame-Options', 'DENY')
-    if ((c.res.headers.get('Content-Type') ?? '').startsWith('text/html')) c.header('Content-Security-Policy', csp)
     if (isHttps(c.req.url, c.req.header('X-Forwarded-Proto'))) {
       c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains')
     }
+    await next()
+    if ((c.res.headers.get('Content-Type') ?? '').startsWith('text/html')) c.header('Content-Security-Policy', csp)
   }
 }
 

@@ -5,13 +5,13 @@
 //
 //   npm run bench:load -- [--duration 10] [--connections 1,20] [--warmup 2] [--profile]
 //
-// CPU/req is the CPU time (user + system) a process spent per request during the run: unlike rps
-// and latency, it hardly depends on what else the machine is doing.
+// CPU/req is the CPU time (user + system) a process spent per request during the run: it depends
+// much less than rps and latency on what else the machine is doing.
 // Also LOAD_DURATION, LOAD_CONNECTIONS, LOAD_WARMUP. --profile writes the BFF's CPU profile
 // (node --cpu-prof) under .data/ and prints the functions with the most self time.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
@@ -31,10 +31,9 @@ const { values: flags } = parseArgs({
     profile: { type: 'boolean', default: false },
   },
 })
-const seconds = z.coerce.number().positive()
 const settings = z
   .object({
-    duration: seconds,
+    duration: z.coerce.number().positive(),
     warmup: z.coerce.number().min(0),
     connections: z.string().transform((list) => list.split(',').map((n) => z.coerce.number().int().positive().parse(n))),
     profile: z.boolean(),
@@ -399,7 +398,10 @@ async function main(): Promise<number> {
 
   await stopChildren()
   if (settings.profile) {
-    const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'))
+    // tsx's loader thread writes a profile too; the main thread's is the largest.
+    const file = readdirSync(profileDir)
+      .filter((name) => name.endsWith('.cpuprofile'))
+      .sort((a, b) => statSync(join(profileDir, b)).size - statSync(join(profileDir, a)).size)[0]
     if (file) console.log(`BFF CPU profile ${join(profileDir, file)}, most self time:\n${topSelfTime(join(profileDir, file), 25).join('\n')}\n`)
     else console.log(`No CPU profile was written in ${profileDir}.`)
   }

@@ -6,6 +6,7 @@ import type { Config } from './config'
 import { ConsentTickets, TicketDecisions } from './consent-ticket'
 import { requestDeadline } from './deadline'
 import type { BffDeps } from './deps'
+import { batchedLines } from './log'
 import { applicationRoutes } from './routes/application'
 import { authorizeRoutes } from './routes/authorize'
 import { biosampleRoutes } from './routes/biosamples'
@@ -34,7 +35,7 @@ export interface AppOptions {
 
 export function createApp(options: AppOptions): Hono {
   const { config } = options
-  const log = options.log ?? ((line: string) => console.log(line))
+  const log = options.log ?? batchedLines((text) => process.stdout.write(text))
   const deps: BffDeps = {
     config,
     upstream:

@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest'
+import { createServer, type RequestListener, type Server } from 'node:http'
+import { getRequestListener } from '@hono/node-server'
+import { afterEach, describe, expect, it } from 'vitest'
 import { createSandbox } from '../sandbox/app'
 import { demoFixtures } from '../sandbox/fixtures'
 import { openStore } from '../sandbox/store'
@@ -390,5 +392,63 @@ describe('against the sandbox', () => {
     const { client } = sandboxClient()
     await expect(client.application({ client_id: 'nope', redirect_uri: 'http://test.cn' })).rejects.toMatchObject({ code: 40002 })
     await expect(client.user({ auth_token: 'nope' })).rejects.toMatchObject({ code: 40008 })
+  })
+})
+
+describe('the default transport, over loopback HTTP', () => {
+  const servers: Server[] = []
+  afterEach(async () => {
+    // The client's pool keeps its connections for seconds; close them rather than wait.
+    await Promise.all(servers.splice(0).map((server) => new Promise((done) => server.close(done).closeAllConnections())))
+  })
+
+  /** A server on a free loopback port, answered by `handler`; counts the connections it accepts. */
+  async function listen(handler: RequestListener): Promise<{ baseUrl: string; connections: () => number }> {
+    let connections = 0
+    const server = createServer(handler)
+    server.on('connection', () => connections++)
+    servers.push(server)
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+    const address = server.address()
+    const port = typeof address === 'object' && address ? address.port : 0
+    return { baseUrl: `http://127.0.0.1:${port}`, connections: () => connections }
+  }
+
+  function clientOf(baseUrl: string, timeoutMs = 2000) {
+    return createUpstreamClient({ baseUrl, appKey: 'portal-key', appSecret: SECRET, timeoutMs, samplesPath: '/s', userPath: '/u', timeZone: 'Asia/Shanghai', retries: 0 })
+  }
+
+  it('posts the signed form and keeps its connections alive', async () => {
+    const store = openStore(':memory:')
+    store.replaceWith(demoFixtures)
+    const sandbox = createSandbox({ store, appKey: 'portal-key', appSecret: SECRET, timeZone: 'Asia/Shanghai' })
+    const server = await listen(getRequestListener(sandbox.fetch))
+    const client = clientOf(`${server.baseUrl}/private-api`)
+    const redirect_uri = 'http://localhost:3000/sandbox/callback'
+    for (let i = 0; i < 6; i++) {
+      expect(await client.application({ client_id: 'demo-app', redirect_uri })).toMatchObject({ client_id: 'demo-app', redirect_uri })
+    }
+    await expect(client.application({ client_id: 'nope', redirect_uri })).rejects.toMatchObject({ code: 40002 })
+    // Without keep-alive each call would open its own; the pool may open a second while the first
+    // is being released.
+    expect(server.connections()).toBeLessThanOrEqual(2)
+  })
+
+  it('a deadline, an HTTP error, a redirect and a closed port are faults of their kind', async () => {
+    const silent = await listen(() => undefined)
+    await expect(clientOf(silent.baseUrl, 100).user({ auth_token: 't' })).rejects.toMatchObject({ kind: 'timeout' })
+    const failing = await listen((_req, res) => res.writeHead(500).end('Internal Server Error'))
+    await expect(clientOf(failing.baseUrl).user({ auth_token: 't' })).rejects.toMatchObject({ kind: 'http_status', status: 500 })
+    let followed = 0
+    const redirecting = await listen((req, res) => {
+      if (req.url === '/elsewhere') followed++
+      res.writeHead(302, { Location: '/elsewhere' }).end()
+    })
+    await expect(clientOf(redirecting.baseUrl).user({ auth_token: 't' })).rejects.toMatchObject({ kind: 'http_status', status: 302 })
+    expect(followed).toBe(0)
+    const closed = await listen(() => undefined)
+    servers.pop()?.close()
+    await new Promise((done) => setTimeout(done, 10))
+    await expect(clientOf(closed.baseUrl).user({ auth_token: 't' })).rejects.toMatchObject({ kind: 'network' })
   })
 })

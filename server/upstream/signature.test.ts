@@ -70,6 +70,17 @@ describe('percentEncode', () => {
 
   it('does not throw on a lone surrogate', () => {
     expect(percentEncode('\ud800')).toBe('%EF%BF%BD')
+    expect(percentEncode('a\udc00\ud83d\ude00\ud83d')).toBe('a%EF%BF%BD%F0%9F%98%80%EF%BF%BD')
+  })
+
+  it('leaves exactly A-Z a-z 0-9 _ . - ~ as they are and writes every other byte as %XX', () => {
+    // The definition, byte by byte: what the platform's reference client does.
+    const byBytes = (value: string) =>
+      [...Buffer.from(value, 'utf8')]
+        .map((byte) => (/^[A-Za-z0-9_.\-~]$/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`))
+        .join('')
+    const ascii = Array.from({ length: 128 }, (_, code) => String.fromCharCode(code)).join('')
+    for (const value of [ascii, '测试应用 é ß 😀', 'http://127.0.0.1:3000/cb?x=1&y=a b#f']) expect(percentEncode(value)).toBe(byBytes(value))
   })
 })
 

@@ -1,25 +1,22 @@
 // The private API's request signature (reference/private-api/README.md, "Signature"). The client
 // signs with it and the sandbox verifies with it, so both sides share one implementation.
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
 
 /** The platform's fixed salt: the Latin letters a–z then A–Z. */
 const SALT = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'
 
-const UNRESERVED = /^[A-Za-z0-9_.\-~]$/
+/** What encodeURIComponent leaves as it is but the platform escapes. */
+const ALSO_ESCAPED = /[!'()*]/g
 
 /**
  * Form-style percent-encoding as the reference (Python) client does it: only `A-Z a-z 0-9 _ . - ~`
  * stay as they are, a space is `%20`, everything else is its UTF-8 bytes. Unlike
- * `encodeURIComponent`, `! ' ( ) *` are escaped too; encoding bytes ourselves also keeps a lone
- * surrogate from throwing (it becomes U+FFFD, as Buffer encodes it).
+ * `encodeURIComponent`, `! ' ( ) *` are escaped too. A lone surrogate becomes U+FFFD first (as
+ * Buffer encodes it) rather than making encodeURIComponent throw. Native encoding, not a loop
+ * over bytes: it runs on every parameter of every call, signed and verified.
  */
 export function percentEncode(value: string): string {
-  let out = ''
-  for (const byte of Buffer.from(value, 'utf8')) {
-    const char = String.fromCharCode(byte)
-    out += byte < 0x80 && UNRESERVED.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
-  }
-  return out
+  return encodeURIComponent(value.replace(/\p{Cs}/gu, '\uFFFD')).replace(ALSO_ESCAPED, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
 }
 
 /**
@@ -53,4 +50,21 @@ export function verifySignature(params: Record<string, string | undefined>, appS
 /** `YYYY-MM-DDTHH:MM:SSZ` in UTC, the platform's timestamp format (no milliseconds). */
 export function formatTimestamp(date: Date): string {
   return `${date.toISOString().slice(0, 19)}Z`
+}
+
+/**
+ * A call's form body: its parameters (those without a value left out) plus app_key, a fresh
+ * nonce and the timestamp, signed. Built afresh for every attempt, so no two bodies are alike.
+ */
+export function signedForm(params: Record<string, string | undefined>, credentials: { appKey: string; appSecret: string }, now: Date): string {
+  const all: Record<string, string | undefined> = {
+    ...params,
+    app_key: credentials.appKey,
+    signature_nonce: randomUUID().replaceAll('-', ''),
+    timestamp: formatTimestamp(now),
+  }
+  const body = new URLSearchParams()
+  for (const [key, value] of Object.entries(all)) if (value !== undefined) body.append(key, value)
+  body.append('sign', signParams(all, credentials.appSecret))
+  return body.toString()
 }

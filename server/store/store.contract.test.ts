@@ -162,6 +162,18 @@ describe.each(engines)('portal store on %s', (_engine, location) => {
       expect(await store.listRecords(bob)).toEqual([])
     })
 
+    test('a record is taken back by its owner only', async () => {
+      const store = open()
+      const alice = unique('u')
+      const bob = unique('u')
+      const kept = await store.writeRecord(record({ user_id: alice }))
+      const undone = await store.writeRecord(record({ user_id: alice, decision: 'deny' }))
+      await store.deleteRecord(bob, kept.id)
+      await store.deleteRecord(alice, undone.id)
+      expect(await store.listRecords(alice)).toEqual([kept])
+      await expect(store.deleteRecord(alice, 'no-such-id')).resolves.toBeUndefined()
+    })
+
     test('the list is newest first, optionally for one app', async () => {
       const store = open()
       const userId = unique('u')

@@ -173,6 +173,10 @@ describe('no decision without its record', () => {
       }
       expect(bff.callsTo(AUTHORIZE_PATH)).toEqual([])
       expect(await store.listRecords(ALICE.id)).toEqual([])
+      // A revoke that cannot be recorded is not made either: the grant stays.
+      const revoke = await bff.request('/api/oauth2/grants/profile-app', { method: 'DELETE', as: 'bob' })
+      expect(revoke.status).toBe(503)
+      expect(bff.callsTo(REVOKE_PATH)).toEqual([])
     } finally {
       await store.close()
     }

@@ -23,7 +23,6 @@ export interface ClaimedDecision {
 export type Claim = { won: true; token: string } | { won: false; existing: ClaimedDecision }
 
 /** Records are the contract's (src/contract/records.ts); the store only adds the id. */
-export type { ConsentRecord }
 export type NewConsentRecord = Omit<ConsentRecord, 'id'>
 
 export interface PortalStore {

@@ -48,8 +48,8 @@ const CALLS: Record<string, Call> = {
     retried: false,
     aboutTheApp: true,
     send: async (bff) => {
-      const ticket = await bff.ticket('alice', WEB_APP)
-      return bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, ...WEB_APP, state: 's', biosample_ids: SAMPLES } })
+      const { ticket, shown } = await bff.consent('alice', WEB_APP)
+      return bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, shown, ...WEB_APP, state: 's', biosample_ids: SAMPLES } })
     },
     succeeded: async (response) => expect((await response.json()).redirect_to).toMatch(/&code=\w{30}&state=s$/),
   },

@@ -7,6 +7,8 @@ import { join, relative, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { SANDBOX_APP_SECRET } from '../../server/config'
 import { demoFixtures } from '../../server/sandbox/fixtures'
+import { displayedScopes } from '../../server/shown-texts'
+import { applicationResponseSchema } from '../../src/contract/api'
 import { ALICE, BOB } from '../support/fixture-users'
 import { basicWorld, TRICKY_STATE } from '../support/fixtures'
 import { startPortal, type Portal } from '../support/portal'
@@ -75,11 +77,13 @@ describe('the log of a real portal process through a whole journey', () => {
 
     const consent = { client_id: 'web-app', redirect_uri: `${portal.origin}/sandbox/callback`, scope: 'profile.default sample.default:read' }
     expect((await call(`/oauth2/authorize?${new URLSearchParams({ ...consent, response_type: 'code', state: TRICKY_STATE })}`, cookie)).status).toBe(200)
-    const { ticket } = await (await call(`/api/oauth2/application?${new URLSearchParams(consent)}`, cookie)).json()
+    const application = applicationResponseSchema.parse(await (await call(`/api/oauth2/application?${new URLSearchParams(consent)}`, cookie)).json())
+    const ticket = application.ticket ?? ''
+    const shown = { language: 'zh-CN', scopes: displayedScopes(application.requested_scopes, 'zh-CN') } as const
     expect((await call('/api/biosamples', cookie)).status).toBe(200)
     const authorized = await call('/api/oauth2/authorize', cookie, {
       method: 'POST',
-      json: { ticket, ...consent, state: TRICKY_STATE, biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
+      json: { ticket, shown, ...consent, state: TRICKY_STATE, biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
     })
     expect(authorized.status).toBe(200)
     const redirect = new URL((await authorized.json()).redirect_to)
@@ -92,7 +96,7 @@ describe('the log of a real portal process through a whole journey', () => {
     // Failures log too: an unknown session, an unknown app, a forged ticket.
     expect((await call('/api/session', `bge_auth_token=${BOB.auth_token}x`)).status).toBe(401)
     expect((await call('/api/oauth2/application?client_id=nope&redirect_uri=https%3A%2F%2Fx.example%2F', cookie)).status).toBe(422)
-    expect((await call('/api/oauth2/authorize', cookie, { method: 'POST', json: { ticket: `${ticket}x`, ...consent, biosample_ids: [] } })).status).toBe(400)
+    expect((await call('/api/oauth2/authorize', cookie, { method: 'POST', json: { ticket: `${ticket}x`, shown, ...consent, biosample_ids: [] } })).status).toBe(400)
     expect((await call('/api/session', cookie, { method: 'DELETE' })).status).toBe(204)
 
     const output = portal.output()

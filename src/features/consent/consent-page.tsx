@@ -12,6 +12,7 @@ import { Spinner } from '@/components/ui/spinner'
 import type { Biosample, Grant } from '@/contract/api'
 import type { ApiErrorCode } from '@/contract/errors'
 import { applicationQueries, requestKey, type ApplicationRequest } from '@/lib/application'
+import { biosampleQueries } from '@/lib/biosamples'
 import { errorCodeLabel, failureKind, isUnauthenticated } from '@/lib/failure'
 import { ApiError } from '@/lib/http'
 import { assignLocation, replaceLocation } from '@/lib/navigation'
@@ -59,7 +60,7 @@ function ConsentForm({ request }: { request: ApplicationRequest }) {
   const { data: session } = useSuspenseQuery(sessionQueries.current())
   const applicationQuery = applicationQueries.detail('consent', request)
   const { data: answer } = useSuspenseQuery(applicationQuery)
-  const { data: samples } = useSuspenseQuery(consentQueries.biosamples())
+  const { data: samples } = useSuspenseQuery(biosampleQueries.list())
   const { data: grant } = useSuspenseQuery(consentQueries.grant(request.clientId))
   const { application } = answer
   const biosamples = samples.biosamples

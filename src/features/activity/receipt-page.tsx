@@ -1,5 +1,5 @@
 import { useSuspenseQuery } from '@tanstack/react-query'
-import type { ReactNode } from 'react'
+import { useId, type ReactNode } from 'react'
 import { Link, useParams } from 'react-router'
 import { RecordedScopes } from '@/components/records/recorded-scopes'
 import { AppLogo } from '@/components/ui/app-logo'
@@ -139,9 +139,12 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 }
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
+  const titleId = useId()
   return (
-    <section className="mt-6 break-inside-avoid print:mt-3">
-      <h2 className="mb-2 text-base font-semibold print:mb-1">{title}</h2>
+    <section aria-labelledby={titleId} className="mt-6 break-inside-avoid print:mt-3">
+      <h2 id={titleId} className="mb-2 text-base font-semibold print:mb-1">
+        {title}
+      </h2>
       {children}
     </section>
   )

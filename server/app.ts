@@ -10,6 +10,7 @@ import { authorizeRoutes } from './routes/authorize'
 import { biosampleRoutes } from './routes/biosamples'
 import { grantRoutes } from './routes/grants'
 import { healthRoutes } from './routes/health'
+import { recordRoutes } from './routes/records'
 import { sessionRoutes } from './routes/session'
 import type { SandboxStore } from './sandbox/store'
 import { apiRequestGuard, securityHeaders } from './security'
@@ -53,6 +54,7 @@ export function createApp(options: AppOptions): Hono {
     }),
     store: options.store,
     sandboxStore: options.sandbox?.store,
+    log,
   }
 
   const app = new Hono()
@@ -103,6 +105,7 @@ export function createApp(options: AppOptions): Hono {
   api.route('/', authorizeRoutes(deps))
   api.route('/', biosampleRoutes(deps))
   api.route('/', grantRoutes(deps))
+  api.route('/', recordRoutes(deps))
   api.all('*', () => {
     throw new ApiFailure(404, 'not_found', 'There is no such API route.')
   })

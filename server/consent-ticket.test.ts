@@ -5,6 +5,8 @@ import { ConsentTickets, TicketDecisions, TICKET_TTL_MS, type ConsentTicket } fr
 import { openPortalStore } from './store/portal-store'
 
 const request = { authToken: 'tok-1', clientId: 'app', redirectUri: 'https://a.example/cb', scope: 'profile.default' }
+/** What the page shows, carried for the decision's record. */
+const shown = { appName: 'App', appLogo: '', textDigests: { 'zh-CN': '1'.repeat(64), en: '2'.repeat(64) } }
 
 function tickets(now = () => 1_000_000) {
   return new ConsentTickets(randomBytes(32), now)
@@ -12,15 +14,16 @@ function tickets(now = () => 1_000_000) {
 
 test('a ticket verifies for the same session and request', () => {
   const t = tickets()
-  const ticket = t.issue({ ...request, requiresSamples: true, wxmpAppId: '' })
+  const ticket = t.issue({ ...request, requiresSamples: true, wxmpAppId: '', ...shown })
   const result = t.verify(ticket, request)
   expect(result.ok && result.ticket.rs).toBe(true)
+  expect(result.ok && [result.ticket.an, result.ticket.td]).toEqual(['App', shown.textDigests])
   expect(ticket).not.toContain('tok-1')
 })
 
 test('a ticket is bound to its session, client, redirect and scope', () => {
   const t = tickets()
-  const ticket = t.issue({ ...request, requiresSamples: false, wxmpAppId: '' })
+  const ticket = t.issue({ ...request, requiresSamples: false, wxmpAppId: '', ...shown })
   expect(t.verify(ticket, { ...request, authToken: 'tok-2' })).toEqual({ ok: false, problem: 'wrong_session' })
   expect(t.verify(ticket, { ...request, clientId: 'other' })).toEqual({ ok: false, problem: 'wrong_request' })
   expect(t.verify(ticket, { ...request, redirectUri: 'https://a.example/cb2' })).toEqual({ ok: false, problem: 'wrong_request' })
@@ -29,7 +32,7 @@ test('a ticket is bound to its session, client, redirect and scope', () => {
 
 test('a forged or foreign ticket is refused', () => {
   const t = tickets()
-  const ticket = t.issue({ ...request, requiresSamples: false, wxmpAppId: '' })
+  const ticket = t.issue({ ...request, requiresSamples: false, wxmpAppId: '', ...shown })
   const [body = '', mac = ''] = ticket.split('.')
   const tampered = Buffer.from(Buffer.from(body, 'base64url').toString().replace('"rs":false', '"rs":true')).toString('base64url')
   expect(t.verify(`${tampered}.${mac}`, request)).toEqual({ ok: false, problem: 'malformed' })
@@ -40,7 +43,7 @@ test('a forged or foreign ticket is refused', () => {
 test('a ticket expires after ten minutes', () => {
   let now = 5_000
   const t = tickets(() => now)
-  const ticket = t.issue({ ...request, requiresSamples: false, wxmpAppId: '' })
+  const ticket = t.issue({ ...request, requiresSamples: false, wxmpAppId: '', ...shown })
   now += TICKET_TTL_MS - 1
   expect(t.verify(ticket, request).ok).toBe(true)
   now += 1
@@ -50,7 +53,7 @@ test('a ticket expires after ten minutes', () => {
 describe('the first decision per ticket', () => {
   function issue(): ConsentTicket {
     const t = tickets(() => Date.now())
-    const issued = t.verify(t.issue({ ...request, requiresSamples: false, wxmpAppId: '' }), request)
+    const issued = t.verify(t.issue({ ...request, requiresSamples: false, wxmpAppId: '', ...shown }), request)
     if (!issued.ok) throw new Error('ticket did not verify')
     return issued.ticket
   }

@@ -10,7 +10,7 @@ import type { ClaimedDecision, DecisionKind, PortalStore } from './store/portal-
 export const TICKET_TTL_MS = 10 * 60 * 1000
 
 const payloadSchema = z.object({
-  v: z.literal(1),
+  v: z.literal(2),
   /** Keyed hash of the auth_token: binds the ticket to the session without revealing the token. */
   sid: z.string(),
   cid: z.string(),
@@ -21,6 +21,11 @@ const payloadSchema = z.object({
   rs: z.boolean(),
   /** The app's mini-program id, '' for web and native apps. */
   wx: z.string(),
+  /** The app's name and logo as the page shows them, for the decision's record. */
+  an: z.string(),
+  al: z.string(),
+  /** SHA-256 (hex) of the texts the page shows in each language (server/shown-texts.ts). */
+  td: z.object({ 'zh-CN': z.string(), en: z.string() }),
   exp: z.number(),
   jti: z.string(),
 })
@@ -38,15 +43,28 @@ export class ConsentTickets {
     return this.mac(`sid:${authToken}`).subarray(0, 16).toString('base64url')
   }
 
-  issue(input: { authToken: string; clientId: string; redirectUri: string; scope: string; requiresSamples: boolean; wxmpAppId: string }): string {
+  issue(input: {
+    authToken: string
+    clientId: string
+    redirectUri: string
+    scope: string
+    requiresSamples: boolean
+    wxmpAppId: string
+    appName: string
+    appLogo: string
+    textDigests: ConsentTicket['td']
+  }): string {
     const payload: ConsentTicket = {
-      v: 1,
+      v: 2,
       sid: this.sessionId(input.authToken),
       cid: input.clientId,
       ru: input.redirectUri,
       sc: input.scope,
       rs: input.requiresSamples,
       wx: input.wxmpAppId,
+      an: input.appName,
+      al: input.appLogo,
+      td: input.textDigests,
       exp: this.now() + TICKET_TTL_MS,
       jti: randomBytes(12).toString('base64url'),
     }

@@ -18,6 +18,8 @@ export interface BffDeps {
   store: PortalStore
   /** Present in sandbox mode only. */
   sandboxStore: SandboxStore | undefined
+  /** The process log (one line each); never given a secret. */
+  log: (line: string) => void
 }
 
 /** The signed-in user's auth_token, which never leaves the server. */

@@ -1,5 +1,5 @@
 // SPEC.md "Security": the auth_token, the app secret, signatures and codes never appear in an
-// /api body other than `redirect_to`, nor in logs. One whole scenario, successes and failures,
+// /api body other than `redirect_to`, nor in logs; consent records hold none of them, nor `state`. One whole scenario, successes and failures,
 // with every answer and log line checked afterwards.
 import { expect, test } from 'vitest'
 import { ALICE, BOB, useBff, WEB_APP } from '../test/support/bff'
@@ -27,23 +27,23 @@ test('no answer other than redirect_to, and no log line, carries a token, the ap
   await get('/api/session')
   expect((await get('/api/biosamples')).status).toBe(502)
   expect((await get('/api/biosamples')).status).toBe(200)
-  const { ticket } = await (await get(`/api/oauth2/application?${new URLSearchParams(WEB_APP)}`)).json()
+  const { ticket, shown } = await bff.consent('alice', WEB_APP)
   await get('/api/oauth2/application?client_id=no-such-app&redirect_uri=https://app.example/callback')
   await get('/api/oauth2/application?client_id=blocked-app&redirect_uri=https://app.example/callback')
 
   // Authorize: a failed first try, a success, a repeat, a decision the ticket no longer allows.
-  const decision = { ticket, ...WEB_APP, state: 'st&te', biosample_ids: SAMPLES }
+  const decision = { ticket, shown, ...WEB_APP, state: 'st&te', biosample_ids: SAMPLES }
   expect((await post('/api/oauth2/authorize', decision)).status).toBe(502)
   const authorized = await post('/api/oauth2/authorize', decision)
   expect(authorized.status).toBe(200)
   await post('/api/oauth2/authorize', decision)
-  expect((await post('/api/oauth2/deny', { ticket, ...WEB_APP, state: 'x' })).status).toBe(409)
+  expect((await post('/api/oauth2/deny', { ticket, shown, ...WEB_APP, state: 'x' })).status).toBe(409)
   await post('/api/oauth2/authorize', { ...decision, biosample_ids: [] })
   await post('/api/oauth2/authorize', { ...decision, ticket: `${ticket}x` })
 
   // Deny with a fresh ticket; a ticket replayed by another user.
-  const second = await (await get(`/api/oauth2/application?${new URLSearchParams(WEB_APP)}`)).json()
-  expect((await post('/api/oauth2/deny', { ticket: second.ticket, ...WEB_APP, state: 'x' })).status).toBe(200)
+  const second = await bff.consent('alice', WEB_APP)
+  expect((await post('/api/oauth2/deny', { ...second, ...WEB_APP, state: 'x' })).status).toBe(200)
   await bff.request('/api/oauth2/authorize', { method: 'POST', as: 'bob', json: decision })
 
   // Grants: an upstream that answers garbage, then the list, then revoking twice.
@@ -53,6 +53,17 @@ test('no answer other than redirect_to, and no log line, carries a token, the ap
   await bff.request('/api/oauth2/grants/web-app', { method: 'DELETE', headers: { Cookie: cookie } })
   await bff.request('/api/oauth2/grants/web-app', { method: 'DELETE', headers: { Cookie: cookie } })
   await get('/grants')
+
+  // The records of it all: never a token, a code or the state.
+  const records = await get('/api/records')
+  const listed = (await records.json()) as { records: { id: string }[] }
+  expect(listed.records).toHaveLength(3)
+  for (const record of listed.records) await get(`/api/records/${record.id}`)
+  await get('/api/records?client_id=web-app')
+  await bff.request(`/api/records/${listed.records[0]?.id}`, { as: 'bob' })
+  const recordAnswers = bff.responses.filter((response) => response.path.startsWith('/api/records') && response.status === 200)
+  expect(recordAnswers).toHaveLength(5)
+  for (const response of recordAnswers) expect(response.body).not.toMatch(/st&te|st%26te|"state"|"code"/)
 
   // Requests the BFF turns away, and an expired session.
   await bff.request('/api/oauth2/grants/web-app', { method: 'DELETE', headers: { Cookie: cookie }, csrf: false })

@@ -2,10 +2,12 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import type { ApplicationResponse } from '../../src/contract/api'
 import { redirectRefusalCode } from '../../src/contract/errors'
+import { displayedLogo } from '../../src/contract/logo'
 import { checkRedirectUri, hasForbiddenScheme } from '../../src/contract/redirect'
 import { parseScopeParam, readsSampleData } from '../../src/contract/scopes'
 import { ApiFailure } from '../api-failure'
 import { authToken, type BffDeps } from '../deps'
+import { expectedDigests } from '../shown-texts'
 import { toApiError } from '../upstream/errors'
 import { parseQuery } from '../validate'
 
@@ -66,6 +68,10 @@ export function applicationRoutes(deps: BffDeps): Hono {
           scope: query.scope ?? '',
           requiresSamples: requestedScopes.some((s) => readsSampleData(s.scope)),
           wxmpAppId: application.wxmp_app_id,
+          // What the page will show, so a decision can be recorded in exactly those words.
+          appName: application.name,
+          appLogo: displayedLogo(application.logo),
+          textDigests: expectedDigests(application.name, requestedScopes),
         })
       : null
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { useBff, WEB_APP, WX_APP, type Bff, type UserKey } from '../../test/support/bff'
+import type { ShownTexts } from '../../src/contract/records'
 
 const AUTHORIZE_PATH = '/openbge/oauth2/authorize'
 const ALICE_SAMPLES = [
@@ -14,11 +15,11 @@ interface Consent {
 }
 
 async function authorize(bff: Bff, consent: Consent, extra: Record<string, unknown> = {}, as: UserKey = 'alice') {
-  const ticket = await bff.ticket(as, consent)
+  const { ticket, shown } = await bff.consent(as, consent)
   return bff.request('/api/oauth2/authorize', {
     method: 'POST',
     as,
-    json: { ticket, ...consent, state: 'xyz', biosample_ids: ALICE_SAMPLES, ...extra },
+    json: { ticket, shown, ...consent, state: 'xyz', biosample_ids: ALICE_SAMPLES, ...extra },
   })
 }
 
@@ -85,13 +86,13 @@ describe('POST /api/oauth2/authorize', () => {
 
   test('a state that is not well-formed Unicode (a lone surrogate): 400 before the platform mints a code', async () => {
     const bff = useBff()
-    const ticket = await bff.ticket('alice', WEB_APP)
+    const { ticket, shown } = await bff.consent('alice', WEB_APP)
     for (const path of ['/api/oauth2/authorize', '/api/oauth2/deny']) {
       // JSON.stringify escapes the lone surrogate as \ud800, which JSON.parse turns back into one.
       const response = await bff.request(path, {
         method: 'POST',
         as: 'alice',
-        json: { ticket, ...WEB_APP, state: 'ab\ud800c', ...(path.endsWith('authorize') && { biosample_ids: ALICE_SAMPLES }) },
+        json: { ticket, shown, ...WEB_APP, state: 'ab\ud800c', ...(path.endsWith('authorize') && { biosample_ids: ALICE_SAMPLES }) },
       })
       expect(response.status).toBe(400)
       expect(await response.json()).toMatchObject({ error: { code: 'invalid_request', details: { state: expect.any(String) } } })
@@ -101,7 +102,7 @@ describe('POST /api/oauth2/authorize', () => {
     const response = await bff.request('/api/oauth2/authorize', {
       method: 'POST',
       as: 'alice',
-      json: { ticket, ...WEB_APP, state: 'abc', biosample_ids: ALICE_SAMPLES },
+      json: { ticket, shown, ...WEB_APP, state: 'abc', biosample_ids: ALICE_SAMPLES },
     })
     expect(response.status).toBe(200)
   })
@@ -169,10 +170,10 @@ describe('POST /api/oauth2/authorize', () => {
   describe('the consent ticket', () => {
     test('signed out: 401 unauthenticated with the login URL', async () => {
       const bff = useBff()
-      const ticket = await bff.ticket('alice', WEB_APP)
+      const { ticket, shown } = await bff.consent('alice', WEB_APP)
       const response = await bff.request('/api/oauth2/authorize', {
         method: 'POST',
-        json: { ticket, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES },
+        json: { ticket, shown, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES },
       })
       expect(response.status).toBe(401)
       expect(await response.json()).toMatchObject({ error: { code: 'unauthenticated', login_url: '/signin?next={next}' } })
@@ -188,7 +189,7 @@ describe('POST /api/oauth2/authorize', () => {
       expect(missing.status).toBe(400)
       expect(await missing.json()).toMatchObject({ error: { code: 'invalid_request', details: { ticket: expect.any(String) } } })
 
-      const ticket = await bff.ticket('alice', WEB_APP)
+      const { ticket, shown } = await bff.consent('alice', WEB_APP)
       const [payload = '', mac = ''] = ticket.split('.')
       const widened = Buffer.from(
         JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), exp: Date.now() + 86_400_000 }),
@@ -197,7 +198,7 @@ describe('POST /api/oauth2/authorize', () => {
         const response = await bff.request('/api/oauth2/authorize', {
           method: 'POST',
           as: 'alice',
-          json: { ticket: forged, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES },
+          json: { ticket: forged, shown, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES },
         })
         expect(response.status).toBe(400)
         expect(await response.json()).toMatchObject({ error: { code: 'invalid_ticket' } })
@@ -207,11 +208,11 @@ describe('POST /api/oauth2/authorize', () => {
 
     test('from another session: 403 ticket_session_mismatch, upstream not asked', async () => {
       const bff = useBff()
-      const ticket = await bff.ticket('alice', WEB_APP)
+      const { ticket, shown } = await bff.consent('alice', WEB_APP)
       const response = await bff.request('/api/oauth2/authorize', {
         method: 'POST',
         as: 'bob',
-        json: { ticket, ...WEB_APP, state: 'xyz', biosample_ids: [{ biosample_id: 'E-B0001', type: 'Lowpass' }] },
+        json: { ticket, shown, ...WEB_APP, state: 'xyz', biosample_ids: [{ biosample_id: 'E-B0001', type: 'Lowpass' }] },
       })
       expect(response.status).toBe(403)
       expect(await response.json()).toMatchObject({ error: { code: 'ticket_session_mismatch' } })
@@ -225,12 +226,12 @@ describe('POST /api/oauth2/authorize', () => {
       ['no scope at all', { scope: undefined }],
     ])('for %s: 403 ticket_request_mismatch, upstream not asked', async (_name, change) => {
       const bff = useBff()
-      const ticket = await bff.ticket('alice', WEB_APP)
+      const { ticket, shown } = await bff.consent('alice', WEB_APP)
       for (const path of ['/api/oauth2/authorize', '/api/oauth2/deny']) {
         const response = await bff.request(path, {
           method: 'POST',
           as: 'alice',
-          json: { ticket, ...WEB_APP, ...change, state: 'xyz', ...(path.endsWith('authorize') && { biosample_ids: ALICE_SAMPLES }) },
+          json: { ticket, shown, ...WEB_APP, ...change, state: 'xyz', ...(path.endsWith('authorize') && { biosample_ids: ALICE_SAMPLES }) },
         })
         expect(response.status).toBe(403)
         expect(await response.json()).toMatchObject({ error: { code: 'ticket_request_mismatch' } })
@@ -243,9 +244,9 @@ describe('POST /api/oauth2/authorize', () => {
       vi.useFakeTimers({ toFake: ['Date'] })
       vi.setSystemTime(new Date('2026-03-01T08:00:00Z'))
       const bff = useBff()
-      const ticket = await bff.ticket('alice', WEB_APP)
+      const { ticket, shown } = await bff.consent('alice', WEB_APP)
       const decide = (path: string) =>
-        bff.request(path, { method: 'POST', as: 'alice', json: { ticket, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES } })
+        bff.request(path, { method: 'POST', as: 'alice', json: { ticket, shown, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES } })
 
       vi.setSystemTime(new Date('2026-03-01T08:10:00Z'))
       const expired = await decide('/api/oauth2/authorize')
@@ -259,9 +260,9 @@ describe('POST /api/oauth2/authorize', () => {
 
     test('used twice: the first answer again, and the platform minted exactly one code', async () => {
       const bff = useBff()
-      const ticket = await bff.ticket('alice', WEB_APP)
+      const { ticket, shown } = await bff.consent('alice', WEB_APP)
       const decide = () =>
-        bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES } })
+        bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, shown, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES } })
       const first = await (await decide()).json()
       const again = await (await decide()).json()
       // A double click: both in flight at once.
@@ -275,9 +276,9 @@ describe('POST /api/oauth2/authorize', () => {
 
     test('a double click arriving together also reaches the platform once', async () => {
       const bff = useBff({ latencyMs: 30 })
-      const ticket = await bff.ticket('alice', WEB_APP)
+      const { ticket, shown } = await bff.consent('alice', WEB_APP)
       const decide = () =>
-        bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES } })
+        bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, shown, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES } })
       const answers = await Promise.all([decide(), decide(), decide()])
       const bodies = await Promise.all(answers.map((a) => a.json()))
       expect(new Set(bodies.map((b) => JSON.stringify(b))).size).toBe(1)
@@ -295,12 +296,12 @@ describe('POST /api/oauth2/authorize', () => {
 
   test('a body with unknown fields or a malformed sample list: 400 invalid_request', async () => {
     const bff = useBff()
-    const ticket = await bff.ticket('alice', WEB_APP)
+    const { ticket, shown } = await bff.consent('alice', WEB_APP)
     for (const json of [
-      { ticket, ...WEB_APP, biosample_ids: ALICE_SAMPLES, admin: true },
-      { ticket, ...WEB_APP, biosample_ids: 'E-A0001' },
-      { ticket, ...WEB_APP, biosample_ids: [{ biosample_id: '', type: 'Lowpass' }] },
-      { ticket, ...WEB_APP, state: 42, biosample_ids: ALICE_SAMPLES },
+      { ticket, shown, ...WEB_APP, biosample_ids: ALICE_SAMPLES, admin: true },
+      { ticket, shown, ...WEB_APP, biosample_ids: 'E-A0001' },
+      { ticket, shown, ...WEB_APP, biosample_ids: [{ biosample_id: '', type: 'Lowpass' }] },
+      { ticket, shown, ...WEB_APP, state: 42, biosample_ids: ALICE_SAMPLES },
     ]) {
       const response = await bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json })
       expect(response.status).toBe(400)
@@ -311,29 +312,29 @@ describe('POST /api/oauth2/authorize', () => {
 })
 
 describe('POST /api/oauth2/deny', () => {
-  async function deny(bff: Bff, consent: Consent, ticket: string, state?: string) {
-    return bff.request('/api/oauth2/deny', { method: 'POST', as: 'alice', json: { ticket, ...consent, state } })
+  async function deny(bff: Bff, consent: Consent, held: { ticket: string; shown: ShownTexts }, state?: string) {
+    return bff.request('/api/oauth2/deny', { method: 'POST', as: 'alice', json: { ...held, ...consent, state } })
   }
 
-  test('sends the user back with error=access_denied and the state, without telling the platform', async () => {
+  test('sends the user back with error=access_denied and the state; the platform only says who the user is (for the record)', async () => {
     const bff = useBff()
-    const ticket = await bff.ticket('alice', WEB_APP)
+    const { ticket, shown } = await bff.consent('alice', WEB_APP)
     const callsBefore = bff.upstreamCalls.length
-    const response = await deny(bff, WEB_APP, ticket, 'a b+c&d #中文 😀')
+    const response = await deny(bff, WEB_APP, { ticket, shown }, 'a b+c&d #中文 😀')
     expect(response.status).toBe(200)
     const body = await response.json()
     expect(body).toEqual({
       redirect_to: `${WEB_APP.redirect_uri}&error=access_denied&state=${encodeURIComponent('a b+c&d #中文 😀')}`,
     })
     expect(new URL(body.redirect_to).searchParams.get('state')).toBe('a b+c&d #中文 😀')
-    expect(bff.upstreamCalls.length).toBe(callsBefore)
+    expect(bff.upstreamCalls.slice(callsBefore).map((call) => call.path)).toEqual(['/openbge/user/profile'])
   })
 
   test('twice with one ticket: the same answer', async () => {
     const bff = useBff()
-    const ticket = await bff.ticket('alice', WEB_APP)
-    const first = await (await deny(bff, WEB_APP, ticket, 'xyz')).json()
-    const again = await deny(bff, WEB_APP, ticket, 'xyz')
+    const { ticket, shown } = await bff.consent('alice', WEB_APP)
+    const first = await (await deny(bff, WEB_APP, { ticket, shown }, 'xyz')).json()
+    const again = await deny(bff, WEB_APP, { ticket, shown }, 'xyz')
     expect(again.status).toBe(200)
     expect(await again.json()).toEqual(first)
   })
@@ -341,8 +342,8 @@ describe('POST /api/oauth2/deny', () => {
   test('a mini-program app: the page path with the error', async () => {
     const bff = useBff()
     const consent = { client_id: WX_APP.client_id, redirect_uri: WX_APP.redirect_uri }
-    const ticket = await bff.ticket('alice', consent)
-    expect(await (await deny(bff, consent, ticket, undefined)).json()).toEqual({
+    const { ticket, shown } = await bff.consent('alice', consent)
+    expect(await (await deny(bff, consent, { ticket, shown }, undefined)).json()).toEqual({
       wxmp_app_id: WX_APP.wxmp_app_id,
       mini_program_path: `${WX_APP.redirect_uri}?error=access_denied`,
     })
@@ -350,8 +351,8 @@ describe('POST /api/oauth2/deny', () => {
 
   test('needs a session and a ticket', async () => {
     const bff = useBff()
-    const ticket = await bff.ticket('alice', WEB_APP)
-    const signedOut = await bff.request('/api/oauth2/deny', { method: 'POST', json: { ticket, ...WEB_APP, state: 'xyz' } })
+    const { ticket, shown } = await bff.consent('alice', WEB_APP)
+    const signedOut = await bff.request('/api/oauth2/deny', { method: 'POST', json: { ticket, shown, ...WEB_APP, state: 'xyz' } })
     expect(signedOut.status).toBe(401)
     const noTicket = await bff.request('/api/oauth2/deny', { method: 'POST', as: 'alice', json: { ...WEB_APP, state: 'xyz' } })
     expect(noTicket.status).toBe(400)
@@ -359,23 +360,23 @@ describe('POST /api/oauth2/deny', () => {
 
   test('one decision per ticket: deny after authorize, or authorize after deny, is 409 ticket_used', async () => {
     const bff = useBff()
-    const authorized = await bff.ticket('alice', WEB_APP)
+    const authorized = await bff.consent('alice', WEB_APP)
     const granted = await bff.request('/api/oauth2/authorize', {
       method: 'POST',
       as: 'alice',
-      json: { ticket: authorized, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES },
+      json: { ...authorized, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES },
     })
     expect(granted.status).toBe(200)
     const late = await deny(bff, WEB_APP, authorized)
     expect(late.status).toBe(409)
     expect(await late.json()).toMatchObject({ error: { code: 'ticket_used' } })
 
-    const denied = await bff.ticket('alice', WEB_APP)
+    const denied = await bff.consent('alice', WEB_APP)
     expect((await deny(bff, WEB_APP, denied)).status).toBe(200)
     const change = await bff.request('/api/oauth2/authorize', {
       method: 'POST',
       as: 'alice',
-      json: { ticket: denied, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES },
+      json: { ...denied, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES },
     })
     expect(change.status).toBe(409)
     expect(await change.json()).toMatchObject({ error: { code: 'ticket_used' } })

@@ -1,9 +1,12 @@
 import { Hono, type Context } from 'hono'
-import { authorizeBodySchema, denyBodySchema, type DecisionResponse } from '../../src/contract/api'
+import { authorizeBodySchema, denyBodySchema, type BiosampleRef, type DecisionResponse } from '../../src/contract/api'
+import type { ShownTexts } from '../../src/contract/records'
 import { appendToRedirect, checkRedirectUri } from '../../src/contract/redirect'
 import { ApiFailure } from '../api-failure'
 import type { ConsentTicket } from '../consent-ticket'
+import { withRecord, writeDecisionRecord } from '../consent-records'
 import { requireAuthToken, type BffDeps } from '../deps'
+import { shownTextsDigest } from '../shown-texts'
 import { parseJsonBody } from '../validate'
 
 const TICKET_PROBLEMS = {
@@ -21,6 +24,24 @@ function checkState(state: string | undefined): void {
   if (state !== undefined && /\p{Surrogate}/u.test(state)) {
     throw new ApiFailure(400, 'invalid_request', 'Some fields are missing or invalid.', { details: { state: 'must be well-formed Unicode' } })
   }
+}
+
+/**
+ * The texts a decision says the page showed must be the ones the page was served (their digest is
+ * in the ticket), so its record is the truth about the screen. Checked before anything is claimed.
+ */
+function checkShown(ticket: ConsentTicket, shown: ShownTexts): void {
+  const digest = shownTextsDigest({ language: shown.language, app_name: ticket.an, scopes: shown.scopes })
+  if (digest !== ticket.td[shown.language]) {
+    throw new ApiFailure(400, 'shown_texts_mismatch', 'The texts this decision names are not the ones this consent page showed. Please reload it.')
+  }
+}
+
+/** Where a decision sends the person, as its record keeps it: the redirect's host, or the mini program. */
+function destination(ticket: ConsentTicket): { redirect_host: string | null; mini_program_name: string | null } {
+  if (ticket.wx) return { redirect_host: null, mini_program_name: ticket.an }
+  // The ticket's redirect URI passed the redirect check, so it parses; a native app's may have no host.
+  return { redirect_host: new URL(ticket.ru).host, mini_program_name: null }
 }
 
 export function authorizeRoutes(deps: BffDeps): Hono {
@@ -41,6 +62,29 @@ export function authorizeRoutes(deps: BffDeps): Hono {
     return { token, ticket: result.ticket }
   }
 
+  /**
+   * Who decides, for the record. Asked before the ticket is claimed, so a claim's lease still
+   * covers one upstream call (the authorize), not this read and its retries as well.
+   */
+  async function userId(token: string): Promise<string> {
+    return (await deps.upstream.user({ auth_token: token })).id
+  }
+
+  /** The winner's record of its decision, written before the decision is made. */
+  function record(userId: string, ticket: ConsentTicket, decision: 'authorize' | 'deny', shown: ShownTexts, biosamples: readonly BiosampleRef[]) {
+    return writeDecisionRecord(deps, {
+      decision,
+      user_id: userId,
+      client_id: ticket.cid,
+      app_name: ticket.an,
+      app_logo: ticket.al,
+      ...destination(ticket),
+      language: shown.language,
+      scopes: shown.scopes,
+      biosamples,
+    })
+  }
+
   /** The app's own address plus the decision; the address is the one the ticket says upstream validated. */
   function decision(ticket: ConsentTicket, target: string, params: [string, string | undefined][]): DecisionResponse {
     if (ticket.wx) return { wxmp_app_id: ticket.wx, mini_program_path: appendToRedirect(target, params) }
@@ -59,17 +103,22 @@ export function authorizeRoutes(deps: BffDeps): Hono {
     const body = await parseJsonBody(c, authorizeBodySchema)
     checkState(body.state)
     const { token, ticket } = checkTicket(c, body)
+    checkShown(ticket, body.shown)
     if (ticket.rs && body.biosample_ids.length === 0) {
       throw new ApiFailure(400, 'biosamples_required', 'Choose at least one sample: this app asks to read sample data.')
     }
-    // Never retried: each upstream authorize mints a code (SPEC.md "Security").
+    const user = await userId(token)
     const answer = await deps.decisions.once(ticket, 'authorize', async () => {
-      const granted = await deps.upstream.authorize({
-        client_id: body.client_id,
-        redirect_uri: body.redirect_uri,
-        auth_token: token,
-        biosample_ids: body.biosample_ids,
-      })
+      const written = await record(user, ticket, 'authorize', body.shown, body.biosample_ids)
+      // Never retried: each upstream authorize mints a code (SPEC.md "Security").
+      const granted = await withRecord(deps, written, () =>
+        deps.upstream.authorize({
+          client_id: body.client_id,
+          redirect_uri: body.redirect_uri,
+          auth_token: token,
+          biosample_ids: body.biosample_ids,
+        }),
+      )
       const target = ticket.wx ? granted.redirect_uri || ticket.ru : ticket.ru
       return decision(ticket, target, [
         ['code', granted.code],
@@ -82,13 +131,17 @@ export function authorizeRoutes(deps: BffDeps): Hono {
   app.post('/oauth2/deny', async (c) => {
     const body = await parseJsonBody(c, denyBodySchema)
     checkState(body.state)
-    const { ticket } = checkTicket(c, body)
-    const answer = await deps.decisions.once(ticket, 'deny', async () =>
-      decision(ticket, ticket.ru, [
+    const { token, ticket } = checkTicket(c, body)
+    checkShown(ticket, body.shown)
+    const user = await userId(token)
+    const answer = await deps.decisions.once(ticket, 'deny', async () => {
+      const answered = decision(ticket, ticket.ru, [
         ['error', 'access_denied'],
         ['state', body.state],
-      ]),
-    )
+      ])
+      await record(user, ticket, 'deny', body.shown, [])
+      return answered
+    })
     return c.json(answer ?? usedElsewhere())
   })
 

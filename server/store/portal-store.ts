@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto'
 import { Kysely, Migrator, sql, type Insertable, type Selectable } from 'kysely'
 import { z } from 'zod'
+import { consentRecordSchema, type ConsentRecord } from '../../src/contract/records'
 import { createDialect, describeStore, type StoreLocation } from './engines'
 import { migrationProvider } from './migrations'
 
@@ -21,33 +22,7 @@ export interface ClaimedDecision {
 /** `won`: this caller holds the claim and must store the answer or release it; else what is there. */
 export type Claim = { won: true; token: string } | { won: false; existing: ClaimedDecision }
 
-export const recordScopeSchema = z.object({
-  scope: z.string(),
-  title: z.string(),
-  message: z.string(),
-  tier: z.enum(['genetic', 'changes_data', 'health_lifestyle', 'basic']),
-})
-export const recordBiosampleSchema = z.object({ biosample_id: z.string(), type: z.string() })
-
-export const consentRecordSchema = z.object({
-  id: z.string(),
-  decision: z.enum(['authorize', 'deny', 'revoke']),
-  /** ISO-8601 UTC. */
-  at: z.iso.datetime(),
-  user_id: z.string(),
-  client_id: z.string(),
-  /** The app's name and logo as shown ('' when it had none). */
-  app_name: z.string(),
-  app_logo: z.string(),
-  /** Where the person was sent: the redirect's host, or the mini program's name. */
-  redirect_host: z.string().nullable(),
-  mini_program_name: z.string().nullable(),
-  language: z.string(),
-  scopes: z.array(recordScopeSchema),
-  biosamples: z.array(recordBiosampleSchema),
-  text_sha256: z.string().regex(/^[0-9a-f]{64}$/),
-})
-export type ConsentRecord = z.infer<typeof consentRecordSchema>
+/** Records are the contract's (src/contract/records.ts); the store only adds the id. */
 export type NewConsentRecord = Omit<ConsentRecord, 'id'>
 
 export interface PortalStore {
@@ -68,6 +43,8 @@ export interface PortalStore {
   listRecords(userId: string, filter?: { clientId?: string }): Promise<ConsentRecord[]>
   /** One record, only when it is this user's. */
   readRecord(userId: string, id: string): Promise<ConsentRecord | undefined>
+  /** Takes back a record whose decision did not happen (its upstream call failed); only this user's. */
+  deleteRecord(userId: string, id: string): Promise<void>
   /** Resolves when the store answers a query; rejects otherwise. */
   ping(): Promise<void>
   close(): Promise<void>
@@ -224,7 +201,7 @@ export function openPortalStore(location: StoreLocation, options: StoreOptions =
 
     writeRecord: (record) =>
       use(async () => {
-        const stored: ConsentRecord = consentRecordSchema.parse({ ...record, id: randomBytes(18).toString('base64url') })
+        const stored: ConsentRecord = z.parse(consentRecordSchema, { ...record, id: randomBytes(18).toString('base64url') })
         await db.insertInto('consent_records').values(toRow(stored)).execute()
         return stored
       }),
@@ -248,6 +225,11 @@ export function openPortalStore(location: StoreLocation, options: StoreOptions =
         return row && fromRow(row)
       }),
 
+    deleteRecord: (userId, id) =>
+      use(async () => {
+        await db.deleteFrom('consent_records').where('id', '=', id).where('user_id', '=', userId).execute()
+      }),
+
     ping: () => use(() => sql`select 1`.execute(db).then(() => undefined)),
 
     close: () => db.destroy(),
@@ -261,7 +243,7 @@ function toRow(record: ConsentRecord): Insertable<RecordRow> {
 }
 
 function fromRow(row: Selectable<RecordRow>): ConsentRecord {
-  return consentRecordSchema.parse({ ...row, scopes: JSON.parse(row.scopes), biosamples: JSON.parse(row.biosamples) })
+  return z.parse(consentRecordSchema, { ...row, scopes: JSON.parse(row.scopes), biosamples: JSON.parse(row.biosamples) })
 }
 
 async function migrate(db: Kysely<PortalDatabase>): Promise<void> {

@@ -7,9 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
+import { z } from 'zod'
+import { applicationResponseSchema } from '../../src/contract/api'
+import { recordsResponseSchema, type ShownTexts } from '../../src/contract/records'
 import { ALICE, testWorld, WEB_APP } from '../../test/support/bff'
 import { useTestDatabase } from '../../test/support/database'
 import { freePort, startPortal, type Portal } from '../../test/support/portal'
+import { displayedScopes } from '../shown-texts'
 import { SANDBOX_API_PREFIX, SANDBOX_APP_KEY, SANDBOX_APP_SECRET, SANDBOX_SAMPLES_PATH, SANDBOX_USER_PATH } from '../config'
 
 const TICKETS = 20
@@ -75,19 +79,19 @@ async function signIn(portal: Portal): Promise<string> {
   return cookie
 }
 
-async function ticket(portal: Portal, cookie: string): Promise<string> {
+/** The ticket this instance hands out, and what its consent page (in Chinese) sends as shown. */
+async function ticket(portal: Portal, cookie: string): Promise<{ ticket: string; shown: ShownTexts }> {
   const query = new URLSearchParams({ client_id: WEB_APP.client_id, redirect_uri: WEB_APP.redirect_uri, scope: WEB_APP.scope })
   const response = await send(portal, `/api/oauth2/application?${query}`, { cookie })
-  const body: unknown = await response.json()
-  const found = typeof body === 'object' && body !== null && 'ticket' in body ? body.ticket : undefined
-  if (response.status !== 200 || typeof found !== 'string') throw new Error(`no ticket: ${response.status} ${JSON.stringify(body)}`)
-  return found
+  const body = z.parse(applicationResponseSchema, await response.json())
+  if (response.status !== 200 || body.ticket === null) throw new Error(`no ticket: ${response.status} ${JSON.stringify(body)}`)
+  return { ticket: body.ticket, shown: { language: 'zh-CN', scopes: displayedScopes(body.requested_scopes, 'zh-CN') } }
 }
 
-async function authorize(portal: Portal, cookie: string, consentTicket: string): Promise<{ status: number; body: unknown }> {
+async function authorize(portal: Portal, cookie: string, consent: { ticket: string; shown: ShownTexts }): Promise<{ status: number; body: unknown }> {
   const response = await send(portal, '/api/oauth2/authorize', {
     cookie,
-    json: { ticket: consentTicket, ...WEB_APP, state: 'two instances', biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
+    json: { ...consent, ...WEB_APP, state: 'two instances', biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
   })
   return { status: response.status, body: await response.json() }
 }
@@ -111,6 +115,10 @@ test('the same ticket sent to both instances at the same moment: one upstream au
   }
   // The sandbox behind A logs every authorize it answered, whichever instance asked.
   expect(upstreamAuthorizes(a)).toBe(TICKETS)
+  // And one record per decision, whichever instance wrote it, readable from either.
+  const records = async (portal: Portal) => z.parse(recordsResponseSchema, await (await send(portal, '/api/records', { cookie })).json()).records
+  expect(await records(a)).toHaveLength(TICKETS)
+  expect(await records(b)).toEqual(await records(a))
 
   // B dies without warning; A keeps answering, decisions B made included.
   const lastTicket = await ticket(b, cookie)

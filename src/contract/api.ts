@@ -1,7 +1,9 @@
 // The BFF's JSON API, shared by the SPA and the BFF. Browser-safe: no Node imports.
 // `zod/mini` keeps the browser bundle small (tree-shakable functions instead of methods); the BFF
-// uses the same schemas, which zod's classic API accepts as well.
+// uses the same schemas, which zod's classic API accepts as well. A `.check(…)` is a method call the
+// bundler must assume has effects: `@__PURE__` lets it drop the request schemas the SPA never runs.
 import { z } from 'zod/mini'
+import { shownTextsSchema } from './records'
 
 export const userSchema = z.object({ id: z.string(), name: z.string() })
 export type User = z.infer<typeof userSchema>
@@ -9,7 +11,7 @@ export type User = z.infer<typeof userSchema>
 export const sessionSchema = z.object({ user: userSchema })
 export type Session = z.infer<typeof sessionSchema>
 
-export const signInBodySchema = z.strictObject({ user_id: z.string().check(z.minLength(1)) })
+export const signInBodySchema = z.strictObject({ user_id: /* @__PURE__ */ z.string().check(z.minLength(1)) })
 
 export const scopeSchema = z.object({ scope: z.string(), title: z.string(), message: z.string() })
 export type Scope = z.infer<typeof scopeSchema>
@@ -52,7 +54,7 @@ export const biosampleSchema = z.object({
 export type Biosample = z.infer<typeof biosampleSchema>
 export const biosamplesResponseSchema = z.object({ biosamples: z.array(biosampleSchema) })
 
-export const biosampleRefSchema = z.strictObject({ biosample_id: z.string().check(z.minLength(1)), type: z.string() })
+export const biosampleRefSchema = z.strictObject({ biosample_id: /* @__PURE__ */ z.string().check(z.minLength(1)), type: z.string() })
 export type BiosampleRef = z.infer<typeof biosampleRefSchema>
 
 export const grantSchema = z.object({
@@ -66,7 +68,7 @@ export const grantSchema = z.object({
 export type Grant = z.infer<typeof grantSchema>
 export const grantsResponseSchema = z.object({ grants: z.array(grantSchema) })
 
-const required = () => z.string().check(z.minLength(1))
+const required = () => /* @__PURE__ */ z.string().check(z.minLength(1))
 
 export const authorizeBodySchema = z.strictObject({
     ticket: required(),
@@ -76,7 +78,9 @@ export const authorizeBodySchema = z.strictObject({
     scope: z.optional(z.string()),
     /** Returned byte for byte; absent when the app sent none. */
     state: z.optional(z.string()),
-    biosample_ids: z.array(biosampleRefSchema).check(z.maxLength(1000)),
+    biosample_ids: /* @__PURE__ */ z.array(biosampleRefSchema).check(z.maxLength(1000)),
+    /** What the page displayed (language, scope texts in request order): checked and recorded. */
+    shown: shownTextsSchema,
 })
 export type AuthorizeBody = z.infer<typeof authorizeBodySchema>
 

@@ -13,6 +13,7 @@ export const API_ERROR_CODES = [
   'missing_parameters',
   'duplicate_parameter',
   'biosamples_required',
+  'shown_texts_mismatch',
   // Redirect URIs the portal refuses before asking the platform (400).
   'forbidden_redirect_scheme',
   'redirect_uri_not_absolute',

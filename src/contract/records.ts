@@ -1,8 +1,8 @@
 // Consent records (SPEC.md "Consent records"): what a person agreed to, refused or took back, in
 // the words they were shown. Shared by the BFF (which writes and serves them) and the SPA (which
 // sends what it displayed, and shows the activity list and receipts). Browser-safe.
+// `@__PURE__`: see src/contract/api.ts.
 import { z } from 'zod/mini'
-import { biosampleRefSchema } from './api'
 import { SUPPORTED_LANGUAGES } from './languages'
 import { SCOPE_TIERS } from './scopes'
 
@@ -11,7 +11,7 @@ export type ConsentDecision = (typeof CONSENT_DECISIONS)[number]
 
 /** A requested scope's texts exactly as the consent page displayed them. */
 export const shownScopeSchema = z.strictObject({
-  scope: z.string().check(z.minLength(1)),
+  scope: /* @__PURE__ */ z.string().check(z.minLength(1)),
   title: z.string(),
   message: z.string(),
 })
@@ -24,7 +24,7 @@ export type ShownScope = z.infer<typeof shownScopeSchema>
  */
 export const shownTextsSchema = z.strictObject({
   language: z.enum(SUPPORTED_LANGUAGES),
-  scopes: z.array(shownScopeSchema).check(z.maxLength(100)),
+  scopes: /* @__PURE__ */ z.array(shownScopeSchema).check(z.maxLength(100)),
 })
 export type ShownTexts = z.infer<typeof shownTextsSchema>
 
@@ -36,12 +36,15 @@ export const recordScopeSchema = z.object({
 })
 export type RecordScope = z.infer<typeof recordScopeSchema>
 
+/** A chosen sample as a record keeps it (read back from the store, so not strict like a request's). */
+export const recordBiosampleSchema = z.object({ biosample_id: z.string(), type: z.string() })
+
 export const consentRecordSchema = z.object({
   /** Random and unguessable. */
   id: z.string(),
   decision: z.enum(CONSENT_DECISIONS),
   /** ISO-8601 UTC. */
-  at: z.string(),
+  at: z.iso.datetime(),
   user_id: z.string(),
   client_id: z.string(),
   /** The app's name and logo as shown ('' when no logo was shown). */
@@ -53,10 +56,23 @@ export const consentRecordSchema = z.object({
   mini_program_name: z.nullable(z.string()),
   language: z.enum(SUPPORTED_LANGUAGES),
   scopes: z.array(recordScopeSchema),
-  biosamples: z.array(biosampleRefSchema),
+  biosamples: z.array(recordBiosampleSchema),
   /** SHA-256 (hex) of the exact texts the person saw, so a record can be checked against the screen. */
-  text_sha256: z.string(),
+  text_sha256: /* @__PURE__ */ z.string().check(z.regex(/^[0-9a-f]{64}$/)),
 })
 export type ConsentRecord = z.infer<typeof consentRecordSchema>
 
 export const recordsResponseSchema = z.object({ records: z.array(consentRecordSchema) })
+
+/**
+ * The exact text a record's `text_sha256` is the SHA-256 of (hex, over this string's UTF-8 bytes):
+ * `JSON.stringify([language, app_name, [[scope, title, message], …]])`, the scopes in the order the
+ * app requested them, with JSON.stringify's own escaping and no whitespace. For example
+ * `["en","Gene Insight",[["profile.default","Basic profile","Read your avatar, …"]]]`. The BFF
+ * hashes it when it issues a consent ticket (for each language) and again over the texts a decision
+ * says it showed, and refuses a decision whose hash differs. Anyone holding a receipt can recompute
+ * it from the receipt's own fields.
+ */
+export function canonicalConsentText(texts: { language: string; app_name: string; scopes: readonly ShownScope[] }): string {
+  return JSON.stringify([texts.language, texts.app_name, texts.scopes.map((s) => [s.scope, s.title, s.message])])
+}

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Hono } from 'hono'
 import { onTestFinished } from 'vitest'
+import { z } from 'zod'
 import { createApp } from '../../server/app'
 import { loadConfig, SANDBOX_API_PREFIX, type Config } from '../../server/config'
 import { createSandbox } from '../../server/sandbox/app'
@@ -14,6 +15,10 @@ import { parseFixtures, type FixturesInput } from '../../server/sandbox/fixtures
 import { openStore, type SandboxStore } from '../../server/sandbox/store'
 import { openPortalStore, type PortalStore } from '../../server/store/portal-store'
 import { createUpstreamClient, upstreamOptionsFrom, type UpstreamClient } from '../../server/upstream/client'
+import { displayedScopes } from '../../server/shown-texts'
+import { applicationResponseSchema } from '../../src/contract/api'
+import type { Language } from '../../src/contract/languages'
+import type { ShownTexts } from '../../src/contract/records'
 import { ALICE, BOB } from './fixture-users'
 
 /** The portal's own origin in these tests; requests carry its Host, and its Origin when they change something. */
@@ -150,8 +155,11 @@ export interface Bff {
   request(path: string, init?: BffRequestInit): Promise<Response>
   /** Signs in through the sandbox sign-in (POST /api/session); returns the Cookie header it set. */
   signIn(as: UserKey): Promise<string>
-  /** The consent ticket the application call hands this user for this request. */
-  ticket(as: UserKey, params: { client_id: string; redirect_uri: string; scope?: string }): Promise<string>
+  /**
+   * What the consent page holds for this user and request: the ticket the application call hands
+   * out, and the `shown` a page in `language` (zh-CN by default) sends with its decision.
+   */
+  consent(as: UserKey | { token: string }, params: { client_id: string; redirect_uri: string; scope?: string }, language?: Language): Promise<{ ticket: string; shown: ShownTexts }>
   callsTo(path: string): UpstreamCall[]
   close(): Promise<void>
 }
@@ -272,13 +280,13 @@ export function createBff(options: BffOptions = {}): Bff {
       if (response.status !== 200 || !cookie) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`)
       return cookie
     },
-    async ticket(as, params) {
+    async consent(as, params, language = 'zh-CN') {
       const query = new URLSearchParams({ client_id: params.client_id, redirect_uri: params.redirect_uri })
       if (params.scope !== undefined) query.set('scope', params.scope)
       const response = await request(`/api/oauth2/application?${query}`, { as })
-      const body = (await response.json()) as { ticket?: string | null }
+      const body = z.parse(applicationResponseSchema, await response.json())
       if (response.status !== 200 || !body.ticket) throw new Error(`no ticket: ${response.status} ${JSON.stringify(body)}`)
-      return body.ticket
+      return { ticket: body.ticket, shown: { language, scopes: displayedScopes(body.requested_scopes, language) } }
     },
     callsTo: (path) => upstreamCalls.filter((call) => call.path === path),
     async close() {

@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { isDisplayableLogo } from '@/contract/logo'
 
 type LogoSize = 'sm' | 'md' | 'lg'
 
@@ -28,17 +29,6 @@ const MONOGRAM_COLOURS = [
   'bg-teal-700',
   'bg-fuchsia-700',
 ] as const
-
-/** Whether a logo URL may be shown: https anywhere, or a path on the portal's own origin. */
-export function isDisplayableLogo(logo: string): boolean {
-  const value = logo.trim()
-  if (value.startsWith('/')) return !value.startsWith('//') && !value.includes('\\')
-  try {
-    return new URL(value).protocol === 'https:'
-  } catch {
-    return false
-  }
-}
 
 function monogramColour(name: string): string {
   let hash = 0

@@ -29,6 +29,17 @@ function scope(name: string) {
 
 const APP_SCOPES = ['profile.default', 'sample.default:read', 'sample.default:write', 'variant.rsid'].map(scope)
 
+/** What the English page displays for APP_SCOPES, in request order: sent with each decision. */
+const SHOWN_IN_ENGLISH = {
+  language: 'en',
+  scopes: [
+    { scope: 'profile.default', title: 'Basic profile', message: 'Read your avatar, user name, nickname, gender and other basic profile details' },
+    { scope: 'sample.default:read', title: 'Read sample details', message: 'Read sample numbers, sample status, sampling times and similar details' },
+    { scope: 'sample.default:write', title: 'Add sample details', message: 'Write sequencing data, sampling times and other details to your samples' },
+    { scope: 'variant.rsid', title: 'Genomic variants (by RS number)', message: 'Read your genotype at every dbSNP RS number' },
+  ],
+}
+
 function application(overrides: Partial<{ wxmp_app_id: string; redirect_uri: string; logo: string; name: string }> = {}, requested = APP_SCOPES) {
   return {
     application: {
@@ -397,6 +408,7 @@ describe('consent page: deciding', () => {
         { biosample_id: 'E-A0001', type: 'Lowpass' },
         { biosample_id: 'E-A0003', type: '16S' },
       ],
+      shown: SHOWN_IN_ENGLISH,
     })
     expect(await screen.findByText('Taking you back to test.cn…')).toBeInTheDocument()
   })
@@ -434,6 +446,7 @@ describe('consent page: deciding', () => {
       redirect_uri: REDIRECT,
       scope: 'profile.default sample.default:read sample.default:write variant.rsid',
       state: STATE,
+      shown: SHOWN_IN_ENGLISH,
     })
   })
 

@@ -11,6 +11,7 @@ import { Page } from '@/components/ui/page'
 import { Spinner } from '@/components/ui/spinner'
 import type { Biosample, Grant } from '@/contract/api'
 import type { ApiErrorCode } from '@/contract/errors'
+import { displayedScopeText } from '@/contract/scope-text'
 import { applicationQueries, requestKey, type ApplicationRequest } from '@/lib/application'
 import { biosampleQueries } from '@/lib/biosamples'
 import { errorCodeLabel, failureKind, isUnauthenticated } from '@/lib/failure'
@@ -53,7 +54,7 @@ function grantedSelection(grant: Grant | null, biosamples: Biosample[]): string[
 }
 
 function ConsentForm({ request }: { request: ApplicationRequest }) {
-  const { t } = useTranslation()
+  const { t, language, known: catalogue } = useTranslation()
   const queryClient = useQueryClient()
   const location = useLocation()
   const returnPath = location.pathname + location.search
@@ -109,6 +110,11 @@ function ConsentForm({ request }: { request: ApplicationRequest }) {
       redirect_uri: request.redirectUri,
       ...(request.scope !== undefined ? { scope: request.scope } : {}),
       ...(request.state !== undefined ? { state: request.state } : {}),
+      // The words this page displayed, by the rule the BFF checks them with: they become the record.
+      shown: {
+        language,
+        scopes: answer.requested_scopes.map((scope) => ({ scope: scope.scope, ...displayedScopeText(scope, language, catalogue) })),
+      },
     }
     try {
       const result =

@@ -2,7 +2,7 @@
 // would make of this request, item by item, each with a fix. Pure, so every rule is unit-tested.
 import type { ApplicationResponse } from '@/contract/api'
 import { isGenomicScope, isWriteScope } from '@/contract/scopes'
-import { isDisplayableLogo } from '@/components/ui/app-logo'
+import { isDisplayableLogo } from '@/contract/logo'
 import type { ErrorCode } from '@/contract/errors'
 import type { ApplicationRequest } from '@/lib/application'
 import { byCode, errorCodeLabel } from '@/lib/failure'

@@ -1,0 +1,265 @@
+import { createHash } from 'node:crypto'
+import { describe, expect, test } from 'vitest'
+import { canonicalConsentText, type ConsentRecord, type ShownTexts } from '../../src/contract/records'
+import { ALICE, BOB, useBff, WEB_APP, WX_APP, type Bff, type UserKey } from '../../test/support/bff'
+import { openPortalStore, StoreUnavailableError, type PortalStore } from '../store/portal-store'
+
+const AUTHORIZE_PATH = '/openbge/oauth2/authorize'
+const REVOKE_PATH = '/openbge/oauth2/revoke_grant'
+const ALICE_SAMPLES = [
+  { biosample_id: 'E-A0001', type: 'Lowpass' },
+  { biosample_id: 'E-A0003', type: '16S' },
+]
+const BOB_SAMPLES = [{ biosample_id: 'E-B0001', type: 'Lowpass' }]
+
+interface Consent {
+  client_id: string
+  redirect_uri: string
+  scope?: string
+}
+
+function decide(bff: Bff, path: 'authorize' | 'deny', held: { ticket: string; shown: ShownTexts }, consent: Consent, as: UserKey = 'alice', samples = ALICE_SAMPLES) {
+  return bff.request(`/api/oauth2/${path}`, {
+    method: 'POST',
+    as,
+    json: { ...held, ...consent, state: 'st', ...(path === 'authorize' && { biosample_ids: samples }) },
+  })
+}
+
+async function records(bff: Bff, as: UserKey, query = ''): Promise<ConsentRecord[]> {
+  const response = await bff.request(`/api/records${query}`, { as })
+  expect(response.status).toBe(200)
+  return (await response.json()).records
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex')
+}
+
+describe('a record for each decision', () => {
+  test('authorize: who, what app, where they were sent, the words shown in their language, the samples, the hash', async () => {
+    const bff = useBff()
+    const before = new Date().toISOString()
+    const held = await bff.consent('alice', WEB_APP, 'en')
+    expect((await decide(bff, 'authorize', held, WEB_APP)).status).toBe(200)
+    const [record, ...rest] = await records(bff, 'alice')
+    expect(rest).toEqual([])
+    const scopes = [
+      { scope: 'profile.default', title: 'Basic profile', message: 'Read your avatar, user name, nickname, gender and other basic profile details', tier: 'basic' },
+      { scope: 'sample.default:read', title: 'Read sample details', message: 'Read sample numbers, sample status, sampling times and similar details', tier: 'basic' },
+      { scope: 'variant.rsid', title: 'Genomic variants (by RS number)', message: 'Read your genotype at every dbSNP RS number', tier: 'genetic' },
+    ]
+    expect(record).toEqual({
+      id: expect.stringMatching(/^[A-Za-z0-9_-]{24}$/),
+      decision: 'authorize',
+      at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+      user_id: ALICE.id,
+      client_id: 'web-app',
+      app_name: 'Gene Insight',
+      app_logo: 'https://app.example/logo.png',
+      redirect_host: 'app.example',
+      mini_program_name: null,
+      language: 'en',
+      scopes,
+      biosamples: ALICE_SAMPLES,
+      text_sha256: sha256(canonicalConsentText({ language: 'en', app_name: 'Gene Insight', scopes })),
+    })
+    const at = record?.at ?? ''
+    expect(at >= before && at <= new Date().toISOString()).toBe(true)
+    // The canonical form a receipt's reader recomputes, spelled out once.
+    expect(canonicalConsentText({ language: 'en', app_name: 'A "b"', scopes: [{ scope: 's', title: 't', message: '中' }] })).toBe(
+      '["en","A \\"b\\"",[["s","t","中"]]]',
+    )
+    expect(await (await bff.request(`/api/records/${record?.id}`, { as: 'alice' })).json()).toEqual(record)
+  })
+
+  test('deny: the platform’s own words in Chinese, no samples; a mini program is named, not a host', async () => {
+    const bff = useBff()
+    const consent = { client_id: WX_APP.client_id, redirect_uri: WX_APP.redirect_uri }
+    expect((await decide(bff, 'deny', await bff.consent('alice', consent), consent)).status).toBe(200)
+    expect(await records(bff, 'alice')).toEqual([
+      expect.objectContaining({
+        decision: 'deny',
+        client_id: 'wx-app',
+        app_name: 'App wx-app',
+        redirect_host: null,
+        mini_program_name: 'App wx-app',
+        language: 'zh-CN',
+        scopes: [
+          { scope: 'profile.default', title: '基本信息', message: '读取头像、用户名、昵称以及性别等基本用户信息', tier: 'basic' },
+          { scope: 'sample.default:read', title: '读取样品信息', message: '读取样品编号、样品状态、采样时间等信息', tier: 'basic' },
+        ],
+        biosamples: [],
+      }),
+    ])
+  })
+
+  test('a repeat of the same ticket gets the first answer and writes no second record', async () => {
+    const bff = useBff()
+    const held = await bff.consent('alice', WEB_APP)
+    const answers = await Promise.all([decide(bff, 'authorize', held, WEB_APP), decide(bff, 'authorize', held, WEB_APP)])
+    const again = await decide(bff, 'authorize', held, WEB_APP)
+    const bodies = await Promise.all([...answers, again].map((response) => response.json()))
+    expect(new Set(bodies.map((body) => JSON.stringify(body))).size).toBe(1)
+    expect(await records(bff, 'alice')).toHaveLength(1)
+    expect(bff.callsTo(AUTHORIZE_PATH)).toHaveLength(1)
+  })
+
+  test('newest first, and narrowed to one app with client_id', async () => {
+    const bff = useBff()
+    const profile = { client_id: 'profile-app', redirect_uri: 'https://profile.example/cb' }
+    await decide(bff, 'deny', await bff.consent('alice', WEB_APP), WEB_APP)
+    await decide(bff, 'authorize', await bff.consent('alice', profile), profile)
+    await decide(bff, 'authorize', await bff.consent('alice', WEB_APP), WEB_APP)
+    const all = await records(bff, 'alice')
+    expect(all.map((r) => [r.client_id, r.decision])).toEqual([
+      ['web-app', 'authorize'],
+      ['profile-app', 'authorize'],
+      ['web-app', 'deny'],
+    ])
+    expect((await records(bff, 'alice', '?client_id=web-app')).map((r) => r.decision)).toEqual(['authorize', 'deny'])
+  })
+})
+
+describe('the words shown are checked against the page that was served', () => {
+  const tampered: [string, (shown: ShownTexts) => ShownTexts][] = [
+    ['a title changed', (s) => ({ ...s, scopes: s.scopes.map((scope, i) => (i === 0 ? { ...scope, title: `${scope.title}.` } : scope)) })],
+    ['a message changed', (s) => ({ ...s, scopes: s.scopes.map((scope, i) => (i === 2 ? { ...scope, message: '' } : scope)) })],
+    ['a scope missing', (s) => ({ ...s, scopes: s.scopes.slice(1) })],
+    ['an extra scope', (s) => ({ ...s, scopes: [...s.scopes, { scope: 'profile.advanced', title: '增强基本信息', message: '读取用户编号等其他基本用户信息' }] })],
+    ['the scopes reordered', (s) => ({ ...s, scopes: [...s.scopes].reverse() })],
+    ['the wrong language', (s) => ({ ...s, language: 'en' })],
+  ]
+  test.each(tampered)('%s: 400 shown_texts_mismatch, nothing minted or recorded', async (_name, tamper) => {
+    const bff = useBff()
+    const held = await bff.consent('alice', WEB_APP)
+    for (const path of ['authorize', 'deny'] as const) {
+      const response = await decide(bff, path, { ...held, shown: tamper(held.shown) }, WEB_APP)
+      expect(response.status).toBe(400)
+      expect(await response.json()).toMatchObject({ error: { code: 'shown_texts_mismatch' } })
+    }
+    expect(bff.callsTo(AUTHORIZE_PATH)).toEqual([])
+    expect(await records(bff, 'alice')).toEqual([])
+    // Refused before the ticket was claimed: the page's true words still decide.
+    expect((await decide(bff, 'authorize', held, WEB_APP)).status).toBe(200)
+  })
+
+  test('an English page’s words are accepted in English, and a Chinese page’s in Chinese', async () => {
+    const bff = useBff()
+    for (const language of ['en', 'zh-CN'] as const) {
+      const response = await decide(bff, 'authorize', await bff.consent('alice', WEB_APP, language), WEB_APP)
+      expect(response.status).toBe(200)
+    }
+    expect((await records(bff, 'alice')).map((r) => r.language)).toEqual(['zh-CN', 'en'])
+  })
+})
+
+describe('no decision without its record', () => {
+  function failingWrites(store: PortalStore, error: Error): PortalStore {
+    return { ...store, writeRecord: () => Promise.reject(error) }
+  }
+
+  test.each([
+    ['the store is down', new StoreUnavailableError(new Error('connection refused'))],
+    ['the write fails some other way', new Error('disk full')],
+  ])('%s: 503 store_unavailable and the platform is never asked', async (_name, error) => {
+    const store = openPortalStore({ engine: 'sqlite', path: ':memory:' })
+    const bff = useBff({ portalStore: failingWrites(store, error) })
+    try {
+      for (const path of ['authorize', 'deny'] as const) {
+        const response = await decide(bff, path, await bff.consent('alice', WEB_APP), WEB_APP)
+        expect(response.status).toBe(503)
+        expect(await response.json()).toMatchObject({ error: { code: 'store_unavailable' } })
+      }
+      expect(bff.callsTo(AUTHORIZE_PATH)).toEqual([])
+      expect(await store.listRecords(ALICE.id)).toEqual([])
+      // A revoke that cannot be recorded is not made either: the grant stays.
+      const revoke = await bff.request('/api/oauth2/grants/profile-app', { method: 'DELETE', as: 'bob' })
+      expect(revoke.status).toBe(503)
+      expect(bff.callsTo(REVOKE_PATH)).toEqual([])
+    } finally {
+      await store.close()
+    }
+  })
+
+  test('the platform fails the authorize: its record is taken back, and the retry records once', async () => {
+    const bff = useBff({ faults: [{ path: AUTHORIZE_PATH, kind: 'http_500', times: 1 }] })
+    const held = await bff.consent('alice', WEB_APP)
+    expect((await decide(bff, 'authorize', held, WEB_APP)).status).toBe(502)
+    expect(await records(bff, 'alice')).toEqual([])
+    expect((await decide(bff, 'authorize', held, WEB_APP)).status).toBe(200)
+    expect((await records(bff, 'alice')).map((r) => r.decision)).toEqual(['authorize'])
+  })
+})
+
+describe('revoke', () => {
+  test('a grant from elsewhere: one record with its samples and no words kept; a second revoke records nothing', async () => {
+    const bff = useBff()
+    const revoke = () => bff.request('/api/oauth2/grants/profile-app', { method: 'DELETE', as: 'bob', headers: { Cookie: `${bff.config.authCookie}=${BOB.auth_token}; bge_lang=en` } })
+    expect((await revoke()).status).toBe(204)
+    expect((await revoke()).status).toBe(204)
+    expect(await records(bff, 'bob')).toEqual([
+      {
+        id: expect.any(String),
+        decision: 'revoke',
+        at: expect.any(String),
+        user_id: BOB.id,
+        client_id: 'profile-app',
+        app_name: 'App profile-app',
+        app_logo: 'https://app.example/logo.png',
+        redirect_host: null,
+        mini_program_name: null,
+        language: 'en',
+        scopes: [],
+        biosamples: BOB_SAMPLES,
+        text_sha256: sha256(canonicalConsentText({ language: 'en', app_name: 'App profile-app', scopes: [] })),
+      },
+    ])
+  })
+
+  test('after an authorize here: the revoke names the words agreed to; language from Accept-Language', async () => {
+    const bff = useBff()
+    await decide(bff, 'authorize', await bff.consent('bob', WEB_APP, 'en'), WEB_APP, 'bob', BOB_SAMPLES)
+    const [agreed] = await records(bff, 'bob', '?client_id=web-app')
+    const response = await bff.request('/api/oauth2/grants/web-app', { method: 'DELETE', as: 'bob', headers: { 'Accept-Language': 'zh-CN,zh;q=0.9' } })
+    expect(response.status).toBe(204)
+    const [revoked] = await records(bff, 'bob', '?client_id=web-app')
+    expect(revoked).toMatchObject({ decision: 'revoke', language: 'zh-CN', scopes: agreed?.scopes, biosamples: BOB_SAMPLES })
+  })
+
+  test('the platform fails the revoke, retries and all: no record is left, and the grant stays', async () => {
+    const bff = useBff({ faults: [{ path: REVOKE_PATH, kind: 'http_500', times: 3 }] })
+    const response = await bff.request('/api/oauth2/grants/profile-app', { method: 'DELETE', as: 'bob' })
+    expect(response.status).toBe(502)
+    expect(bff.callsTo(REVOKE_PATH)).toHaveLength(3)
+    expect(await records(bff, 'bob')).toEqual([])
+    expect((await (await bff.request('/api/oauth2/grants', { as: 'bob' })).json()).grants).toHaveLength(1)
+  })
+})
+
+describe('a person reads only their own records', () => {
+  test('Alice cannot list or read Bob’s; his id answers as a missing one does', async () => {
+    const bff = useBff()
+    await decide(bff, 'authorize', await bff.consent('alice', WEB_APP), WEB_APP)
+    await decide(bff, 'authorize', await bff.consent('bob', WEB_APP), WEB_APP, 'bob', BOB_SAMPLES)
+    const [bobs] = await records(bff, 'bob')
+    expect((await records(bff, 'alice')).map((r) => r.user_id)).toEqual([ALICE.id])
+    expect(await records(bff, 'alice', `?client_id=web-app`)).not.toContainEqual(bobs)
+    const theirs = await bff.request(`/api/records/${bobs?.id}`, { as: 'alice' })
+    const missing = await bff.request('/api/records/no-such-record', { as: 'alice' })
+    expect(theirs.status).toBe(404)
+    expect(missing.status).toBe(404)
+    expect(await theirs.json()).toEqual(await missing.json())
+    expect((await bff.request(`/api/records/${bobs?.id}`, { as: 'bob' })).status).toBe(200)
+  })
+
+  test('signed out: 401 for the list and for one record; answers are never stored by caches', async () => {
+    const bff = useBff()
+    for (const path of ['/api/records', '/api/records/some-id']) {
+      const response = await bff.request(path)
+      expect(response.status).toBe(401)
+      expect(await response.json()).toMatchObject({ error: { code: 'unauthenticated' } })
+    }
+    expect((await bff.request('/api/records', { as: 'alice' })).headers.get('Cache-Control')).toBe('no-store')
+  })
+})

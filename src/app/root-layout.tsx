@@ -80,8 +80,8 @@ function AppShell({ children, busy, mainRef }: { children: ReactNode; busy: bool
       </a>
       {busy ? <div aria-hidden="true" className="fixed inset-x-0 top-0 z-40 h-1 bg-brand-600 motion-safe:animate-pulse" /> : null}
       <header className="border-b border-slate-200 bg-white print:hidden dark:border-slate-800 dark:bg-slate-900">
-        {/* Phone: two rows (product and language; navigation and account). Wider: one row. */}
-        <div className="mx-auto grid max-w-5xl grid-cols-[minmax(0,1fr)_auto] items-center gap-x-3 px-4 py-1 sm:flex sm:gap-x-4 sm:px-6">
+        {/* Phone: two rows (product and language; navigation and account, the navigation never squeezed). Wider: one row. */}
+        <div className="mx-auto grid max-w-5xl grid-cols-[auto_minmax(0,1fr)] items-center gap-x-3 px-4 py-1 sm:flex sm:gap-x-4 sm:px-6">
           <Link
             to="/grants"
             className="col-start-1 row-start-1 flex min-h-target min-w-0 items-center gap-2 justify-self-start rounded-lg font-semibold text-slate-900 dark:text-white"
@@ -114,7 +114,7 @@ function AppShell({ children, busy, mainRef }: { children: ReactNode; busy: bool
 }
 
 const NAV_LINK =
-  'inline-flex min-h-target items-center rounded-lg px-2 text-sm font-medium text-slate-700 underline-offset-4 hover:text-slate-900 aria-[current=page]:text-brand-700 aria-[current=page]:underline dark:text-slate-300 dark:hover:text-white dark:aria-[current=page]:text-brand-100'
+  'inline-flex min-h-target items-center whitespace-nowrap rounded-lg px-2 text-sm font-medium text-slate-700 underline-offset-4 hover:text-slate-900 aria-[current=page]:text-brand-700 aria-[current=page]:underline dark:text-slate-300 dark:hover:text-white dark:aria-[current=page]:text-brand-100'
 
 function ProductMark() {
   return (

@@ -84,7 +84,7 @@ describe('consent records', () => {
     expect(text).toContain('Your genetic data')
     expect(text).toContain('Genomic variants (by RS number)')
     expect(text).toContain('Basic profile')
-    expect(text).toContain('E-A0001, E-A0002')
+    expect(text).toContain('2 samples shared then: E-A0001, E-A0002')
     // The third sample was left out, and the card says so.
     expect(await card.innerText()).toContain('1 of your samples is not shared with it')
 

@@ -52,7 +52,7 @@ describe('activity', () => {
     expect(first.getByRole('heading', { level: 2, name: 'Gene Insight' })).toBeInTheDocument()
     expect(first.getByText('Revoked')).toBeInTheDocument()
     expect(first.getByText('yesterday')).toBeInTheDocument()
-    expect(first.getByText('E-A0001')).toBeInTheDocument()
+    expect(first.getByText('1 sample: E-A0001')).toBeInTheDocument()
     expect(first.getByText('G')).toHaveAttribute('aria-hidden', 'true')
 
     const second = within(deny as HTMLElement)
@@ -62,8 +62,7 @@ describe('activity', () => {
 
     const third = within(authorize as HTMLElement)
     expect(third.getByText('Authorized')).toBeInTheDocument()
-    expect(third.getByText('2 samples', { exact: false })).toBeInTheDocument()
-    expect(third.getByText('E-A0001, E-A0002')).toBeInTheDocument()
+    expect(third.getByText('2 samples: E-A0001, E-A0002')).toBeInTheDocument()
     const date = new Intl.DateTimeFormat('en', { dateStyle: 'medium' }).format(new Date(AUTHORIZE.at))
     expect(third.getByText(date)).toHaveAttribute('datetime', AUTHORIZE.at)
     expect(third.getByRole('link', { name: `View receipt: Authorized Gene Insight, ${date}` })).toHaveAttribute('href', '/activity/rec-a')
@@ -127,5 +126,6 @@ describe('activity', () => {
     expect(within(list).getByText('已拒绝')).toBeInTheDocument()
     expect(within(list).getByText('已授权')).toBeInTheDocument()
     expect(screen.getByText('3 条记录')).toBeInTheDocument()
+    expect(within(list).getByText('2 个样本：E-A0001, E-A0002')).toBeInTheDocument()
   })
 })

@@ -134,14 +134,10 @@ function RecordCard({ record }: { record: ConsentRecord }) {
             <span aria-hidden="true">·</span>
             <span className="whitespace-nowrap">{formatRelative(record.at, language)}</span>
           </p>
-          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
-            {samples.length ? t('activity.samples', { count: samples.length }) : t('activity.noSamples')}
-            {samples.length ? (
-              <>
-                {': '}
-                <span className="font-mono break-all">{samples.map((sample) => sample.biosample_id).join(', ')}</span>
-              </>
-            ) : null}
+          <p className="mt-1 text-sm break-words text-slate-600 dark:text-slate-400">
+            {samples.length
+              ? t('activity.samples', { count: samples.length, ids: samples.map((sample) => sample.biosample_id).join(', ') })
+              : t('activity.noSamples')}
           </p>
         </div>
       </div>
@@ -149,7 +145,7 @@ function RecordCard({ record }: { record: ConsentRecord }) {
       <Link
         to={receiptPath(record.id)}
         aria-label={t('activity.openFor', { decision, name: record.app_name, date })}
-        className="inline-flex min-h-target items-center justify-center rounded-lg px-3 text-sm font-medium text-brand-700 underline underline-offset-4 hover:bg-brand-50 sm:justify-self-end dark:text-brand-100 dark:hover:bg-slate-800"
+        className="-ms-3 inline-flex min-h-target items-center justify-self-start rounded-lg px-3 text-sm font-medium text-brand-700 underline underline-offset-4 hover:bg-brand-50 sm:ms-0 sm:justify-self-end dark:text-brand-100 dark:hover:bg-slate-800"
       >
         {t('activity.open')}
       </Link>

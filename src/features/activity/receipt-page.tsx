@@ -69,7 +69,7 @@ export function ReceiptPage() {
         <Field label={t('activity.receipt.when')}>
           <time dateTime={record.at}>{formatDateTime(record.at, language)}</time>
           <span className="block text-slate-600 dark:text-slate-400">
-            {t('activity.receipt.utc')}: <code className="font-mono">{record.at}</code>
+            {t('activity.receipt.utc')} <code className="font-mono">{record.at}</code>
           </span>
         </Field>
         <Field label={t('activity.receipt.sentTo')}>

@@ -114,14 +114,10 @@ function AgreedTo({ record }: { record: ConsentRecord | undefined }) {
               {t('grants.agreed.when', { date: formatDate(record.at, language) })}
             </p>
             <RecordedScopes scopes={record.scopes} language={record.language} headingLevel={3} />
-            <p>
-              {record.biosamples.length ? t('grants.agreed.samples', { count: record.biosamples.length }) : t('grants.agreed.noSamples')}
-              {record.biosamples.length ? (
-                <>
-                  {': '}
-                  <span className="font-mono break-all">{record.biosamples.map((sample) => sample.biosample_id).join(', ')}</span>
-                </>
-              ) : null}
+            <p className="break-words">
+              {record.biosamples.length
+                ? t('grants.agreed.samples', { count: record.biosamples.length, ids: record.biosamples.map((sample) => sample.biosample_id).join(', ') })
+                : t('grants.agreed.noSamples')}
             </p>
             <Link to={receiptPath(record.id)} className="justify-self-start font-medium text-brand-700 underline underline-offset-4 dark:text-brand-100">
               {t('grants.agreed.receipt')}

@@ -359,8 +359,7 @@ describe('grants page', () => {
     expect(shown.getByText('读取头像、用户名、昵称以及性别等基本用户信息')).toBeInTheDocument()
     expect(shown.getByText('基因位点').closest('ul')).toHaveAttribute('lang', 'zh-CN')
     expect(shown.queryByText('Old words')).not.toBeInTheDocument()
-    expect(shown.getByText('2 samples shared then', { exact: false })).toBeInTheDocument()
-    expect(shown.getByText('E-A0001, E-A0002')).toBeInTheDocument()
+    expect(shown.getByText('2 samples shared then: E-A0001, E-A0002')).toBeInTheDocument()
     expect(shown.getByRole('link', { name: 'View the receipt' })).toHaveAttribute('href', '/activity/rec-newer')
   })
 

@@ -11,7 +11,7 @@ const MESSAGES_PREFIX = '\0locale-messages:'
  * Catalogue sections only one page uses, fetched with that page rather than with every page
  * (their texts would otherwise cost every consent page load, whose budget has no room for them).
  */
-export const LAZY_SECTIONS = ['preview', 'grants'] as const
+export const LAZY_SECTIONS = ['preview', 'grants', 'activity', 'signin'] as const
 
 /**
  * `import messages from '@/locales/en.json?messages'` gives the catalogue (without its lazy
@@ -63,6 +63,9 @@ export function localeMessages(): Plugin {
   }
 }
 
+/** Modules of the `shared` chunk (see `codeSplitting` below). */
+const SHARED_MODULES = /[\\/](node_modules|src[\\/](lib|contract|components[\\/]ui|app))[\\/]/
+
 const bffPort = process.env.BFF_PORT ?? '3000'
 
 /**
@@ -88,6 +91,17 @@ export default defineConfig(({ command }) => ({
     sourcemap: false,
     // server/spa.ts reads it to preload the reader's catalogue from index.html.
     manifest: true,
+    // The app's shell and what every page needs (libraries, src/app, src/lib, src/contract,
+    // src/components/ui) in one chunk, rather than an entry plus many small chunks shared by
+    // different sets of pages: consent's first load then imports no bindings across chunks and
+    // compresses as one file (1 KB gzip less). The records' code stays with the pages that read it.
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [{ name: 'shared', test: (id) => SHARED_MODULES.test(id) && !id.includes('records') }],
+        },
+      },
+    },
   },
   server: {
     proxy: {

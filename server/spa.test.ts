@@ -26,6 +26,8 @@ const MANIFEST = {
   'locale-messages:core:/x/src/locales/zh-CN.json.js': { file: 'assets/zh-CN.json-1.js', name: 'zh-CN.json', src: 'locale-messages:core:/x/src/locales/zh-CN.json.js' },
   'locale-messages:preview:/x/src/locales/en.json.js': { file: 'assets/en.json-2.js', name: 'en.json', src: 'locale-messages:preview:/x/src/locales/en.json.js' },
   'locale-messages:grants:/x/src/locales/zh-CN.json.js': { file: 'assets/zh-CN.json-3.js', name: 'zh-CN.json', src: 'locale-messages:grants:/x/src/locales/zh-CN.json.js' },
+  'src/features/activity/receipt-route.tsx': { file: 'assets/receipt-1.js', name: 'receipt-route', imports: ['_shared-1.js'] },
+  'locale-messages:activity:/x/src/locales/en.json.js': { file: 'assets/en.json-4.js', name: 'en.json', src: 'locale-messages:activity:/x/src/locales/en.json.js' },
 }
 
 describe('preloadPlan', () => {
@@ -39,6 +41,12 @@ describe('preloadPlan', () => {
     const plan = preloadPlan(distWith(MANIFEST))
     expect(plan('/developer/preview', 'en')).toEqual(['/assets/en.json-1.js', '/assets/en.json-2.js'])
     expect(plan('/grants', 'zh-CN')).toEqual(['/assets/zh-CN.json-1.js', '/assets/zh-CN.json-3.js'])
+  })
+
+  test('a page with a parameter in its path (a receipt) gets its own chunk and section', () => {
+    const plan = preloadPlan(distWith(MANIFEST))
+    expect(plan('/activity/r-7Hq2xK9', 'en')).toEqual(['/assets/en.json-1.js', '/assets/en.json-4.js', '/assets/receipt-1.js'])
+    expect(plan('/activity/r-7Hq2xK9/more', 'en')).toEqual(['/assets/en.json-1.js'])
   })
 
   test('an unknown page gets its catalogue only', () => {
@@ -91,14 +99,16 @@ describe('index.html', () => {
 
   test('every page of the SPA’s route list is served with 200, trailing slash or not; anything else with 404', async () => {
     const bff = useBff()
-    for (const { path } of Object.values(PAGE_ROUTES)) {
+    for (const route of Object.values(PAGE_ROUTES)) {
+      // A parameter stands for any one segment: a receipt's id, say.
+      const path = route.path.replace(/:\w+/g, 'r-7Hq2xK9')
       for (const variant of path === '/' ? [path] : [path, `${path}/`]) {
         const response = await bff.request(variant)
         expect(response.status, variant).toBe(200)
         expect(await response.text()).toContain('<div id="root">')
       }
     }
-    for (const path of ['/no/such/page', '/grants/extra', '/oauth2', '/index.html']) {
+    for (const path of ['/no/such/page', '/grants/extra', '/oauth2', '/index.html', '/activity/r-1/extra', '/activity//']) {
       const response = await bff.request(path)
       expect(response.status, path).toBe(404)
       expect(response.headers.get('Content-Type'), path).toMatch(/^text\/html/)

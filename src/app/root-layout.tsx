@@ -79,9 +79,9 @@ function AppShell({ children, busy, mainRef }: { children: ReactNode; busy: bool
         {t('common.skipToContent')}
       </a>
       {busy ? <div aria-hidden="true" className="fixed inset-x-0 top-0 z-40 h-1 bg-brand-600 motion-safe:animate-pulse" /> : null}
-      <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-        {/* Phone: two rows (product and language; navigation and account). Wider: one row. */}
-        <div className="mx-auto grid max-w-5xl grid-cols-[minmax(0,1fr)_auto] items-center gap-x-3 px-4 py-1 sm:flex sm:gap-x-4 sm:px-6">
+      <header className="border-b border-slate-200 bg-white print:hidden dark:border-slate-800 dark:bg-slate-900">
+        {/* Phone: two rows (product and language; navigation and account, the navigation never squeezed). Wider: one row. */}
+        <div className="mx-auto grid max-w-5xl grid-cols-[auto_minmax(0,1fr)] items-center gap-x-3 px-4 py-1 sm:flex sm:gap-x-4 sm:px-6">
           <Link
             to="/grants"
             className="col-start-1 row-start-1 flex min-h-target min-w-0 items-center gap-2 justify-self-start rounded-lg font-semibold text-slate-900 dark:text-white"
@@ -89,12 +89,13 @@ function AppShell({ children, busy, mainRef }: { children: ReactNode; busy: bool
             <ProductMark />
             <span className="truncate">{t('common.productName')}</span>
           </Link>
-          <nav aria-label={t('header.navLabel')} className="col-start-1 row-start-2 -ml-2 sm:ml-0">
-            <NavLink
-              to="/grants"
-              className="inline-flex min-h-target items-center rounded-lg px-2 text-sm font-medium text-slate-700 underline-offset-4 hover:text-slate-900 aria-[current=page]:text-brand-700 aria-[current=page]:underline dark:text-slate-300 dark:hover:text-white dark:aria-[current=page]:text-brand-100"
-            >
+          <nav aria-label={t('header.navLabel')} className="col-start-1 row-start-2 -ml-2 flex sm:ml-0">
+            <NavLink to="/grants" className={NAV_LINK}>
               {t('header.myAuthorizations')}
+            </NavLink>
+            {/* Also current on a receipt, which is part of the activity. */}
+            <NavLink to="/activity" className={NAV_LINK}>
+              {t('header.activity')}
             </NavLink>
           </nav>
           <div className="col-start-2 row-start-1 justify-self-end sm:ml-auto">
@@ -111,6 +112,9 @@ function AppShell({ children, busy, mainRef }: { children: ReactNode; busy: bool
     </div>
   )
 }
+
+const NAV_LINK =
+  'inline-flex min-h-target items-center whitespace-nowrap rounded-lg px-2 text-sm font-medium text-slate-700 underline-offset-4 hover:text-slate-900 aria-[current=page]:text-brand-700 aria-[current=page]:underline dark:text-slate-300 dark:hover:text-white dark:aria-[current=page]:text-brand-100'
 
 function ProductMark() {
   return (

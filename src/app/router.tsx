@@ -1,6 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query'
-import { createBrowserRouter, redirect, type RouteObject } from 'react-router'
-import { PAGE_ROUTES } from '@/contract/routes'
+import { createBrowserRouter, redirect, type LoaderFunction, type RouteObject } from 'react-router'
+import { PAGE_ROUTES, type PageName, type PageRoute } from '@/contract/routes'
 import { loadConsent } from '@/features/consent/consent-loader'
 import { loadGrants } from '@/features/grants/grants-loader'
 import { loadCatalogueSection } from '@/lib/i18n'
@@ -8,19 +8,31 @@ import { NotFoundPage } from './not-found-page'
 import { RootErrorBoundary } from './root-error-boundary'
 import { RootHydrateFallback, RootLayout, type PageHandle } from './root-layout'
 
-function page(title: PageHandle['title']): PageHandle {
-  return { title }
+/** A page's route module: `route(queryClient)` gives its component and whatever else it needs. */
+interface RouteModule {
+  route: (queryClient: QueryClient) => Pick<RouteObject, 'Component' | 'loader' | 'HydrateFallback' | 'ErrorBoundary'>
 }
 
 /**
  * Every page of the portal (SPEC.md "SPA routes"), at the paths of `PAGE_ROUTES`, the list the BFF
  * serves index.html for. Each feature's route module (`PAGE_ROUTES[page].module`; the imports stay
- * literal so the build finds them) is loaded on demand and exports `route(queryClient)` →
- * `{ Component, loader?, HydrateFallback?, ErrorBoundary? }`.
+ * literal so the build finds them) is loaded on demand, together with the page's own catalogue
+ * sections, and exports `route(queryClient)` → `{ Component, loader?, HydrateFallback?, ErrorBoundary? }`.
  * The consent and grants loaders are imported eagerly instead: their requests then start the
- * moment the URL matches, alongside the page's code, not after it (no waterfall).
+ * moment the URL matches, alongside the page's code, not after it (no waterfall). The other pages'
+ * loaders come with their code, which keeps it out of every other page's first load.
  */
 export function appRoutes(queryClient: QueryClient): RouteObject[] {
+  function lazyPage(name: Exclude<PageName, 'home'>, load: () => Promise<RouteModule>, loader?: LoaderFunction): RouteObject {
+    const { path, sections = [] }: PageRoute = PAGE_ROUTES[name]
+    return {
+      path,
+      handle: { title: name } satisfies PageHandle,
+      ...(loader ? { loader } : {}),
+      lazy: () => Promise.all([load(), ...sections.map(loadCatalogueSection)]).then(([m]) => m.route(queryClient)),
+    }
+  }
+
   return [
     {
       id: 'root',
@@ -34,34 +46,13 @@ export function appRoutes(queryClient: QueryClient): RouteObject[] {
           children: [
             // `element: null`: never rendered, the loader redirects first (and the router asks for one).
             { index: true, loader: () => redirect(PAGE_ROUTES.grants.path), element: null },
-            {
-              path: PAGE_ROUTES.consent.path,
-              handle: page('consent'),
-              loader: ({ request }) => loadConsent(queryClient, new URL(request.url)),
-              lazy: () => import('@/features/consent/consent-route').then((m) => m.route()),
-            },
-            {
-              path: PAGE_ROUTES.grants.path,
-              handle: page('grants'),
-              loader: () => loadGrants(queryClient),
-              lazy: () => Promise.all([import('@/features/grants/grants-route'), loadCatalogueSection('grants')]).then(([m]) => m.route()),
-            },
-            {
-              path: PAGE_ROUTES.preview.path,
-              handle: page('preview'),
-              // The page's own texts come with its code, not with every page.
-              lazy: () =>
-                Promise.all([
-                  import('@/features/preview/preview-route'),
-                  ...PAGE_ROUTES.preview.sections.map((section) => loadCatalogueSection(section)),
-                ]).then(([m]) => m.route()),
-            },
-            {
-              path: PAGE_ROUTES.signin.path,
-              handle: page('signin'),
-              lazy: () => import('@/features/session/signin-route').then((m) => m.route(queryClient)),
-            },
-            { path: '*', handle: page('notFound'), Component: NotFoundPage },
+            lazyPage('consent', () => import('@/features/consent/consent-route'), ({ request }) => loadConsent(queryClient, new URL(request.url))),
+            lazyPage('grants', () => import('@/features/grants/grants-route'), () => loadGrants(queryClient)),
+            lazyPage('preview', () => import('@/features/preview/preview-route')),
+            lazyPage('activity', () => import('@/features/activity/activity-route')),
+            lazyPage('receipt', () => import('@/features/activity/receipt-route')),
+            lazyPage('signin', () => import('@/features/session/signin-route')),
+            { path: '*', handle: { title: 'notFound' } satisfies PageHandle, Component: NotFoundPage },
           ],
         },
       ],

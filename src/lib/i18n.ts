@@ -4,6 +4,7 @@
 import { i18n, type I18n, type Messages } from '@lingui/core'
 import { createContext, useCallback, useContext, useSyncExternalStore } from 'react'
 import { DEFAULT_LANGUAGE, isLanguage, LANGUAGE_COOKIE, languageOfTag, type Language } from '@/contract/languages'
+import type { LazySection } from '@/contract/routes'
 import type en from '@/locales/en.json'
 
 /** Every key of en.json (the source of truth) as a dotted path: a missing key is a type error. */
@@ -44,7 +45,7 @@ export async function setLanguage(lang: Language): Promise<void> {
 }
 
 /** Parts of a catalogue: `core` for every page, the rest fetched by the one page that uses them. */
-export type CatalogueSection = 'core' | 'preview' | 'grants'
+export type CatalogueSection = 'core' | LazySection
 
 // Literal imports, so the build knows every chunk (and the BFF can find them in the manifest).
 const catalogues: Record<Language, Record<CatalogueSection, () => Promise<{ default: Messages }>>> = {
@@ -52,11 +53,15 @@ const catalogues: Record<Language, Record<CatalogueSection, () => Promise<{ defa
     core: () => import('@/locales/en.json?messages'),
     preview: () => import('@/locales/en.json?messages=preview'),
     grants: () => import('@/locales/en.json?messages=grants'),
+    activity: () => import('@/locales/en.json?messages=activity'),
+    signin: () => import('@/locales/en.json?messages=signin'),
   },
   'zh-CN': {
     core: () => import('@/locales/zh-CN.json?messages'),
     preview: () => import('@/locales/zh-CN.json?messages=preview'),
     grants: () => import('@/locales/zh-CN.json?messages=grants'),
+    activity: () => import('@/locales/zh-CN.json?messages=activity'),
+    signin: () => import('@/locales/zh-CN.json?messages=signin'),
   },
 }
 

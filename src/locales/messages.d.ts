@@ -16,3 +16,15 @@ declare module '*.json?messages=grants' {
   const messages: Messages
   export default messages
 }
+
+declare module '*.json?messages=activity' {
+  import type { Messages } from '@lingui/core'
+  const messages: Messages
+  export default messages
+}
+
+declare module '*.json?messages=signin' {
+  import type { Messages } from '@lingui/core'
+  const messages: Messages
+  export default messages
+}

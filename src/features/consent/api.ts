@@ -1,6 +1,5 @@
 import { queryOptions } from '@tanstack/react-query'
 import {
-  biosamplesResponseSchema,
   decisionResponseSchema,
   grantsResponseSchema,
   type AuthorizeBody,
@@ -8,13 +7,9 @@ import {
 } from '@/contract/api'
 import { apiGet, apiSend } from '@/lib/http'
 
-// The app and its ticket come from `applicationQueries` (src/lib/application.ts), shared with the preview.
+// The app and its ticket come from `applicationQueries` (src/lib/application.ts), shared with the
+// preview; the biosamples from `biosampleQueries` (src/lib/biosamples.ts), shared with the grants.
 export const consentQueries = {
-  biosamples: () =>
-    queryOptions({
-      queryKey: ['biosamples'],
-      queryFn: ({ signal }) => apiGet('/api/biosamples', biosamplesResponseSchema, { signal }),
-    }),
   /**
    * This app's existing grant, if any: its samples are pre-selected. Under the grants page's root
    * key (`grantQueries.all()`), so a revoke there makes it stale too.

@@ -3,6 +3,7 @@ import type { ApplicationResponse } from '@/contract/api'
 import type { ApiErrorCode } from '@/contract/errors'
 import { appendToRedirect, hasForbiddenScheme } from '@/contract/redirect'
 import { applicationQueries, parseApplicationRequest, type ApplicationRequest } from '@/lib/application'
+import { biosampleQueries } from '@/lib/biosamples'
 import { isUnauthenticated } from '@/lib/failure'
 import { replaceLocation } from '@/lib/navigation'
 import { sessionQueries, signInRedirect } from '@/lib/session'
@@ -41,7 +42,7 @@ export async function loadConsent(queryClient: QueryClient, url: URL): Promise<C
   const [session, application, biosamples, grant] = await Promise.allSettled([
     queryClient.ensureQueryData(sessionQueries.current()),
     queryClient.ensureQueryData(applicationQueries.detail('consent', request)),
-    queryClient.ensureQueryData(consentQueries.biosamples()),
+    queryClient.ensureQueryData(biosampleQueries.list()),
     queryClient.ensureQueryData(consentQueries.grant(request.clientId)),
   ])
   const returnPath = url.pathname + url.search

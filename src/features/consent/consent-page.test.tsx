@@ -413,6 +413,38 @@ describe('consent page: deciding', () => {
     expect(await screen.findByText('Taking you back to test.cn…')).toBeInTheDocument()
   })
 
+  test.each(['en', 'zh-CN'] as const)('in %s, authorize and deny send the language and exactly the scope words on the screen', async (language) => {
+    const user = userEvent.setup()
+    await setLanguage(language)
+    // Beyond the platform's scopes: one the catalogue does not know, shown in the platform's words.
+    world.application = application({}, [...APP_SCOPES, scope('partner.custom')])
+    const path = consentUrl({ scope: `${APP_SCOPES.map((s) => s.scope).join(' ')} partner.custom` })
+    const names = language === 'en' ? { authorize: 'Authorize', deny: 'Deny' } : { authorize: '授权', deny: '拒绝' }
+    const first = renderConsent(path)
+    await screen.findByRole('button', { name: names.authorize })
+    const list = screen.getByRole('heading', { level: 2, name: language === 'en' ? 'It will be able to' : '授权后，它将可以' }).closest('section') as HTMLElement
+    // What a person reads: each listed scope's title and message, in the order the page lists them.
+    const onScreen = within(list)
+      .getAllByRole('listitem')
+      .map((item) => ({ title: item.querySelector('span')?.textContent, message: item.querySelector('p')?.textContent ?? '' }))
+    await user.click(screen.getByRole('checkbox', { name: /E-A0001/ }))
+    await user.click(screen.getByRole('button', { name: names.authorize }))
+    await vi.waitFor(() => expect(replaceLocation).toHaveBeenCalledTimes(1))
+    const sent = postedTo('/api/oauth2/authorize')[0]?.body as { shown: { language: string; scopes: { scope: string; title: string; message: string }[] } }
+    expect(sent.shown.language).toBe(language)
+    // In request order, one per requested scope; the page groups them by tier, so compare as sets.
+    expect(sent.shown.scopes.map((s) => s.scope)).toEqual([...APP_SCOPES.map((s) => s.scope), 'partner.custom'])
+    const byTitle = (a: { title?: string | null }, b: { title?: string | null }) => String(a.title).localeCompare(String(b.title))
+    expect(sent.shown.scopes.map(({ title, message }) => ({ title, message })).sort(byTitle)).toEqual([...onScreen].sort(byTitle))
+    first.unmount()
+    useSelectionStore.setState({ flows: {} })
+
+    renderConsent(path)
+    await user.click(await screen.findByRole('button', { name: names.deny }))
+    await vi.waitFor(() => expect(postedTo('/api/oauth2/deny')).toHaveLength(1))
+    expect((postedTo('/api/oauth2/deny')[0]?.body as { shown: unknown }).shown).toEqual(sent.shown)
+  })
+
   test('while in flight the button is disabled and shows progress', async () => {
     const user = userEvent.setup()
     let release: () => void = () => {}

@@ -5,14 +5,15 @@ import { useLoaderData, useLocation } from 'react-router'
 import { returnTargetOf } from '@/components/consent/app-summary'
 import type { Decision } from '@/components/consent/consent-actions'
 import { ConsentView } from '@/components/consent/consent-view'
+import { useScopeText } from '@/components/consent/scope-text'
 import { Alert } from '@/components/ui/alert'
 import { Button } from '@/components/ui/button'
 import { Page } from '@/components/ui/page'
 import { Spinner } from '@/components/ui/spinner'
 import type { Biosample, Grant } from '@/contract/api'
 import type { ApiErrorCode } from '@/contract/errors'
-import { displayedScopeText } from '@/contract/scope-text'
 import { applicationQueries, requestKey, type ApplicationRequest } from '@/lib/application'
+import { biosampleQueries } from '@/lib/biosamples'
 import { errorCodeLabel, failureKind, isUnauthenticated } from '@/lib/failure'
 import { ApiError } from '@/lib/http'
 import { assignLocation, replaceLocation } from '@/lib/navigation'
@@ -53,14 +54,16 @@ function grantedSelection(grant: Grant | null, biosamples: Biosample[]): string[
 }
 
 function ConsentForm({ request }: { request: ApplicationRequest }) {
-  const { t, language, known: catalogue } = useTranslation()
+  const { t, language } = useTranslation()
+  // The scope list's own words (components/consent/scope-list.tsx): what a decision says it showed.
+  const textOf = useScopeText()
   const queryClient = useQueryClient()
   const location = useLocation()
   const returnPath = location.pathname + location.search
   const { data: session } = useSuspenseQuery(sessionQueries.current())
   const applicationQuery = applicationQueries.detail('consent', request)
   const { data: answer } = useSuspenseQuery(applicationQuery)
-  const { data: samples } = useSuspenseQuery(consentQueries.biosamples())
+  const { data: samples } = useSuspenseQuery(biosampleQueries.list())
   const { data: grant } = useSuspenseQuery(consentQueries.grant(request.clientId))
   const { application } = answer
   const biosamples = samples.biosamples
@@ -109,11 +112,9 @@ function ConsentForm({ request }: { request: ApplicationRequest }) {
       redirect_uri: request.redirectUri,
       ...(request.scope !== undefined ? { scope: request.scope } : {}),
       ...(request.state !== undefined ? { state: request.state } : {}),
-      // The words this page displayed, by the rule the BFF checks them with: they become the record.
-      shown: {
-        language,
-        scopes: answer.requested_scopes.map((scope) => ({ scope: scope.scope, ...displayedScopeText(scope, language, catalogue) })),
-      },
+      // The words this page displayed, from the function that displays them (the BFF checks them
+      // by the same rule, src/contract/scope-text.ts): they become the record.
+      shown: { language, scopes: answer.requested_scopes.map((scope) => ({ scope: scope.scope, ...textOf(scope) })) },
     }
     try {
       const result =

@@ -1,5 +1,5 @@
 import { queryOptions } from '@tanstack/react-query'
-import { grantsResponseSchema, type Grant } from '@/contract/api'
+import { grantsResponseSchema, type Biosample, type Grant } from '@/contract/api'
 import { apiGet, apiSend } from '@/lib/http'
 
 export const grantQueries = {
@@ -19,6 +19,12 @@ export const grantMutations = {
 /** Ends an app's access. Revoking an app that has none left is not an error (the BFF answers 204). */
 export function revokeGrant(clientId: string): Promise<void> {
   return apiSend('DELETE', `/api/oauth2/grants/${encodeURIComponent(clientId)}`, undefined, null)
+}
+
+/** How many of the person's samples `grant` does not include: the app would have to ask again to see them. */
+export function notSharedCount(grant: Grant, biosamples: readonly Biosample[]): number {
+  const shared = new Set(grant.biosample_ids.map((ref) => ref.biosample_id))
+  return biosamples.filter((sample) => !shared.has(sample.biosample_id)).length
 }
 
 /** `grants` without the app `clientId`. */

@@ -1,20 +1,28 @@
 import { useId } from 'react'
+import { Link } from 'react-router'
 import { useTranslation } from '@/lib/i18n'
+import { RecordedScopes } from '@/components/records/recorded-scopes'
 import { Alert } from '@/components/ui/alert'
 import { AppLogo } from '@/components/ui/app-logo'
 import { Button } from '@/components/ui/button'
 import { formatDate, formatRelative } from '@/lib/format'
 import type { Grant } from '@/contract/api'
+import type { ConsentRecord } from '@/contract/records'
+import { receiptPath } from '@/lib/records'
 
 interface GrantCardProps {
   grant: Grant
+  /** The latest authorize record of this app, if the portal kept one. */
+  record: ConsentRecord | undefined
+  /** How many of the person's samples the grant does not include. */
+  notShared: number
   /** The last attempt to revoke this grant failed: say so where the grant came back. */
   revokeFailed: boolean
   onRevoke: (grant: Grant) => void
 }
 
 /** One authorized app: who it is, since when, which samples it reads, and a way to end that. */
-export function GrantCard({ grant, revokeFailed, onRevoke }: GrantCardProps) {
+export function GrantCard({ grant, record, notShared, revokeFailed, onRevoke }: GrantCardProps) {
   const { t, language } = useTranslation()
   const nameId = useId()
   const date = formatDate(grant.grant_time, language)
@@ -64,7 +72,10 @@ export function GrantCard({ grant, revokeFailed, onRevoke }: GrantCardProps) {
             ))}
           </ul>
         ) : null}
+        {notShared ? <p className="mt-2 text-sm text-slate-700 dark:text-slate-300">{t('grants.notShared', { count: notShared })}</p> : null}
       </div>
+
+      <AgreedTo record={record} />
 
       {revokeFailed ? (
         <Alert variant="error" role="none" className="sm:col-span-2">
@@ -82,5 +93,40 @@ export function GrantCard({ grant, revokeFailed, onRevoke }: GrantCardProps) {
         {t('grants.revoke')}
       </Button>
     </article>
+  )
+}
+
+/** "What you agreed to": the words and samples of the latest authorize, or that there is no record. */
+function AgreedTo({ record }: { record: ConsentRecord | undefined }) {
+  const { t, language } = useTranslation()
+  return (
+    <details className="group sm:col-start-1">
+      <summary className="inline-flex min-h-target cursor-pointer items-center gap-1 rounded-lg font-medium text-brand-700 dark:text-brand-100">
+        <span aria-hidden="true" className="inline-block transition-transform group-open:rotate-90 motion-reduce:transition-none">
+          ›
+        </span>
+        {t('grants.agreed.summary')}
+      </summary>
+      <div className="mt-2 grid gap-3 text-sm">
+        {record ? (
+          <>
+            <p className="text-slate-700 dark:text-slate-300">
+              {t('grants.agreed.when', { date: formatDate(record.at, language) })}
+            </p>
+            <RecordedScopes scopes={record.scopes} language={record.language} headingLevel={3} />
+            <p className="break-words">
+              {record.biosamples.length
+                ? t('grants.agreed.samples', { count: record.biosamples.length, ids: record.biosamples.map((sample) => sample.biosample_id).join(', ') })
+                : t('grants.agreed.noSamples')}
+            </p>
+            <Link to={receiptPath(record.id)} className="justify-self-start font-medium text-brand-700 underline underline-offset-4 dark:text-brand-100">
+              {t('grants.agreed.receipt')}
+            </Link>
+          </>
+        ) : (
+          <p className="text-slate-700 dark:text-slate-300">{t('grants.agreed.noRecord')}</p>
+        )}
+      </div>
+    </details>
   )
 }

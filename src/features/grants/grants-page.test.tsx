@@ -2,9 +2,11 @@ import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { http, HttpResponse } from 'msw'
 import { beforeEach, describe, expect, test, vi } from 'vitest'
-import type { Grant } from '@/contract/api'
+import type { Biosample, Grant } from '@/contract/api'
+import type { ConsentRecord } from '@/contract/records'
 import { setLanguage } from '@/lib/i18n'
 import { assignLocation } from '@/lib/navigation'
+import { consentRecord } from '../../../test/support/fixture-records'
 import { apiError, server, unauthenticated } from '../../../test/support/msw-handlers'
 import { currentPath, renderApp } from '../../../test/support/render'
 
@@ -38,6 +40,8 @@ const OLD_APP: Grant = {
   biosample_ids: [],
 }
 
+const GENE_INSIGHT_TOO: Grant = { ...GENE_INSIGHT, client_id: 'web-app-2', name: 'Gene Insight Two' }
+
 function manyGrants(count: number): Grant[] {
   return Array.from({ length: count }, (_, index) => ({
     client_id: `app-${index + 1}`,
@@ -48,8 +52,13 @@ function manyGrants(count: number): Grant[] {
   }))
 }
 
-/** The sandbox's state as the handlers see it: revoking removes a grant for good. */
+const biosample = (biosample_id: string, type: string): Biosample => ({ biosample_id, type, status: 1, sample_time: '2024-01-02T03:04:05Z', project_name: 'Healthy Gut' })
+/** Alice's samples: Gene Insight shares two of them, Gut Check one, Ancestry Atlas none. */
+const ALICE_SAMPLES = [biosample('E-A0001', 'Lowpass'), biosample('E-A0002', 'Full'), biosample('E-A0003', '16S')]
+
+/** The sandbox's and the portal store's state as the handlers see it: revoking removes a grant for good, and records it. */
 let upstreamGrants: Grant[] = []
+let records: ConsentRecord[] = []
 const requests: string[] = []
 
 const grantsBff = [
@@ -59,13 +68,28 @@ const grantsBff = [
   }),
   http.delete('/api/oauth2/grants/:clientId', ({ params, request }) => {
     requests.push(`DELETE ${String(params.clientId)} ${request.headers.get('X-Requested-With')}`)
+    const revoked = upstreamGrants.find((grant) => grant.client_id === params.clientId)
     upstreamGrants = upstreamGrants.filter((grant) => grant.client_id !== params.clientId)
+    if (revoked) {
+      records = [
+        consentRecord({ id: `rec-revoke-${revoked.client_id}`, decision: 'revoke', at: new Date().toISOString(), client_id: revoked.client_id, app_name: revoked.name, redirect_host: null, scopes: [], biosamples: revoked.biosample_ids }),
+        ...records,
+      ]
+    }
     return new HttpResponse(null, { status: 204 })
+  }),
+  http.get('/api/biosamples', () => HttpResponse.json({ biosamples: ALICE_SAMPLES })),
+  http.get('/api/records', ({ request }) => {
+    const clientId = new URL(request.url).searchParams.get('client_id')
+    requests.push(clientId ? `GET records ${clientId}` : 'GET records')
+    return HttpResponse.json({ records: clientId ? records.filter((record) => record.client_id === clientId) : records })
   }),
 ]
 
 beforeEach(async () => {
   upstreamGrants = [GENE_INSIGHT, GUT_CHECK, OLD_APP]
+  // Gene Insight's authorize was made here; the others before records were kept.
+  records = [consentRecord()]
   requests.length = 0
   vi.mocked(assignLocation).mockReset()
   server.use(...grantsBff)
@@ -78,6 +102,11 @@ function renderGrants() {
 
 async function findCards() {
   const list = await screen.findByRole('list', { name: 'Authorized apps' })
+  return within(list).getAllByRole('article')
+}
+
+async function findCardsIn(listName: string) {
+  const list = await screen.findByRole('list', { name: listName })
   return within(list).getAllByRole('article')
 }
 
@@ -308,5 +337,107 @@ describe('grants page', () => {
     const dialog = screen.getByRole('dialog', { name: '撤销“Gene Insight”的授权？' })
     expect(within(dialog).getByRole('button', { name: '取消' })).toHaveFocus()
     expect(within(dialog).getByRole('button', { name: '撤销' })).toBeInTheDocument()
+  })
+  test('“What you agreed to” shows the latest authorize record’s words and samples, as recorded, with its receipt', async () => {
+    const user = userEvent.setup()
+    records = [
+      consentRecord({ id: 'rec-newer', at: '2024-05-02T00:30:00Z' }),
+      consentRecord({ id: 'rec-older', at: '2023-01-01T00:00:00Z', scopes: [{ scope: 'profile.default', title: 'Old words', message: 'Old message', tier: 'basic' }] }),
+      consentRecord({ id: 'rec-other-app', client_id: 'other-app', app_name: 'Other' }),
+    ]
+    renderGrants()
+    const gene = within((await findCards())[0] as HTMLElement)
+    const agreed = gene.getByText('What you agreed to')
+    await user.click(agreed)
+    const details = agreed.closest('details') as HTMLElement
+    expect(details).toHaveAttribute('open')
+    const shown = within(details)
+    expect(shown.getByText('On May 2, 2024 you were shown these words and chose these samples.')).toBeInTheDocument()
+    // The words exactly as the person saw them (Chinese), under the page's tier headings.
+    expect(shown.getByRole('heading', { level: 3, name: 'Your genetic data' })).toBeInTheDocument()
+    expect(shown.getByText('基因位点')).toBeInTheDocument()
+    expect(shown.getByText('读取头像、用户名、昵称以及性别等基本用户信息')).toBeInTheDocument()
+    expect(shown.getByText('基因位点').closest('ul')).toHaveAttribute('lang', 'zh-CN')
+    expect(shown.queryByText('Old words')).not.toBeInTheDocument()
+    expect(shown.getByText('2 samples shared then: E-A0001, E-A0002')).toBeInTheDocument()
+    expect(shown.getByRole('link', { name: 'View the receipt' })).toHaveAttribute('href', '/activity/rec-newer')
+  })
+
+  test('a grant without a record here says so plainly, and a deny or revoke is not taken for one', async () => {
+    records = [consentRecord({ id: 'rec-deny', client_id: 'gut-check', decision: 'deny' })]
+    renderGrants()
+    const [, gut, old] = await findCards()
+    for (const card of [gut, old]) {
+      const agreed = within(card as HTMLElement).getByText('What you agreed to').closest('details') as HTMLElement
+      expect(within(agreed).getByText(/This portal kept no record of this authorization/)).toBeInTheDocument()
+      expect(within(agreed).queryByRole('link')).not.toBeInTheDocument()
+    }
+  })
+
+  test('counts the person’s samples each grant leaves out, in both languages', async () => {
+    const { unmount } = renderGrants()
+    const [gene, gut, old] = await findCards()
+    expect(within(gene as HTMLElement).getByText('1 of your samples is not shared with it; it would have to ask you again to see it.')).toBeInTheDocument()
+    expect(within(gut as HTMLElement).getByText('2 of your samples are not shared with it; it would have to ask you again to see them.')).toBeInTheDocument()
+    expect(within(old as HTMLElement).getByText(/^3 of your samples are not shared/)).toBeInTheDocument()
+
+    unmount()
+    upstreamGrants = [{ ...GENE_INSIGHT, biosample_ids: ALICE_SAMPLES.map(({ biosample_id, type }) => ({ biosample_id, type })) }, GENE_INSIGHT_TOO]
+    await setLanguage('zh-CN')
+    renderGrants()
+    const [all, some] = await findCardsIn('已授权的应用')
+    // A grant of every sample has nothing to count.
+    expect(within(all as HTMLElement).queryByText(/没有共享给它/)).not.toBeInTheDocument()
+    expect(within(some as HTMLElement).getByText('你还有 1 个样本没有共享给它；它需要重新征得你的同意才能看到。')).toBeInTheDocument()
+  })
+
+  test('the grants, the samples and the records are asked for together, not one after another', async () => {
+    const started = new Set<string>()
+    let allStarted: () => void = () => {}
+    const together = new Promise<void>((resolve) => (allStarted = resolve))
+    const held = (name: string, body: () => Response) => async () => {
+      started.add(name)
+      if (started.size === 3) allStarted()
+      await together
+      return body()
+    }
+    server.use(
+      http.get('/api/oauth2/grants', held('grants', () => HttpResponse.json({ grants: upstreamGrants }))),
+      http.get('/api/biosamples', held('biosamples', () => HttpResponse.json({ biosamples: ALICE_SAMPLES }))),
+      http.get('/api/records', held('records', () => HttpResponse.json({ records }))),
+    )
+    renderGrants()
+    // Each answer waits until all three were asked: one asked only after another answered never comes.
+    expect(await cardNames()).toEqual(['Gene Insight', 'Gut Check', 'Ancestry Atlas'])
+  })
+
+  test('the revoke dialog says copies the app made are not deleted, and whom to ask', async () => {
+    const user = userEvent.setup()
+    renderGrants()
+    await user.click(await screen.findByRole('button', { name: 'Revoke Gene Insight' }))
+    expect(within(screen.getByRole('dialog')).getByText('Revoking stops future access. It does not delete copies the app has already made; to ask for that, contact the app.')).toBeInTheDocument()
+  })
+
+  test('after a revoke, the confirmation links to the revoke’s own record, and the records are asked for again', async () => {
+    const user = userEvent.setup()
+    records = [consentRecord({ id: 'rec-old-revoke', decision: 'revoke', client_id: 'gut-check', at: '2020-01-01T00:00:00Z' }), consentRecord()]
+    renderGrants()
+    await user.click(await screen.findByRole('button', { name: 'Revoke Gut Check' }))
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Revoke' }))
+    const link = await screen.findByRole('link', { name: 'View the receipt of this revoke' })
+    expect(link).toHaveAttribute('href', '/activity/rec-revoke-gut-check')
+    expect(requests).toContain('GET records gut-check')
+    // The list of records is fetched again too, so the activity and the cards are not stale.
+    await waitFor(() => expect(requests.filter((request) => request === 'GET records')).toHaveLength(2))
+  })
+
+  test('a revoke whose record cannot be found still says it is done, without a link', async () => {
+    const user = userEvent.setup()
+    server.use(http.get('/api/records', ({ request }) => (new URL(request.url).searchParams.has('client_id') ? apiError(502, 'upstream_error') : HttpResponse.json({ records }))))
+    renderGrants()
+    await user.click(await screen.findByRole('button', { name: 'Revoke Gut Check' }))
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Revoke' }))
+    await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent('Gut Check can no longer access your data.'))
+    expect(screen.queryByRole('link', { name: 'View the receipt of this revoke' })).not.toBeInTheDocument()
   })
 })

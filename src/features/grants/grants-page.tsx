@@ -1,28 +1,35 @@
 import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query'
 import { useId, useRef, useState } from 'react'
+import { Link } from 'react-router'
 import { useTranslation } from '@/lib/i18n'
+import { Alert } from '@/components/ui/alert'
 import { Button } from '@/components/ui/button'
 import { Dialog } from '@/components/ui/dialog'
 import { LiveRegion } from '@/components/ui/live-region'
 import { Page } from '@/components/ui/page'
 import type { Grant } from '@/contract/api'
 import { PAGE_ROUTES } from '@/contract/routes'
+import { biosampleQueries } from '@/lib/biosamples'
 import { isUnauthenticated } from '@/lib/failure'
 import { assignLocation } from '@/lib/navigation'
+import { latestRecord, receiptPath, recordQueries } from '@/lib/records'
 import { signInHref } from '@/lib/session'
-import { filterGrants, grantMutations, grantQueries, revokeGrant, withGrantRestored, withoutGrant } from './api'
+import { filterGrants, grantMutations, grantQueries, notSharedCount, revokeGrant, withGrantRestored, withoutGrant } from './api'
 import { GrantCard } from './grant-card'
 
 /** Past this many grants the list gets a filter box (SPEC.md "Grants page"). */
 const FILTER_FROM = 6
 
-type Outcome = { kind: 'revoked' | 'failed'; name: string }
+/** How the last revoke ended; a revoke's own record, when the portal could find it, is linked. */
+type Outcome = { kind: 'revoked'; name: string; recordId: string | null } | { kind: 'failed'; name: string }
 
 /** `/grants`: the apps the signed-in user authorized, and revoking them. */
 export function GrantsPage() {
   const { t } = useTranslation()
   const queryClient = useQueryClient()
   const { data } = useSuspenseQuery(grantQueries.list())
+  const { data: samples } = useSuspenseQuery(biosampleQueries.list())
+  const { data: recorded } = useSuspenseQuery(recordQueries.list())
   const grants = data.grants
 
   const [query, setQuery] = useState('')
@@ -41,7 +48,10 @@ export function GrantsPage() {
   const listKey = grantQueries.list().queryKey
   const revoke = useMutation({
     mutationKey: grantMutations.revoke(),
-    mutationFn: (grant: Grant) => revokeGrant(grant.client_id),
+    mutationFn: async (grant: Grant) => {
+      await revokeGrant(grant.client_id)
+      return revokeRecordId(grant.client_id)
+    },
     onMutate: async (grant) => {
       // A list already on its way may still hold the grant: it must not overwrite the removal.
       await queryClient.cancelQueries({ queryKey: listKey })
@@ -54,15 +64,29 @@ export function GrantsPage() {
       setFailedClientIds((ids) => new Set(ids).add(grant.client_id))
       setOutcome({ kind: 'failed', name: grant.name })
     },
-    onSuccess: (_data, grant) => setOutcome({ kind: 'revoked', name: grant.name }),
+    onSuccess: (recordId, grant) => setOutcome({ kind: 'revoked', name: grant.name, recordId }),
     onSettled: async () => {
       // Ask for the truth once the last revoke in flight is done; an earlier refetch could bring
       // back a grant whose revoke has not finished yet.
       if (queryClient.isMutating({ mutationKey: grantMutations.revoke() }) === 1) {
-        await queryClient.invalidateQueries({ queryKey: grantQueries.all() })
+        await Promise.all([
+          queryClient.invalidateQueries({ queryKey: grantQueries.all() }),
+          queryClient.invalidateQueries({ queryKey: recordQueries.all() }),
+        ])
       }
     },
   })
+
+  /** The revoke's own record: the newest revoke of the app, once the BFF has written it. */
+  async function revokeRecordId(clientId: string): Promise<string | null> {
+    try {
+      const { records } = await queryClient.fetchQuery({ ...recordQueries.forClient(clientId), staleTime: 0 })
+      return latestRecord(records, clientId, 'revoke')?.id ?? null
+    } catch {
+      // The revoke itself succeeded; only the link to its record is missing.
+      return null
+    }
+  }
 
   function askToRevoke(grant: Grant) {
     dialogReturnFocus.current = null
@@ -103,6 +127,17 @@ export function GrantsPage() {
       </h1>
       <p className="mt-3 max-w-prose text-slate-700 dark:text-slate-300">{t('grants.intro')}</p>
       <LiveRegion message={announcement} />
+      {outcome?.kind === 'revoked' ? (
+        // Seen and followed; the live region above is what screen readers hear.
+        <Alert variant="success" role="none" className="mt-6">
+          <p>{t('grants.revoked', { name: outcome.name })}</p>
+          {outcome.recordId ? (
+            <Link to={receiptPath(outcome.recordId)} className="mt-1 inline-block font-medium underline underline-offset-4">
+              {t('grants.revokeReceipt')}
+            </Link>
+          ) : null}
+        </Alert>
+      ) : null}
 
       {grants.length === 0 ? (
         <section
@@ -157,7 +192,13 @@ export function GrantsPage() {
             <ul aria-label={t('grants.listLabel')} className="mt-4 grid gap-4">
               {shown.map((grant) => (
                 <li key={grant.client_id}>
-                  <GrantCard grant={grant} revokeFailed={failedClientIds.has(grant.client_id)} onRevoke={askToRevoke} />
+                  <GrantCard
+                    grant={grant}
+                    record={latestRecord(recorded.records, grant.client_id, 'authorize')}
+                    notShared={notSharedCount(grant, samples.biosamples)}
+                    revokeFailed={failedClientIds.has(grant.client_id)}
+                    onRevoke={askToRevoke}
+                  />
                 </li>
               ))}
             </ul>
@@ -208,6 +249,7 @@ function RevokeConsequences({ grant }: { grant: Grant }) {
           ))}
         </ul>
       ) : null}
+      <p className="mt-3">{t('grants.dialog.copies')}</p>
       <p className="mt-3">{t('grants.dialog.after')}</p>
     </>
   )

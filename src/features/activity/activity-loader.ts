@@ -1,0 +1,23 @@
+import type { QueryClient } from '@tanstack/react-query'
+import { isUnauthenticated } from '@/lib/failure'
+import { recordQueries } from '@/lib/records'
+import { sessionQueries, signInRedirect } from '@/lib/session'
+
+/**
+ * The activity pages' data, all requested at once. Without a session: straight to sign-in, which
+ * returns to `returnPath`. Other failures go to the layout's error screen (a 404 to not-found).
+ */
+export async function loadRecords(queryClient: QueryClient, returnPath: string, recordId?: string): Promise<null> {
+  try {
+    await Promise.all([
+      queryClient.ensureQueryData(recordQueries.list()),
+      ...(recordId === undefined
+        ? []
+        : [queryClient.ensureQueryData(recordQueries.detail(recordId)), queryClient.ensureQueryData(sessionQueries.current())]),
+    ])
+  } catch (error) {
+    if (isUnauthenticated(error)) throw signInRedirect(returnPath)
+    throw error
+  }
+  return null
+}

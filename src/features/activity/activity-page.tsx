@@ -1,0 +1,154 @@
+import { useSuspenseQuery } from '@tanstack/react-query'
+import { useId, useRef, useState } from 'react'
+import { Link } from 'react-router'
+import { AppLogo } from '@/components/ui/app-logo'
+import { Button } from '@/components/ui/button'
+import { Page } from '@/components/ui/page'
+import type { ConsentRecord } from '@/contract/records'
+import { formatDate, formatRelative } from '@/lib/format'
+import { useTranslation } from '@/lib/i18n'
+import { receiptPath, recordQueries } from '@/lib/records'
+import { DecisionBadge } from './decision-badge'
+
+/** Past this many records the list gets a filter box, as the grants page does past five grants. */
+const FILTER_FROM = 10
+
+/** Records whose app name or client id contains `query`, ignoring case and surrounding spaces. */
+export function filterRecords(records: readonly ConsentRecord[], query: string): readonly ConsentRecord[] {
+  const needle = query.trim().toLocaleLowerCase()
+  if (!needle) return records
+  return records.filter((record) => record.app_name.toLocaleLowerCase().includes(needle) || record.client_id.toLocaleLowerCase().includes(needle))
+}
+
+/** `/activity`: every authorize, deny and revoke the person made here, newest first. */
+export function ActivityPage() {
+  const { t } = useTranslation()
+  const { data } = useSuspenseQuery(recordQueries.list())
+  const records = data.records
+  const [query, setQuery] = useState('')
+  const filterRef = useRef<HTMLInputElement>(null)
+  const filterId = useId()
+  const emptyTitleId = useId()
+
+  const showFilter = records.length >= FILTER_FROM
+  const activeQuery = showFilter ? query.trim() : ''
+  const shown = filterRecords(records, activeQuery)
+
+  return (
+    <Page width="wide">
+      <h1 className="text-2xl font-semibold tracking-tight sm:text-3xl">{t('common.titles.activity')}</h1>
+      <p className="mt-3 max-w-prose text-slate-700 dark:text-slate-300">{t('activity.intro')}</p>
+
+      {records.length === 0 ? (
+        <section
+          aria-labelledby={emptyTitleId}
+          className="mt-8 rounded-xl border border-dashed border-slate-300 bg-white px-5 py-8 text-center sm:px-8 dark:border-slate-700 dark:bg-slate-900"
+        >
+          <h2 id={emptyTitleId} className="text-lg font-semibold">
+            {t('activity.empty.title')}
+          </h2>
+          <p className="mx-auto mt-2 max-w-prose text-slate-700 dark:text-slate-300">{t('activity.empty.body')}</p>
+        </section>
+      ) : (
+        <>
+          <p className="mt-6 text-sm font-medium text-slate-700 dark:text-slate-300">{t('activity.count', { count: records.length })}</p>
+          {showFilter ? (
+            <div className="mt-4 max-w-md">
+              <label htmlFor={filterId} className="block text-sm font-medium">
+                {t('activity.filterLabel')}
+              </label>
+              <input
+                ref={filterRef}
+                id={filterId}
+                type="search"
+                value={query}
+                onChange={(event) => setQuery(event.target.value)}
+                autoComplete="off"
+                spellCheck={false}
+                enterKeyHint="search"
+                className="mt-1 block min-h-target w-full rounded-lg border border-slate-400 bg-white px-3 py-2 text-base text-slate-900 dark:border-slate-500 dark:bg-slate-900 dark:text-slate-100"
+              />
+              <p aria-live="polite" className="mt-2 min-h-5 text-sm text-slate-700 dark:text-slate-300">
+                {activeQuery
+                  ? shown.length
+                    ? t('activity.filterCount', { shown: shown.length, total: records.length })
+                    : t('activity.noMatch', { query: activeQuery })
+                  : null}
+              </p>
+              {activeQuery && shown.length === 0 ? (
+                <Button
+                  variant="secondary"
+                  className="mt-2"
+                  onClick={() => {
+                    setQuery('')
+                    filterRef.current?.focus()
+                  }}
+                >
+                  {t('activity.clearFilter')}
+                </Button>
+              ) : null}
+            </div>
+          ) : null}
+          {shown.length ? (
+            <ul aria-label={t('activity.listLabel')} className="mt-4 grid gap-3">
+              {shown.map((record) => (
+                <li key={record.id}>
+                  <RecordCard record={record} />
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </>
+      )}
+    </Page>
+  )
+}
+
+const DECISION_EDGE: Record<ConsentRecord['decision'], string> = {
+  authorize: 'border-l-emerald-600 dark:border-l-emerald-400',
+  deny: 'border-l-slate-400 dark:border-l-slate-500',
+  revoke: 'border-l-red-600 dark:border-l-red-400',
+}
+
+/** One decision: which app, what was decided, when, which samples; and its receipt. */
+function RecordCard({ record }: { record: ConsentRecord }) {
+  const { t, language } = useTranslation()
+  const nameId = useId()
+  const date = formatDate(record.at, language)
+  const decision = t(`activity.decision.${record.decision}`)
+  const samples = record.biosamples
+  return (
+    <article
+      aria-labelledby={nameId}
+      className={`grid gap-3 rounded-xl border border-l-4 border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-[minmax(0,1fr)_auto] sm:items-start sm:p-5 dark:border-slate-800 dark:bg-slate-900 ${DECISION_EDGE[record.decision]}`}
+    >
+      <div className="flex min-w-0 gap-3 sm:gap-4">
+        <AppLogo name={record.app_name} logo={record.app_logo} size="sm" className="mt-0.5" />
+        <div className="min-w-0 flex-1">
+          <h2 id={nameId} className="text-base font-semibold break-words sm:text-lg">
+            {record.app_name}
+          </h2>
+          <p className="mt-1 flex flex-wrap items-center gap-x-2 gap-y-1 text-sm text-slate-700 dark:text-slate-300">
+            <DecisionBadge decision={record.decision} />
+            <time dateTime={record.at}>{date}</time>
+            <span aria-hidden="true">·</span>
+            <span className="whitespace-nowrap">{formatRelative(record.at, language)}</span>
+          </p>
+          <p className="mt-1 text-sm break-words text-slate-600 dark:text-slate-400">
+            {samples.length
+              ? t('activity.samples', { count: samples.length, ids: samples.map((sample) => sample.biosample_id).join(', ') })
+              : t('activity.noSamples')}
+          </p>
+        </div>
+      </div>
+      {/* The name starts with the visible text (WCAG 2.5.3) and says which decision it opens. */}
+      <Link
+        to={receiptPath(record.id)}
+        aria-label={t('activity.openFor', { decision, name: record.app_name, date })}
+        className="-ms-3 inline-flex min-h-target items-center justify-self-start rounded-lg px-3 text-sm font-medium text-brand-700 underline underline-offset-4 hover:bg-brand-50 sm:ms-0 sm:justify-self-end dark:text-brand-100 dark:hover:bg-slate-800"
+      >
+        {t('activity.open')}
+      </Link>
+    </article>
+  )
+}

@@ -1,0 +1,58 @@
+import { describe, expect, test } from 'vitest'
+import { consentRecord } from '../../../test/support/fixture-records'
+import { ALICE } from '../../../test/support/fixture-users'
+import { toKantaraReceipt } from './receipt-json'
+
+describe('toKantaraReceipt', () => {
+  test('names fields as Kantara Consent Receipt 1.1 does, with the portal’s record under `bge`', () => {
+    const record = consentRecord({ id: 'rec-a', at: '2024-05-02T00:30:00.750Z' })
+    const receipt = toKantaraReceipt(record)
+    expect(receipt).toMatchObject({
+      version: 'KI-CR-v1.1.0',
+      jurisdiction: 'CN',
+      // Seconds, as the specification counts them.
+      consentTimestamp: 1714609800,
+      consentReceiptID: 'rec-a',
+      language: 'zh-CN',
+      piiPrincipalId: ALICE.id,
+      piiControllers: [{ piiController: 'Gene Insight', onBehalf: false }],
+      policyUrl: '',
+      sensitive: true,
+      spiCat: ['genetic'],
+    })
+    expect(receipt.services).toEqual([
+      {
+        service: 'Gene Insight',
+        purposes: [
+          expect.objectContaining({ purpose: '读取你的基因位点数据', purposeCategory: ['variant.rsid'], piiCategory: ['genetic'], consentType: 'EXPLICIT', thirdPartyDisclosure: false }),
+          expect.objectContaining({ purpose: '读取头像、用户名、昵称以及性别等基本用户信息', purposeCategory: ['profile.default'], piiCategory: ['basic'] }),
+        ],
+      },
+    ])
+    expect(receipt.services[0]?.purposes[0]?.termination).toMatch(/Until revoked/)
+    expect(receipt.bge).toEqual({
+      decision: 'authorize',
+      at: record.at,
+      client_id: 'web-app',
+      app_name: 'Gene Insight',
+      app_logo: '',
+      redirect_host: 'gene.example',
+      mini_program_name: null,
+      scopes: record.scopes,
+      biosamples: record.biosamples,
+      text_sha256: record.text_sha256,
+    })
+    // Plain data all the way: what is downloaded parses back to the same thing.
+    expect(JSON.parse(JSON.stringify(receipt))).toEqual(receipt)
+  })
+
+  test('basic details alone are not sensitive; a deny says consent was not given', () => {
+    const receipt = toKantaraReceipt(
+      consentRecord({ decision: 'deny', scopes: [{ scope: 'profile.default', title: 'Basic', message: '', tier: 'basic' }] }),
+    )
+    expect(receipt.sensitive).toBe(false)
+    expect(receipt.spiCat).toEqual([])
+    expect(receipt.services[0]?.purposes[0]).toMatchObject({ purpose: 'Basic', termination: 'Not given: the person denied the request.' })
+    expect(receipt.bge.decision).toBe('deny')
+  })
+})

@@ -1,0 +1,155 @@
+import { screen, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { http, HttpResponse } from 'msw'
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import type { ConsentRecord } from '@/contract/records'
+import { setLanguage } from '@/lib/i18n'
+import { consentRecord } from '../../../test/support/fixture-records'
+import { ALICE } from '../../../test/support/fixture-users'
+import { apiError, server, unauthenticated } from '../../../test/support/msw-handlers'
+import { currentPath, renderApp } from '../../../test/support/render'
+
+const AUTHORIZE = consentRecord({ id: 'rec-a' })
+const DENY = consentRecord({ id: 'rec-d', decision: 'deny', at: '2024-05-03T10:00:00Z', language: 'en', biosamples: [] })
+const REVOKE = consentRecord({ id: 'rec-r', decision: 'revoke', at: '2024-05-04T10:00:00Z', redirect_host: null, scopes: [] })
+const MINI = consentRecord({ id: 'rec-m', client_id: 'wx-app', app_name: 'Gene Mini', redirect_host: null, mini_program_name: 'Gene Mini' })
+
+let records: ConsentRecord[] = []
+
+beforeEach(async () => {
+  records = [MINI, AUTHORIZE]
+  server.use(
+    http.get('/api/records', () => HttpResponse.json({ records })),
+    http.get('/api/records/:id', ({ params }) => {
+      const record = records.find((candidate) => candidate.id === params.id)
+      return record ? HttpResponse.json(record) : apiError(404, 'not_found', { message: 'No such record.' })
+    }),
+  )
+  await setLanguage('en')
+})
+
+afterEach(() => vi.unstubAllGlobals())
+
+/** The receipt's value for a label of its description list. */
+function field(label: string): HTMLElement {
+  const term = screen.getByText(label, { selector: 'dt' })
+  const value = term.nextElementSibling
+  if (!(value instanceof HTMLElement)) throw new Error(`no value for ${label}`)
+  return value
+}
+
+async function openReceipt(id: string) {
+  const rendered = renderApp(`/activity/${id}`)
+  await screen.findByRole('heading', { level: 1, name: 'Consent receipt' })
+  return rendered
+}
+
+describe('receipt', () => {
+  test('says who, which app, what and when, in the words shown, where the person went, the fingerprint and how to revoke', async () => {
+    await openReceipt('rec-a')
+    expect(field('Who')).toHaveTextContent(`${ALICE.name} (User ID ${ALICE.id})`)
+    expect(field('App')).toHaveTextContent('Gene Insight (Client ID web-app)')
+    expect(field('Decision')).toHaveTextContent('Authorized')
+    const local = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeStyle: 'long' }).format(new Date(AUTHORIZE.at))
+    expect(field('When')).toHaveTextContent(local)
+    expect(field('When')).toHaveTextContent('In UTC: 2024-05-02T00:30:00Z')
+    expect(field('Where you were sent')).toHaveTextContent('gene.example')
+    expect(field('Language of the page')).toHaveTextContent('中文')
+    expect(field('Record ID')).toHaveTextContent('rec-a')
+
+    const scopes = within(screen.getByRole('region', { name: 'The permissions, in the words shown' }))
+    // Tiers in the page's language, highest first; the words as recorded, in the language they were shown in.
+    expect(scopes.getAllByRole('heading', { level: 3 }).map((heading) => heading.textContent)).toEqual(['Your genetic data', 'Basic details'])
+    expect(scopes.getByText('基因位点')).toBeInTheDocument()
+    expect(scopes.getByText('读取你的基因位点数据')).toBeInTheDocument()
+    expect(scopes.getByText('基本信息').closest('ul')).toHaveAttribute('lang', 'zh-CN')
+
+    const samples = within(screen.getByRole('region', { name: 'Samples' }))
+    expect(samples.getByText('E-A0001')).toBeInTheDocument()
+    expect(samples.getByText('Full')).toBeInTheDocument()
+
+    expect(within(screen.getByRole('region', { name: 'Fingerprint of the words (SHA-256)' })).getByText(AUTHORIZE.text_sha256)).toHaveClass('font-mono', 'break-all')
+
+    const revoke = within(screen.getByRole('region', { name: 'How to take it back' }))
+    expect(revoke.getByText(/This authorization is in force/)).toBeInTheDocument()
+    expect(revoke.getByRole('link', { name: 'Go to my authorizations' })).toHaveAttribute('href', '/grants')
+  })
+
+  test('an authorize replaced by a later decision about the app is no longer in force', async () => {
+    records = [REVOKE, AUTHORIZE]
+    await openReceipt('rec-a')
+    const revoke = within(screen.getByRole('region', { name: 'How to take it back' }))
+    expect(revoke.getByText(/no longer in force/)).toBeInTheDocument()
+    expect(revoke.queryByRole('link')).not.toBeInTheDocument()
+  })
+
+  test('a deny, a revoke and a mini program say what they are in plain words', async () => {
+    records = [REVOKE, DENY, MINI]
+    const { unmount } = await openReceipt('rec-d')
+    expect(field('Decision')).toHaveTextContent('Denied')
+    expect(field('Language of the page')).toHaveTextContent('English')
+    expect(within(screen.getByRole('region', { name: 'Samples' })).getByText('No samples were chosen.')).toBeInTheDocument()
+    expect(screen.getByText(/You denied this request/)).toBeInTheDocument()
+    unmount()
+
+    const second = await openReceipt('rec-r')
+    expect(field('Decision')).toHaveTextContent('Revoked')
+    expect(field('Where you were sent')).toHaveTextContent('Nowhere: you stayed on this portal.')
+    expect(screen.getByText('No permissions were listed.')).toBeInTheDocument()
+    expect(screen.getByText(/This is the record of ending the app’s access/)).toBeInTheDocument()
+    second.unmount()
+
+    await openReceipt('rec-m')
+    expect(field('Where you were sent')).toHaveTextContent('The Gene Mini WeChat mini program')
+  })
+
+  test('a record that is not the person’s is the not-found page', async () => {
+    renderApp('/activity/someone-elses')
+    expect(await screen.findByRole('heading', { level: 1, name: 'Page not found' })).toBeInTheDocument()
+    expect(screen.queryByText('Consent receipt', { selector: 'h1' })).not.toBeInTheDocument()
+  })
+
+  test('signed out, it goes to sign-in, which comes back to this receipt', async () => {
+    server.use(http.get('/api/records/:id', () => unauthenticated()))
+    const { router } = renderApp('/activity/rec-a')
+    expect(await screen.findByRole('heading', { level: 1, name: 'Sign in to the sandbox' })).toBeInTheDocument()
+    expect(currentPath(router)).toBe(`/signin?next=${encodeURIComponent('/activity/rec-a')}`)
+  })
+
+  test('Print prints; Download JSON saves the Kantara receipt of this record', async () => {
+    const user = userEvent.setup()
+    const print = vi.fn()
+    vi.stubGlobal('print', print)
+    let saved: Blob | undefined
+    const createObjectURL = vi.fn((blob: Blob) => {
+      saved = blob
+      return 'blob:receipt'
+    })
+    vi.stubGlobal('URL', Object.assign(URL, { createObjectURL, revokeObjectURL: vi.fn() }))
+    const clicked: string[] = []
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push(`${this.download} ${this.href}`)
+    })
+    await openReceipt('rec-a')
+
+    await user.click(screen.getByRole('button', { name: 'Print' }))
+    expect(print).toHaveBeenCalledTimes(1)
+
+    await user.click(screen.getByRole('button', { name: 'Download JSON' }))
+    expect(click).toHaveBeenCalledTimes(1)
+    expect(clicked).toEqual(['consent-receipt-rec-a.json blob:receipt'])
+    expect(saved?.type).toBe('application/json')
+    const json: unknown = JSON.parse(await (saved as Blob).text())
+    expect(json).toMatchObject({ version: 'KI-CR-v1.1.0', consentReceiptID: 'rec-a', piiPrincipalId: ALICE.id, bge: { decision: 'authorize' } })
+  })
+
+  test('speaks Chinese around the words as recorded', async () => {
+    await setLanguage('zh-CN')
+    renderApp('/activity/rec-a')
+    expect(await screen.findByRole('heading', { level: 1, name: '授权回执' })).toBeInTheDocument()
+    expect(field('决定')).toHaveTextContent('已授权')
+    expect(screen.getByRole('button', { name: '打印' })).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: '下载 JSON' })).toBeInTheDocument()
+    expect(screen.getByRole('heading', { level: 3, name: '基因数据' })).toBeInTheDocument()
+  })
+})

@@ -1,0 +1,166 @@
+import { useSuspenseQuery } from '@tanstack/react-query'
+import { useId, type ReactNode } from 'react'
+import { Link, useParams } from 'react-router'
+import { RecordedScopes } from '@/components/records/recorded-scopes'
+import { AppLogo } from '@/components/ui/app-logo'
+import { Button } from '@/components/ui/button'
+import { Page } from '@/components/ui/page'
+import { LANGUAGE_NAMES } from '@/components/ui/language-options'
+import { PAGE_ROUTES } from '@/contract/routes'
+import type { ConsentRecord } from '@/contract/records'
+import { useTranslation } from '@/lib/i18n'
+import { isInForce, recordQueries } from '@/lib/records'
+import { sessionQueries } from '@/lib/session'
+import { DecisionBadge } from './decision-badge'
+import { downloadReceipt } from './receipt-json'
+
+/** "19 March 2021 at 15:00:41 GMT+8": the reader's local time, with its zone named. */
+function formatDateTime(iso: string, lang: string): string {
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'long' }).format(new Date(iso))
+}
+
+/**
+ * `/activity/:id`: one decision as a receipt — who, which app, what and when, the words shown,
+ * the samples, where the person went, the fingerprint of the words and how to take it back.
+ * Prints on one A4 page: the header, the links back and the buttons stay on screen only.
+ */
+export function ReceiptPage() {
+  const { t, language } = useTranslation()
+  const { id = '' } = useParams()
+  const { data: record } = useSuspenseQuery(recordQueries.detail(id))
+  const { data: list } = useSuspenseQuery(recordQueries.list())
+  const { data: session } = useSuspenseQuery(sessionQueries.current())
+  const decision = t(`activity.decision.${record.decision}`)
+
+  return (
+    <Page className="print:max-w-none print:p-0">
+      <Link
+        to={PAGE_ROUTES.activity.path}
+        className="-ml-2 inline-flex min-h-target items-center rounded-lg px-2 text-sm font-medium text-brand-700 underline underline-offset-4 print:hidden dark:text-brand-100"
+      >
+        <span aria-hidden="true">←&nbsp;</span>
+        {t('activity.receipt.back')}
+      </Link>
+      <h1 className="mt-2 text-2xl font-semibold tracking-tight sm:text-3xl print:mt-0 print:text-xl">{t('common.titles.receipt')}</h1>
+      <p className="mt-2 text-slate-700 dark:text-slate-300 print:text-sm">{t('activity.receipt.intro')}</p>
+
+      <div className="mt-6 flex items-center gap-3 rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900 print:mt-3 print:p-2">
+        <AppLogo name={record.app_name} logo={record.app_logo} />
+        <div className="min-w-0">
+          <p className="text-lg font-semibold break-words">{record.app_name}</p>
+          <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
+            <DecisionBadge decision={record.decision} />
+            <time dateTime={record.at}>{formatDateTime(record.at, language)}</time>
+          </p>
+        </div>
+      </div>
+
+      <dl className="mt-6 grid gap-x-6 gap-y-3 text-sm sm:grid-cols-[auto_minmax(0,1fr)] print:mt-3 print:grid-cols-[auto_minmax(0,1fr)] print:gap-y-1">
+        <Field label={t('activity.receipt.who')}>
+          {session.user.name} <span className="text-slate-600 dark:text-slate-400">({t('activity.receipt.userId', { id: record.user_id })})</span>
+        </Field>
+        <Field label={t('activity.receipt.app')}>
+          {record.app_name}{' '}
+          <span className="text-slate-600 dark:text-slate-400">
+            ({t('activity.receipt.clientId')} <code className="font-mono break-all">{record.client_id}</code>)
+          </span>
+        </Field>
+        <Field label={t('activity.receipt.decision')}>{decision}</Field>
+        <Field label={t('activity.receipt.when')}>
+          <time dateTime={record.at}>{formatDateTime(record.at, language)}</time>
+          <span className="block text-slate-600 dark:text-slate-400">
+            {t('activity.receipt.utc')} <code className="font-mono">{record.at}</code>
+          </span>
+        </Field>
+        <Field label={t('activity.receipt.sentTo')}>
+          {record.redirect_host ? (
+            <code className="font-mono break-all">{record.redirect_host}</code>
+          ) : record.mini_program_name ? (
+            t('activity.receipt.sentToMiniProgram', { name: record.mini_program_name })
+          ) : (
+            t('activity.receipt.sentNowhere')
+          )}
+        </Field>
+        <Field label={t('activity.receipt.language')}>{LANGUAGE_NAMES[record.language]}</Field>
+        <Field label={t('activity.receipt.recordId')}>
+          <code className="font-mono break-all">{record.id}</code>
+        </Field>
+      </dl>
+
+      <Section title={t('activity.receipt.scopes')}>
+        {record.scopes.length ? (
+          <RecordedScopes scopes={record.scopes} language={record.language} headingLevel={3} />
+        ) : (
+          <p className="text-sm text-slate-700 dark:text-slate-300">{t('activity.receipt.noScopes')}</p>
+        )}
+      </Section>
+
+      <Section title={t('activity.receipt.samples')}>
+        {record.biosamples.length ? (
+          <ul className="flex flex-wrap gap-2 text-sm">
+            {record.biosamples.map((sample) => (
+              <li key={sample.biosample_id} className="inline-flex max-w-full items-baseline gap-1.5 rounded-full bg-slate-100 px-3 py-1 dark:bg-slate-800 print:bg-transparent print:px-0">
+                <span className="font-mono break-all">{sample.biosample_id}</span>
+                {sample.type ? <span className="text-slate-600 dark:text-slate-400">{sample.type}</span> : null}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="text-sm text-slate-700 dark:text-slate-300">{t('activity.receipt.noSamples')}</p>
+        )}
+      </Section>
+
+      <Section title={t('activity.receipt.hash')}>
+        <p className="font-mono text-sm break-all">{record.text_sha256}</p>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{t('activity.receipt.hashHelp')}</p>
+      </Section>
+
+      <Section title={t('activity.receipt.revoke')}>
+        <HowToRevoke record={record} inForce={isInForce(record, list.records)} />
+      </Section>
+
+      <div className="mt-8 flex flex-wrap gap-3 print:hidden">
+        <Button onClick={() => window.print()}>{t('activity.receipt.print')}</Button>
+        <Button variant="secondary" onClick={() => downloadReceipt(record)}>
+          {t('activity.receipt.download')}
+        </Button>
+      </div>
+    </Page>
+  )
+}
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <>
+      <dt className="font-medium text-slate-600 dark:text-slate-400">{label}</dt>
+      <dd className="-mt-2 break-words sm:mt-0 print:mt-0">{children}</dd>
+    </>
+  )
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  const titleId = useId()
+  return (
+    <section aria-labelledby={titleId} className="mt-6 break-inside-avoid print:mt-3">
+      <h2 id={titleId} className="mb-2 text-base font-semibold print:mb-1">
+        {title}
+      </h2>
+      {children}
+    </section>
+  )
+}
+
+function HowToRevoke({ record, inForce }: { record: ConsentRecord; inForce: boolean }) {
+  const { t } = useTranslation()
+  if (record.decision === 'deny') return <p className="text-sm">{t('activity.receipt.revokeDeny')}</p>
+  if (record.decision === 'revoke') return <p className="text-sm">{t('activity.receipt.revokeRevoke')}</p>
+  if (!inForce) return <p className="text-sm">{t('activity.receipt.revokeEnded')}</p>
+  return (
+    <p className="text-sm">
+      {t('activity.receipt.revokeInForce')}{' '}
+      <Link to={PAGE_ROUTES.grants.path} className="font-medium text-brand-700 underline underline-offset-4 dark:text-brand-100">
+        {t('common.toGrants')}
+      </Link>
+    </p>
+  )
+}

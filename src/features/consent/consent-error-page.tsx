@@ -10,6 +10,7 @@ import { ConsentRequestError } from './consent-loader'
 /** Refusals about the request itself: explained on the portal, never redirected (SPEC.md "Consent page"). */
 const REQUEST_PROBLEMS = {
   missing_parameters: 'missingParameters',
+  duplicate_parameter: 'duplicateParameter',
   invalid_request: 'missingParameters',
   invalid_client: 'unknownApp',
   redirect_uri_not_registered: 'redirectNotRegistered',

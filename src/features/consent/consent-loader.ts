@@ -9,8 +9,8 @@ import { sessionQueries, signInRedirect } from '@/lib/session'
 import { consentQueries } from './api'
 
 /**
- * A request the portal will not act on, found before asking anyone (missing parameters, a
- * forbidden redirect scheme): the page explains it on the portal's own origin.
+ * A request the portal will not act on, found before asking anyone (a parameter given twice,
+ * missing parameters, a forbidden redirect scheme): the page explains it on the portal's own origin.
  */
 export class ConsentRequestError extends Error {
   override readonly name = 'ConsentRequestError'
@@ -32,7 +32,7 @@ export type ConsentLoaderData = { kind: 'ready'; request: ApplicationRequest } |
  */
 export async function loadConsent(queryClient: QueryClient, url: URL): Promise<ConsentLoaderData> {
   const parsed = parseApplicationRequest(url.searchParams)
-  if (!parsed.ok) throw new ConsentRequestError('missing_parameters', { missing: parsed.missing.join(', ') })
+  if (!parsed.ok) throw new ConsentRequestError(parsed.code, parsed.details)
   const { request } = parsed
   if (hasForbiddenScheme(request.redirectUri)) {
     throw new ConsentRequestError('forbidden_redirect_scheme', { client_id: request.clientId, redirect_uri: request.redirectUri })

@@ -11,7 +11,7 @@ const MESSAGES_PREFIX = '\0locale-messages:'
  * Catalogue sections only one page uses, fetched with that page rather than with every page
  * (their texts would otherwise cost every consent page load, whose budget has no room for them).
  */
-export const LAZY_SECTIONS = ['preview', 'grants'] as const
+export const LAZY_SECTIONS = ['preview', 'grants', 'problems'] as const
 
 /**
  * `import messages from '@/locales/en.json?messages'` gives the catalogue (without its lazy

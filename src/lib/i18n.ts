@@ -43,8 +43,11 @@ export async function setLanguage(lang: Language): Promise<void> {
   await activate(lang)
 }
 
-/** Parts of a catalogue: `core` for every page, the rest fetched by the one page that uses them. */
-export type CatalogueSection = 'core' | 'preview' | 'grants'
+/**
+ * Parts of a catalogue: `core` for every page, the rest fetched by the one page that uses them
+ * (`problems`: the consent page's explanations of a request it refuses, src/features/consent).
+ */
+export type CatalogueSection = 'core' | 'preview' | 'grants' | 'problems'
 
 // Literal imports, so the build knows every chunk (and the BFF can find them in the manifest).
 const catalogues: Record<Language, Record<CatalogueSection, () => Promise<{ default: Messages }>>> = {
@@ -52,11 +55,13 @@ const catalogues: Record<Language, Record<CatalogueSection, () => Promise<{ defa
     core: () => import('@/locales/en.json?messages'),
     preview: () => import('@/locales/en.json?messages=preview'),
     grants: () => import('@/locales/en.json?messages=grants'),
+    problems: () => import('@/locales/en.json?messages=problems'),
   },
   'zh-CN': {
     core: () => import('@/locales/zh-CN.json?messages'),
     preview: () => import('@/locales/zh-CN.json?messages=preview'),
     grants: () => import('@/locales/zh-CN.json?messages=grants'),
+    problems: () => import('@/locales/zh-CN.json?messages=problems'),
   },
 }
 

@@ -16,3 +16,9 @@ declare module '*.json?messages=grants' {
   const messages: Messages
   export default messages
 }
+
+declare module '*.json?messages=problems' {
+  import type { Messages } from '@lingui/core'
+  const messages: Messages
+  export default messages
+}

@@ -10,6 +10,7 @@ import { server } from './msw-handlers'
 // Every catalogue section in both languages, up front, so a test's `setLanguage` switches at once.
 await loadCatalogueSection('preview')
 await loadCatalogueSection('grants')
+await loadCatalogueSection('problems')
 await setLanguage('zh-CN')
 await setLanguage('en')
 await startI18n()

@@ -297,6 +297,8 @@ describe('POST /api/oauth2/authorize', () => {
         as: 'alice',
         json: { ticket, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES },
       })
+      // Deny leaves once the platform has heard authorize: sent together, either may claim first.
+      await vi.waitFor(() => expect(bff.callsTo(AUTHORIZE_PATH)).toHaveLength(1), { interval: 1 })
       const denying = bff.request('/api/oauth2/deny', { method: 'POST', as: 'alice', json: { ticket, ...WEB_APP, state: 'xyz' } })
       const [authorized, denied] = await Promise.all([authorizing, denying])
       expect(authorized.status).toBe(200)

@@ -95,7 +95,14 @@ export function loadedMessages(lang: Language): Messages | undefined {
   return parts.every((part) => part !== undefined) ? (Object.assign({}, ...parts) as Messages) : undefined
 }
 
+/**
+ * The language the page is switching to, from the moment the switch starts: a section asked for
+ * meanwhile (a route loader runs before the first language is active) loads in that language.
+ */
+let activating: Language | undefined
+
 async function activate(lang: Language): Promise<void> {
+  activating = lang
   i18n.load(lang, await loadMessages(lang))
   i18n.activate(lang)
 }
@@ -107,7 +114,7 @@ async function activate(lang: Language): Promise<void> {
 export async function loadCatalogueSection(section: CatalogueSection): Promise<void> {
   if (wantedSections.has(section)) return
   wantedSections.add(section)
-  const languages = new Set<Language>([currentLanguage(), ...scopedInstances.keys()])
+  const languages = new Set<Language>([activating ?? currentLanguage(), ...scopedInstances.keys()])
   await Promise.all(
     [...languages].map(async (lang) => {
       const messages = await fetchSection(lang, section)

@@ -4,14 +4,9 @@ import { compileMessage } from '@lingui/message-utils/compileMessage'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { defineConfig, type Plugin } from 'vite'
+import { LAZY_SECTIONS } from './src/contract/routes.ts'
 
 const MESSAGES_PREFIX = '\0locale-messages:'
-
-/**
- * Catalogue sections only one page uses, fetched with that page rather than with every page
- * (their texts would otherwise cost every consent page load, whose budget has no room for them).
- */
-export const LAZY_SECTIONS = ['preview', 'grants', 'activity', 'signin'] as const
 
 /**
  * `import messages from '@/locales/en.json?messages'` gives the catalogue (without its lazy

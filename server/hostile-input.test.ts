@@ -1,13 +1,13 @@
 // Hostile input, the BFF's half (the browser half, with dialogs, console and CSP reports watched,
-// runs in Chromium). Fed through sandbox fixtures (what the platform says) and through query
+// is test/e2e/hostile.e2e.ts). Fed through sandbox fixtures (what the platform says) and through query
 // parameters and bodies (what a page or an attacker sends).
 //
 // | input                                                                 | expected outcome (BFF)                                                                  |
 // | --------------------------------------------------------------------- | --------------------------------------------------------------------------------------- |
 // | script/HTML in app name, description, scope title/message, user name,  | JSON answers carry the text byte for byte as data (application/json, nosniff); the SPA |
-// |   biosample id/type/project                                            |   renders it as text (Chromium: to come)                                               |
+// |   biosample id/type/project                                            |   renders it as text (test/e2e/hostile.e2e.ts)                                        |
 // | logo `javascript:`, `data:`, `vbscript:`, `//evil`, `http:`            | passed through as data (the preview checklist reports it); CSP img-src is self + https: |
-// |                                                                       |   only, and the SPA shows a monogram for anything but https (Chromium: to come)        |
+// |                                                                       |   only, and the SPA shows a monogram for anything but https (hostile.e2e.ts)           |
 // | redirect_uri `javascript:` in any case, with whitespace/control chars  | 400 forbidden_redirect_scheme before the platform is asked; no ticket, no code          |
 // | look-alike host, userinfo, `/../`, `%2e%2e`, case, trailing slash,     | 422 redirect_uri_mismatch (the platform's exact-string check, 40006) and the BFF's own |
 // |   fragment, surrounding whitespace                                     |   exact comparison; no ticket; a ticket for the real URI used with a variant: 403      |
@@ -19,7 +19,7 @@
 // | the same biosample id twice / an empty id                              | 400 invalid_request naming biosample_ids, platform not asked                            |
 // | 1,001 biosample ids / 10,000 of them                                   | 400 invalid_request (contract caps at 1,000) / 413 payload_too_large (256 KiB body)    |
 // | sign-in `next` leaving the origin (`//evil`, `/\evil`, `https:`, ...)  | the BFF never fills `{next}`: 401s carry LOGIN_URL's template unchanged whatever the    |
-// |                                                                       |   request says; /signin?next=… serves the SPA reflecting nothing (SPA checks: Chromium) |
+// |                                                                       |   request says; /signin?next=… serves the SPA reflecting nothing (SPA: hostile.e2e.ts)  |
 // | any of the above in a consent page's query                             | index.html reflects nothing of the query                                                |
 import { describe, expect, test } from 'vitest'
 import { testWorld, useBff, type Bff } from '../test/support/bff'

@@ -1,7 +1,8 @@
 import { useEffect, useRef, type ReactNode, type Ref } from 'react'
 import { useTranslation } from '@/lib/i18n'
-import { Link, NavLink, Outlet, useLocation, useMatches, useNavigation } from 'react-router'
+import { Link, NavLink, Outlet, useLocation, useMatches, useNavigation, useRevalidator } from 'react-router'
 import { Skeleton } from '@/components/ui/skeleton'
+import { StillWaiting } from '@/components/ui/still-waiting'
 import { UserMenu } from '@/features/session/user-menu'
 import type en from '@/locales/en.json'
 import { LanguageSwitch } from './language-switch'
@@ -22,6 +23,7 @@ export function RootLayout() {
   const { t } = useTranslation()
   const matches = useMatches()
   const navigation = useNavigation()
+  const revalidator = useRevalidator()
   const { pathname } = useLocation()
   const mainRef = useRef<HTMLElement>(null)
   const shownPath = useRef(pathname)
@@ -42,8 +44,15 @@ export function RootLayout() {
     mainRef.current?.focus({ preventScroll: true })
   }, [pathname])
 
+  // A page's data loading again (another page, an error screen's Retry) while this one stays shown.
+  const busy = navigation.state !== 'idle' || revalidator.state !== 'idle'
   return (
-    <AppShell mainRef={mainRef} busy={navigation.state !== 'idle'}>
+    <AppShell mainRef={mainRef} busy={busy}>
+      {busy ? (
+        <div className="pointer-events-none fixed inset-x-0 top-2 z-40 flex justify-center px-4">
+          <StillWaiting className="rounded-lg bg-white px-3 py-1 shadow empty:p-0 empty:shadow-none dark:bg-slate-900" />
+        </div>
+      ) : null}
       <Outlet />
     </AppShell>
   )
@@ -58,6 +67,7 @@ export function RootHydrateFallback() {
         <p role="status" className="sr-only">
           {t('common.loading')}
         </p>
+        <StillWaiting since={0} className="mb-4 min-h-5" />
         <Skeleton className="h-8 w-2/3" />
         <Skeleton className="mt-4 h-4 w-full" />
         <Skeleton className="mt-2 h-4 w-5/6" />

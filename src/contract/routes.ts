@@ -2,8 +2,12 @@
 // it and the BFF serves index.html (status 200, with the page's module preloads) for exactly these.
 // Browser-safe: no Node imports.
 
-/** Catalogue sections a page fetches with its code (src/lib/i18n.ts; vite.config.ts builds them). */
-export type LazySection = 'preview' | 'grants' | 'activity' | 'signin'
+/**
+ * Catalogue sections a page fetches with its code, not with every page (src/lib/i18n.ts; vite.config.ts
+ * builds each as its own chunk): their texts would otherwise cost every consent page load.
+ */
+export const LAZY_SECTIONS = ['preview', 'grants', 'activity', 'signin', 'problems'] as const
+export type LazySection = (typeof LAZY_SECTIONS)[number]
 
 export interface PageRoute {
   /** The URL path, without a trailing slash; a segment `:name` matches any one non-empty segment. */

@@ -15,14 +15,27 @@ export interface ApplicationRequest {
   state: string | undefined
 }
 
-export type ParsedApplicationRequest = { ok: true; request: ApplicationRequest } | { ok: false; missing: string[] }
+/** The request, or why the portal will not act on it (the consent page's error codes). */
+export type ParsedApplicationRequest =
+  | { ok: true; request: ApplicationRequest }
+  | { ok: false; code: 'duplicate_parameter'; details: { parameter: string } }
+  | { ok: false; code: 'missing_parameters'; details: { missing: string } }
 
-/** Reads the query the app sent; `client_id` and `redirect_uri` must be there before anything else. */
+/**
+ * Reads the query the app sent. A parameter given twice makes the request ambiguous and is
+ * refused before anything else (RFC 6749 §3.1), never resolved by picking one; then `client_id`
+ * and `redirect_uri` must be there.
+ */
 export function parseApplicationRequest(params: URLSearchParams): ParsedApplicationRequest {
+  const seen = new Set<string>()
+  for (const name of params.keys()) {
+    if (seen.has(name)) return { ok: false, code: 'duplicate_parameter', details: { parameter: name } }
+    seen.add(name)
+  }
   const clientId = params.get('client_id') ?? ''
   const redirectUri = params.get('redirect_uri') ?? ''
   const missing = [!clientId && 'client_id', !redirectUri && 'redirect_uri'].filter((name): name is string => Boolean(name))
-  if (missing.length > 0) return { ok: false, missing }
+  if (missing.length > 0) return { ok: false, code: 'missing_parameters', details: { missing: missing.join(', ') } }
   return {
     ok: true,
     request: {

@@ -38,9 +38,15 @@ export function failureKind(error: unknown): FailureKind {
 /**
  * Whether asking again can help: no answer at all, or the BFF or the platform behind it failing
  * (5xx). A 4xx (signed out, unknown app, refused) will not change, nor will a bug in the page.
+ * What a person may try again with a button; automatic retries are only `isUnanswered`.
  */
 export function isRetryable(error: unknown): boolean {
   return error instanceof ApiError && (error.status === 0 || error.status >= 500)
+}
+
+/** The BFF never answered, so it cannot have retried anything itself (src/app/query-client.ts). */
+export function isUnanswered(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 0
 }
 
 /** Nobody is signed in (any more): the way forward is sign-in (src/lib/session.ts). */

@@ -44,7 +44,10 @@ export async function setLanguage(lang: Language): Promise<void> {
   await activate(lang)
 }
 
-/** Parts of a catalogue: `core` for every page, the rest fetched by the one page that uses them. */
+/**
+ * Parts of a catalogue: `core` for every page, the rest fetched by the one page that uses them
+ * (`problems`: the consent page's explanations of a request it refuses, src/features/consent).
+ */
 export type CatalogueSection = 'core' | LazySection
 
 // Literal imports, so the build knows every chunk (and the BFF can find them in the manifest).
@@ -55,6 +58,7 @@ const catalogues: Record<Language, Record<CatalogueSection, () => Promise<{ defa
     grants: () => import('@/locales/en.json?messages=grants'),
     activity: () => import('@/locales/en.json?messages=activity'),
     signin: () => import('@/locales/en.json?messages=signin'),
+    problems: () => import('@/locales/en.json?messages=problems'),
   },
   'zh-CN': {
     core: () => import('@/locales/zh-CN.json?messages'),
@@ -62,6 +66,7 @@ const catalogues: Record<Language, Record<CatalogueSection, () => Promise<{ defa
     grants: () => import('@/locales/zh-CN.json?messages=grants'),
     activity: () => import('@/locales/zh-CN.json?messages=activity'),
     signin: () => import('@/locales/zh-CN.json?messages=signin'),
+    problems: () => import('@/locales/zh-CN.json?messages=problems'),
   },
 }
 
@@ -95,7 +100,14 @@ export function loadedMessages(lang: Language): Messages | undefined {
   return parts.every((part) => part !== undefined) ? (Object.assign({}, ...parts) as Messages) : undefined
 }
 
+/**
+ * The language the page is switching to, from the moment the switch starts: a section asked for
+ * meanwhile (a route loader runs before the first language is active) loads in that language.
+ */
+let activating: Language | undefined
+
 async function activate(lang: Language): Promise<void> {
+  activating = lang
   i18n.load(lang, await loadMessages(lang))
   i18n.activate(lang)
 }
@@ -107,7 +119,7 @@ async function activate(lang: Language): Promise<void> {
 export async function loadCatalogueSection(section: CatalogueSection): Promise<void> {
   if (wantedSections.has(section)) return
   wantedSections.add(section)
-  const languages = new Set<Language>([currentLanguage(), ...scopedInstances.keys()])
+  const languages = new Set<Language>([activating ?? currentLanguage(), ...scopedInstances.keys()])
   await Promise.all(
     [...languages].map(async (lang) => {
       const messages = await fetchSection(lang, section)

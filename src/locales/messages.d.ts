@@ -28,3 +28,9 @@ declare module '*.json?messages=signin' {
   const messages: Messages
   export default messages
 }
+
+declare module '*.json?messages=problems' {
+  import type { Messages } from '@lingui/core'
+  const messages: Messages
+  export default messages
+}

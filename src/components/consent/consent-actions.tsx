@@ -1,6 +1,7 @@
 import { useId } from 'react'
 import { useTranslation } from '@/lib/i18n'
 import { Button } from '@/components/ui/button'
+import { StillWaiting } from '@/components/ui/still-waiting'
 
 /** The two answers to a consent request. */
 export type Decision = 'authorize' | 'deny'
@@ -34,6 +35,7 @@ export function ConsentActions({ onAuthorize, onDeny, pending, authorizeBlockedR
           {authorizeBlockedReason}
         </p>
       ) : null}
+      {pending ? <StillWaiting className="mb-2 sm:text-right" /> : null}
       <div className="flex gap-3 sm:justify-end">
         <Button variant="secondary" className="flex-1 sm:flex-none sm:px-6" busy={pending === 'deny'} disabled={off} onClick={onDeny}>
           {t('consent.deny')}

@@ -7,9 +7,13 @@ import { ApiError } from '@/lib/http'
 import { useTranslation } from '@/lib/i18n'
 import { ConsentRequestError } from './consent-loader'
 
-/** Refusals about the request itself: explained on the portal, never redirected (SPEC.md "Consent page"). */
+/**
+ * Refusals about the request itself: explained on the portal, never redirected (SPEC.md "Consent
+ * page"). Their texts are the catalogue's `problems` section, which the loader fetches first.
+ */
 const REQUEST_PROBLEMS = {
   missing_parameters: 'missingParameters',
+  duplicate_parameter: 'duplicateParameter',
   invalid_request: 'missingParameters',
   invalid_client: 'unknownApp',
   redirect_uri_not_registered: 'redirectNotRegistered',
@@ -39,13 +43,13 @@ function RequestProblemPage({ problem, code, details }: { problem: RequestProble
   const { t } = useTranslation()
   return (
     <Page>
-      <h1 className="text-2xl font-semibold tracking-tight sm:text-3xl">{t(`consent.problems.${problem}.title`)}</h1>
-      <p className="mt-3 text-slate-700 dark:text-slate-300">{t(`consent.problems.${problem}.body`)}</p>
-      <p className="mt-3 text-slate-700 dark:text-slate-300">{t('consent.problems.nothingShared')}</p>
+      <h1 className="text-2xl font-semibold tracking-tight sm:text-3xl">{t(`problems.${problem}.title`)}</h1>
+      <p className="mt-3 text-slate-700 dark:text-slate-300">{t(`problems.${problem}.body`)}</p>
+      <p className="mt-3 text-slate-700 dark:text-slate-300">{t('problems.nothingShared')}</p>
       <section className="mt-8 rounded-xl border border-slate-200 bg-white px-4 py-4 dark:border-slate-800 dark:bg-slate-900">
-        <h2 className="font-semibold">{t('consent.problems.forDevelopers')}</h2>
+        <h2 className="font-semibold">{t('problems.forDevelopers')}</h2>
         <dl className="mt-2 grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1 text-sm">
-          <dt className="text-slate-600 dark:text-slate-400">{t('consent.problems.code')}</dt>
+          <dt className="text-slate-600 dark:text-slate-400">{t('problems.code')}</dt>
           <dd className="font-mono break-all">{code}</dd>
           {Object.entries(details).map(([name, value]) => (
             <div key={name} className="contents">

@@ -5,13 +5,15 @@ import { appendToRedirect, hasForbiddenScheme } from '@/contract/redirect'
 import { applicationQueries, parseApplicationRequest, type ApplicationRequest } from '@/lib/application'
 import { biosampleQueries } from '@/lib/biosamples'
 import { isUnauthenticated } from '@/lib/failure'
+import { ApiError } from '@/lib/http'
+import { loadCatalogueSection } from '@/lib/i18n'
 import { replaceLocation } from '@/lib/navigation'
 import { sessionQueries, signInRedirect } from '@/lib/session'
 import { consentQueries } from './api'
 
 /**
- * A request the portal will not act on, found before asking anyone (missing parameters, a
- * forbidden redirect scheme): the page explains it on the portal's own origin.
+ * A request the portal will not act on, found before asking anyone (a parameter given twice,
+ * missing parameters, a forbidden redirect scheme): the page explains it on the portal's own origin.
  */
 export class ConsentRequestError extends Error {
   override readonly name = 'ConsentRequestError'
@@ -32,8 +34,21 @@ export type ConsentLoaderData = { kind: 'ready'; request: ApplicationRequest } |
  * then who is signed in.
  */
 export async function loadConsent(queryClient: QueryClient, url: URL): Promise<ConsentLoaderData> {
+  try {
+    return await checkAndLoad(queryClient, url)
+  } catch (error) {
+    // A refused request is explained with the catalogue's `problems` texts (consent-error-page.tsx):
+    // fetched with the refusal rather than by every consent page, whose first load has no room.
+    if (error instanceof ConsentRequestError || (error instanceof ApiError && error.status >= 400 && error.status < 500)) {
+      await loadCatalogueSection('problems').catch(() => undefined)
+    }
+    throw error
+  }
+}
+
+async function checkAndLoad(queryClient: QueryClient, url: URL): Promise<ConsentLoaderData> {
   const parsed = parseApplicationRequest(url.searchParams)
-  if (!parsed.ok) throw new ConsentRequestError('missing_parameters', { missing: parsed.missing.join(', ') })
+  if (!parsed.ok) throw new ConsentRequestError(parsed.code, parsed.details)
   const { request } = parsed
   if (hasForbiddenScheme(request.redirectUri)) {
     throw new ConsentRequestError('forbidden_redirect_scheme', { client_id: request.clientId, redirect_uri: request.redirectUri })

@@ -145,7 +145,7 @@ describe('consent page: what the user sees', () => {
       }),
     )
     renderConsent()
-    expect(await screen.findByRole('status')).toHaveTextContent('Loading…')
+    expect(await screen.findByText('Loading…')).toHaveAttribute('role', 'status')
     // The application was asked for while the samples were still on their way: no waterfall.
     await vi.waitFor(() => expect(requests.some((r) => r.path.startsWith('/api/oauth2/application'))).toBe(true))
     release()
@@ -309,6 +309,30 @@ describe('consent page: refusing a bad request', () => {
     expect(screen.getByText(missing)).toBeInTheDocument()
     expect(screen.queryByRole('button', { name: 'Authorize' })).not.toBeInTheDocument()
     expect(requests).toEqual([])
+  })
+
+  test.each([
+    ['client_id', '&client_id=other-app'],
+    ['redirect_uri', `&redirect_uri=${encodeURIComponent('https://evil.example/cb')}`],
+    ['state', '&state=second'],
+    ['scope', '&scope=profile.default'],
+    ['client_id', '&client%5Fid=other-app'],
+  ])('%s given twice (%s): refused on the portal before anything is asked, signed out too', async (parameter, extra) => {
+    world.session = false
+    renderConsent(consentUrl() + extra)
+    expect(await screen.findByRole('heading', { level: 1, name: 'This link is ambiguous' })).toBeInTheDocument()
+    expect(screen.getByText('duplicate_parameter')).toBeInTheDocument()
+    expect(screen.getByText('parameter')).toBeInTheDocument()
+    expect(screen.getByText(parameter)).toBeInTheDocument()
+    expect(screen.queryByRole('button', { name: 'Authorize' })).not.toBeInTheDocument()
+    expect(requests).toEqual([])
+    expect(replaceLocation).not.toHaveBeenCalled()
+    expect(assignLocation).not.toHaveBeenCalled()
+  })
+
+  test('a 64 KB state is carried, not a crash', async () => {
+    renderConsent(consentUrl({ state: 'x'.repeat(64 * 1024) }))
+    expect(await findForm()).toBeInTheDocument()
   })
 
   test('response_type other than code goes back to the app with unsupported_response_type and the state', async () => {

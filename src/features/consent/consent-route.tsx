@@ -1,6 +1,7 @@
 import { useTranslation } from '@/lib/i18n'
 import { Page } from '@/components/ui/page'
 import { Skeleton } from '@/components/ui/skeleton'
+import { StillWaiting } from '@/components/ui/still-waiting'
 import { ConsentErrorPage } from './consent-error-page'
 import { ConsentPage } from './consent-page'
 
@@ -21,6 +22,7 @@ function ConsentSkeleton() {
       <p role="status" className="sr-only">
         {t('common.loading')}
       </p>
+      <StillWaiting since={0} className="mb-4 min-h-5" />
       <div className="flex items-start gap-4">
         <Skeleton className="size-16 rounded-2xl" />
         <div className="flex-1">

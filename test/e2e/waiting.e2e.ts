@@ -1,0 +1,112 @@
+// The platform down, at default settings (REQUEST_DEADLINE_MS 10 s, UPSTREAM_TIMEOUT_MS 8 s): the
+// BFF retries inside its one deadline, the SPA does not retry its 504, so a person sees "still
+// waiting" after 3 s and an honest, retryable error within the deadline, not a minute of skeleton.
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { launchBrowser } from '../support/browser'
+import { ALICE } from '../support/fixture-users'
+import { basicWorld } from '../support/fixtures'
+import { startPortal, type Portal } from '../support/portal'
+import { signIn, upstreamCalls, watchedPage } from '../support/watch'
+
+const DEADLINE_MS = 10_000
+/** Page start-up and the browser's own overhead on a busy 2-core machine. */
+const SLACK_MS = 2_000
+const STILL_WAITING = 'Still waiting for the BGE platform…'
+/** For good: more calls than any test makes. */
+const FOR_GOOD = 1_000
+
+let down: Portal
+let flaky: Portal
+let browser: Browser
+
+beforeAll(async () => {
+  ;[down, flaky, browser] = await Promise.all([
+    startPortal({
+      fixtures: (origin) => ({
+        ...basicWorld(origin),
+        faults: [
+          { path: '/openbge/oauth2/application', kind: 'timeout', times: FOR_GOOD },
+          { path: '/openbge/oauth2/grants', kind: 'timeout', times: FOR_GOOD },
+        ],
+      }),
+    }),
+    // Two timeouts: the BFF's two attempts of the first page load (8 s, then what is left).
+    startPortal({ fixtures: (origin) => ({ ...basicWorld(origin), faults: [{ path: '/openbge/oauth2/application', kind: 'timeout', times: 2 }] }) }),
+    launchBrowser(),
+  ])
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await Promise.all([down?.stop(), flaky?.stop()])
+})
+
+function consentUrl(origin: string): string {
+  return `${origin}/oauth2/authorize?${new URLSearchParams({
+    client_id: 'web-app',
+    redirect_uri: `${origin}/sandbox/callback`,
+    response_type: 'code',
+    scope: 'profile.default sample.default:read',
+    state: 'waiting',
+  })}`
+}
+
+/** Milliseconds from the start of navigation until `text` is on screen. */
+async function timeUntil(page: Page, text: string, started: number): Promise<number> {
+  await page.getByText(text, { exact: true }).first().waitFor({ timeout: 30_000 })
+  return Date.now() - started
+}
+
+describe('the platform down, at default settings', () => {
+  test('consent: "still waiting" after 3 s, then the honest error with Try again within the deadline', async () => {
+    const watched = await watchedPage(browser)
+    const { page, context } = watched
+    await signIn(context, down.origin, ALICE.id)
+    const started = Date.now()
+    await page.goto(consentUrl(down.origin), { waitUntil: 'commit' })
+    const waiting = await timeUntil(page, STILL_WAITING, started)
+    expect(waiting).toBeGreaterThanOrEqual(3_000)
+    expect(waiting).toBeLessThan(3_000 + SLACK_MS)
+    const status = page.getByRole('status').filter({ hasText: STILL_WAITING })
+    expect(await status.getAttribute('aria-live')).toBe('polite')
+
+    const failed = await timeUntil(page, 'This is taking too long', started)
+    expect(failed).toBeLessThan(DEADLINE_MS + SLACK_MS)
+    expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(1)
+    expect(await page.getByText(STILL_WAITING).count()).toBe(0)
+    // One page load, one /api request per call: the SPA did not ask the BFF again.
+    const applicationRequests = down.output().split('\n').filter((line) => line.startsWith('GET /api/oauth2/application ')).length
+    expect(applicationRequests).toBe(1)
+    await context.close()
+  })
+
+  test('grants: the same, in Chinese', async () => {
+    const watched = await watchedPage(browser, { locale: 'zh-CN' })
+    const { page, context } = watched
+    await signIn(context, down.origin, ALICE.id)
+    const started = Date.now()
+    await page.goto(`${down.origin}/grants`, { waitUntil: 'commit' })
+    const waiting = await timeUntil(page, '仍在等待 BGE 平台响应…', started)
+    expect(waiting).toBeGreaterThanOrEqual(3_000)
+    const failed = await timeUntil(page, '等待时间太长了', started)
+    expect(failed).toBeLessThan(DEADLINE_MS + SLACK_MS)
+    expect(await page.getByRole('button', { name: '重试' }).count()).toBe(1)
+    await context.close()
+  })
+})
+
+test('Try again works once the platform is back', async () => {
+  const watched = await watchedPage(browser)
+  const { page, context } = watched
+  await signIn(context, flaky.origin, ALICE.id)
+  const started = Date.now()
+  await page.goto(consentUrl(flaky.origin), { waitUntil: 'commit' })
+  expect(await timeUntil(page, 'This is taking too long', started)).toBeLessThan(DEADLINE_MS + SLACK_MS)
+  expect(upstreamCalls(flaky.output(), '/openbge/oauth2/application')).toBe(2)
+  await page.getByRole('button', { name: 'Try again' }).click()
+  await page.getByRole('button', { name: 'Authorize' }).waitFor()
+  // The browser's note of the BFF's 504 is expected; nothing else may have gone wrong.
+  expect(watched.problems.filter((problem) => !problem.includes('status of 504'))).toEqual([])
+  await context.close()
+})

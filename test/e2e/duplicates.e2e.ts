@@ -4,6 +4,10 @@
 // one upstream authorize per ticket, one code" is read from what the platform heard.
 import type { Browser, Page, Request } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { z } from 'zod'
+import { displayedScopes } from '../../server/shown-texts'
+import { applicationResponseSchema } from '../../src/contract/api'
+import { SUPPORTED_LANGUAGES } from '../../src/contract/languages'
 import { launchBrowser } from '../support/browser'
 import { ALICE, BOB } from '../support/fixture-users'
 import { basicWorld } from '../support/fixtures'
@@ -149,9 +153,12 @@ describe('one upstream authorize per ticket, one code', () => {
     const query = consentQuery({ state: 'two tabs one ticket' })
     const ticketOf = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/oauth2/application')
     await page.goto(`${portal.origin}/oauth2/authorize?${query}`)
-    const answer: unknown = await (await ticketOf).json()
-    const ticket = typeof answer === 'object' && answer !== null && 'ticket' in answer && typeof answer.ticket === 'string' ? answer.ticket : ''
+    const answer = applicationResponseSchema.parse(await (await ticketOf).json())
+    const ticket = answer.ticket ?? ''
     expect(ticket).not.toBe('')
+    // The texts this page shows, which a decision must carry (the BFF checks them against the ticket).
+    const language = z.enum(SUPPORTED_LANGUAGES).parse(await page.evaluate(() => document.documentElement.lang))
+    const shown = { language, scopes: displayedScopes(answer.requested_scopes, language) }
     await page.getByRole('checkbox', { name: /E-B0001/ }).check()
     const before = authorizeCalls()
 
@@ -169,6 +176,7 @@ describe('one upstream authorize per ticket, one code', () => {
       },
       {
         ticket,
+        shown,
         client_id: 'web-app',
         redirect_uri: `${portal.origin}/sandbox/callback`,
         scope: 'profile.default sample.default:read',

@@ -1,4 +1,4 @@
-import { memo, useCallback, useDeferredValue, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react'
+import { memo, useDeferredValue, useId, useLayoutEffect, useMemo, useRef, useState, type ChangeEvent } from 'react'
 import { useTranslation, type translate } from '@/lib/i18n'
 import type { Biosample } from '@/contract/api'
 import type { Language } from '@/contract/languages'
@@ -26,8 +26,8 @@ interface BiosamplePickerProps {
  *
  * Built to reach the next frame within 50 ms with a thousand samples (SPEC.md "Quality bars"):
  * every click is one `onChange`; rows are memoised with stable props and never re-render when the
- * selection changes, because their boxes are set from it directly (below); the filter narrows the
- * list in a deferred render that typing never waits for.
+ * selection changes, because their boxes are set from it directly and the list hears their
+ * changes (below); the filter narrows the list in a deferred render that typing never waits for.
  */
 export function BiosamplePicker({ biosamples, selected, onChange, required, disabled = false }: BiosamplePickerProps) {
   const { t, language } = useTranslation()
@@ -38,7 +38,7 @@ export function BiosamplePicker({ biosamples, selected, onChange, required, disa
   const filterId = useId()
   const selectAllRef = useRef<HTMLInputElement>(null)
 
-  const chosen = useMemo(() => new Set(selected), [selected])
+  const chosen = new Set(selected)
   const needle = shownFilter.trim().toLocaleLowerCase()
   const visible = useMemo(
     () =>
@@ -54,37 +54,34 @@ export function BiosamplePicker({ biosamples, selected, onChange, required, disa
   const visibleChosen = visible.reduce((count, sample) => (chosen.has(sample.biosample_id) ? count + 1 : count), 0)
   const allVisibleChosen = visible.length > 0 && visibleChosen === visible.length
 
-  useEffect(() => {
-    if (selectAllRef.current) selectAllRef.current.indeterminate = visibleChosen > 0 && !allVisibleChosen
-  }, [visibleChosen, allVisibleChosen])
-
-  // What the rows' one callback reads, kept current after each render, so the callback itself
-  // never changes and does not make the memoised rows render again.
-  const latest = useRef({ biosamples, chosen, onChange })
-  useLayoutEffect(() => {
-    latest.current = { biosamples, chosen, onChange }
-  })
-  const toggle = useCallback((id: string, on: boolean) => {
-    const { biosamples: all, chosen: now, onChange: report } = latest.current
-    // Keep the list's order, whatever order the boxes were ticked in.
-    report(all.map((s) => s.biosample_id).filter((candidate) => (candidate === id ? on : now.has(candidate))))
-  }, [])
-
   // The rows' boxes are set here rather than through a `checked` prop: React updates a controlled
   // input with several attribute writes, and Select all would make it do that a thousand times
   // (about 20 ms on a desktop CPU, several times that on a phone); setting `checked` on each box
   // is a fraction of it. After every render, so rows that mount (the filter widened) start right.
   const listRef = useRef<HTMLUListElement>(null)
   useLayoutEffect(() => {
-    for (const box of listRef.current?.querySelectorAll<HTMLInputElement>('input[data-biosample-id]') ?? []) {
-      const on = chosen.has(box.dataset.biosampleId ?? '')
+    if (selectAllRef.current) selectAllRef.current.indeterminate = visibleChosen > 0 && !allVisibleChosen
+    for (const box of listRef.current?.querySelectorAll('input') ?? []) {
+      const on = chosen.has(box.value)
       if (box.checked !== on) box.checked = on
     }
   })
 
+  /** Reports the new selection, in the list's order whatever order the boxes were ticked in; `change` says what becomes of a sample, undefined for no change. */
+  function choose(change: (id: string) => boolean | undefined) {
+    onChange(biosamples.map((s) => s.biosample_id).filter((id) => change(id) ?? chosen.has(id)))
+  }
+
+  // One handler for every row, on the list: rows then take no callback, so nothing about a
+  // selection change makes them render again.
+  function toggle(event: ChangeEvent<HTMLUListElement>) {
+    const box = event.target
+    if (box instanceof HTMLInputElement) choose((id) => (id === box.value ? box.checked : undefined))
+  }
+
   function toggleAllVisible(on: boolean) {
     const visibleIds = new Set(visible.map((s) => s.biosample_id))
-    onChange(biosamples.map((s) => s.biosample_id).filter((id) => (visibleIds.has(id) ? on : chosen.has(id))))
+    choose((id) => (visibleIds.has(id) ? on : undefined))
   }
 
   if (biosamples.length === 0) {
@@ -140,9 +137,9 @@ export function BiosamplePicker({ biosamples, selected, onChange, required, disa
       {visible.length === 0 ? (
         <p className="mt-2 text-sm text-slate-700 dark:text-slate-300">{t('consent.samples.noMatch', { filter: shownFilter.trim() })}</p>
       ) : (
-        <ul ref={listRef} className="mt-2 grid gap-2">
+        <ul ref={listRef} onChange={toggle} className="mt-2 grid gap-2">
           {visible.map((sample) => (
-            <SampleRow key={sample.biosample_id} sample={sample} onToggle={toggle} t={t} language={language} />
+            <SampleRow key={sample.biosample_id} sample={sample} t={t} language={language} />
           ))}
         </ul>
       )}
@@ -152,7 +149,6 @@ export function BiosamplePicker({ biosamples, selected, onChange, required, disa
 
 interface SampleRowProps {
   sample: Biosample
-  onToggle: (id: string, on: boolean) => void
   t: typeof translate
   language: Language
 }
@@ -165,9 +161,9 @@ const ROW_CLASS = '[content-visibility:auto] [contain-intrinsic-block-size:auto_
 
 /**
  * One sample; its props change only with the sample or the language, so it renders about once.
- * Whether its box is checked is the picker's to set (see there), found by `data-biosample-id`.
+ * Whether its box is checked is the picker's to set, and the list hears its changes (see there).
  */
-const SampleRow = memo(function SampleRow({ sample, onToggle, t, language }: SampleRowProps) {
+const SampleRow = memo(function SampleRow({ sample, t, language }: SampleRowProps) {
   const id = sample.biosample_id
   const date = formatDate(sample.sample_time, language)
   return (
@@ -175,8 +171,7 @@ const SampleRow = memo(function SampleRow({ sample, onToggle, t, language }: Sam
       <label className="grid min-h-target cursor-pointer grid-cols-[auto_minmax(0,1fr)] items-start gap-x-3 rounded-lg border border-slate-200 bg-white px-3 py-3 has-checked:border-brand-600 has-checked:bg-brand-50 dark:border-slate-700 dark:bg-slate-900 dark:has-checked:border-brand-100 dark:has-checked:bg-slate-800">
         <input
           type="checkbox"
-          data-biosample-id={id}
-          onChange={(event) => onToggle(id, event.target.checked)}
+          value={id}
           className="row-span-2 mt-0.5 size-5 shrink-0 accent-brand-600"
         />
         <span className="font-mono text-sm font-medium break-all">{id}</span>{' '}

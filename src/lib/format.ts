@@ -1,9 +1,19 @@
 // Dates as people read them, in the page's language and the reader's own time zone.
 
+// One formatter per language: building one costs far more than using it, and a list of a
+// thousand samples formats a thousand dates.
+const dateFormats = new Map<string, Intl.DateTimeFormat>()
+
 /** A calendar date such as "Mar 19, 2021" / "2021年3月19日"; empty when `iso` is not a date. */
 export function formatDate(iso: string, lang: string): string {
   const date = parseDate(iso)
-  return date ? new Intl.DateTimeFormat(lang, { dateStyle: 'medium' }).format(date) : ''
+  if (!date) return ''
+  let format = dateFormats.get(lang)
+  if (!format) {
+    format = new Intl.DateTimeFormat(lang, { dateStyle: 'medium' })
+    dateFormats.set(lang, format)
+  }
+  return format.format(date)
 }
 
 const SECOND = 1000

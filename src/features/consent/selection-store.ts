@@ -1,8 +1,8 @@
 // The form in progress, per consent flow, kept in sessionStorage so it survives the trip to the
 // sign-in page (40008) and a reload, and so that coming back after a decision never decides again.
 // UI state only: no ticket, code or redirect target is ever stored (SPEC.md "Security").
+import { z } from 'zod/mini'
 import { create } from 'zustand'
-import { createJSONStorage, persist } from 'zustand/middleware'
 import type { Decision } from '@/components/consent/consent-actions'
 
 interface FlowState {
@@ -29,19 +29,47 @@ function update(flows: Record<string, FlowState>, flow: string, change: FlowStat
   return { ...Object.fromEntries(kept), [flow]: { ...current, ...change } }
 }
 
-export const useSelectionStore = create<SelectionStore>()(
-  persist(
-    (set) => ({
-      flows: {},
-      setSelected: (flow, selected) => set((state) => ({ flows: update(state.flows, flow, { selected }) })),
-      markDecided: (flow, decision) => set((state) => ({ flows: update(state.flows, flow, { decided: decision }) })),
-      clearDecided: (flow) => set((state) => ({ flows: update(state.flows, flow, { decided: undefined }) })),
-    }),
-    {
-      name: 'bge-consent-flows',
-      version: 1,
-      storage: createJSONStorage(() => sessionStorage),
-      partialize: (state) => ({ flows: state.flows }),
-    },
-  ),
-)
+const STORAGE_KEY = 'bge-consent-flows'
+
+// What sessionStorage holds, checked on the way in like any other input. The `{ state, version }`
+// wrapper is the format of zustand's persist middleware, which this store used before, so a flow
+// in progress across a deploy keeps its selection. The middleware gave way to these few lines
+// for consent's first load: it was 0.7 KB gzip of a 135 KB budget that had no margin left.
+const storedSchema = z.object({
+  state: z.object({
+    flows: z.record(z.string(), z.object({ selected: z.optional(z.array(z.string())), decided: z.optional(z.string()) })),
+  }),
+  version: z.int(),
+})
+
+const DECISIONS = ['authorize', 'deny'] as const satisfies readonly Decision[]
+
+function readFlows(): Record<string, FlowState> {
+  try {
+    const stored = storedSchema.safeParse(JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? 'null'))
+    if (!stored.success) return {}
+    // `decided` names a message key, so only a known decision is kept; checked here because
+    // z.enum would add 0.3 KB to the same first load.
+    return Object.fromEntries(
+      Object.entries(stored.data.state.flows).map(([flow, { selected, decided }]) => [flow, { selected, decided: DECISIONS.find((known) => known === decided) }]),
+    )
+  } catch {
+    // Storage blocked by the browser, or not JSON: start afresh, as on a first visit.
+    return {}
+  }
+}
+
+export const useSelectionStore = create<SelectionStore>()((set) => ({
+  flows: readFlows(),
+  setSelected: (flow, selected) => set((state) => ({ flows: update(state.flows, flow, { selected }) })),
+  markDecided: (flow, decision) => set((state) => ({ flows: update(state.flows, flow, { decided: decision }) })),
+  clearDecided: (flow) => set((state) => ({ flows: update(state.flows, flow, { decided: undefined }) })),
+}))
+
+useSelectionStore.subscribe(({ flows }) => {
+  try {
+    sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ state: { flows }, version: 1 }))
+  } catch {
+    // Storage blocked or full: the form still works, it just will not survive a reload.
+  }
+})

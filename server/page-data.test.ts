@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { z } from 'zod'
 import { pageDataSchema, type PageData } from '../src/contract/page-data'
 import { ALICE, PORTAL, testWorld, useBff, WEB_APP, type Bff, type UserKey } from '../test/support/bff'
+import type { FixturesInput } from './sandbox/fixtures'
 import { escapeJsonForHtml, PAGE_DATA_WAIT_MS } from './page-data'
 
 const CONSENT_PAGE = `/oauth2/authorize?${new URLSearchParams({ ...WEB_APP, response_type: 'code', state: 's<1>' })}`
@@ -90,7 +91,7 @@ describe('consent and grants pages carry their /api answers', () => {
   })
 
   test('an upstream failure is embedded as the status and error envelope /api gives', async () => {
-    const faults = [{ path: '/openbge/oauth2/grants', kind: 'error_code' as const, code: 40015, times: 1 }]
+    const faults: FixturesInput['faults'] = [{ path: '/openbge/oauth2/grants', kind: 'error_code', code: 40015, times: 1 }]
     const page = useBff({ faults })
     const answers = embedded(await (await page.request('/grants', { as: 'bob' })).text())
     const direct = await apiAnswer(useBff({ faults }), '/api/oauth2/grants', 'bob')

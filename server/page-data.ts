@@ -9,7 +9,7 @@
 // JSON round trip per answer.
 import type { Context } from 'hono'
 import { stream } from 'hono/streaming'
-import { applicationPath, grantsPath, PAGE_DATA_ID_PREFIX, type PageData } from '../src/contract/page-data'
+import { applicationPath, grantsPath, PAGE_DATA_ID_PREFIX, PAGE_DATA_VERSION, type PageData } from '../src/contract/page-data'
 import { hasForbiddenScheme } from '../src/contract/redirect'
 import { PAGE_ROUTES, pageOfPath } from '../src/contract/routes'
 
@@ -54,7 +54,7 @@ export function startPageData(api: ApiFetch, page: Request, paths: readonly stri
   return paths.map(async (path) => {
     const response = await api(new Request(new URL(path, page.url), { headers }))
     try {
-      return { v: 1, path, status: response.status, body: await response.json() }
+      return { v: PAGE_DATA_VERSION, path, status: response.status, body: await response.json() }
     } catch {
       // Not JSON (never from /api): left out, the page asks for it itself.
       return undefined

@@ -7,10 +7,12 @@ import { z } from 'zod/mini'
 
 export const PAGE_DATA_ID_PREFIX = 'bge-data-'
 
+/** The shape's version (`v`): a page from a BFF that writes another one is fetched for, not misread. */
+export const PAGE_DATA_VERSION = 1
+
 /**
  * One `/api` answer as `/api` gave it: the exact GET path the SPA asks for (its key), the status
- * and the JSON body, an error envelope included. `v` changes when this shape does, so a page from
- * an older BFF is fetched for instead of misread.
+ * and the JSON body, an error envelope included.
  */
 export const pageDataSchema = z.object({
   v: z.int(),

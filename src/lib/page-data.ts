@@ -3,7 +3,7 @@
 // then goes through the same schema, and becomes the same ApiError, as one fetched from /api, and
 // lands in the query cache under the query factories' own keys.
 import { safeParse } from 'zod/v4/core'
-import { PAGE_DATA_ID_PREFIX, PAGE_DATA_MAX_AGE_MS, pageDataSchema, type PageData } from '@/contract/page-data'
+import { PAGE_DATA_ID_PREFIX, PAGE_DATA_MAX_AGE_MS, PAGE_DATA_VERSION, pageDataSchema, type PageData } from '@/contract/page-data'
 
 let embedded: Map<string, PageData> | undefined
 
@@ -14,7 +14,7 @@ function readEmbedded(): Map<string, PageData> {
     element.remove()
     try {
       const parsed = safeParse(pageDataSchema, JSON.parse(element.textContent))
-      if (parsed.success) answers.set(parsed.data.path, parsed.data)
+      if (parsed.success && parsed.data.v === PAGE_DATA_VERSION) answers.set(parsed.data.path, parsed.data)
     } catch {
       // Unparseable: the page fetches it as if it were not there.
     }

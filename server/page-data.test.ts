@@ -117,6 +117,13 @@ describe('consent and grants pages carry their /api answers', () => {
     expect(bff.upstreamCalls).toEqual([])
   })
 
+  test('a HEAD request asks nothing upstream', async () => {
+    const bff = useBff()
+    const response = await bff.request('/grants', { as: 'alice', method: 'HEAD' })
+    expect(response.status).toBe(200)
+    expect(bff.upstreamCalls).toEqual([])
+  })
+
   test('EMBED_PAGE_DATA=false serves every page without answers', async () => {
     const bff = useBff({ env: { EMBED_PAGE_DATA: 'false' } })
     for (const path of [CONSENT_PAGE, '/grants']) {

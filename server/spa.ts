@@ -114,8 +114,10 @@ export function spaRoutes(distDir: string, config: Pick<Config, 'loginUrl' | 'we
       .replace(/<html lang="[^"]*"/, `<html lang="${lang}"`)
       .replace('</head>', `${links.join('')}</head>`)
     c.header('Vary', 'Accept-Language, Cookie')
-    // Only someone signed in has anything to read; without the cookie every read would be a 401.
-    const paths = api && config.embedPageData && getCookie(c, config.authCookie) ? pageDataPaths(new URL(c.req.url)) : []
+    // Only someone signed in has anything to read (without the cookie every read would be a 401),
+    // and only a GET has a body to carry it.
+    const embed = api && config.embedPageData && c.req.method === 'GET' && getCookie(c, config.authCookie)
+    const paths = embed ? pageDataPaths(new URL(c.req.url)) : []
     if (api && paths.length > 0) {
       const answers = startPageData(api, c.req.raw, paths)
       c.header('Cache-Control', 'no-store, no-transform')

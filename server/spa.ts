@@ -12,6 +12,7 @@ import { DEFAULT_LANGUAGE, isLanguage, LANGUAGE_COOKIE, languageOfTag, type Lang
 import { PAGE_META } from '../src/contract/page-meta'
 import { pageOfPath } from '../src/contract/routes'
 import type { Config } from './config'
+import { pageDataPaths, PAGE_DATA_WAIT_MS, startPageData, streamPage, type ApiFetch } from './page-data'
 
 /** Cookie first (the reader's own choice), then Accept-Language, then the default. */
 export function pickLanguage(cookie: string | undefined, acceptLanguage: string | undefined): Language {
@@ -79,14 +80,22 @@ export function preloadPlan(distDir: string): (path: string, lang: Language) => 
   }
 }
 
-export function spaRoutes(distDir: string, config: Pick<Config, 'loginUrl' | 'wechatBridgeUrl'>): Hono {
+/** Where the streamed page's answers go: after the root element, which the SPA replaces anyway. */
+const ROOT_ELEMENT = '<div id="root"></div>'
+
+/**
+ * `api` answers the reads consent and grants stream with their HTML (server/page-data.ts); without
+ * it, or with `EMBED_PAGE_DATA=false`, every page is index.html alone and the SPA fetches.
+ */
+export function spaRoutes(distDir: string, config: Pick<Config, 'loginUrl' | 'wechatBridgeUrl' | 'authCookie' | 'embedPageData'>, api?: ApiFetch): Hono {
   const app = new Hono()
   const indexPath = join(distDir, 'index.html')
   const indexHtml = existsSync(indexPath) ? withPageMeta(readFileSync(indexPath, 'utf8'), config) : undefined
   const preloads = preloadPlan(distDir)
 
-  // Only static files and index.html are compressed: /api answers carry tickets next to reflected
-  // input, which compression would expose to a BREACH-style length oracle.
+  // Only static files and index.html are compressed: /api answers, and the pages that carry them
+  // (server/page-data.ts), hold tickets next to reflected input, which compression would expose to
+  // a BREACH-style length oracle.
   app.use('*', compress())
   app.use('/assets/*', async (c, next) => {
     await next()
@@ -104,8 +113,20 @@ export function spaRoutes(distDir: string, config: Pick<Config, 'loginUrl' | 'we
     const page = (await indexHtml)
       .replace(/<html lang="[^"]*"/, `<html lang="${lang}"`)
       .replace('</head>', `${links.join('')}</head>`)
-    c.header('Cache-Control', 'no-store')
     c.header('Vary', 'Accept-Language, Cookie')
+    // Only someone signed in has anything to read (without the cookie every read would be a 401),
+    // and only a GET has a body to carry it.
+    const embed = api && config.embedPageData && c.req.method === 'GET' && getCookie(c, config.authCookie)
+    const paths = embed ? pageDataPaths(new URL(c.req.url)) : []
+    if (api && paths.length > 0) {
+      const answers = startPageData(api, c.req.raw, paths)
+      c.header('Cache-Control', 'no-store, no-transform')
+      c.header('Content-Type', 'text/html; charset=utf-8')
+      const root = page.indexOf(ROOT_ELEMENT)
+      const at = root === -1 ? page.length : root + ROOT_ELEMENT.length
+      return streamPage(c, { head: page.slice(0, at), tail: page.slice(at), answers, waitMs: PAGE_DATA_WAIT_MS })
+    }
+    c.header('Cache-Control', 'no-store')
     // Unknown paths still get the SPA (it shows the not-found page) but with an honest status.
     return c.html(page, pageOfPath(c.req.path) ? 200 : 404)
   })

@@ -2,6 +2,7 @@
 // read, keyed and fetched here for both the consent page and the developer preview.
 import { queryOptions } from '@tanstack/react-query'
 import { applicationResponseSchema } from '@/contract/api'
+import { applicationPath } from '@/contract/page-data'
 import { apiGet } from '@/lib/http'
 
 /** The request's query parameters; absent ones are undefined. */
@@ -57,9 +58,7 @@ type AskedFor = Pick<ApplicationRequest, 'clientId' | 'redirectUri' | 'scope'>
 
 /** GET /api/oauth2/application; it carries a consent ticket only when someone is signed in. */
 function fetchApplication(request: AskedFor, signal: AbortSignal) {
-  const query = new URLSearchParams({ client_id: request.clientId, redirect_uri: request.redirectUri })
-  if (request.scope !== undefined) query.set('scope', request.scope)
-  return apiGet(`/api/oauth2/application?${query}`, applicationResponseSchema, { signal })
+  return apiGet(applicationPath(request), applicationResponseSchema, { signal })
 }
 
 export const applicationQueries = {

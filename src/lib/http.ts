@@ -6,6 +6,7 @@
 import { safeParse, type $ZodType, type output } from 'zod/v4/core'
 import { errorEnvelopeSchema } from '@/contract/api'
 import type { ErrorCode } from '@/contract/errors'
+import { takeEmbeddedAnswer } from '@/lib/page-data'
 
 /** Every failure of an API call: the BFF's error envelope, a network failure or a bad answer. */
 export class ApiError extends Error {
@@ -74,9 +75,15 @@ export async function apiSend<S extends $ZodType>(
 }
 
 async function request(path: string, init: RequestInit): Promise<Response> {
-  let response: Response
+  let response = init.method === 'GET' ? await takeEmbeddedAnswer(path) : undefined
+  if (!response) response = await send(path, init)
+  if (!response.ok) throw await errorFrom(response, init.signal)
+  return response
+}
+
+async function send(path: string, init: RequestInit): Promise<Response> {
   try {
-    response = await fetch(path, {
+    return await fetch(path, {
       ...init,
       credentials: 'same-origin',
       headers: { Accept: 'application/json', 'X-Requested-With': 'fetch', ...init.headers },
@@ -86,8 +93,6 @@ async function request(path: string, init: RequestInit): Promise<Response> {
     if (init.signal?.aborted) throw error
     throw new ApiError({ status: 0, code: 'network_error', message: 'The portal could not be reached.' })
   }
-  if (!response.ok) throw await errorFrom(response, init.signal)
-  return response
 }
 
 async function parseSuccess<S extends $ZodType>(response: Response, schema: S, signal: AbortSignal | null | undefined): Promise<output<S>> {

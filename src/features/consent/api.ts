@@ -5,6 +5,7 @@ import {
   type AuthorizeBody,
   type DenyBody,
 } from '@/contract/api'
+import { grantsPath } from '@/contract/page-data'
 import { apiGet, apiSend } from '@/lib/http'
 
 // The app and its ticket come from `applicationQueries` (src/lib/application.ts), shared with the
@@ -18,7 +19,7 @@ export const consentQueries = {
     queryOptions({
       queryKey: ['grants', 'for-client', clientId],
       queryFn: async ({ signal }) => {
-        const { grants } = await apiGet(`/api/oauth2/grants?${new URLSearchParams({ client_id: clientId })}`, grantsResponseSchema, { signal })
+        const { grants } = await apiGet(grantsPath(clientId), grantsResponseSchema, { signal })
         return grants.find((grant) => grant.client_id === clientId) ?? null
       },
     }),

@@ -1,5 +1,6 @@
 import { queryOptions } from '@tanstack/react-query'
 import { grantsResponseSchema, type Biosample, type Grant } from '@/contract/api'
+import { grantsPath } from '@/contract/page-data'
 import { apiGet, apiSend } from '@/lib/http'
 
 export const grantQueries = {
@@ -8,7 +9,7 @@ export const grantQueries = {
   list: () =>
     queryOptions({
       queryKey: [...grantQueries.all(), 'list'],
-      queryFn: ({ signal }) => apiGet('/api/oauth2/grants', grantsResponseSchema, { signal }),
+      queryFn: ({ signal }) => apiGet(grantsPath(), grantsResponseSchema, { signal }),
     }),
 }
 

@@ -1,0 +1,228 @@
+import { describe, expect, test } from 'vitest'
+import { z } from 'zod'
+import { pageDataSchema, type PageData } from '../src/contract/page-data'
+import { ALICE, PORTAL, testWorld, useBff, WEB_APP, type Bff, type UserKey } from '../test/support/bff'
+import type { FixturesInput } from './sandbox/fixtures'
+import { escapeJsonForHtml, PAGE_DATA_WAIT_MS } from './page-data'
+
+const CONSENT_PAGE = `/oauth2/authorize?${new URLSearchParams({ ...WEB_APP, response_type: 'code', state: 's<1>' })}`
+const CONSENT_PATHS = [
+  '/api/session',
+  `/api/oauth2/application?${new URLSearchParams({ client_id: WEB_APP.client_id, redirect_uri: WEB_APP.redirect_uri, scope: WEB_APP.scope })}`,
+  '/api/biosamples',
+  `/api/oauth2/grants?client_id=${WEB_APP.client_id}`,
+]
+const GRANTS_PATHS = ['/api/oauth2/grants', '/api/biosamples', '/api/records', '/api/session']
+
+const ELEMENT = /<script type="application\/json" id="bge-data-(\d+)">([^<]*)<\/script>/g
+
+/** The answers a page carries, by path, checked against the shape the SPA reads. */
+function embedded(html: string): Map<string, PageData> {
+  return new Map([...html.matchAll(ELEMENT)].map(([, , json = '']) => {
+    const data = z.parse(pageDataSchema, JSON.parse(json))
+    return [data.path, data]
+  }))
+}
+
+/** What /api itself answers the same person, right after. */
+async function apiAnswer(bff: Bff, path: string, as: UserKey | { token: string }): Promise<{ status: number; body: unknown }> {
+  const response = await bff.request(path, { as })
+  return { status: response.status, body: await response.json() }
+}
+
+/** The consent ticket differs per answer (it is signed when issued); everything else must not. */
+function withoutTicket(body: unknown): unknown {
+  const parsed = z.object({ ticket: z.string() }).loose().safeParse(body)
+  return parsed.success ? { ...parsed.data, ticket: 'ticket' } : body
+}
+
+describe('consent and grants pages carry their /api answers', () => {
+  test('consent: the four reads of its loader, each as /api answers them, after the root element and before the end', async () => {
+    const bff = useBff()
+    const response = await bff.request(CONSENT_PAGE, { as: 'alice' })
+    expect(response.status).toBe(200)
+    const html = await response.text()
+    const answers = embedded(html)
+    expect([...answers.keys()].sort()).toEqual([...CONSENT_PATHS].sort())
+    for (const path of CONSENT_PATHS) {
+      const data = answers.get(path)
+      const direct = await apiAnswer(bff, path, 'alice')
+      expect(data?.status, path).toBe(200)
+      expect(withoutTicket(data?.body), path).toEqual(withoutTicket(direct.body))
+    }
+    expect(html.indexOf('<div id="root"></div>')).toBeLessThan(html.search(ELEMENT))
+    expect(html.trimEnd().endsWith('</html>')).toBe(true)
+  })
+
+  test('the embedded consent ticket is a real one: an authorize made with it succeeds', async () => {
+    const bff = useBff()
+    const html = await (await bff.request(CONSENT_PAGE, { as: 'alice' })).text()
+    const application = z
+      .object({ ticket: z.string() })
+      .parse(embedded(html).get(CONSENT_PATHS[1] ?? '')?.body)
+    const { shown } = await bff.consent('alice', WEB_APP)
+    const authorize = await bff.request('/api/oauth2/authorize', {
+      method: 'POST',
+      as: 'alice',
+      json: { ticket: application.ticket, shown, ...WEB_APP, state: 'xyz', biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
+    })
+    expect(authorize.status).toBe(200)
+  })
+
+  test('grants: grants, biosamples, records and the session, each as /api answers them', async () => {
+    const bff = useBff()
+    const answers = embedded(await (await bff.request('/grants', { as: 'bob' })).text())
+    expect([...answers.keys()].sort()).toEqual([...GRANTS_PATHS].sort())
+    for (const path of GRANTS_PATHS) {
+      expect(answers.get(path), path).toEqual({ v: 1, path, ...(await apiAnswer(bff, path, 'bob')) })
+    }
+  })
+
+  test('an expired session: every answer is /api’s 401 envelope, which sends the SPA to sign-in', async () => {
+    const bff = useBff()
+    const as = { token: 'tok-expired' }
+    const answers = embedded(await (await bff.request('/grants', { as })).text())
+    expect(answers.size).toBe(GRANTS_PATHS.length)
+    for (const path of GRANTS_PATHS) {
+      const data = answers.get(path)
+      expect(data?.status, path).toBe(401)
+      expect(data?.body, path).toEqual((await apiAnswer(bff, path, as)).body)
+    }
+  })
+
+  test('an upstream failure is embedded as the status and error envelope /api gives', async () => {
+    const faults: FixturesInput['faults'] = [{ path: '/openbge/oauth2/grants', kind: 'error_code', code: 40015, times: 1 }]
+    const page = useBff({ faults })
+    const answers = embedded(await (await page.request('/grants', { as: 'bob' })).text())
+    const direct = await apiAnswer(useBff({ faults }), '/api/oauth2/grants', 'bob')
+    expect(direct.status).toBeGreaterThanOrEqual(400)
+    expect(answers.get('/api/oauth2/grants')).toEqual({ v: 1, path: '/api/oauth2/grants', ...direct })
+    expect(answers.get('/api/biosamples')?.status).toBe(200)
+  })
+
+  test.each([
+    ['no session cookie', '/grants', undefined],
+    ['no session cookie, consent', CONSENT_PAGE, undefined],
+    ['a page that reads nothing', '/developer/preview?client_id=web-app&redirect_uri=x', 'alice'],
+    ['consent without redirect_uri', '/oauth2/authorize?client_id=web-app', 'alice'],
+    ['consent with client_id twice', `${CONSENT_PAGE}&client_id=profile-app`, 'alice'],
+    ['consent with state twice', `${CONSENT_PAGE}&state=2`, 'alice'],
+    ['consent with a forbidden redirect scheme', '/oauth2/authorize?client_id=script-app&redirect_uri=javascript%3Aalert(1)', 'alice'],
+  ] as const)('%s: index.html alone, nothing asked upstream', async (_, path, as) => {
+    const bff = useBff()
+    const response = await bff.request(path, as ? { as } : {})
+    expect(response.status).toBe(200)
+    expect(response.headers.get('Cache-Control')).toBe('no-store')
+    expect(await response.text()).not.toContain('bge-data-')
+    expect(bff.upstreamCalls).toEqual([])
+  })
+
+  test('a HEAD request asks nothing upstream', async () => {
+    const bff = useBff()
+    const response = await bff.request('/grants', { as: 'alice', method: 'HEAD' })
+    expect(response.status).toBe(200)
+    expect(bff.upstreamCalls).toEqual([])
+  })
+
+  test('EMBED_PAGE_DATA=false serves every page without answers', async () => {
+    const bff = useBff({ env: { EMBED_PAGE_DATA: 'false' } })
+    for (const path of [CONSENT_PAGE, '/grants']) {
+      expect(await (await bff.request(path, { as: 'alice' })).text(), path).not.toContain('bge-data-')
+    }
+    expect(bff.upstreamCalls).toEqual([])
+  })
+})
+
+describe('the streamed page', () => {
+  test('head and root go out at once; the answers follow when the slow upstream has answered', async () => {
+    const latencyMs = 800
+    const bff = useBff({ latencyMs })
+    const started = performance.now()
+    const response = await bff.app.request(new URL('/grants', PORTAL).href, {
+      headers: { Host: new URL(PORTAL).host, Cookie: `${bff.config.authCookie}=${ALICE.auth_token}` },
+    })
+    const reader = response.body?.getReader()
+    if (!reader) throw new Error('no body')
+    const decoder = new TextDecoder()
+    const first = await reader.read()
+    const firstAt = performance.now() - started
+    const head = decoder.decode(first.value)
+    expect(head).toContain('<script type="module" src="/assets/app-3f9c2a.js"></script>')
+    expect(head).toContain('<div id="root"></div>')
+    expect(head).not.toContain('bge-data-')
+    expect(firstAt).toBeLessThan(latencyMs / 2)
+
+    let rest = ''
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += decoder.decode(chunk.value)
+    expect(performance.now() - started).toBeGreaterThanOrEqual(latencyMs)
+    expect(embedded(rest).size).toBe(GRANTS_PATHS.length)
+  })
+
+  test(`answers not ready within ${PAGE_DATA_WAIT_MS} ms are left out, so the page ends and the SPA asks itself`, async () => {
+    const bff = useBff({ latencyMs: PAGE_DATA_WAIT_MS + 1_000 })
+    const started = performance.now()
+    const html = await (await bff.request('/grants', { as: 'alice' })).text()
+    const took = performance.now() - started
+    expect(took).toBeGreaterThanOrEqual(PAGE_DATA_WAIT_MS - 50)
+    expect(took).toBeLessThan(PAGE_DATA_WAIT_MS + 800)
+    expect(html).not.toContain('bge-data-')
+    expect(html.trimEnd().endsWith('</html>')).toBe(true)
+    // The abandoned reads finish on their own before the BFF closes.
+    await new Promise((resolve) => setTimeout(resolve, 1_200))
+  })
+
+  test('CSP, no-store, Vary and the HTML content type, and no inline executable script', async () => {
+    const bff = useBff()
+    const response = await bff.request(CONSENT_PAGE, { as: 'alice' })
+    expect(response.headers.get('Content-Type')).toBe('text/html; charset=utf-8')
+    expect(response.headers.get('Cache-Control')).toMatch(/^no-store\b/)
+    expect(response.headers.get('Vary')).toMatch(/Cookie/)
+    expect(response.headers.get('Vary')).toMatch(/Accept-Language/)
+    const csp = response.headers.get('Content-Security-Policy') ?? ''
+    expect(csp).toContain("script-src 'self';")
+    expect(csp).not.toMatch(/unsafe-inline|nonce-|sha256-/)
+    const scripts = [...(await response.text()).matchAll(/<script([^>]*)>/g)].map(([, attributes]) => attributes)
+    expect(scripts.length).toBeGreaterThan(1)
+    for (const attributes of scripts) expect(attributes).toMatch(/^ type="module" src="\/assets\/[^"]+"$|^ type="application\/json" id="bge-data-\d+"$/)
+  })
+
+  test('BREACH: a page carrying the ticket is never compressed, whatever the browser accepts', async () => {
+    const bff = useBff()
+    for (const path of [CONSENT_PAGE, '/grants']) {
+      const response = await bff.request(path, { as: 'alice', headers: { 'Accept-Encoding': 'gzip, deflate, br' } })
+      expect(response.headers.get('Content-Encoding'), path).toBeNull()
+      expect(response.headers.get('Cache-Control'), path).toBe('no-store, no-transform')
+      expect(await response.text(), path).toContain('bge-data-')
+    }
+  })
+})
+
+describe('hostile upstream texts', () => {
+  const NAME = '</script><script>alert(1)</script><!-- & \u2028\u2029 <\\/script>'
+
+  test('cannot end the element or open markup, and read back exactly as sent', async () => {
+    const world = testWorld()
+    const bff = useBff({
+      fixtures: {
+        ...world,
+        applications: world.applications.map((app) => (app.client_id === WEB_APP.client_id ? { ...app, name: NAME, description: NAME } : app)),
+      },
+    })
+    const html = await (await bff.request(CONSENT_PAGE, { as: 'alice' })).text()
+    expect(html).not.toContain('<script>alert(1)')
+    expect(html).not.toContain('<!--')
+    expect(html).not.toMatch(/[\u2028\u2029]/)
+    expect(html.match(/<\/script>/g)?.length).toBe([...html.matchAll(/<script/g)].length)
+    const application = z
+      .object({ application: z.object({ name: z.string(), description: z.string() }) })
+      .parse(embedded(html).get(CONSENT_PATHS[1] ?? '')?.body)
+    expect(application.application).toMatchObject({ name: NAME, description: NAME })
+  })
+
+  test('escapeJsonForHtml keeps the JSON equal to itself', () => {
+    const value = { text: '<>&\u2028\u2029"\\', nested: ['</script>'] }
+    const escaped = escapeJsonForHtml(JSON.stringify(value))
+    expect(escaped).not.toMatch(/[<>&\u2028\u2029]/)
+    expect(JSON.parse(escaped)).toEqual(value)
+  })
+})

@@ -1,0 +1,106 @@
+// The page's data with its HTML (SPEC.md "Quality bars"): for consent and grants the BFF asks its
+// own /api, in-process, for what the page's first load reads, the moment the page is requested,
+// and streams each answer into the page as it comes, so no API round follows the JavaScript. The
+// SPA's fetch client takes them from there (src/lib/page-data.ts).
+//
+// In-process through the whole app rather than with each route's work factored out: the answers
+// are then /api's by construction (its deadline, guards, upstream retries, error envelope and log
+// line included) with no second way to produce any of them, for the price of a Request and a
+// JSON round trip per answer.
+import type { Context } from 'hono'
+import { stream } from 'hono/streaming'
+import { applicationPath, grantsPath, PAGE_DATA_ID_PREFIX, PAGE_DATA_VERSION, type PageData } from '../src/contract/page-data'
+import { hasForbiddenScheme } from '../src/contract/redirect'
+import { PAGE_ROUTES, pageOfPath } from '../src/contract/routes'
+
+/** The BFF itself, as the page's own requests would reach it. */
+export type ApiFetch = (request: Request) => Response | Promise<Response>
+
+/**
+ * How long the page waits for its answers before it ends without those still missing (the SPA
+ * then asks for them itself, in the open, with its loading state and "still waiting" line): the
+ * page stays blank until it ends, so a slow platform must not hold it for the whole deadline.
+ */
+export const PAGE_DATA_WAIT_MS = 2_000
+
+/** The request headers /api reads that the page's own request carries too. */
+const FORWARDED_HEADERS = ['Cookie', 'Accept-Language', 'Host', 'X-Forwarded-Host', 'X-Forwarded-Proto']
+
+/**
+ * The GET /api paths the SPA's first load of `url` reads: its route loader's and the header's
+ * session, spelled as the SPA spells them (the answers are found by path). None for other pages,
+ * and none for a consent request the page refuses before asking anything (a parameter missing or
+ * given twice, a forbidden redirect scheme).
+ */
+export function pageDataPaths(url: URL): string[] {
+  const page = pageOfPath(url.pathname)
+  if (page === PAGE_ROUTES.grants) return [grantsPath(), '/api/biosamples', '/api/records', '/api/session']
+  if (page !== PAGE_ROUTES.consent) return []
+  const params = url.searchParams
+  const names = [...params.keys()]
+  const clientId = params.get('client_id')
+  const redirectUri = params.get('redirect_uri')
+  if (new Set(names).size !== names.length || !clientId || !redirectUri || hasForbiddenScheme(redirectUri)) return []
+  return ['/api/session', applicationPath({ clientId, redirectUri, scope: params.get('scope') ?? undefined }), '/api/biosamples', grantsPath(clientId)]
+}
+
+/** Starts every read of `paths` at once, as the page's request (its cookie) from the page itself. */
+export function startPageData(api: ApiFetch, page: Request, paths: readonly string[]): Promise<PageData | undefined>[] {
+  const headers = new Headers({ Accept: 'application/json', 'X-Requested-With': 'fetch', 'Sec-Fetch-Site': 'same-origin' })
+  for (const name of FORWARDED_HEADERS) {
+    const value = page.headers.get(name)
+    if (value !== null) headers.set(name, value)
+  }
+  return paths.map(async (path) => {
+    const response = await api(new Request(new URL(path, page.url), { headers }))
+    try {
+      return { v: PAGE_DATA_VERSION, path, status: response.status, body: await response.json() }
+    } catch {
+      // Not JSON (never from /api): left out, the page asks for it itself.
+      return undefined
+    }
+  })
+}
+
+/**
+ * JSON that stays inside its element whatever the upstream wrote: `</script>` or `<!--` cannot
+ * end it or open markup, and U+2028/2029 stay escaped for any reader that treats it as script.
+ * Each of these characters only occurs inside JSON strings, where `\uXXXX` means the same.
+ */
+export function escapeJsonForHtml(json: string): string {
+  return json.replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
+/** One answer as the page carries it: data, never script (`script-src 'self'` stays as it is). */
+export function pageDataElement(index: number, data: PageData): string {
+  return `<script type="application/json" id="${PAGE_DATA_ID_PREFIX}${index}">${escapeJsonForHtml(JSON.stringify(data))}</script>`
+}
+
+/**
+ * The page, streamed: `head` (the document up to the root element, preloads included) at once,
+ * then each answer as it is ready, in the order they come, then `tail`. Answers not ready within
+ * `waitMs` are left out. The caller has set the headers.
+ *
+ * Not compressed (`no-transform` keeps hono/compress and any proxy off it): the answers carry the
+ * consent ticket next to text reflected from the query, the BREACH length oracle that keeps /api
+ * uncompressed too. Masking the ticket per response would allow compression, but the page is a
+ * few KB beside its 135 KB of JavaScript: not worth a second ticket format.
+ */
+export function streamPage(c: Context, parts: { head: string; tail: string; answers: Promise<PageData | undefined>[]; waitMs: number }) {
+  return stream(c, async (out) => {
+    await out.write(parts.head)
+    let ended = false
+    let index = 0
+    const written = Promise.all(
+      parts.answers.map(async (answer) => {
+        const data = await answer.catch(() => undefined)
+        if (data && !ended && !out.aborted) await out.write(pageDataElement(index++, data))
+      }),
+    )
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([written, new Promise((resolve) => (timer = setTimeout(resolve, parts.waitMs)))])
+    clearTimeout(timer)
+    ended = true
+    if (!out.aborted) await out.write(parts.tail)
+  })
+}

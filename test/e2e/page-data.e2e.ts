@@ -1,0 +1,132 @@
+// The page's data with its HTML (server/page-data.ts): the same consent and grants journeys on a
+// portal that streams each page's /api answers inside it (behind a slow platform, so they arrive
+// well after the head) and on one with EMBED_PAGE_DATA=false, which fetches them as before.
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { DESKTOP, launchBrowser } from '../support/browser'
+import { ALICE } from '../support/fixture-users'
+import { basicWorld, TRICKY_STATE } from '../support/fixtures'
+import { startPortal, type Portal } from '../support/portal'
+
+const LATENCY_MS = 400
+const HOSTILE = '</script><script>window.__pwned = 1</script><!-- & \u2028'
+
+let embedded: Portal
+let fetched: Portal
+let browser: Browser
+
+beforeAll(async () => {
+  const world = (origin: string) => {
+    const base = basicWorld(origin)
+    return { ...base, applications: base.applications.map((app) => ({ ...app, description: HOSTILE })) }
+  }
+  ;[embedded, fetched, browser] = await Promise.all([
+    startPortal({ fixtures: (origin) => ({ ...world(origin), latency_ms: LATENCY_MS }) }),
+    startPortal({ fixtures: world, env: { EMBED_PAGE_DATA: 'false' } }),
+    launchBrowser(),
+  ])
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await Promise.all([embedded?.stop(), fetched?.stop()])
+})
+
+/** Alice's page, with every GET /api request and every CSP violation it reports recorded. */
+async function signedInPage(portal: Portal) {
+  const context = await browser.newContext({ locale: 'en-US', viewport: DESKTOP })
+  await context.addCookies([{ name: 'bge_auth_token', value: ALICE.auth_token, url: portal.origin, httpOnly: true }])
+  await context.addInitScript(() => {
+    const seen: string[] = []
+    Object.assign(window, { __cspViolations: seen })
+    document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`))
+  })
+  const page = await context.newPage()
+  const apiGets: string[] = []
+  const errors: string[] = []
+  page.on('request', (request) => {
+    const url = new URL(request.url())
+    if (request.method() === 'GET' && url.pathname.startsWith('/api/')) apiGets.push(url.pathname)
+  })
+  page.on('pageerror', (error) => errors.push(error.message))
+  page.on('console', (message) => {
+    // The sandbox's callback page names no icon, so the browser asks for /favicon.ico: not the portal's pages.
+    if (message.location().url.endsWith('/favicon.ico')) return
+    if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) errors.push(`${message.text()} ${message.location().url}`)
+  })
+  return { context, page, apiGets, errors }
+}
+
+const cspViolations = (page: Page) => page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)
+
+function consentUrl(portal: Portal): string {
+  const query = new URLSearchParams({
+    client_id: 'web-app',
+    redirect_uri: `${portal.origin}/sandbox/callback?source=portal`,
+    response_type: 'code',
+    scope: 'profile.default sample.default:read variant.rsid',
+    state: TRICKY_STATE,
+  })
+  return `${portal.origin}/oauth2/authorize?${query}`
+}
+
+describe.each([
+  ['embedded', () => embedded, [] as string[]],
+  ['fetched (EMBED_PAGE_DATA=false)', () => fetched, null],
+])('page data %s', (_, portalOf, expectedFirstLoadGets) => {
+  test('consent authorize, then grants: the same journey, the same page', async () => {
+    const portal = portalOf()
+    const { context, page, apiGets, errors } = await signedInPage(portal)
+    try {
+      await page.goto(consentUrl(portal))
+      await page.getByRole('button', { name: 'Authorize' }).waitFor()
+      await expect.poll(() => page.getByText(HOSTILE.trim(), { exact: false }).count()).toBeGreaterThan(0)
+      const consentGets = [...apiGets]
+      if (expectedFirstLoadGets) expect(consentGets).toEqual(expectedFirstLoadGets)
+      else expect(consentGets.sort()).toEqual(['/api/biosamples', '/api/oauth2/application', '/api/oauth2/grants', '/api/session'])
+
+      await page.getByRole('checkbox', { name: /E-A0001/ }).check()
+      await page.getByRole('checkbox', { name: /E-A0003/ }).check()
+      await page.getByRole('button', { name: 'Authorize' }).click()
+      await page.waitForURL((url) => url.pathname === '/sandbox/callback')
+      const params = new URL(page.url()).searchParams
+      expect(params.get('state')).toBe(TRICKY_STATE)
+      expect(params.get('code')).toMatch(/.+/)
+
+      apiGets.length = 0
+      await page.goto(`${portal.origin}/grants`)
+      const card = page.getByRole('list', { name: 'Authorized apps' }).getByRole('heading', { level: 2 })
+      await expect.poll(() => card.allInnerTexts()).toEqual(['Gene Insight'])
+      await page.getByText(/2 samples/).first().waitFor()
+      if (expectedFirstLoadGets) expect(apiGets).toEqual(expectedFirstLoadGets)
+      else expect([...apiGets].sort()).toEqual(['/api/biosamples', '/api/oauth2/grants', '/api/records', '/api/session'])
+
+      expect(await cspViolations(page)).toEqual([])
+      expect(await page.evaluate(() => 'pwned' in window || '__pwned' in window)).toBe(false)
+      expect(errors).toEqual([])
+    } finally {
+      await context.close()
+    }
+  })
+})
+
+test('embedded: the head arrives before the slow platform answers; the entry script runs once the data is in', async () => {
+  const { context, page, apiGets, errors } = await signedInPage(embedded)
+  try {
+    await page.goto(`${embedded.origin}/grants`)
+    await page.getByRole('list', { name: 'Authorized apps' }).or(page.getByRole('heading', { level: 1 })).first().waitFor()
+    const timing = await page.evaluate(() => {
+      const navigation = performance.getEntriesByType('navigation').find((entry) => entry instanceof PerformanceNavigationTiming)
+      return { firstByte: (navigation?.responseStart ?? 0) - (navigation?.requestStart ?? 0), streamed: (navigation?.responseEnd ?? 0) - (navigation?.responseStart ?? 0) }
+    })
+    // The document's body kept coming for at least one upstream round after its first byte.
+    expect(timing.firstByte).toBeLessThan(LATENCY_MS)
+    expect(timing.streamed).toBeGreaterThanOrEqual(LATENCY_MS * 0.9)
+    // Module scripts run after the whole document is parsed: every answer was there for the loader.
+    expect(apiGets).toEqual([])
+    expect(await cspViolations(page)).toEqual([])
+    expect(errors).toEqual([])
+  } finally {
+    await context.close()
+  }
+})

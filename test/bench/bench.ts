@@ -2,7 +2,7 @@
 // the built portal and its sandbox, in the system Chromium.
 //   - JavaScript and CSS (gzip) the browser loads before the consent page is usable, in Chinese
 //     (the default language) and in English,
-//   - whether the consent page's API requests start together (no request waterfall),
+//   - no request waterfall: consent's data comes with its HTML, and any API call starts together,
 //   - Lighthouse mobile on consent and grants: score, FCP, LCP, TBT and CLS, each the median of
 //     LIGHTHOUSE_RUNS runs (one run is not a measurement: the score moves by several points),
 //   - Select all, one checkbox and one character of filter over 1,000 samples: input to next frame.
@@ -202,15 +202,17 @@ async function main(): Promise<void> {
     const english = await loadedBeforeUsable(portal.origin, cookie, 'en-US')
     rows.push(...loadRows('zh-CN', chinese), ...loadRows('en', english))
 
-    // No waterfall: every API call of the page starts before the first of them has answered.
+    // No waterfall. The BFF embeds consent's data in its HTML (server/page-data.ts), so the page
+    // should need no API round at all; any call it still makes must start before the first of
+    // them has answered.
     const { api } = chinese
     const firstEnd = Math.min(...api.map((call) => call.end))
     const late = api.filter((call) => call.start > firstEnd)
     rows.push({
-      measure: `consent API calls started together (${api.length} calls)`,
-      value: late.length === 0 ? 'yes' : 'no',
-      budget: 'all in parallel',
-      ok: api.length > 0 && late.length === 0,
+      measure: `consent API calls after the HTML (${api.length} calls)`,
+      value: api.length === 0 ? 'none (data embedded)' : late.length === 0 ? 'all in parallel' : `${late.length} waited`,
+      budget: 'none, or all in parallel',
+      ok: late.length === 0,
     })
     const t0 = Math.min(...api.map((call) => call.start))
     for (const call of api) {

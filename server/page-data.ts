@@ -17,11 +17,22 @@ import { PAGE_ROUTES, pageOfPath } from '../src/contract/routes'
 export type ApiFetch = (request: Request) => Response | Promise<Response>
 
 /**
- * How long the page waits for its answers before it ends without those still missing (the SPA
- * then asks for them itself, in the open, with its loading state and "still waiting" line): the
- * page stays blank until it ends, so a slow platform must not hold it for the whole deadline.
+ * How much longer than the request deadline the page waits for its answers before it ends without
+ * those still missing. Each read has the deadline of any /api request (REQUEST_DEADLINE_MS) and
+ * answers by then, a 504 at worst, so this only guards against a read that never settles. The page
+ * is not blank meanwhile: its entry script runs while the page streams (`asyncEntry`), showing the
+ * loading state and its "still waiting" line, and the SPA takes the answers when the page ends.
  */
-export const PAGE_DATA_WAIT_MS = 2_000
+export const PAGE_DATA_GRACE_MS = 1_000
+
+/**
+ * The entry module runs as soon as it has loaded instead of after the whole document: a streamed
+ * page's document ends only when its slowest read has answered. The root element comes before any
+ * answer, in the first chunk, and src/main.tsx waits for it should it ever run earlier.
+ */
+export function asyncEntry(head: string): string {
+  return head.replace('<script type="module"', '<script type="module" async')
+}
 
 /** The request headers /api reads that the page's own request carries too. */
 const FORWARDED_HEADERS = ['Cookie', 'Accept-Language', 'Host', 'X-Forwarded-Host', 'X-Forwarded-Proto']

@@ -12,7 +12,7 @@ import { DEFAULT_LANGUAGE, isLanguage, LANGUAGE_COOKIE, languageOfTag, type Lang
 import { PAGE_META } from '../src/contract/page-meta'
 import { pageOfPath } from '../src/contract/routes'
 import type { Config } from './config'
-import { pageDataPaths, PAGE_DATA_WAIT_MS, startPageData, streamPage, type ApiFetch } from './page-data'
+import { asyncEntry, pageDataPaths, PAGE_DATA_GRACE_MS, startPageData, streamPage, type ApiFetch } from './page-data'
 
 /** Cookie first (the reader's own choice), then Accept-Language, then the default. */
 export function pickLanguage(cookie: string | undefined, acceptLanguage: string | undefined): Language {
@@ -87,7 +87,7 @@ const ROOT_ELEMENT = '<div id="root"></div>'
  * `api` answers the reads consent and grants stream with their HTML (server/page-data.ts); without
  * it, or with `EMBED_PAGE_DATA=false`, every page is index.html alone and the SPA fetches.
  */
-export function spaRoutes(distDir: string, config: Pick<Config, 'loginUrl' | 'wechatBridgeUrl' | 'authCookie' | 'embedPageData'>, api?: ApiFetch): Hono {
+export function spaRoutes(distDir: string, config: Pick<Config, 'loginUrl' | 'wechatBridgeUrl' | 'authCookie' | 'embedPageData' | 'requestDeadlineMs'>, api?: ApiFetch): Hono {
   const app = new Hono()
   const indexPath = join(distDir, 'index.html')
   const indexHtml = existsSync(indexPath) ? withPageMeta(readFileSync(indexPath, 'utf8'), config) : undefined
@@ -124,7 +124,7 @@ export function spaRoutes(distDir: string, config: Pick<Config, 'loginUrl' | 'we
       c.header('Content-Type', 'text/html; charset=utf-8')
       const root = page.indexOf(ROOT_ELEMENT)
       const at = root === -1 ? page.length : root + ROOT_ELEMENT.length
-      return streamPage(c, { head: page.slice(0, at), tail: page.slice(at), answers, waitMs: PAGE_DATA_WAIT_MS })
+      return streamPage(c, { head: asyncEntry(page.slice(0, at)), tail: page.slice(at), answers, waitMs: config.requestDeadlineMs + PAGE_DATA_GRACE_MS })
     }
     c.header('Cache-Control', 'no-store')
     // Unknown paths still get the SPA (it shows the not-found page) but with an honest status.

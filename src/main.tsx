@@ -10,6 +10,11 @@ import { startI18n } from '@/lib/i18n'
 const queryClient = createQueryClient()
 const router = createAppRouter(queryClient)
 
+// A streamed page runs this module while it still arrives (server/page-data.ts): the root element
+// comes in the first chunk, but wait for the document should the module ever run before it.
+if (!document.getElementById('root') && document.readyState === 'loading') {
+  await new Promise((resolve) => document.addEventListener('DOMContentLoaded', resolve, { once: true }))
+}
 const container = document.getElementById('root')
 if (!container) throw new Error('index.html has no #root element')
 

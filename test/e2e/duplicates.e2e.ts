@@ -8,6 +8,7 @@ import { z } from 'zod'
 import { displayedScopes } from '../../server/shown-texts'
 import { applicationResponseSchema } from '../../src/contract/api'
 import { SUPPORTED_LANGUAGES } from '../../src/contract/languages'
+import { pageDataSchema } from '../../src/contract/page-data'
 import { launchBrowser } from '../support/browser'
 import { ALICE, BOB } from '../support/fixture-users'
 import { basicWorld } from '../support/fixtures'
@@ -151,9 +152,14 @@ describe('one upstream authorize per ticket, one code', () => {
     const { page, context } = watched
     await signIn(context, portal.origin, BOB.id)
     const query = consentQuery({ state: 'two tabs one ticket' })
-    const ticketOf = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/oauth2/application')
+    // The page's own ticket: its application answer comes embedded in the HTML (server/page-data.ts).
+    const documentOf = page.waitForResponse((response) => new URL(response.url()).pathname === '/oauth2/authorize')
     await page.goto(`${portal.origin}/oauth2/authorize?${query}`)
-    const answer = applicationResponseSchema.parse(await (await ticketOf).json())
+    const html = await (await documentOf).text()
+    const embedded = [...html.matchAll(/<script type="application\/json" id="bge-data-\d+">([^<]*)<\/script>/g)]
+      .map(([, json = '']) => pageDataSchema.parse(JSON.parse(json)))
+      .find((data) => data.path.startsWith('/api/oauth2/application'))
+    const answer = applicationResponseSchema.parse(embedded?.body)
     const ticket = answer.ticket ?? ''
     expect(ticket).not.toBe('')
     // The texts this page shows, which a decision must carry (the BFF checks them against the ticket).

@@ -1,8 +1,8 @@
 import { useSuspenseQuery } from '@tanstack/react-query'
-import { useId, useRef, useState } from 'react'
+import { useId, useState } from 'react'
 import { Link } from 'react-router'
 import { AppLogo } from '@/components/ui/app-logo'
-import { Button } from '@/components/ui/button'
+import { EmptyState, ListFilter } from '@/components/ui/list-filter'
 import { Page } from '@/components/ui/page'
 import type { ConsentRecord } from '@/contract/records'
 import { formatDate, formatRelative } from '@/lib/format'
@@ -26,9 +26,6 @@ export function ActivityPage() {
   const { data } = useSuspenseQuery(recordQueries.list())
   const records = data.records
   const [query, setQuery] = useState('')
-  const filterRef = useRef<HTMLInputElement>(null)
-  const filterId = useId()
-  const emptyTitleId = useId()
 
   const showFilter = records.length >= FILTER_FROM
   const activeQuery = showFilter ? query.trim() : ''
@@ -40,54 +37,24 @@ export function ActivityPage() {
       <p className="mt-3 max-w-prose text-slate-700 dark:text-slate-300">{t('activity.intro')}</p>
 
       {records.length === 0 ? (
-        <section
-          aria-labelledby={emptyTitleId}
-          className="mt-8 rounded-xl border border-dashed border-slate-300 bg-white px-5 py-8 text-center sm:px-8 dark:border-slate-700 dark:bg-slate-900"
-        >
-          <h2 id={emptyTitleId} className="text-lg font-semibold">
-            {t('activity.empty.title')}
-          </h2>
-          <p className="mx-auto mt-2 max-w-prose text-slate-700 dark:text-slate-300">{t('activity.empty.body')}</p>
-        </section>
+        <EmptyState title={t('activity.empty.title')}>{t('activity.empty.body')}</EmptyState>
       ) : (
         <>
           <p className="mt-6 text-sm font-medium text-slate-700 dark:text-slate-300">{t('activity.count', { count: records.length })}</p>
           {showFilter ? (
-            <div className="mt-4 max-w-md">
-              <label htmlFor={filterId} className="block text-sm font-medium">
-                {t('activity.filterLabel')}
-              </label>
-              <input
-                ref={filterRef}
-                id={filterId}
-                type="search"
-                value={query}
-                onChange={(event) => setQuery(event.target.value)}
-                autoComplete="off"
-                spellCheck={false}
-                enterKeyHint="search"
-                className="mt-1 block min-h-target w-full rounded-lg border border-slate-400 bg-white px-3 py-2 text-base text-slate-900 dark:border-slate-500 dark:bg-slate-900 dark:text-slate-100"
-              />
-              <p aria-live="polite" className="mt-2 min-h-5 text-sm text-slate-700 dark:text-slate-300">
-                {activeQuery
+            <ListFilter
+              label={t('activity.filterLabel')}
+              value={query}
+              onChange={setQuery}
+              status={
+                activeQuery
                   ? shown.length
                     ? t('activity.filterCount', { shown: shown.length, total: records.length })
                     : t('activity.noMatch', { query: activeQuery })
-                  : null}
-              </p>
-              {activeQuery && shown.length === 0 ? (
-                <Button
-                  variant="secondary"
-                  className="mt-2"
-                  onClick={() => {
-                    setQuery('')
-                    filterRef.current?.focus()
-                  }}
-                >
-                  {t('activity.clearFilter')}
-                </Button>
-              ) : null}
-            </div>
+                  : null
+              }
+              clear={activeQuery && shown.length === 0 ? { label: t('activity.clearFilter') } : null}
+            />
           ) : null}
           {shown.length ? (
             <ul aria-label={t('activity.listLabel')} className="mt-4 grid gap-3">

@@ -1,11 +1,12 @@
 import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query'
-import { useId, useRef, useState } from 'react'
+import { useRef, useState } from 'react'
 import { Link } from 'react-router'
 import { useTranslation } from '@/lib/i18n'
 import { Alert } from '@/components/ui/alert'
 import { Button } from '@/components/ui/button'
 import { Dialog } from '@/components/ui/dialog'
 import { LiveRegion } from '@/components/ui/live-region'
+import { EmptyState, ListFilter } from '@/components/ui/list-filter'
 import { Page } from '@/components/ui/page'
 import type { Grant } from '@/contract/api'
 import { PAGE_ROUTES } from '@/contract/routes'
@@ -38,12 +39,9 @@ export function GrantsPage() {
   const [failedClientIds, setFailedClientIds] = useState<ReadonlySet<string>>(() => new Set())
   const [outcome, setOutcome] = useState<Outcome | null>(null)
   const headingRef = useRef<HTMLHeadingElement>(null)
-  const filterRef = useRef<HTMLInputElement>(null)
   // Null: focus returns to the grant's Revoke button. Confirming removes that button, so focus
   // then goes to the page's heading, from where the announcement and the list make sense.
   const dialogReturnFocus = useRef<HTMLElement | null>(null)
-  const filterId = useId()
-  const emptyTitleId = useId()
 
   const listKey = grantQueries.list().queryKey
   const revoke = useMutation({
@@ -107,11 +105,6 @@ export function GrantsPage() {
     setDialogOpen(false)
   }
 
-  function clearFilter() {
-    setQuery('')
-    filterRef.current?.focus()
-  }
-
   const showFilter = grants.length >= FILTER_FROM
   // The box goes away once revoking leaves few grants; its text must not keep hiding any.
   const activeQuery = showFilter ? query.trim() : ''
@@ -140,52 +133,25 @@ export function GrantsPage() {
       ) : null}
 
       {grants.length === 0 ? (
-        <section
-          aria-labelledby={emptyTitleId}
-          className="mt-8 rounded-xl border border-dashed border-slate-300 bg-white px-5 py-8 text-center sm:px-8 dark:border-slate-700 dark:bg-slate-900"
-        >
-          <h2 id={emptyTitleId} className="text-lg font-semibold">
-            {t('grants.empty.title')}
-          </h2>
-          <p className="mx-auto mt-2 max-w-prose text-slate-700 dark:text-slate-300">{t('grants.empty.body')}</p>
-        </section>
+        <EmptyState title={t('grants.empty.title')}>{t('grants.empty.body')}</EmptyState>
       ) : (
         <>
           <p className="mt-6 text-sm font-medium text-slate-700 dark:text-slate-300">{t('grants.count', { count: grants.length })}</p>
 
           {showFilter ? (
-            <div className="mt-4 max-w-md">
-              <label htmlFor={filterId} className="block text-sm font-medium">
-                {t('grants.filterLabel')}
-              </label>
-              <input
-                ref={filterRef}
-                id={filterId}
-                type="search"
-                value={query}
-                onChange={(event) => setQuery(event.target.value)}
-                autoComplete="off"
-                spellCheck={false}
-                enterKeyHint="search"
-                className={
-                  'mt-1 block min-h-target w-full rounded-lg border border-slate-400 bg-white px-3 py-2 text-base text-slate-900 ' +
-                  'placeholder:text-slate-500 dark:border-slate-500 dark:bg-slate-900 dark:text-slate-100'
-                }
-              />
-              {/* Always mounted, so screen readers hear how many apps the filter leaves. */}
-              <p aria-live="polite" className="mt-2 min-h-5 text-sm text-slate-700 dark:text-slate-300">
-                {activeQuery
+            <ListFilter
+              label={t('grants.filterLabel')}
+              value={query}
+              onChange={setQuery}
+              status={
+                activeQuery
                   ? shown.length
                     ? t('grants.filterCount', { shown: shown.length, total: grants.length })
                     : t('grants.noMatch', { query: activeQuery })
-                  : null}
-              </p>
-              {activeQuery && shown.length === 0 ? (
-                <Button variant="secondary" className="mt-2" onClick={clearFilter}>
-                  {t('grants.clearFilter')}
-                </Button>
-              ) : null}
-            </div>
+                  : null
+              }
+              clear={activeQuery && shown.length === 0 ? { label: t('grants.clearFilter') } : null}
+            />
           ) : null}
 
           {shown.length ? (

@@ -2,22 +2,14 @@
 // decision is made upstream, and taken back if the platform does not make it, so a record exists
 // exactly for the decisions that happened. A record that cannot be written stops the decision.
 import type { BiosampleRef } from '../src/contract/api'
-import type { Language } from '../src/contract/languages'
-import type { ConsentDecision, ConsentRecord, ShownScope } from '../src/contract/records'
+import type { ConsentRecord, ShownScope } from '../src/contract/records'
 import { scopeTier } from '../src/contract/scopes'
 import type { BffDeps } from './deps'
 import { shownTextsDigest } from './shown-texts'
 import { StoreUnavailableError } from './store/portal-store'
 
-export interface RecordInput {
-  decision: ConsentDecision
-  user_id: string
-  client_id: string
-  app_name: string
-  app_logo: string
-  redirect_host: string | null
-  mini_program_name: string | null
-  language: Language
+/** A record as the routes know it: the store adds its id and time, the tiers and the hash come from the texts. */
+export type RecordInput = Omit<ConsentRecord, 'id' | 'at' | 'text_sha256' | 'scopes' | 'biosamples'> & {
   scopes: readonly ShownScope[]
   biosamples: readonly BiosampleRef[]
 }

@@ -142,6 +142,11 @@ test('when the platform fails to revoke, the grant comes back with a message', a
   await card.getByRole('button', { name: 'Revoke Gene Insight' }).click()
   await page.getByRole('dialog').getByRole('button', { name: 'Revoke', exact: true }).click()
   await expect.poll(() => cardNames(page)).toEqual(['Gut Check'])
+  // The card leaves at the click; wait for the platform's answer before reloading, or the
+  // reload's read can overtake the revoke.
+  await expect
+    .poll(() => page.getByRole('status').filter({ hasText: 'Gene Insight' }).innerText())
+    .toBe('Gene Insight can no longer access your data.')
   await page.reload()
   await expect.poll(() => cardNames(page)).toEqual(['Gut Check'])
   expect(errors).toEqual([])

@@ -68,6 +68,14 @@ export default tseslint.config(
     },
   },
   {
+    // The SPA's one entry for Node: the BFF's first paint (src/prepaint.tsx), built with `--ssr`.
+    // It may use Node's own modules, never the BFF's.
+    files: ['src/prepaint.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/**'], message: 'The first paint renders the SPA; it may not import the BFF.' }] }],
+    },
+  },
+  {
     // A page's tests render the whole portal (test/support/render.tsx), as the browser does.
     files: ['src/**/*.test.{ts,tsx}'],
     rules: {

@@ -74,7 +74,7 @@ const reactRouterProduction = [
   { find: /^react-router\/dom$/, replacement: fileURLToPath(new URL('./node_modules/react-router/dist/production/dom-export.mjs', import.meta.url)) },
 ]
 
-export default defineConfig(({ command }) => ({
+export default defineConfig(({ command, isSsrBuild }) => ({
   plugins: [react(), tailwindcss(), localeMessages()],
   resolve: {
     alias: [{ find: '@', replacement: fileURLToPath(new URL('./src', import.meta.url)) }, ...(command === 'build' ? reactRouterProduction : [])],
@@ -85,7 +85,9 @@ export default defineConfig(({ command }) => ({
     assetsInlineLimit: 0,
     sourcemap: false,
     // server/spa.ts reads it to preload the reader's catalogue from index.html.
-    manifest: true,
+    manifest: !isSsrBuild,
+    // The first-paint renderer (src/prepaint.tsx) needs none of public/.
+    copyPublicDir: !isSsrBuild,
     // The app's shell and what every page needs (libraries, src/app, src/lib, src/contract,
     // src/components/ui) in one chunk, rather than an entry plus many small chunks shared by
     // different sets of pages: consent's first load then imports no bindings across chunks and

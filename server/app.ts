@@ -117,6 +117,6 @@ export function createApp(options: AppOptions): Hono {
   app.route('/api', api)
 
   if (options.sandbox) app.route('/sandbox', options.sandbox.app)
-  app.route('/', spaRoutes(options.distDir ?? 'dist', config, (request) => app.fetch(request)))
+  app.route('/', spaRoutes(options.distDir ?? 'dist', config, (request) => app.fetch(request), log))
   return app
 }

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { pageDataSchema, type PageData } from '../src/contract/page-data'
 import { ALICE, PORTAL, testWorld, useBff, WEB_APP, type Bff, type UserKey } from '../test/support/bff'
 import type { FixturesInput } from './sandbox/fixtures'
-import { escapeJsonForHtml, PAGE_DATA_GRACE_MS } from './page-data'
+import { escapeJsonForHtml, PAGE_DATA_GRACE_MS, PREPAINT_MAX_CHARS, PREPAINT_MODULE } from './page-data'
 
 const CONSENT_PAGE = `/oauth2/authorize?${new URLSearchParams({ ...WEB_APP, response_type: 'code', state: 's<1>' })}`
 const CONSENT_PATHS = [
@@ -193,6 +193,76 @@ describe('the streamed page', () => {
       expect(response.headers.get('Content-Encoding'), path).toBeNull()
       expect(response.headers.get('Cache-Control'), path).toBe('no-store, no-transform')
       expect(await response.text(), path).toContain('bge-data-')
+    }
+  })
+})
+
+describe('the first paint (src/prepaint.tsx, here a stand-in module that shows what it was given)', () => {
+  /** A renderer that paints its input, or fails as told by the page's query. */
+  const RENDERER = `export async function prepaint({ url, lang, answers }) {
+    if (new URL(url).searchParams.has('fail')) throw new Error('render broke')
+    if (new URL(url).searchParams.has('long')) return '<p>' + 'x'.repeat(${PREPAINT_MAX_CHARS}) + '</p>'
+    const paths = [...answers.keys()].sort().join(' ')
+    return '<main><h1>painted</h1><p>' + lang + '|' + new URL(url).pathname + '|' + paths + '|' + [...answers.values()].map((a) => a.status).join(',') + '</p></main>'
+  }`
+  const PAINTED = /<div id="bge-first-paint" inert><main><h1>painted<\/h1><p>([^<]*)<\/p><\/main><\/div>/
+
+  test('comes once every answer is in: the page URL, its language and the answers by path, after them and before the end', async () => {
+    const bff = useBff({ prepaintModule: RENDERER })
+    for (const [path, paths, lang] of [
+      ['/grants', GRANTS_PATHS, 'en'],
+      [CONSENT_PAGE, CONSENT_PATHS, 'zh-CN'],
+    ] as const) {
+      const html = await (await bff.request(path, { as: 'alice', headers: { 'Accept-Language': lang } })).text()
+      const painted = PAINTED.exec(html)
+      expect(painted?.[1], path).toBe(`${lang}|${new URL(path, PORTAL).pathname}|${[...paths].sort().join(' ')}|${paths.map(() => 200).join(',')}`)
+      expect(html.indexOf('<div id="root"></div>')).toBeLessThan(html.search(ELEMENT))
+      expect([...html.matchAll(ELEMENT)].every((match) => (match.index ?? 0) < (painted?.index ?? 0))).toBe(true)
+      expect(html.indexOf('</body>')).toBeGreaterThan(painted?.index ?? Infinity)
+    }
+  })
+
+  test('a read that timed out is still an answer: the renderer gets its 504 (and paints nothing for it)', async () => {
+    const deadlineMs = 400
+    const bff = useBff({
+      prepaintModule: RENDERER,
+      faults: [{ path: '/openbge/oauth2/grants', kind: 'timeout' }],
+      env: { REQUEST_DEADLINE_MS: String(deadlineMs) },
+    })
+    const html = await (await bff.request('/grants', { as: 'alice' })).text()
+    // The read's own 504 came within the page's wait, so the renderer decides; src/prepaint.tsx
+    // returns nothing for a page whose loader fails.
+    expect(PAINTED.exec(html)?.[1]).toContain('504')
+  })
+
+  test('a renderer that fails leaves the page whole, and says so in the log', async () => {
+    const bff = useBff({ prepaintModule: RENDERER })
+    const html = await (await bff.request(`${CONSENT_PAGE}&fail=1`, { as: 'alice' })).text()
+    expect(html).not.toContain('bge-first-paint')
+    expect(html.trimEnd().endsWith('</html>')).toBe(true)
+    expect(bff.logs.some((line) => line.startsWith('prepaint failed for /oauth2/authorize: Error: render broke'))).toBe(true)
+  })
+
+  test('none when it would be longer than PREPAINT_MAX_CHARS: the SPA paints that page', async () => {
+    const bff = useBff({ prepaintModule: RENDERER })
+    const html = await (await bff.request(`${CONSENT_PAGE}&long=1`, { as: 'alice' })).text()
+    expect(html).not.toContain('bge-first-paint')
+    expect(embedded(html).size).toBe(CONSENT_PATHS.length)
+    expect(html.trimEnd().endsWith('</html>')).toBe(true)
+  })
+
+  test('none without a session, and none with EMBED_PAGE_DATA=false', async () => {
+    for (const bff of [useBff({ prepaintModule: RENDERER }), useBff({ prepaintModule: RENDERER, env: { EMBED_PAGE_DATA: 'false' } })]) {
+      const html = await (await bff.request('/grants', bff.config.embedPageData ? {} : { as: 'alice' })).text()
+      expect(html).not.toContain('bge-first-paint')
+    }
+  })
+
+  test('the renderer is never served', async () => {
+    const bff = useBff({ prepaintModule: RENDERER })
+    for (const path of [`/${PREPAINT_MODULE}`, '/.ssr/', '/%2essr/prepaint.js', '/assets/../.ssr/prepaint.js']) {
+      const body = await (await bff.request(path)).text()
+      expect(body, path).not.toContain('render broke')
     }
   })
 })

@@ -9,7 +9,8 @@
 // JSON round trip per answer.
 import type { Context } from 'hono'
 import { stream } from 'hono/streaming'
-import { applicationPath, grantsPath, PAGE_DATA_ID_PREFIX, PAGE_DATA_VERSION, type PageData } from '../src/contract/page-data'
+import type { Language } from '../src/contract/languages'
+import { applicationPath, grantsPath, PAGE_DATA_ID_PREFIX, PAGE_DATA_VERSION, PREPAINT_ID, type PageData } from '../src/contract/page-data'
 import { hasForbiddenScheme } from '../src/contract/redirect'
 import { PAGE_ROUTES, pageOfPath } from '../src/contract/routes'
 
@@ -87,9 +88,37 @@ export function pageDataElement(index: number, data: PageData): string {
   return `<script type="application/json" id="${PAGE_DATA_ID_PREFIX}${index}">${escapeJsonForHtml(JSON.stringify(data))}</script>`
 }
 
+/** Where `npm run build` puts src/prepaint.tsx, built for Node, inside the SPA's own build. */
+export const PREPAINT_MODULE = '.ssr/prepaint.js'
+
+/**
+ * The page's first paint from its answers (src/prepaint.tsx, built to PREPAINT_MODULE):
+ * the page's body as HTML, or undefined when the SPA should show it (a redirect, an error).
+ */
+export type Prepaint = (input: { url: string; lang: Language; answers: ReadonlyMap<string, PageData> }) => Promise<string | undefined>
+
+/**
+ * The largest first paint sent. It is not compressed (BREACH, above `streamPage`), so a page
+ * much longer than its first screen costs a phone more to download than painting it early saves:
+ * the consent page of someone with 1,000 samples renders to 700 KB. Such pages are painted by the
+ * SPA, as without a renderer. The demo consent page is 14 KB; each sample adds about 0.7 KB.
+ */
+export const PREPAINT_MAX_CHARS = 64 * 1024
+
+/**
+ * The element the first paint comes in, after the root element: painted until the SPA renders
+ * into the root (styles.css hides it from then on) and removed by the SPA (src/main.tsx). `inert`:
+ * it looks like the page but is only a picture of it, so nothing chosen there can be lost.
+ */
+export function prepaintElement(body: string): string | undefined {
+  if (body.length > PREPAINT_MAX_CHARS) return undefined
+  return `<div id="${PREPAINT_ID}" inert>${body}</div>`
+}
+
 /**
  * The page, streamed: `head` (the document up to the root element, preloads included) at once,
- * then each answer as it is ready, in the order they come, then `tail`. Answers not ready within
+ * then each answer as it is ready, in the order they come, then, when every answer came and
+ * `prepaint` has something, the page painted from them, then `tail`. Answers not ready within
  * `waitMs` are left out. The caller has set the headers.
  *
  * Not compressed (`no-transform` keeps hono/compress and any proxy off it): the answers carry the
@@ -97,7 +126,10 @@ export function pageDataElement(index: number, data: PageData): string {
  * uncompressed too. Masking the ticket per response would allow compression, but the page is a
  * few KB beside its 135 KB of JavaScript: not worth a second ticket format.
  */
-export function streamPage(c: Context, parts: { head: string; tail: string; answers: Promise<PageData | undefined>[]; waitMs: number }) {
+export function streamPage(
+  c: Context,
+  parts: { head: string; tail: string; answers: Promise<PageData | undefined>[]; waitMs: number; prepaint?: (answers: PageData[]) => Promise<string | undefined> },
+) {
   return stream(c, async (out) => {
     await out.write(parts.head)
     let ended = false
@@ -106,12 +138,18 @@ export function streamPage(c: Context, parts: { head: string; tail: string; answ
       parts.answers.map(async (answer) => {
         const data = await answer.catch(() => undefined)
         if (data && !ended && !out.aborted) await out.write(pageDataElement(index++, data))
+        return data
       }),
     )
     let timer: NodeJS.Timeout | undefined
-    await Promise.race([written, new Promise((resolve) => (timer = setTimeout(resolve, parts.waitMs)))])
+    const all = await Promise.race([written, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), parts.waitMs)))])
     clearTimeout(timer)
     ended = true
+    const answers = all?.filter((data) => data !== undefined) ?? []
+    const complete = answers.length === parts.answers.length
+    const body = complete && parts.prepaint && !out.aborted ? await parts.prepaint(answers) : undefined
+    const painted = body && prepaintElement(body)
+    if (painted && !out.aborted) await out.write(painted)
     if (!out.aborted) await out.write(parts.tail)
   })
 }

@@ -2,6 +2,7 @@
 // with <html lang> chosen per request so the first paint is in the reader's language.
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono } from 'hono'
 import { compress } from 'hono/compress'
@@ -12,7 +13,7 @@ import { DEFAULT_LANGUAGE, isLanguage, LANGUAGE_COOKIE, languageOfTag, type Lang
 import { PAGE_META } from '../src/contract/page-meta'
 import { pageOfPath } from '../src/contract/routes'
 import type { Config } from './config'
-import { asyncEntry, pageDataPaths, PAGE_DATA_GRACE_MS, startPageData, streamPage, type ApiFetch } from './page-data'
+import { asyncEntry, pageDataPaths, PAGE_DATA_GRACE_MS, PREPAINT_MODULE, startPageData, streamPage, type ApiFetch, type Prepaint } from './page-data'
 
 /** Cookie first (the reader's own choice), then Accept-Language, then the default. */
 export function pickLanguage(cookie: string | undefined, acceptLanguage: string | undefined): Language {
@@ -80,6 +81,22 @@ export function preloadPlan(distDir: string): (path: string, lang: Language) => 
   }
 }
 
+const prepaintModuleSchema = z.object({ prepaint: z.custom<Prepaint>((value) => typeof value === 'function') })
+
+/**
+ * The first-paint renderer of the build (`npm run build` puts it in `dist/.ssr`, which is never
+ * served: paths starting with a dot are not), imported on first use. Without one, pages stream
+ * their answers alone and the SPA paints them.
+ */
+export function prepaintLoader(distDir: string): () => Promise<Prepaint | undefined> {
+  const path = join(distDir, PREPAINT_MODULE)
+  let loaded: Promise<Prepaint | undefined> | undefined
+  return () =>
+    (loaded ??= existsSync(path)
+      ? import(pathToFileURL(path).href).then((module: unknown) => prepaintModuleSchema.parse(module).prepaint)
+      : Promise.resolve(undefined))
+}
+
 /** Where the streamed page's answers go: after the root element, which the SPA replaces anyway. */
 const ROOT_ELEMENT = '<div id="root"></div>'
 
@@ -87,11 +104,19 @@ const ROOT_ELEMENT = '<div id="root"></div>'
  * `api` answers the reads consent and grants stream with their HTML (server/page-data.ts); without
  * it, or with `EMBED_PAGE_DATA=false`, every page is index.html alone and the SPA fetches.
  */
-export function spaRoutes(distDir: string, config: Pick<Config, 'loginUrl' | 'wechatBridgeUrl' | 'authCookie' | 'embedPageData' | 'requestDeadlineMs'>, api?: ApiFetch): Hono {
+export function spaRoutes(
+  distDir: string,
+  config: Pick<Config, 'loginUrl' | 'wechatBridgeUrl' | 'authCookie' | 'embedPageData' | 'requestDeadlineMs'>,
+  api?: ApiFetch,
+  log?: (line: string) => void,
+): Hono {
   const app = new Hono()
   const indexPath = join(distDir, 'index.html')
   const indexHtml = existsSync(indexPath) ? withPageMeta(readFileSync(indexPath, 'utf8'), config) : undefined
   const preloads = preloadPlan(distDir)
+  const prepaintModule = prepaintLoader(distDir)
+  // Loaded now rather than by the first page that needs it, which would otherwise wait for it.
+  void prepaintModule().catch((error: unknown) => log?.(`prepaint module not loaded: ${error instanceof Error ? error.message : String(error)}`))
 
   // Only static files and index.html are compressed: /api answers, and the pages that carry them
   // (server/page-data.ts), hold tickets next to reflected input, which compression would expose to
@@ -124,7 +149,21 @@ export function spaRoutes(distDir: string, config: Pick<Config, 'loginUrl' | 'we
       c.header('Content-Type', 'text/html; charset=utf-8')
       const root = page.indexOf(ROOT_ELEMENT)
       const at = root === -1 ? page.length : root + ROOT_ELEMENT.length
-      return streamPage(c, { head: asyncEntry(page.slice(0, at)), tail: page.slice(at), answers, waitMs: config.requestDeadlineMs + PAGE_DATA_GRACE_MS })
+      const url = c.req.url
+      return streamPage(c, {
+        head: asyncEntry(page.slice(0, at)),
+        tail: page.slice(at),
+        answers,
+        waitMs: config.requestDeadlineMs + PAGE_DATA_GRACE_MS,
+        prepaint: async (data) => {
+          const render = await prepaintModule()
+          return render?.({ url, lang, answers: new Map(data.map((answer) => [answer.path, answer])) }).catch((error: unknown) => {
+            // The SPA paints the page anyway; a first paint that fails is a bug to see, not an outage.
+            log?.(`prepaint failed for ${c.req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+            return undefined
+          })
+        },
+      })
     }
     c.header('Cache-Control', 'no-store')
     // Unknown paths still get the SPA (it shows the not-found page) but with an honest status.

@@ -1,10 +1,12 @@
 import '@/app/styles.css'
 import { QueryClientProvider } from '@tanstack/react-query'
 import { StrictMode } from 'react'
+import { flushSync } from 'react-dom'
 import { createRoot } from 'react-dom/client'
 import { RouterProvider } from 'react-router/dom'
 import { createQueryClient } from '@/app/query-client'
 import { createAppRouter } from '@/app/router'
+import { PREPAINT_ID } from '@/contract/page-data'
 import { startI18n } from '@/lib/i18n'
 
 const queryClient = createQueryClient()
@@ -18,13 +20,24 @@ if (!document.getElementById('root') && document.readyState === 'loading') {
 const container = document.getElementById('root')
 if (!container) throw new Error('index.html has no #root element')
 
-// The router's loaders already run; the first paint waits only for the reader's catalogue.
-void startI18n().then(() =>
-  createRoot(container).render(
-    <StrictMode>
-      <QueryClientProvider client={queryClient}>
-        <RouterProvider router={router} />
-      </QueryClientProvider>
-    </StrictMode>,
-  ),
+/** The first page's loaders have settled (their answers come with the page, src/lib/page-data.ts). */
+const initialized = new Promise<unknown>((resolve) => (router.state.initialized ? resolve(0) : router.subscribe((state) => state.initialized && resolve(0))))
+
+// The router's loaders already run; the first paint waits only for the reader's catalogue. When
+// the BFF has painted the page already (src/prepaint.tsx), that stays until the page can take its
+// place whole, never a skeleton in between, and goes in the same frame. Painted after this ran,
+// it is hidden by styles.css and goes all the same.
+await startI18n()
+const painted = document.getElementById(PREPAINT_ID)
+if (painted) await initialized
+const root = createRoot(container)
+const app = (
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>
+  </StrictMode>
 )
+if (painted) flushSync(() => root.render(app))
+else root.render(app)
+void initialized.then(() => document.getElementById(PREPAINT_ID)?.remove())

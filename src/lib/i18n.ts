@@ -112,6 +112,12 @@ async function activate(lang: Language): Promise<void> {
   i18n.activate(lang)
 }
 
+/** The BFF's first paint (src/prepaint.tsx): `lang` with its `messages`, for a render that follows at once. */
+export function activateForRender(lang: Language, messages: Messages): void {
+  i18n.load(lang, messages)
+  i18n.activate(lang)
+}
+
 /**
  * Fetches a page's own catalogue section (in the page's language and in every scoped one); the
  * router awaits it together with the page's code.
@@ -166,7 +172,8 @@ function languageOf(instance: I18n): Language {
 export function useTranslation(): { t: typeof translate; known: typeof knownMessage; language: Language } {
   const instance = useContext(I18nContext)
   const subscribe = useCallback((onChange: () => void) => instance.on('change', onChange), [instance])
-  const language = useSyncExternalStore(subscribe, () => languageOf(instance))
+  const snapshot = () => languageOf(instance)
+  const language = useSyncExternalStore(subscribe, snapshot, snapshot)
   const t = useCallback<typeof translate>((key, values) => instance._(key, values), [instance])
   const known = useCallback((key: string) => knownIn(instance, key), [instance])
   return instance === i18n ? { t: translate, known: knownMessage, language } : { t, known, language }

@@ -27,12 +27,21 @@ function readEmbedded(): Map<string, PageData> {
  * once, and only while the page is young. Undefined: fetch it.
  */
 export async function takeEmbeddedAnswer(path: string): Promise<Response | undefined> {
+  const answer = await source(path)
+  return answer && new Response(JSON.stringify(answer.body), { status: answer.status })
+}
+
+/** Where the answers come from: the page's elements, or the BFF's own while it renders the first paint (src/prepaint.tsx). */
+let source = async (path: string): Promise<PageData | undefined> => {
   // Module scripts run once the document is parsed, so the streamed elements are all there; a
   // caller that ran earlier waits for the end of the document rather than miss them.
   if (document.readyState === 'loading') await new Promise((resolve) => document.addEventListener('DOMContentLoaded', resolve, { once: true }))
   embedded ??= readEmbedded()
   const answer = embedded.get(path)
   embedded.delete(path)
-  if (!answer || performance.now() > PAGE_DATA_MAX_AGE_MS) return undefined
-  return new Response(JSON.stringify(answer.body), { status: answer.status })
+  return answer && performance.now() <= PAGE_DATA_MAX_AGE_MS ? answer : undefined
+}
+
+export function setEmbeddedAnswerSource(read: (path: string) => PageData | undefined): void {
+  source = async (path) => read(path)
 }

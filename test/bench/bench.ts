@@ -4,7 +4,8 @@
 //     (the default language) and in English,
 //   - no request waterfall: consent's data comes with its HTML, and any API call starts together,
 //   - Lighthouse mobile on consent and grants: score, FCP, LCP, TBT and CLS, each the median of
-//     LIGHTHOUSE_RUNS runs (one run is not a measurement: the score moves by several points),
+//     LIGHTHOUSE_RUNS runs (one run is not a measurement: the score moves by several points), with
+//     Lighthouse's simulated throttling (its default) and, for LCP, with throttling applied,
 //   - Select all, one checkbox and one character of filter over 1,000 samples: input to next frame.
 // Exits 1 when a budget is missed, so it can gate a change. Timings vary with the machine's load;
 // `npm test` asserts none of them.
@@ -27,8 +28,8 @@ const repoRoot = resolve(import.meta.dirname, '../..')
 const distDir = join(repoRoot, 'dist')
 
 function build(): void {
-  const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: repoRoot, stdio: 'inherit' })
-  if (result.status !== 0) throw new Error('vite build failed')
+  const result = spawnSync('npm', ['run', 'build', '--silent'], { cwd: repoRoot, stdio: 'inherit' })
+  if (result.status !== 0) throw new Error('npm run build failed')
 }
 
 /** gzip -9 size of a built file, as a server with static compression would send it. */
@@ -123,7 +124,16 @@ interface LighthouseRun {
   cls: number
 }
 
-async function lighthouseRun(url: string, cookie: string): Promise<LighthouseRun> {
+/**
+ * `simulate` is Lighthouse's default: one fast load, replayed on a model of a slow phone. The
+ * model counts every script that finished downloading before the observed paint as needed for it;
+ * on loopback the JavaScript always has, so it cannot see a page painted from its HTML. `devtools`
+ * slows the real load down (the same 150 ms round trip, 1.6 Mbit/s and 4× CPU) and reports the
+ * paints that happened.
+ */
+type Throttling = 'simulate' | 'devtools'
+
+async function lighthouseRun(url: string, cookie: string, throttlingMethod: Throttling): Promise<LighthouseRun> {
   const chrome = await chromeLauncher.launch({
     chromePath: findChromium() ?? undefined,
     chromeFlags: CHROMIUM_FLAGS,
@@ -135,7 +145,7 @@ async function lighthouseRun(url: string, cookie: string): Promise<LighthouseRun
       logLevel: 'error',
       onlyCategories: ['performance'],
       extraHeaders: { Cookie: cookie },
-    })
+    }, { extends: 'lighthouse:default', settings: { throttlingMethod } })
     const lhr = result?.lhr
     if (!lhr) throw new Error(`Lighthouse returned no report for ${url}`)
     if (lhr.runtimeError) throw new Error(`Lighthouse: ${lhr.runtimeError.message}`)
@@ -224,8 +234,15 @@ async function main(): Promise<void> {
       ['grants', `${portal.origin}/grants`],
     ] as const) {
       const runs: LighthouseRun[] = []
-      for (let run = 0; run < LIGHTHOUSE_RUNS; run += 1) runs.push(await lighthouseRun(url, cookie))
-      console.log(`  Lighthouse ${label}: scores ${runs.map((run) => run.score).join(' / ')}, LCP ${runs.map((run) => (run.lcpMs / 1000).toFixed(2)).join(' / ')} s`)
+      const applied: LighthouseRun[] = []
+      for (let run = 0; run < LIGHTHOUSE_RUNS; run += 1) {
+        runs.push(await lighthouseRun(url, cookie, 'simulate'))
+        applied.push(await lighthouseRun(url, cookie, 'devtools'))
+      }
+      const seconds = (list: LighthouseRun[], pick: (run: LighthouseRun) => number) => list.map((run) => (pick(run) / 1000).toFixed(2)).join(' / ')
+      console.log(`  Lighthouse ${label}, simulated: scores ${runs.map((run) => run.score).join(' / ')}, FCP ${seconds(runs, (run) => run.fcpMs)} s, LCP ${seconds(runs, (run) => run.lcpMs)} s`)
+      console.log(`  Lighthouse ${label}, applied:   scores ${applied.map((run) => run.score).join(' / ')}, FCP ${seconds(applied, (run) => run.fcpMs)} s, LCP ${seconds(applied, (run) => run.lcpMs)} s`)
+      const appliedLcpMs = median(applied.map((run) => run.lcpMs))
       const of = (pick: (run: LighthouseRun) => number) => median(runs.map(pick))
       const score = of((run) => run.score)
       const lcpMs = of((run) => run.lcpMs)
@@ -236,6 +253,7 @@ async function main(): Promise<void> {
         { measure: `  LCP, ${label}`, value: `${(lcpMs / 1000).toFixed(2)} s`, budget: `≤ ${(BUDGET.lcpMs / 1000).toFixed(1)} s`, ok: lcpMs <= BUDGET.lcpMs },
         { measure: `  TBT, ${label}`, value: `${of((run) => run.tbtMs).toFixed(0)} ms`, budget: '', ok: true },
         { measure: `  CLS, ${label}`, value: of((run) => run.cls).toFixed(3), budget: '', ok: true },
+        { measure: `  LCP, ${label}, throttling applied (${each})`, value: `${(appliedLcpMs / 1000).toFixed(2)} s`, budget: `≤ ${(BUDGET.lcpMs / 1000).toFixed(1)} s`, ok: appliedLcpMs <= BUDGET.lcpMs },
       )
     }
 

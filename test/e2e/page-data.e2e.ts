@@ -130,3 +130,54 @@ test('embedded: the head arrives before the slow platform answers; the entry scr
     await context.close()
   }
 })
+
+describe('embedded: the page is painted from its HTML, then the SPA takes its place', () => {
+  const PAGES = [
+    ['consent', consentUrl, 'Gene Insight would like to access your BGE account', 'Gene Insight 申请访问你的 BGE 账户'],
+    ['grants', (portal: Portal) => `${portal.origin}/grants`, 'My authorizations', '我的授权'],
+  ] as const
+
+  test.each(PAGES)('%s: without JavaScript the BFF’s first paint is the page, in the reader’s language', async (_, urlOf, english, chinese) => {
+    for (const [locale, heading] of [['en-US', english], ['zh-CN', chinese]] as const) {
+      const context = await browser.newContext({ locale, viewport: DESKTOP, javaScriptEnabled: false })
+      try {
+        await context.addCookies([{ name: 'bge_auth_token', value: ALICE.auth_token, url: embedded.origin, httpOnly: true }])
+        const page = await context.newPage()
+        await page.goto(urlOf(embedded))
+        expect(await page.locator('#bge-first-paint h1').innerText()).toBe(heading)
+        expect(await page.locator('#bge-first-paint').getAttribute('inert')).toBe('')
+        // A picture of the page: nothing in it can be focused or chosen before the SPA is there.
+        await page.keyboard.press('Tab')
+        expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true)
+      } finally {
+        await context.close()
+      }
+    }
+  })
+
+  test.each(PAGES)('%s: the SPA paints the same heading in the same place, and the first paint is gone', async (_, urlOf) => {
+    const boxes = []
+    for (const javaScriptEnabled of [false, true]) {
+      const context = await browser.newContext({ locale: 'en-US', viewport: DESKTOP, javaScriptEnabled })
+      try {
+        await context.addCookies([{ name: 'bge_auth_token', value: ALICE.auth_token, url: embedded.origin, httpOnly: true }])
+        const page = await context.newPage()
+        await page.goto(urlOf(embedded))
+        if (javaScriptEnabled) {
+          await page.locator('#root h1').waitFor()
+          await expect.poll(() => page.locator('#bge-first-paint').count()).toBe(0)
+          expect(await page.locator('h1').count()).toBe(1)
+        }
+        boxes.push(await page.locator('h1').first().boundingBox())
+      } finally {
+        await context.close()
+      }
+    }
+    expect(boxes[1]).toEqual(boxes[0])
+  })
+
+  test('the page fetched without data carries no first paint', async () => {
+    const html = await (await fetch(consentUrl(fetched), { headers: { Cookie: `bge_auth_token=${ALICE.auth_token}` } })).text()
+    expect(html).not.toContain('bge-first-paint')
+  })
+})

@@ -4,11 +4,12 @@
 // server/index.ts and server/sandbox/start.ts, with everything it sent and answered recorded.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { Hono } from 'hono'
 import { onTestFinished } from 'vitest'
 import { z } from 'zod'
 import { createApp } from '../../server/app'
+import { PREPAINT_MODULE } from '../../server/page-data'
 import { loadConfig, SANDBOX_API_PREFIX, type Config } from '../../server/config'
 import { createSandbox } from '../../server/sandbox/app'
 import { parseFixtures, type FixturesInput } from '../../server/sandbox/fixtures'
@@ -126,6 +127,8 @@ export interface BffOptions {
   wrapUpstream?: (client: UpstreamClient) => UpstreamClient
   /** The portal store; by default an in-memory SQLite one, closed with the BFF. */
   portalStore?: PortalStore
+  /** The source of the build's first-paint renderer (PREPAINT_MODULE); none by default. */
+  prepaintModule?: string
 }
 
 export interface BffRequestInit extends Omit<RequestInit, 'body' | 'headers'> {
@@ -227,6 +230,10 @@ export function createBff(options: BffOptions = {}): Bff {
   writeFileSync(join(distDir, 'index.html'), INDEX_HTML)
   mkdirSync(join(distDir, 'assets'))
   writeFileSync(join(distDir, ASSET_PATH), 'console.log("portal")\n')
+  if (options.prepaintModule !== undefined) {
+    mkdirSync(dirname(join(distDir, PREPAINT_MODULE)), { recursive: true })
+    writeFileSync(join(distDir, PREPAINT_MODULE), options.prepaintModule)
+  }
 
   const portalStore = options.portalStore ?? openPortalStore({ engine: 'sqlite', path: ':memory:' })
   const logs: string[] = []

@@ -13,7 +13,6 @@ import type { Language } from '@/contract/languages'
 import type { PageData } from '@/contract/page-data'
 import { activateForRender, loadMessages } from '@/lib/i18n'
 import { setEmbeddedAnswerSource } from '@/lib/page-data'
-import { sessionQueries } from '@/lib/session'
 
 export interface PrepaintInput {
   /** The page's URL as the browser asked for it. */
@@ -35,11 +34,7 @@ setEmbeddedAnswerSource((path) => pageAnswers.getStore()?.get(path))
 export async function prepaint({ url, lang, answers }: PrepaintInput): Promise<string | undefined> {
   const queryClient = createQueryClient()
   const handler = createStaticHandler(appRoutes(queryClient))
-  const context = await pageAnswers.run(answers, async () => {
-    // The header's session is not a loader's: asked here, from its answer, so the header is whole too.
-    await queryClient.prefetchQuery(sessionQueries.current())
-    return handler.query(new Request(url))
-  })
+  const context = await pageAnswers.run(answers, () => handler.query(new Request(url)))
   if (context instanceof Response || context.errors || context.statusCode !== 200) return undefined
   const messages = await loadMessages(lang)
   // From here to the end of the render nothing awaits, so no other page's language gets in.

@@ -181,3 +181,33 @@ describe('embedded: the page is painted from its HTML, then the SPA takes its pl
     expect(html).not.toContain('bge-first-paint')
   })
 })
+
+test('embedded: a page painted before its JavaScript ran goes straight to the live page, never a skeleton in between', async () => {
+  const context = await browser.newContext({ locale: 'en-US', viewport: DESKTOP })
+  try {
+    await context.addCookies([{ name: 'bge_auth_token', value: ALICE.auth_token, url: embedded.origin, httpOnly: true }])
+    // Everything #root ever shows, from its first child on.
+    await context.addInitScript(() => {
+      const shown: string[] = []
+      Object.assign(window, { __rootShown: shown })
+      new MutationObserver(() => {
+        const root = document.getElementById('root')
+        if (root?.firstElementChild) shown.push(root.querySelector('.motion-safe\\:animate-pulse') ? 'skeleton' : root.querySelector('h1') ? 'page' : 'other')
+      }).observe(document, { childList: true, subtree: true })
+    })
+    const page = await context.newPage()
+    // The scripts come after the page's answers and its first paint (LATENCY_MS), as on a phone.
+    await page.route('**/assets/*.js', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, LATENCY_MS * 3))
+      await route.continue()
+    })
+    await page.goto(`${embedded.origin}/grants`)
+    await page.locator('#root h1').waitFor()
+    const shown = await page.evaluate(() => (window as unknown as { __rootShown: string[] }).__rootShown)
+    expect(shown[0]).toBe('page')
+    expect(shown).not.toContain('skeleton')
+    expect(await page.locator('#bge-first-paint').count()).toBe(0)
+  } finally {
+    await context.close()
+  }
+})

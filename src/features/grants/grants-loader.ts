@@ -2,7 +2,7 @@ import type { QueryClient } from '@tanstack/react-query'
 import { PAGE_ROUTES } from '@/contract/routes'
 import { biosampleQueries } from '@/lib/biosamples'
 import { isUnauthenticated } from '@/lib/failure'
-import { signInRedirect } from '@/lib/session'
+import { sessionQueries, signInRedirect } from '@/lib/session'
 import { grantQueries } from './api'
 
 /**
@@ -20,6 +20,9 @@ export async function loadGrants(queryClient: QueryClient): Promise<null> {
       // Through the page's own module, which the router is fetching anyway (and the BFF preloads):
       // the records' schemas then stay out of every page's first load, this module being in the entry.
       import('./grants-route').then(({ recordQueries }) => queryClient.ensureQueryData(recordQueries.list())),
+      // The header's, asked here too so the page's first render is whole (a painted page goes
+      // straight to it: src/main.tsx); the header shows its own failure, so this one never throws.
+      queryClient.prefetchQuery(sessionQueries.current()),
     ])
   } catch (error) {
     if (isUnauthenticated(error)) throw signInRedirect(PAGE_ROUTES.grants.path)

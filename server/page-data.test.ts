@@ -205,7 +205,7 @@ describe('the first paint (src/prepaint.tsx, here a stand-in module that shows w
     const paths = [...answers.keys()].sort().join(' ')
     return '<main><h1>painted</h1><p>' + lang + '|' + new URL(url).pathname + '|' + paths + '|' + [...answers.values()].map((a) => a.status).join(',') + '</p></main>'
   }`
-  const PAINTED = /<div id="bge-first-paint" inert><main><h1>painted<\/h1><p>([^<]*)<\/p><\/main><\/div>/
+  const PAINTED = /<div id="bge-first-paint" inert aria-hidden="true"><main><h1>painted<\/h1><p>([^<]*)<\/p><\/main><\/div>/
 
   test('comes once every answer is in: the page URL, its language and the answers by path, after them and before the end', async () => {
     const bff = useBff({ prepaintModule: RENDERER })

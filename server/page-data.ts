@@ -107,12 +107,13 @@ export const PREPAINT_MAX_CHARS = 64 * 1024
 
 /**
  * The element the first paint comes in, after the root element: painted until the SPA renders
- * into the root (styles.css hides it from then on) and removed by the SPA (src/main.tsx). `inert`:
- * it looks like the page but is only a picture of it, so nothing chosen there can be lost.
+ * into the root (styles.css hides it from then on) and removed by the SPA (src/main.tsx). `inert`
+ * and `aria-hidden`: it looks like the page but is only a picture of it, so nothing chosen there
+ * can be lost, and no screen reader or tool finds a second copy of the page's controls in it.
  */
 export function prepaintElement(body: string): string | undefined {
   if (body.length > PREPAINT_MAX_CHARS) return undefined
-  return `<div id="${PREPAINT_ID}" inert>${body}</div>`
+  return `<div id="${PREPAINT_ID}" inert aria-hidden="true">${body}</div>`
 }
 
 /**

@@ -243,6 +243,15 @@ describe('the first paint (src/prepaint.tsx, here a stand-in module that shows w
     expect(bff.logs.some((line) => line.startsWith('prepaint failed for /oauth2/authorize: Error: render broke'))).toBe(true)
   })
 
+  test('a renderer module that does not load leaves every page whole, and says so in the log', async () => {
+    const bff = useBff({ prepaintModule: 'export const prepaint = "not a function"' })
+    const html = await (await bff.request('/grants', { as: 'alice' })).text()
+    expect(html).not.toContain('bge-first-paint')
+    expect(embedded(html).size).toBe(GRANTS_PATHS.length)
+    expect(html.trimEnd().endsWith('</html>')).toBe(true)
+    expect(bff.logs.some((line) => line.startsWith('prepaint failed for /grants'))).toBe(true)
+  })
+
   test('none when it would be longer than PREPAINT_MAX_CHARS: the SPA paints that page', async () => {
     const bff = useBff({ prepaintModule: RENDERER })
     const html = await (await bff.request(`${CONSENT_PAGE}&long=1`, { as: 'alice' })).text()

@@ -85,8 +85,8 @@ const prepaintModuleSchema = z.object({ prepaint: z.custom<Prepaint>((value) => 
 
 /**
  * The first-paint renderer of the build (`npm run build` puts it in `dist/.ssr`, which is never
- * served: paths starting with a dot are not), imported on first use. Without one, pages stream
- * their answers alone and the SPA paints them.
+ * served: paths starting with a dot are not), imported once. Without one, pages stream their
+ * answers alone and the SPA paints them; with a broken one, each page logs why and does the same.
  */
 export function prepaintLoader(distDir: string): () => Promise<Prepaint | undefined> {
   const path = join(distDir, PREPAINT_MODULE)
@@ -156,12 +156,14 @@ export function spaRoutes(
         answers,
         waitMs: config.requestDeadlineMs + PAGE_DATA_GRACE_MS,
         prepaint: async (data) => {
-          const render = await prepaintModule()
-          return render?.({ url, lang, answers: new Map(data.map((answer) => [answer.path, answer])) }).catch((error: unknown) => {
+          try {
+            const render = await prepaintModule()
+            return await render?.({ url, lang, answers: new Map(data.map((answer) => [answer.path, answer])) })
+          } catch (error) {
             // The SPA paints the page anyway; a first paint that fails is a bug to see, not an outage.
             log?.(`prepaint failed for ${c.req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
             return undefined
-          })
+          }
         },
       })
     }

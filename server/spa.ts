@@ -88,7 +88,7 @@ const prepaintModuleSchema = z.object({ prepaint: z.custom<Prepaint>((value) => 
  * served: paths starting with a dot are not), imported once. Without one, pages stream their
  * answers alone and the SPA paints them; with a broken one, each page logs why and does the same.
  */
-export function prepaintLoader(distDir: string): () => Promise<Prepaint | undefined> {
+function prepaintLoader(distDir: string): () => Promise<Prepaint | undefined> {
   const path = join(distDir, PREPAINT_MODULE)
   let loaded: Promise<Prepaint | undefined> | undefined
   return () =>

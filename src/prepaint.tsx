@@ -11,7 +11,7 @@ import { createQueryClient } from '@/app/query-client'
 import { appRoutes } from '@/app/router'
 import type { Language } from '@/contract/languages'
 import type { PageData } from '@/contract/page-data'
-import { activateForRender, loadMessages } from '@/lib/i18n'
+import { activateWith, loadMessages } from '@/lib/i18n'
 import { setEmbeddedAnswerSource } from '@/lib/page-data'
 
 export interface PrepaintInput {
@@ -38,7 +38,7 @@ export async function prepaint({ url, lang, answers }: PrepaintInput): Promise<s
   if (context instanceof Response || context.errors || context.statusCode !== 200) return undefined
   const messages = await loadMessages(lang)
   // From here to the end of the render nothing awaits, so no other page's language gets in.
-  activateForRender(lang, messages)
+  activateWith(lang, messages)
   const router = createStaticRouter(handler.dataRoutes, context)
   return renderToString(
     <QueryClientProvider client={queryClient}>

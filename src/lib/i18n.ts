@@ -108,12 +108,14 @@ let activating: Language | undefined
 
 async function activate(lang: Language): Promise<void> {
   activating = lang
-  i18n.load(lang, await loadMessages(lang))
-  i18n.activate(lang)
+  activateWith(lang, await loadMessages(lang))
 }
 
-/** The BFF's first paint (src/prepaint.tsx): `lang` with its `messages`, for a render that follows at once. */
-export function activateForRender(lang: Language, messages: Messages): void {
+/**
+ * `lang` with its `messages`, at once. The BFF's first paint (src/prepaint.tsx) calls it right
+ * before its render, so no other page's language gets in between.
+ */
+export function activateWith(lang: Language, messages: Messages): void {
   i18n.load(lang, messages)
   i18n.activate(lang)
 }

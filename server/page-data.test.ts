@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { z } from 'zod'
+import { APP_PRELOADS_ID } from '../src/contract/first-paint'
 import { pageDataSchema, type PageData } from '../src/contract/page-data'
 import { ALICE, PORTAL, testWorld, useBff, WEB_APP, type Bff, type UserKey } from '../test/support/bff'
 import type { FixturesInput } from './sandbox/fixtures'
@@ -265,6 +266,24 @@ describe('the first paint (src/prepaint.tsx, here a stand-in module that shows w
       const html = await (await bff.request('/grants', bff.config.embedPageData ? {} : { as: 'alice' })).text()
       expect(html).not.toContain('bge-first-paint')
     }
+  })
+
+  test('a page that may come painted holds the app’s preloads in a template, which the entry opens once that paint is on screen', async () => {
+    const APP_LINKS = '<link rel="modulepreload" crossorigin href="/assets/start-5e1d.js" data-bge-app><link rel="modulepreload" crossorigin href="/assets/shared-9a7c.js">'
+    const held = (html: string) => html.includes(`<template id="${APP_PRELOADS_ID}">${APP_LINKS}`)
+    const open = (html: string) => !html.includes(APP_PRELOADS_ID) && html.includes(APP_LINKS)
+    const painted = useBff({ prepaintModule: RENDERER })
+    for (const path of ['/grants', CONSENT_PAGE]) {
+      const html = await (await painted.request(path, { as: 'alice' })).text()
+      expect(held(html), path).toBe(true)
+      // Every link is in the template: none loads with the page.
+      expect(html.replace(/<template[^]*?<\/template>/, ''), path).not.toContain('modulepreload')
+    }
+    // Pages that cannot come painted load the app with the entry: not streamed, no session, no renderer.
+    expect(open(await (await painted.request('/activity', { as: 'alice' })).text())).toBe(true)
+    expect(open(await (await painted.request('/grants')).text())).toBe(true)
+    expect(open(await (await useBff().request('/grants', { as: 'alice' })).text())).toBe(true)
+    expect(open(await (await useBff({ prepaintModule: 'export const prepaint = 1' }).request('/grants', { as: 'alice' })).text())).toBe(true)
   })
 
   test('the renderer is never served', async () => {

@@ -10,7 +10,8 @@
 import type { Context } from 'hono'
 import { stream } from 'hono/streaming'
 import type { Language } from '../src/contract/languages'
-import { applicationPath, grantsPath, PAGE_DATA_ID_PREFIX, PAGE_DATA_VERSION, PREPAINT_ID, type PageData } from '../src/contract/page-data'
+import { PREPAINT_ID } from '../src/contract/first-paint'
+import { applicationPath, grantsPath, PAGE_DATA_ID_PREFIX, PAGE_DATA_VERSION, type PageData } from '../src/contract/page-data'
 import { hasForbiddenScheme } from '../src/contract/redirect'
 import { PAGE_ROUTES, pageOfPath } from '../src/contract/routes'
 
@@ -29,7 +30,7 @@ export const PAGE_DATA_GRACE_MS = 1_000
 /**
  * The entry module runs as soon as it has loaded instead of after the whole document: a streamed
  * page's document ends only when its slowest read has answered. The root element comes before any
- * answer, in the first chunk, and src/main.tsx waits for it should it ever run earlier.
+ * answer, in the first chunk, and src/app/start.tsx waits for it should it ever run earlier.
  */
 export function asyncEntry(head: string): string {
   return head.replace('<script type="module"', '<script type="module" async')
@@ -107,7 +108,7 @@ export const PREPAINT_MAX_CHARS = 64 * 1024
 
 /**
  * The element the first paint comes in, after the root element: painted until the SPA renders
- * into the root (styles.css hides it from then on) and removed by the SPA (src/main.tsx). `inert`
+ * into the root (styles.css hides it from then on) and removed by the SPA (src/app/start.tsx). `inert`
  * and `aria-hidden`: it looks like the page but is only a picture of it, so nothing chosen there
  * can be lost, and no screen reader or tool finds a second copy of the page's controls in it.
  */

@@ -18,7 +18,8 @@ function distWith(manifest: unknown): string {
 }
 
 const MANIFEST = {
-  'index.html': { file: 'assets/index-1.js', name: 'index', src: 'index.html', imports: ['_shared-1.js'] },
+  'index.html': { file: 'assets/index-1.js', name: 'index', src: 'index.html' },
+  'src/app/start.tsx': { file: 'assets/start-1.js', name: 'start', src: 'src/app/start.tsx', imports: ['_shared-1.js'] },
   '_shared-1.js': { file: 'assets/shared-1.js', name: 'shared' },
   '_logo-1.js': { file: 'assets/logo-1.js', name: 'logo', imports: ['_shared-1.js'] },
   'src/features/consent/consent-route.tsx': { file: 'assets/consent-1.js', name: 'consent-route', imports: ['_logo-1.js', '_shared-1.js'] },
@@ -31,26 +32,34 @@ const MANIFEST = {
 }
 
 describe('preloadPlan', () => {
-  test('preloads the reader’s catalogue and the page’s chunks that the entry does not already load', () => {
+  const APP = ['/assets/start-1.js', '/assets/shared-1.js']
+  const hrefs = (plan: ReturnType<typeof preloadPlan>, path: string, lang: 'en' | 'zh-CN') => plan(path, lang).map((preload) => preload.href)
+
+  test('preloads the app, the reader’s catalogue and the page’s chunks that the app does not already load', () => {
     const plan = preloadPlan(distWith(MANIFEST))
-    expect(plan('/oauth2/authorize', 'zh-CN')).toEqual(['/assets/zh-CN.json-1.js', '/assets/consent-1.js', '/assets/logo-1.js'])
-    expect(plan('/oauth2/authorize', 'en')[0]).toBe('/assets/en.json-1.js')
+    expect(hrefs(plan, '/oauth2/authorize', 'zh-CN')).toEqual([...APP, '/assets/zh-CN.json-1.js', '/assets/consent-1.js', '/assets/logo-1.js'])
+    expect(hrefs(plan, '/oauth2/authorize', 'en')[2]).toBe('/assets/en.json-1.js')
+  })
+
+  test('marks the app’s own module, which the entry imports by its link', () => {
+    const marked = preloadPlan(distWith(MANIFEST))('/grants', 'en').filter((preload) => preload.app)
+    expect(marked).toEqual([{ href: '/assets/start-1.js', app: true }])
   })
 
   test('the preview and grants also get their own catalogue section, in the reader’s language', () => {
     const plan = preloadPlan(distWith(MANIFEST))
-    expect(plan('/developer/preview', 'en')).toEqual(['/assets/en.json-1.js', '/assets/en.json-2.js'])
-    expect(plan('/grants', 'zh-CN')).toEqual(['/assets/zh-CN.json-1.js', '/assets/zh-CN.json-3.js'])
+    expect(hrefs(plan, '/developer/preview', 'en')).toEqual([...APP, '/assets/en.json-1.js', '/assets/en.json-2.js'])
+    expect(hrefs(plan, '/grants', 'zh-CN')).toEqual([...APP, '/assets/zh-CN.json-1.js', '/assets/zh-CN.json-3.js'])
   })
 
   test('a page with a parameter in its path (a receipt) gets its own chunk and section', () => {
     const plan = preloadPlan(distWith(MANIFEST))
-    expect(plan('/activity/r-7Hq2xK9', 'en')).toEqual(['/assets/en.json-1.js', '/assets/en.json-4.js', '/assets/receipt-1.js'])
-    expect(plan('/activity/r-7Hq2xK9/more', 'en')).toEqual(['/assets/en.json-1.js'])
+    expect(hrefs(plan, '/activity/r-7Hq2xK9', 'en')).toEqual([...APP, '/assets/en.json-1.js', '/assets/en.json-4.js', '/assets/receipt-1.js'])
+    expect(hrefs(plan, '/activity/r-7Hq2xK9/more', 'en')).toEqual([...APP, '/assets/en.json-1.js'])
   })
 
-  test('an unknown page gets its catalogue only', () => {
-    expect(preloadPlan(distWith(MANIFEST))('/nowhere', 'en')).toEqual(['/assets/en.json-1.js'])
+  test('an unknown page gets the app and its catalogue only', () => {
+    expect(hrefs(preloadPlan(distWith(MANIFEST)), '/nowhere', 'en')).toEqual([...APP, '/assets/en.json-1.js'])
   })
 
   test('without a readable manifest it preloads nothing', () => {

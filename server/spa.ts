@@ -9,6 +9,7 @@ import { compress } from 'hono/compress'
 import { getCookie } from 'hono/cookie'
 import { html } from 'hono/html'
 import { z } from 'zod'
+import { APP_LINK_ATTRIBUTE, APP_PRELOADS_ID } from '../src/contract/first-paint'
 import { DEFAULT_LANGUAGE, isLanguage, LANGUAGE_COOKIE, languageOfTag, type Language } from '../src/contract/languages'
 import { PAGE_META } from '../src/contract/page-meta'
 import { pageOfPath } from '../src/contract/routes'
@@ -50,12 +51,23 @@ const manifestSchema = z.record(
   z.object({ file: z.string(), name: z.string().optional(), src: z.string().optional(), imports: z.array(z.string()).optional() }),
 )
 
+/** The app's module, a build entry of its own (vite.config.ts), by its key in Vite's manifest. */
+export const APP_MODULE = 'src/app/start.tsx'
+
+export interface Preload {
+  href: string
+  /** The app's module itself. */
+  app: boolean
+}
+
 /**
- * What a page needs besides the entry, read from Vite's build manifest: the page's own chunk (with
- * the chunks it imports) and the reader's catalogue. Announced as `modulepreload` links, they load
- * alongside the entry instead of after it. An absent or unreadable manifest preloads nothing.
+ * What a page needs besides the entry, read from Vite's build manifest, first to last: the app the
+ * entry imports (APP_MODULE, whose link the entry finds by APP_LINK_ATTRIBUTE) with the chunks it
+ * imports, the reader's catalogue, and the page's own chunk with the chunks it imports. Announced
+ * as `modulepreload` links, they load alongside the entry instead of after it. An absent or
+ * unreadable manifest preloads nothing; the page then cannot start (src/main.tsx says so).
  */
-export function preloadPlan(distDir: string): (path: string, lang: Language) => string[] {
+export function preloadPlan(distDir: string): (path: string, lang: Language) => Preload[] {
   const manifestPath = join(distDir, '.vite', 'manifest.json')
   const parsed = existsSync(manifestPath) ? manifestSchema.safeParse(JSON.parse(readFileSync(manifestPath, 'utf8'))) : undefined
   if (!parsed?.success) return () => []
@@ -67,6 +79,8 @@ export function preloadPlan(distDir: string): (path: string, lang: Language) => 
     return [`/${chunk.file}`, ...(chunk.imports ?? []).flatMap((child) => withImports(child, seen))]
   }
   const entryFiles = new Set(withImports('index.html'))
+  const appFiles = withImports(APP_MODULE).filter((file) => !entryFiles.has(file))
+  const loaded = new Set([...entryFiles, ...appFiles])
   // Catalogue chunks come from `?messages` imports (vite.config.ts): `locale-messages:<section>:<file>.js`.
   const catalogue = (section: string, lang: Language) =>
     Object.values(manifest).find(
@@ -74,10 +88,10 @@ export function preloadPlan(distDir: string): (path: string, lang: Language) => 
     )?.file
   return (path, lang) => {
     const page = pageOfPath(path)
-    const pageFiles = page?.module ? withImports(page.module).filter((file) => !entryFiles.has(file)) : []
+    const pageFiles = page?.module ? withImports(page.module).filter((file) => !loaded.has(file)) : []
     const sections = ['core', ...(page?.sections ?? [])]
     const catalogueFiles = sections.flatMap((section) => catalogue(section, lang) ?? []).map((file) => `/${file}`)
-    return [...catalogueFiles, ...pageFiles]
+    return [...appFiles, ...catalogueFiles, ...pageFiles].map((href) => ({ href, app: href === appFiles[0] }))
   }
 }
 
@@ -134,15 +148,20 @@ export function spaRoutes(
   app.get('*', async (c) => {
     if (!indexHtml) return c.text('The SPA is not built. Run `npm run build` (npm start does it for you).', 503)
     const lang = pickLanguage(getCookie(c, LANGUAGE_COOKIE), c.req.header('Accept-Language'))
-    const links = preloads(c.req.path, lang).map((file) => `<link rel="modulepreload" crossorigin href="${file}">`)
-    const page = (await indexHtml)
-      .replace(/<html lang="[^"]*"/, `<html lang="${lang}"`)
-      .replace('</head>', `${links.join('')}</head>`)
     c.header('Vary', 'Accept-Language, Cookie')
     // Only someone signed in has anything to read (without the cookie every read would be a 401),
     // and only a GET has a body to carry it.
     const embed = api && config.embedPageData && c.req.method === 'GET' && getCookie(c, config.authCookie)
     const paths = embed ? pageDataPaths(new URL(c.req.url)) : []
+    // A page that may come painted holds the app's preloads back until that paint is on screen
+    // (src/contract/first-paint.ts); any other page has them load with the entry.
+    const mayBePainted = paths.length > 0 && (await prepaintModule().catch(() => undefined)) !== undefined
+    const links = preloads(c.req.path, lang)
+      .map(({ href, app }) => `<link rel="modulepreload" crossorigin href="${href}"${app ? ` ${APP_LINK_ATTRIBUTE}` : ''}>`)
+      .join('')
+    const page = (await indexHtml)
+      .replace(/<html lang="[^"]*"/, `<html lang="${lang}"`)
+      .replace('</head>', `${mayBePainted ? `<template id="${APP_PRELOADS_ID}">${links}</template>` : links}</head>`)
     if (api && paths.length > 0) {
       const answers = startPageData(api, c.req.raw, paths)
       c.header('Cache-Control', 'no-store, no-transform')

@@ -1,43 +1,54 @@
+// The entry. It loads the app at once, except on a page the BFF may paint from its answers
+// (server/spa.ts puts the app's preloads in a template there): then it first lets that paint reach
+// the screen. On a slow network the page's HTML then has the connection to itself instead of
+// sharing it with 130 KB of JavaScript, and with the code cached, its evaluation cannot hold the
+// paint back. Nothing here may import the app's shared chunk (vite.config.ts).
 import '@/app/styles.css'
-import { QueryClientProvider } from '@tanstack/react-query'
-import { StrictMode } from 'react'
-import { flushSync } from 'react-dom'
-import { createRoot } from 'react-dom/client'
-import { RouterProvider } from 'react-router/dom'
-import { createQueryClient } from '@/app/query-client'
-import { createAppRouter } from '@/app/router'
-import { PREPAINT_ID } from '@/contract/page-data'
-import { startI18n } from '@/lib/i18n'
+import type { start } from '@/app/start'
+import { APP_LINK_ATTRIBUTE, APP_PRELOADS_ID, PREPAINT_ID, PREPAINT_WAIT_MS } from '@/contract/first-paint'
 
-const queryClient = createQueryClient()
-const router = createAppRouter(queryClient)
+const firstPaint = () => document.getElementById(PREPAINT_ID)
 
-// A streamed page runs this module while it still arrives (server/page-data.ts): the root element
-// comes in the first chunk, but wait for the document should the module ever run before it.
-if (!document.getElementById('root') && document.readyState === 'loading') {
-  await new Promise((resolve) => document.addEventListener('DOMContentLoaded', resolve, { once: true }))
+/** After the frame that shows what is in the document now (at once when the page is not shown). */
+function afterNextPaint(): Promise<void> {
+  if (document.visibilityState === 'hidden') return Promise.resolve()
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, PREPAINT_WAIT_MS)
+    requestAnimationFrame(() => setTimeout(() => (clearTimeout(timer), resolve())))
+  })
 }
-const container = document.getElementById('root')
-if (!container) throw new Error('index.html has no #root element')
 
-/** The first page's loaders have settled (their answers come with the page, src/lib/page-data.ts). */
-const initialized = new Promise<unknown>((resolve) => (router.state.initialized ? resolve(0) : router.subscribe((state) => state.initialized && resolve(0))))
+/**
+ * Until the first paint has been on screen, or at once when the page turns out to have none. The
+ * first paint ends the document (server/page-data.ts), so the document's end says which; an
+ * upstream slower than PREPAINT_WAIT_MS gets the app's own loading state instead.
+ */
+function firstPaintShown(): Promise<void> {
+  return new Promise((resolve) => {
+    const settle = () => {
+      clearTimeout(timer)
+      document.removeEventListener('DOMContentLoaded', settle)
+      if (firstPaint()) void afterNextPaint().then(resolve)
+      else resolve()
+    }
+    const timer = setTimeout(settle, document.readyState === 'loading' ? PREPAINT_WAIT_MS : 0)
+    document.addEventListener('DOMContentLoaded', settle)
+  })
+}
 
-// The router's loaders already run; the first paint waits only for the reader's catalogue. When
-// the BFF has painted the page already (src/prepaint.tsx), that stays until the page can take its
-// place whole, never a skeleton in between, and goes in the same frame. Painted after this ran,
-// it is hidden by styles.css and goes all the same.
-await startI18n()
-const painted = document.getElementById(PREPAINT_ID)
-if (painted) await initialized
-const root = createRoot(container)
-const app = (
-  <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <RouterProvider router={router} />
-    </QueryClientProvider>
-  </StrictMode>
-)
-if (painted) flushSync(() => root.render(app))
-else root.render(app)
-void initialized.then(() => document.getElementById(PREPAINT_ID)?.remove())
+/** The app's module (src/app/start.tsx), its URL as the BFF announced it (server/spa.ts). */
+async function importApp(): Promise<{ start: typeof start }> {
+  const href = document.querySelector<HTMLLinkElement>(`link[${APP_LINK_ATTRIBUTE}]`)?.href
+  if (href) return import(/* @vite-ignore */ href)
+  // Only `npm run dev` serves a page without it.
+  if (import.meta.env.DEV) return import('@/app/start')
+  throw new Error('The page does not say where the app is (server/spa.ts)')
+}
+
+const preloads = document.getElementById(APP_PRELOADS_ID)
+if (preloads instanceof HTMLTemplateElement) {
+  await firstPaintShown()
+  document.head.append(preloads.content)
+}
+const app = await importApp()
+await app.start(firstPaint)

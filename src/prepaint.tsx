@@ -2,7 +2,7 @@
 // HTML). Built for Node (`vite build --ssr`, see package.json) and called by server/spa.ts once a
 // streamed page's answers are in: the same routes, loaders and components as the SPA, run on those
 // answers, rendered to HTML that the browser paints before the JavaScript has arrived. It is not
-// hydrated: src/main.tsx renders the live page over it and removes it (PREPAINT_ID).
+// hydrated: src/app/start.tsx renders the live page over it and removes it (PREPAINT_ID).
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { QueryClientProvider } from '@tanstack/react-query'
 import { renderToString } from 'react-dom/server'

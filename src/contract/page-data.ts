@@ -7,9 +7,6 @@ import { z } from 'zod/mini'
 
 export const PAGE_DATA_ID_PREFIX = 'bge-data-'
 
-/** The id of the element holding the page the BFF painted from those answers (src/prepaint.tsx). */
-export const PREPAINT_ID = 'bge-first-paint'
-
 /** The shape's version (`v`): a page from a BFF that writes another one is fetched for, not misread. */
 export const PAGE_DATA_VERSION = 1
 

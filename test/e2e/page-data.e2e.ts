@@ -12,6 +12,7 @@ const LATENCY_MS = 400
 const HOSTILE = '</script><script>window.__pwned = 1</script><!-- & \u2028'
 
 let embedded: Portal
+let quick: Portal
 let fetched: Portal
 let browser: Browser
 
@@ -20,8 +21,9 @@ beforeAll(async () => {
     const base = basicWorld(origin)
     return { ...base, applications: base.applications.map((app) => ({ ...app, description: HOSTILE })) }
   }
-  ;[embedded, fetched, browser] = await Promise.all([
+  ;[embedded, quick, fetched, browser] = await Promise.all([
     startPortal({ fixtures: (origin) => ({ ...world(origin), latency_ms: LATENCY_MS }) }),
+    startPortal({ fixtures: world }),
     startPortal({ fixtures: world, env: { EMBED_PAGE_DATA: 'false' } }),
     launchBrowser(),
   ])
@@ -29,7 +31,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close()
-  await Promise.all([embedded?.stop(), fetched?.stop()])
+  await Promise.all([embedded?.stop(), quick?.stop(), fetched?.stop()])
 })
 
 /** Alice's page, with every GET /api request and every CSP violation it reports recorded. */
@@ -210,4 +212,48 @@ test('embedded: a page painted before its JavaScript ran goes straight to the li
   } finally {
     await context.close()
   }
+})
+
+describe('the app’s code waits for the first paint (src/main.tsx)', () => {
+  /** When the first paint entered the document and the frame after, and when the app's code was asked for. */
+  async function timeline(portal: Portal) {
+    const context = await browser.newContext({ locale: 'en-US', viewport: DESKTOP })
+    try {
+      await context.addCookies([{ name: 'bge_auth_token', value: ALICE.auth_token, url: portal.origin, httpOnly: true }])
+      await context.addInitScript(() => {
+        const times: { painted?: number; frame?: number } = {}
+        Object.assign(window, { __firstPaint: times })
+        const observer = new MutationObserver(() => {
+          if (!document.getElementById('bge-first-paint')) return
+          observer.disconnect()
+          times.painted = performance.now()
+          requestAnimationFrame(() => (times.frame = performance.now()))
+        })
+        observer.observe(document, { childList: true, subtree: true })
+      })
+      const page = await context.newPage()
+      await page.goto(`${portal.origin}/grants`)
+      await page.locator('#root h1').waitFor()
+      return await page.evaluate(() => {
+        const app = performance.getEntriesByType('resource').filter((entry) => /\/assets\/shared-[^/]*\.js$/.test(entry.name))
+        return { ...(window as unknown as { __firstPaint: { painted?: number; frame?: number } }).__firstPaint, app: app.map((entry) => entry.startTime) }
+      })
+    } finally {
+      await context.close()
+    }
+  }
+
+  test('from a quick platform: asked for only once the painted page has had its frame', async () => {
+    const { painted, frame, app } = await timeline(quick)
+    expect(painted).toBeDefined()
+    expect(frame).toBeDefined()
+    expect(app).toHaveLength(1)
+    expect(app[0]).toBeGreaterThanOrEqual(frame ?? Infinity)
+  })
+
+  test('from a slow one: asked for without waiting for it (PREPAINT_WAIT_MS), so the app’s own loading state shows', async () => {
+    const { painted, app } = await timeline(embedded)
+    expect(app).toHaveLength(1)
+    expect(app[0]).toBeLessThan(painted ?? Infinity)
+  })
 })

@@ -98,6 +98,13 @@ export const INDEX_HTML = `<!doctype html>
 `
 export const ASSET_PATH = '/assets/app-3f9c2a.js'
 
+/** Vite's manifest of that build: the entry, and the app (server/spa.ts APP_MODULE) with its shared chunk. */
+export const BUILD_MANIFEST = {
+  'index.html': { file: ASSET_PATH.slice(1), name: 'index', src: 'index.html' },
+  'src/app/start.tsx': { file: 'assets/start-5e1d.js', name: 'start', src: 'src/app/start.tsx', imports: ['_shared-9a7c.js'] },
+  '_shared-9a7c.js': { file: 'assets/shared-9a7c.js', name: 'shared' },
+}
+
 export interface UpstreamCall {
   /** The private-API path, e.g. /openbge/oauth2/authorize. */
   path: string
@@ -230,6 +237,8 @@ export function createBff(options: BffOptions = {}): Bff {
   writeFileSync(join(distDir, 'index.html'), INDEX_HTML)
   mkdirSync(join(distDir, 'assets'))
   writeFileSync(join(distDir, ASSET_PATH), 'console.log("portal")\n')
+  mkdirSync(join(distDir, '.vite'))
+  writeFileSync(join(distDir, '.vite', 'manifest.json'), JSON.stringify(BUILD_MANIFEST))
   if (options.prepaintModule !== undefined) {
     mkdirSync(dirname(join(distDir, PREPAINT_MODULE)), { recursive: true })
     writeFileSync(join(distDir, PREPAINT_MODULE), options.prepaintModule)

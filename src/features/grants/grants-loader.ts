@@ -21,7 +21,7 @@ export async function loadGrants(queryClient: QueryClient): Promise<null> {
       // the records' schemas then stay out of every page's first load, this module being in the entry.
       import('./grants-route').then(({ recordQueries }) => queryClient.ensureQueryData(recordQueries.list())),
       // The header's, asked here too so the page's first render is whole (a painted page goes
-      // straight to it: src/main.tsx); the header shows its own failure, so this one never throws.
+      // straight to it: src/app/start.tsx); the header shows its own failure, so this one never throws.
       queryClient.prefetchQuery(sessionQueries.current()),
     ])
   } catch (error) {

@@ -251,6 +251,36 @@ describe('the app’s code waits for the first paint (src/main.tsx)', () => {
     expect(app[0]).toBeGreaterThanOrEqual(frame ?? Infinity)
   })
 
+  test('a second visit, its code cached, still shows the painted page first and never a skeleton', async () => {
+    const context = await browser.newContext({ locale: 'en-US', viewport: DESKTOP })
+    try {
+      await context.addCookies([{ name: 'bge_auth_token', value: ALICE.auth_token, url: quick.origin, httpOnly: true }])
+      await context.addInitScript(() => {
+        const shown: string[] = []
+        Object.assign(window, { __rootShown: shown })
+        new MutationObserver(() => {
+          const root = document.getElementById('root')
+          if (root?.firstElementChild) shown.push(root.querySelector('.motion-safe\\:animate-pulse') ? 'skeleton' : root.querySelector('h1') ? 'page' : 'other')
+        }).observe(document, { childList: true, subtree: true })
+      })
+      const page = await context.newPage()
+      for (const visit of [1, 2]) {
+        await page.goto(`${quick.origin}/grants`)
+        await page.locator('#root h1').waitFor()
+        const shown = await page.evaluate(() => (window as unknown as { __rootShown: string[] }).__rootShown)
+        expect(shown[0], `visit ${visit}`).toBe('page')
+        expect(shown, `visit ${visit}`).not.toContain('skeleton')
+      }
+      // The second visit's code came from the cache (`immutable`), not the network.
+      const cached = await page.evaluate(() =>
+        performance.getEntriesByType('resource').filter((entry) => entry instanceof PerformanceResourceTiming && /\/assets\/shared-/.test(entry.name) && entry.transferSize === 0),
+      )
+      expect(cached).toHaveLength(1)
+    } finally {
+      await context.close()
+    }
+  })
+
   test('from a slow one: asked for without waiting for it (PREPAINT_WAIT_MS), so the app’s own loading state shows', async () => {
     const { painted, app } = await timeline(embedded)
     expect(app).toHaveLength(1)

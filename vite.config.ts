@@ -83,6 +83,8 @@ export default defineConfig(({ command, isSsrBuild }) => ({
     outDir: 'dist',
     // The CSP forbids inline scripts and styles; keep every asset a file.
     assetsInlineLimit: 0,
+    // Only Safari before 17 lacks modulepreload; it then loads the app's modules as they are
+    // imported. The polyfill was 0.3 KB gzip of a first load with no margin left.
     modulePreload: { polyfill: false },
     sourcemap: false,
     // server/spa.ts reads it to preload the reader's catalogue from index.html.

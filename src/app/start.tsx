@@ -1,8 +1,7 @@
 // The app itself, loaded by the entry (src/main.tsx) once the page the BFF painted, if any, is on
 // screen.
 import { QueryClientProvider } from '@tanstack/react-query'
-import { StrictMode } from 'react'
-import { flushSync } from 'react-dom'
+import { startTransition, StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { RouterProvider } from 'react-router/dom'
 import { createQueryClient } from '@/app/query-client'
@@ -27,11 +26,17 @@ export async function start(firstPaint: () => HTMLElement | null): Promise<void>
 
   // The router's loaders already run; the first render waits only for the reader's catalogue. When
   // the BFF has painted the page, that stays until the page can take its place whole, never a
-  // skeleton in between, and goes in the same frame. Painted after this ran, it is hidden by
-  // styles.css and goes all the same.
+  // skeleton in between: the whole page is rendered in a transition, in slices that leave the
+  // phone's main thread free for input, and committed at once. styles.css hides the first paint
+  // from that commit on (as one painted after this ran), and it goes in the same task.
   await startI18n()
   const painted = firstPaint()
   if (painted) await initialized
+  new MutationObserver((_, observer) => {
+    if (!container.firstChild) return
+    observer.disconnect()
+    void initialized.then(() => firstPaint()?.remove())
+  }).observe(container, { childList: true })
   const root = createRoot(container)
   const app = (
     <StrictMode>
@@ -40,7 +45,6 @@ export async function start(firstPaint: () => HTMLElement | null): Promise<void>
       </QueryClientProvider>
     </StrictMode>
   )
-  if (painted) flushSync(() => root.render(app))
+  if (painted) startTransition(() => root.render(app))
   else root.render(app)
-  void initialized.then(() => firstPaint()?.remove())
 }

@@ -101,14 +101,24 @@ const prepaintModuleSchema = z.object({ prepaint: z.custom<Prepaint>((value) => 
  * The first-paint renderer of the build (`npm run build` puts it in `dist/.ssr`, which is never
  * served: paths starting with a dot are not), imported once. Without one, pages stream their
  * answers alone and the SPA paints them; with a broken one, each page logs why and does the same.
+ * `mayRender` says, without waiting for the import, whether a page may still come painted: no
+ * page's first bytes wait for it.
  */
-function prepaintLoader(distDir: string): () => Promise<Prepaint | undefined> {
+function prepaintLoader(distDir: string): { load: () => Promise<Prepaint | undefined>; mayRender: () => boolean } {
   const path = join(distDir, PREPAINT_MODULE)
+  const present = existsSync(path)
+  let failed = false
   let loaded: Promise<Prepaint | undefined> | undefined
-  return () =>
-    (loaded ??= existsSync(path)
-      ? import(pathToFileURL(path).href).then((module: unknown) => prepaintModuleSchema.parse(module).prepaint)
+  const load = () =>
+    (loaded ??= present
+      ? import(pathToFileURL(path).href)
+          .then((module: unknown) => prepaintModuleSchema.parse(module).prepaint)
+          .catch((error: unknown) => {
+            failed = true
+            throw error
+          })
       : Promise.resolve(undefined))
+  return { load, mayRender: () => present && !failed }
 }
 
 /** Where the streamed page's answers go: after the root element, which the SPA replaces anyway. */
@@ -130,7 +140,7 @@ export function spaRoutes(
   const preloads = preloadPlan(distDir)
   const prepaintModule = prepaintLoader(distDir)
   // Loaded now rather than by the first page that needs it, which would otherwise wait for it.
-  void prepaintModule().catch((error: unknown) => log?.(`prepaint module not loaded: ${error instanceof Error ? error.message : String(error)}`))
+  void prepaintModule.load().catch((error: unknown) => log?.(`prepaint module not loaded: ${error instanceof Error ? error.message : String(error)}`))
 
   // Only static files and index.html are compressed: /api answers, and the pages that carry them
   // (server/page-data.ts), hold tickets next to reflected input, which compression would expose to
@@ -155,7 +165,7 @@ export function spaRoutes(
     const paths = embed ? pageDataPaths(new URL(c.req.url)) : []
     // A page that may come painted holds the app's preloads back until that paint is on screen
     // (src/contract/first-paint.ts); any other page has them load with the entry.
-    const mayBePainted = paths.length > 0 && (await prepaintModule().catch(() => undefined)) !== undefined
+    const mayBePainted = paths.length > 0 && prepaintModule.mayRender()
     const links = preloads(c.req.path, lang)
       .map(({ href, app }) => `<link rel="modulepreload" crossorigin href="${href}"${app ? ` ${APP_LINK_ATTRIBUTE}` : ''}>`)
       .join('')
@@ -176,7 +186,7 @@ export function spaRoutes(
         waitMs: config.requestDeadlineMs + PAGE_DATA_GRACE_MS,
         prepaint: async (data) => {
           try {
-            const render = await prepaintModule()
+            const render = await prepaintModule.load()
             return await render?.({ url, lang, answers: new Map(data.map((answer) => [answer.path, answer])) })
           } catch (error) {
             // The SPA paints the page anyway; a first paint that fails is a bug to see, not an outage.

@@ -125,9 +125,10 @@ test('embedded: the head arrives before the slow platform answers; the entry scr
       const navigation = performance.getEntriesByType('navigation').find((entry) => entry instanceof PerformanceNavigationTiming)
       return { firstByte: (navigation?.responseStart ?? 0) - (navigation?.requestStart ?? 0), streamed: (navigation?.responseEnd ?? 0) - (navigation?.responseStart ?? 0) }
     })
-    // The document's body kept coming for at least one upstream round after its first byte.
+    // The first byte came before the upstream round was over, and the document ended only after
+    // it. (Not `streamed ≥ LATENCY_MS`: on a busy machine the head can reach the browser 130 ms late.)
     expect(timing.firstByte).toBeLessThan(LATENCY_MS)
-    expect(timing.streamed).toBeGreaterThanOrEqual(LATENCY_MS * 0.9)
+    expect(timing.firstByte + timing.streamed).toBeGreaterThanOrEqual(LATENCY_MS * 0.9)
     // Module scripts run after the whole document is parsed: every answer was there for the loader.
     expect(apiGets).toEqual([])
     expect(await cspViolations(page)).toEqual([])
@@ -188,20 +189,26 @@ describe('embedded: the page is painted from its HTML, then the SPA takes its pl
   })
 })
 
-test('embedded: a page painted before its JavaScript ran goes straight to the live page, never a skeleton in between', async () => {
+/** Alice's page on `portal`, and everything its #root has shown so far, from its first child on. */
+async function rootWatchedPage(portal: Portal) {
   const context = await browser.newContext({ locale: 'en-US', viewport: DESKTOP })
+  await context.addCookies([{ name: 'bge_auth_token', value: ALICE.auth_token, url: portal.origin, httpOnly: true }])
+  await context.addInitScript(() => {
+    const shown: string[] = []
+    Object.assign(window, { __rootShown: shown })
+    new MutationObserver(() => {
+      const root = document.getElementById('root')
+      if (root?.firstElementChild) shown.push(root.querySelector('.motion-safe\\:animate-pulse') ? 'skeleton' : root.querySelector('h1') ? 'page' : 'other')
+    }).observe(document, { childList: true, subtree: true })
+  })
+  const page = await context.newPage()
+  const shown = () => page.evaluate(() => (window as unknown as { __rootShown: string[] }).__rootShown)
+  return { context, page, shown }
+}
+
+test('embedded: a page painted before its JavaScript ran goes straight to the live page, never a skeleton in between', async () => {
+  const { context, page, shown: rootShown } = await rootWatchedPage(embedded)
   try {
-    await context.addCookies([{ name: 'bge_auth_token', value: ALICE.auth_token, url: embedded.origin, httpOnly: true }])
-    // Everything #root ever shows, from its first child on.
-    await context.addInitScript(() => {
-      const shown: string[] = []
-      Object.assign(window, { __rootShown: shown })
-      new MutationObserver(() => {
-        const root = document.getElementById('root')
-        if (root?.firstElementChild) shown.push(root.querySelector('.motion-safe\\:animate-pulse') ? 'skeleton' : root.querySelector('h1') ? 'page' : 'other')
-      }).observe(document, { childList: true, subtree: true })
-    })
-    const page = await context.newPage()
     // The scripts come after the page's answers and its first paint (LATENCY_MS), as on a phone.
     await page.route('**/assets/*.js', async (route) => {
       await new Promise((resolve) => setTimeout(resolve, LATENCY_MS * 3))
@@ -209,7 +216,7 @@ test('embedded: a page painted before its JavaScript ran goes straight to the li
     })
     await page.goto(`${embedded.origin}/grants`)
     await page.locator('#root h1').waitFor()
-    const shown = await page.evaluate(() => (window as unknown as { __rootShown: string[] }).__rootShown)
+    const shown = await rootShown()
     expect(shown[0]).toBe('page')
     expect(shown).not.toContain('skeleton')
     expect(await page.locator('#bge-first-paint').count()).toBe(0)
@@ -256,22 +263,12 @@ describe('the app’s code waits for the first paint (src/main.tsx)', () => {
   })
 
   test('a second visit, its code cached, still shows the painted page first and never a skeleton', async () => {
-    const context = await browser.newContext({ locale: 'en-US', viewport: DESKTOP })
+    const { context, page, shown: rootShown } = await rootWatchedPage(quick)
     try {
-      await context.addCookies([{ name: 'bge_auth_token', value: ALICE.auth_token, url: quick.origin, httpOnly: true }])
-      await context.addInitScript(() => {
-        const shown: string[] = []
-        Object.assign(window, { __rootShown: shown })
-        new MutationObserver(() => {
-          const root = document.getElementById('root')
-          if (root?.firstElementChild) shown.push(root.querySelector('.motion-safe\\:animate-pulse') ? 'skeleton' : root.querySelector('h1') ? 'page' : 'other')
-        }).observe(document, { childList: true, subtree: true })
-      })
-      const page = await context.newPage()
       for (const visit of [1, 2]) {
         await page.goto(`${quick.origin}/grants`)
         await page.locator('#root h1').waitFor()
-        const shown = await page.evaluate(() => (window as unknown as { __rootShown: string[] }).__rootShown)
+        const shown = await rootShown()
         expect(shown[0], `visit ${visit}`).toBe('page')
         expect(shown, `visit ${visit}`).not.toContain('skeleton')
       }

@@ -1,7 +1,7 @@
 // The page's data with its HTML (server/page-data.ts): the same consent and grants journeys on a
 // portal that streams each page's /api answers inside it (behind a slow platform, so they arrive
 // well after the head) and on one with EMBED_PAGE_DATA=false, which fetches them as before.
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { DESKTOP, launchBrowser } from '../support/browser'
 import { ALICE } from '../support/fixture-users'
@@ -41,10 +41,16 @@ afterAll(async () => {
   await Promise.all([embedded?.stop(), quick?.stop(), slow?.stop(), fetched?.stop()])
 })
 
+/** A browser context signed in as Alice on `portal` (English and desktop unless told otherwise). */
+async function aliceContext(portal: Portal, options: BrowserContextOptions = {}) {
+  const context = await browser.newContext({ locale: 'en-US', viewport: DESKTOP, ...options })
+  await context.addCookies([{ name: 'bge_auth_token', value: ALICE.auth_token, url: portal.origin, httpOnly: true }])
+  return context
+}
+
 /** Alice's page, with every GET /api request and every CSP violation it reports recorded. */
 async function signedInPage(portal: Portal) {
-  const context = await browser.newContext({ locale: 'en-US', viewport: DESKTOP })
-  await context.addCookies([{ name: 'bge_auth_token', value: ALICE.auth_token, url: portal.origin, httpOnly: true }])
+  const context = await aliceContext(portal)
   await context.addInitScript(() => {
     const seen: string[] = []
     Object.assign(window, { __cspViolations: seen })
@@ -149,9 +155,8 @@ describe('embedded: the page is painted from its HTML, then the SPA takes its pl
 
   test.each(PAGES)('%s: without JavaScript the BFF’s first paint is the page, in the reader’s language', async (_, urlOf, english, chinese) => {
     for (const [locale, heading] of [['en-US', english], ['zh-CN', chinese]] as const) {
-      const context = await browser.newContext({ locale, viewport: DESKTOP, javaScriptEnabled: false })
+      const context = await aliceContext(embedded, { locale, javaScriptEnabled: false })
       try {
-        await context.addCookies([{ name: 'bge_auth_token', value: ALICE.auth_token, url: embedded.origin, httpOnly: true }])
         const page = await context.newPage()
         await page.goto(urlOf(embedded))
         expect(await page.locator('#bge-first-paint h1').innerText()).toBe(heading)
@@ -168,9 +173,8 @@ describe('embedded: the page is painted from its HTML, then the SPA takes its pl
   test.each(PAGES)('%s: the SPA paints the same heading in the same place, and the first paint is gone', async (_, urlOf) => {
     const boxes = []
     for (const javaScriptEnabled of [false, true]) {
-      const context = await browser.newContext({ locale: 'en-US', viewport: DESKTOP, javaScriptEnabled })
+      const context = await aliceContext(embedded, { javaScriptEnabled })
       try {
-        await context.addCookies([{ name: 'bge_auth_token', value: ALICE.auth_token, url: embedded.origin, httpOnly: true }])
         const page = await context.newPage()
         await page.goto(urlOf(embedded))
         if (javaScriptEnabled) {
@@ -194,8 +198,7 @@ describe('embedded: the page is painted from its HTML, then the SPA takes its pl
 
 /** Alice's page on `portal`, and everything its #root has shown so far, from its first child on. */
 async function rootWatchedPage(portal: Portal) {
-  const context = await browser.newContext({ locale: 'en-US', viewport: DESKTOP })
-  await context.addCookies([{ name: 'bge_auth_token', value: ALICE.auth_token, url: portal.origin, httpOnly: true }])
+  const context = await aliceContext(portal)
   await context.addInitScript(() => {
     const shown: string[] = []
     Object.assign(window, { __rootShown: shown })
@@ -231,9 +234,8 @@ test('embedded: a page painted before its JavaScript ran goes straight to the li
 describe('the app’s code waits for the first paint (src/main.tsx)', () => {
   /** When the first paint entered the document and the frame after, and when the app's code was asked for. */
   async function timeline(portal: Portal) {
-    const context = await browser.newContext({ locale: 'en-US', viewport: DESKTOP })
+    const context = await aliceContext(portal)
     try {
-      await context.addCookies([{ name: 'bge_auth_token', value: ALICE.auth_token, url: portal.origin, httpOnly: true }])
       await context.addInitScript(() => {
         const times: { painted?: number; frame?: number } = {}
         Object.assign(window, { __firstPaint: times })

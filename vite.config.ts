@@ -87,7 +87,7 @@ export default defineConfig(({ command, isSsrBuild }) => ({
     // imported. The polyfill was 0.3 KB gzip of a first load with no margin left.
     modulePreload: { polyfill: false },
     sourcemap: false,
-    // server/spa.ts reads it to preload the reader's catalogue from index.html.
+    // server/pages/spa.ts reads it to preload the reader's catalogue from index.html.
     manifest: !isSsrBuild,
     // The first-paint renderer (src/prepaint.tsx) needs none of public/.
     copyPublicDir: !isSsrBuild,
@@ -97,7 +97,7 @@ export default defineConfig(({ command, isSsrBuild }) => ({
     // compresses as one file (1 KB gzip less). The records' code stays with the pages that read it.
     rolldownOptions: {
       // The app (src/app/start.tsx) is an entry of its own, imported by the first (src/main.tsx) from
-      // the URL the BFF gives it (server/spa.ts): an import the bundler saw would bring Vite's
+      // the URL the BFF gives it (server/pages/spa.ts): an import the bundler saw would bring Vite's
       // preload helper into the entry with it, 0.9 KB gzip more before anything renders.
       ...(isSsrBuild ? {} : { input: { index: 'index.html', start: 'src/app/start.tsx' }, preserveEntrySignatures: 'exports-only' as const }),
       output: {

@@ -1,12 +1,12 @@
 // The BFF: the SPA, the JSON API, and in sandbox mode the embedded private API.
 import { Hono } from 'hono'
 import { decisionResponseSchema, type ErrorEnvelope } from '../src/contract/api'
-import { ApiFailure } from './api-failure'
+import { ApiFailure } from './http/api-failure'
 import type { Config } from './config'
-import { ConsentTickets, TicketDecisions } from './consent-ticket'
-import { requestDeadline } from './deadline'
+import { ConsentTickets, TicketDecisions } from './consent/ticket'
+import { requestDeadline } from './http/deadline'
 import type { BffDeps } from './deps'
-import { batchedLines } from './log'
+import { batchedLines } from './http/log'
 import { applicationRoutes } from './routes/application'
 import { authorizeRoutes } from './routes/authorize'
 import { biosampleRoutes } from './routes/biosamples'
@@ -15,9 +15,10 @@ import { healthRoutes } from './routes/health'
 import { recordRoutes } from './routes/records'
 import { sessionRoutes } from './routes/session'
 import type { SandboxStore } from './sandbox/store'
-import { jsonBodyLimit, requestTargetLimit, singleValuedQuery } from './request-limits'
-import { apiRequestGuard, securityHeaders } from './security'
-import { spaRoutes } from './spa'
+import { jsonBodyLimit, requestTargetLimit, singleValuedQuery } from './http/request-limits'
+import { apiRequestGuard, securityHeaders } from './http/security'
+import { spaRoutes } from './pages/spa'
+import { requestUpstream } from './http/upstream'
 import { StoreUnavailableError, type PortalStore } from './store/portal-store'
 import { createUpstreamClient, upstreamOptionsFrom, type UpstreamClient } from './upstream/client'
 import { toApiError } from './upstream/errors'
@@ -67,6 +68,10 @@ export function createApp(options: AppOptions): Hono {
   })
   app.use('*', securityHeaders(config.wechatBridgeUrl))
   app.use('*', requestTargetLimit)
+  // Every request, page or /api, gets its deadline and its platform client bound to it: the
+  // deadline starts first, so it counts from the request's arrival.
+  app.use('*', requestDeadline(config.requestDeadlineMs))
+  app.use('*', requestUpstream(deps.upstream, config.authCookie))
 
   app.onError((error, c) => {
     const failure =
@@ -100,15 +105,13 @@ export function createApp(options: AppOptions): Hono {
   app.route('/', healthRoutes(options.store))
 
   const api = new Hono()
-  // The deadline starts first, so it counts from the request's arrival.
-  api.use('*', requestDeadline(config.requestDeadlineMs))
   api.use('*', apiRequestGuard)
   api.use('*', jsonBodyLimit)
   api.use('*', singleValuedQuery)
   api.route('/', sessionRoutes(deps))
   api.route('/', applicationRoutes(deps))
   api.route('/', authorizeRoutes(deps))
-  api.route('/', biosampleRoutes(deps))
+  api.route('/', biosampleRoutes())
   api.route('/', grantRoutes(deps))
   api.route('/', recordRoutes(deps))
   api.all('*', () => {

@@ -32,7 +32,7 @@ export interface Config {
   allowHttpRedirects: boolean
   /** Origin of WeChat's JS bridge script; empty = the bridge is not loaded and not allowed by the CSP. */
   wechatBridgeUrl: string
-  /** Consent and grants stream their /api answers inside the page (server/page-data.ts). */
+  /** Consent and grants stream their /api answers inside the page (server/pages/page-data.ts). */
   embedPageData: boolean
   sandboxFixtures: string | undefined
   sandboxDb: string

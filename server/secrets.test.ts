@@ -50,7 +50,7 @@ test('no answer other than redirect_to, and no log line, carries a token, the ap
   await get('/api/oauth2/grants?client_id=web-app')
   await bff.request('/api/oauth2/grants/web-app', { method: 'DELETE', headers: { Cookie: cookie } })
   await bff.request('/api/oauth2/grants/web-app', { method: 'DELETE', headers: { Cookie: cookie } })
-  // The pages last: they carry the answers of the same reads (server/page-data.ts), which would
+  // The pages last: they carry the answers of the same reads (server/pages/page-data.ts), which would
   // otherwise meet the faults meant for /api above.
   const consentQuery = new URLSearchParams({ ...WEB_APP, response_type: 'code', state: 's' })
   expect(await (await get(`/oauth2/authorize?${consentQuery}`)).text()).toContain('bge-data-')

@@ -1,5 +1,5 @@
 // The entry. It loads the app at once, except on a page the BFF may paint from its answers
-// (server/spa.ts puts the app's preloads in a template there): then it first lets that paint reach
+// (server/pages/spa.ts puts the app's preloads in a template there): then it first lets that paint reach
 // the screen. On a slow network the page's HTML then has the connection to itself instead of
 // sharing it with 130 KB of JavaScript, and with the code cached, its evaluation cannot hold the
 // paint back. Nothing here may import the app's shared chunk (vite.config.ts).
@@ -20,7 +20,7 @@ function afterNextPaint(): Promise<void> {
 
 /**
  * Until the first paint has been on screen, or at once when the page turns out to have none. The
- * first paint ends the document (server/page-data.ts), so the document's end says which; an
+ * first paint ends the document (server/pages/page-data.ts), so the document's end says which; an
  * upstream slower than PREPAINT_WAIT_MS gets the app's own loading state instead.
  */
 function firstPaintShown(): Promise<void> {
@@ -36,13 +36,13 @@ function firstPaintShown(): Promise<void> {
   })
 }
 
-/** The app's module (src/app/start.tsx), its URL as the BFF announced it (server/spa.ts). */
+/** The app's module (src/app/start.tsx), its URL as the BFF announced it (server/pages/spa.ts). */
 async function importApp(): Promise<{ start: typeof start }> {
   const href = document.querySelector<HTMLLinkElement>(`link[${APP_LINK_ATTRIBUTE}]`)?.href
   if (href) return import(/* @vite-ignore */ href)
   // Only `npm run dev` serves a page without it.
   if (import.meta.env.DEV) return import('@/app/start')
-  throw new Error('The page does not say where the app is (server/spa.ts)')
+  throw new Error('The page does not say where the app is (server/pages/spa.ts)')
 }
 
 const preloads = document.getElementById(APP_PRELOADS_ID)

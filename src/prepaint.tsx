@@ -1,5 +1,5 @@
 // The first paint, rendered by the BFF (SPEC.md "Quality bars": the page's data arrives with its
-// HTML). Built for Node (`vite build --ssr`, see package.json) and called by server/spa.ts once a
+// HTML). Built for Node (`vite build --ssr`, see package.json) and called by server/pages/spa.ts once a
 // streamed page's answers are in: the same routes, loaders and components as the SPA, run on those
 // answers, rendered to HTML that the browser paints before the JavaScript has arrived. It is not
 // hydrated: src/app/start.tsx renders the live page over it and removes it (PREPAINT_ID).

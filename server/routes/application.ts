@@ -5,12 +5,11 @@ import { redirectRefusalCode } from '../../src/contract/errors'
 import { displayedLogo } from '../../src/contract/logo'
 import { checkRedirectUri, hasForbiddenScheme } from '../../src/contract/redirect'
 import { parseScopeParam, readsSampleData } from '../../src/contract/scopes'
-import { ApiFailure } from '../api-failure'
-import { deadlineOf } from '../deadline'
-import { authToken, type BffDeps } from '../deps'
-import { expectedDigests } from '../shown-texts'
+import { ApiFailure } from '../http/api-failure'
+import type { BffDeps } from '../deps'
+import { expectedDigests } from '../consent/shown-texts'
 import { toApiError } from '../upstream/errors'
-import { parseQuery } from '../validate'
+import { parseQuery } from '../http/validate'
 
 const querySchema = z.object({
   client_id: z.string().min(1, 'client_id is required'),
@@ -35,8 +34,8 @@ export function applicationRoutes(deps: BffDeps): Hono {
     if (hasForbiddenScheme(query.redirect_uri)) {
       throw new ApiFailure(400, redirectRefusalCode('forbidden_scheme'), REDIRECT_PROBLEMS.forbidden_scheme, { details })
     }
-    const application = await deps.upstream
-      .application({ client_id: query.client_id, redirect_uri: query.redirect_uri }, { deadline: deadlineOf(c) })
+    const application = await c.var.upstream
+      .application({ client_id: query.client_id, redirect_uri: query.redirect_uri })
       .catch((error: unknown) => {
         // The error page shows the developer which values were refused.
         const mapped = toApiError(error)
@@ -60,7 +59,7 @@ export function applicationRoutes(deps: BffDeps): Hono {
     const requestedScopes = requested ? requested.flatMap((name) => known.get(name) ?? []) : application.scopes
     const unknownScopes = requested ? requested.filter((name) => !known.has(name)) : []
 
-    const token = authToken(c, deps)
+    const token = c.var.upstream.authToken
     const ticket = token
       ? deps.tickets.issue({
           authToken: token,

@@ -2,13 +2,14 @@ import { Hono, type Context } from 'hono'
 import { authorizeBodySchema, denyBodySchema, type BiosampleRef, type DecisionResponse } from '../../src/contract/api'
 import type { ShownTexts } from '../../src/contract/records'
 import { appendToRedirect, checkRedirectUri } from '../../src/contract/redirect'
-import { ApiFailure } from '../api-failure'
-import type { ConsentTicket } from '../consent-ticket'
-import { deadlineOf } from '../deadline'
-import { withRecord, writeDecisionRecord } from '../consent-records'
-import { requireAuthToken, type BffDeps } from '../deps'
-import { shownTextsDigest } from '../shown-texts'
-import { parseJsonBody } from '../validate'
+import { ApiFailure } from '../http/api-failure'
+import type { ConsentTicket } from '../consent/ticket'
+import { deadlineOf } from '../http/deadline'
+import { withRecord, writeDecisionRecord } from '../consent/records'
+import type { BffDeps } from '../deps'
+import { requireAuthToken } from '../http/upstream'
+import { shownTextsDigest } from '../consent/shown-texts'
+import { parseJsonBody } from '../http/validate'
 
 const TICKET_PROBLEMS = {
   malformed: [400, 'invalid_ticket', 'This consent page is not valid. Please start again from the app.'],
@@ -49,7 +50,7 @@ export function authorizeRoutes(deps: BffDeps): Hono {
   const app = new Hono()
 
   function checkTicket(c: Context, body: { ticket: string; client_id: string; redirect_uri: string; scope?: string | undefined }) {
-    const token = requireAuthToken(c, deps)
+    const token = requireAuthToken(c)
     const result = deps.tickets.verify(body.ticket, {
       authToken: token,
       clientId: body.client_id,
@@ -67,8 +68,8 @@ export function authorizeRoutes(deps: BffDeps): Hono {
    * Who decides, for the record. Asked before the ticket is claimed, so a claim's lease still
    * covers one upstream call (the authorize), not this read and its retries as well.
    */
-  async function userId(c: Context, token: string): Promise<string> {
-    return (await deps.upstream.user({ auth_token: token }, { deadline: deadlineOf(c) })).id
+  async function userId(c: Context): Promise<string> {
+    return (await c.var.upstream.user()).id
   }
 
   /** The winner's record of its decision, written before the decision is made. */
@@ -103,7 +104,7 @@ export function authorizeRoutes(deps: BffDeps): Hono {
   app.post('/oauth2/authorize', async (c) => {
     const body = await parseJsonBody(c, authorizeBodySchema)
     checkState(body.state)
-    const { token, ticket } = checkTicket(c, body)
+    const { ticket } = checkTicket(c, body)
     // A sample listed twice is a confused client: refused rather than quietly merged.
     const seen = new Set<string>()
     for (const { biosample_id } of body.biosample_ids) {
@@ -118,17 +119,16 @@ export function authorizeRoutes(deps: BffDeps): Hono {
     if (ticket.rs && body.biosample_ids.length === 0) {
       throw new ApiFailure(400, 'biosamples_required', 'Choose at least one sample: this app asks to read sample data.')
     }
-    const user = await userId(c, token)
+    const user = await userId(c)
     const answer = await deps.decisions.once(ticket, 'authorize', async () => {
       const written = await record(user, ticket, 'authorize', body.shown, body.biosample_ids)
       // Never retried: each upstream authorize mints a code (SPEC.md "Security").
       const granted = await withRecord(deps, written, () =>
-        deps.upstream.authorize({
+        c.var.upstream.authorize({
           client_id: body.client_id,
           redirect_uri: body.redirect_uri,
-          auth_token: token,
           biosample_ids: body.biosample_ids,
-        }, { deadline: deadlineOf(c) }),
+        }),
       )
       const target = ticket.wx ? granted.redirect_uri || ticket.ru : ticket.ru
       return decision(ticket, target, [
@@ -142,9 +142,9 @@ export function authorizeRoutes(deps: BffDeps): Hono {
   app.post('/oauth2/deny', async (c) => {
     const body = await parseJsonBody(c, denyBodySchema)
     checkState(body.state)
-    const { token, ticket } = checkTicket(c, body)
+    const { ticket } = checkTicket(c, body)
     checkShown(ticket, body.shown)
-    const user = await userId(c, token)
+    const user = await userId(c)
     const answer = await deps.decisions.once(ticket, 'deny', async () => {
       const answered = decision(ticket, ticket.ru, [
         ['error', 'access_denied'],

@@ -2,13 +2,12 @@ import { Hono } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { z } from 'zod'
 import type { Grant } from '../../src/contract/api'
-import { deadlineOf } from '../deadline'
 import { LANGUAGE_COOKIE } from '../../src/contract/languages'
 import { displayedLogo } from '../../src/contract/logo'
-import { withRecord, writeDecisionRecord } from '../consent-records'
-import { requireAuthToken, type BffDeps } from '../deps'
-import { pickLanguage } from '../spa'
-import { parseQuery } from '../validate'
+import { withRecord, writeDecisionRecord } from '../consent/records'
+import type { BffDeps } from '../deps'
+import { pickLanguage } from '../pages/spa'
+import { parseQuery } from '../http/validate'
 
 // Built once: zod compiles an object schema's parser on its first use, so a schema built per
 // request is compiled per request (about 50 µs each).
@@ -19,7 +18,7 @@ export function grantRoutes(deps: BffDeps): Hono {
 
   app.get('/oauth2/grants', async (c) => {
     const { client_id } = parseQuery(c, querySchema)
-    const upstream = await deps.upstream.grants({ auth_token: requireAuthToken(c, deps), client_id }, { deadline: deadlineOf(c) })
+    const upstream = await c.var.upstream.grants({ client_id })
     const grants: Grant[] = upstream
       .map((g) => ({
         client_id: g.application.client_id,
@@ -33,16 +32,15 @@ export function grantRoutes(deps: BffDeps): Hono {
   })
 
   app.delete('/oauth2/grants/:client_id', async (c) => {
-    const token = requireAuthToken(c, deps)
     const clientId = c.req.param('client_id')
-    const grant = (await deps.upstream.grants({ auth_token: token, client_id: clientId }, { deadline: deadlineOf(c) })).find((g) => g.application.client_id === clientId)
+    const grant = (await c.var.upstream.grants({ client_id: clientId })).find((g) => g.application.client_id === clientId)
     if (!grant) {
       // Already revoked (or never granted): nothing is taken back, so nothing is recorded. The
       // platform is still told, in case its grant list lagged behind.
-      await deps.upstream.revokeGrant({ auth_token: token, client_id: clientId }, { deadline: deadlineOf(c) })
+      await c.var.upstream.revokeGrant({ client_id: clientId })
       return c.body(null, 204)
     }
-    const user = await deps.upstream.user({ auth_token: token }, { deadline: deadlineOf(c) })
+    const user = await c.var.upstream.user()
     // The words the person agreed to, when this portal kept them: what they now take back.
     const agreed = (await deps.store.listRecords(user.id, { clientId })).find((record) => record.decision === 'authorize')
     const written = await writeDecisionRecord(deps, {
@@ -57,7 +55,7 @@ export function grantRoutes(deps: BffDeps): Hono {
       scopes: agreed?.scopes ?? [],
       biosamples: grant.biosample_ids,
     })
-    await withRecord(deps, written, () => deps.upstream.revokeGrant({ auth_token: token, client_id: clientId }, { deadline: deadlineOf(c) }))
+    await withRecord(deps, written, () => c.var.upstream.revokeGrant({ client_id: clientId }))
     return c.body(null, 204)
   })
 

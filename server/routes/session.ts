@@ -1,17 +1,18 @@
 import { Hono } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
 import { signInBodySchema } from '../../src/contract/api'
-import { ApiFailure } from '../api-failure'
-import { deadlineOf } from '../deadline'
-import { requireAuthToken, type BffDeps } from '../deps'
-import { isHttps } from '../security'
-import { parseJsonBody } from '../validate'
+import { ApiFailure } from '../http/api-failure'
+import type { BffDeps } from '../deps'
+import { requireAuthToken } from '../http/upstream'
+import { isHttps } from '../http/security'
+import { parseJsonBody } from '../http/validate'
 
 export function sessionRoutes(deps: BffDeps): Hono {
   const app = new Hono()
 
   app.get('/session', async (c) => {
-    const user = await deps.upstream.user({ auth_token: requireAuthToken(c, deps) }, { deadline: deadlineOf(c) })
+    requireAuthToken(c)
+    const user = await c.var.upstream.user()
     return c.json({ user: { id: user.id, name: user.name } })
   })
 
@@ -27,7 +28,7 @@ export function sessionRoutes(deps: BffDeps): Hono {
     const { user_id } = await parseJsonBody(c, signInBodySchema)
     const token = store.authTokenOf(user_id)
     if (!token) throw new ApiFailure(422, 'unknown_user', 'There is no sandbox user with this id.', { details: { user_id } })
-    const user = await deps.upstream.user({ auth_token: token }, { deadline: deadlineOf(c) })
+    const user = await c.var.upstream.as(token).user()
     setCookie(c, deps.config.authCookie, token, {
       path: '/',
       httpOnly: true,

@@ -13,7 +13,7 @@ import { recordsResponseSchema, type ShownTexts } from '../../src/contract/recor
 import { ALICE, testWorld, WEB_APP } from '../../test/support/bff'
 import { useTestDatabase } from '../../test/support/database'
 import { freePort, startPortal, type Portal } from '../../test/support/portal'
-import { displayedScopes } from '../shown-texts'
+import { displayedScopes } from '../consent/shown-texts'
 import { SANDBOX_API_PREFIX, SANDBOX_APP_KEY, SANDBOX_APP_SECRET, SANDBOX_SAMPLES_PATH, SANDBOX_USER_PATH } from '../config'
 
 const TICKETS = 20

@@ -3,7 +3,7 @@
 import { request } from 'undici'
 import type { z } from 'zod'
 import type { Config } from '../config'
-import type { Deadline } from '../deadline'
+import type { Deadline } from '../http/deadline'
 import { UpstreamFault, UpstreamRefusal } from './errors'
 import {
   envelopeSchema,
@@ -27,7 +27,7 @@ export interface BiosampleRefParam {
 
 /** How long one call, retries included, may take. */
 export interface CallOptions {
-  /** The request's deadline (server/deadline.ts): attempts and retries all spend from it. */
+  /** The request's deadline (server/http/deadline.ts): attempts and retries all spend from it. */
   deadline?: Deadline
 }
 

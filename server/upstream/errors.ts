@@ -1,6 +1,6 @@
 // What can go wrong talking to the private API, and the one table that turns it into the BFF's
 // error envelope (SPEC.md "BFF API"; codes from reference/private-api/README.md).
-import type { ApiFailureStatus } from '../api-failure'
+import type { ApiFailureStatus } from '../http/api-failure'
 import type { ApiErrorCode } from '../../src/contract/errors'
 
 /** The upstream answered, with an envelope whose `code` is not 0. */

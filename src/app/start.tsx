@@ -13,7 +13,7 @@ export async function start(firstPaint: () => HTMLElement | null): Promise<void>
   const queryClient = createQueryClient()
   const router = createAppRouter(queryClient)
 
-  // A streamed page may run this while it still arrives (server/page-data.ts): the root element
+  // A streamed page may run this while it still arrives (server/pages/page-data.ts): the root element
   // comes in the first chunk, but wait for the document should this ever run before it.
   if (!document.getElementById('root') && document.readyState === 'loading') {
     await new Promise((resolve) => document.addEventListener('DOMContentLoaded', resolve, { once: true }))

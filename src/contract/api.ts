@@ -72,7 +72,7 @@ const required = () => /* @__PURE__ */ z.string().check(z.minLength(1))
 
 /**
  * RFC 6749 sets no limit on `state`. It reaches the portal inside the consent link, which the BFF
- * accepts up to 8 KiB (server/request-limits.ts), so a longer one cannot come from a real consent
+ * accepts up to 8 KiB (server/http/request-limits.ts), so a longer one cannot come from a real consent
  * page; refusing it up front keeps the app's redirect a URL browsers and servers still accept.
  */
 export const MAX_STATE_LENGTH = 8192

@@ -1,4 +1,4 @@
-// What the BFF's first paint (server/page-data.ts, server/spa.ts) and the SPA's entry (src/main.tsx)
+// What the BFF's first paint (server/pages/page-data.ts, server/pages/spa.ts) and the SPA's entry (src/main.tsx)
 // agree on. Import-free and browser-safe: the entry loads it before the app, and it must not bring
 // the app's shared chunk with it (vite.config.ts keeps it out of that chunk).
 

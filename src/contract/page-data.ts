@@ -1,6 +1,6 @@
 // The page's data with its HTML (SPEC.md "Quality bars"): for consent and grants the BFF answers
 // the page's `/api` reads itself while it serves index.html, and streams each answer into the
-// page as a non-executable `<script type="application/json" id="bge-data-N">` (server/page-data.ts).
+// page as a non-executable `<script type="application/json" id="bge-data-N">` (server/pages/page-data.ts).
 // The SPA's fetch client takes an answer from there instead of the network (src/lib/page-data.ts).
 // Browser-safe: no Node imports.
 import { z } from 'zod/mini'

@@ -1,6 +1,6 @@
 // The page's language: zh-CN by default, English on request (SPEC.md "Quality bars"). Each
 // catalogue is its own chunk, compiled at build time (vite.config.ts) so no message parser ships;
-// only the reader's language is fetched, and the BFF preloads it from index.html (server/spa.ts).
+// only the reader's language is fetched, and the BFF preloads it from index.html (server/pages/spa.ts).
 import { i18n, type I18n, type Messages } from '@lingui/core'
 import { createContext, useCallback, useContext, useSyncExternalStore } from 'react'
 import { DEFAULT_LANGUAGE, isLanguage, LANGUAGE_COOKIE, languageOfTag, type Language } from '@/contract/languages'

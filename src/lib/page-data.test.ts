@@ -6,7 +6,7 @@ import { server } from '../../test/support/msw-handlers'
 const ALICE = { user: { id: 'u-alice', name: 'Alice' } }
 const FETCHED = { user: { id: 'u-fetched', name: 'Fetched' } }
 
-/** As the BFF streams it (server/page-data.ts), already escaped for HTML. */
+/** As the BFF streams it (server/pages/page-data.ts), already escaped for HTML. */
 function embed(id: number, json: string) {
   const element = document.createElement('script')
   element.type = 'application/json'

@@ -15,7 +15,7 @@ export const DEFAULT_RETURN_PATH = '/grants'
 
 /**
  * Where sign-in lives: the BFF's configured `LOGIN_URL`, a template with `{next}`, which it puts
- * in index.html as `<meta name="bge-login-url">` (server/spa.ts), as it does the WeChat bridge.
+ * in index.html as `<meta name="bge-login-url">` (server/pages/spa.ts), as it does the WeChat bridge.
  */
 function loginUrlTemplate(): string {
   return document.querySelector<HTMLMetaElement>('meta[name="bge-login-url"]')?.content || DEFAULT_LOGIN_URL

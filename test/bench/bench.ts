@@ -215,7 +215,7 @@ async function main(): Promise<void> {
     const english = await loadedBeforeUsable(portal.origin, cookie, 'en-US')
     rows.push(...loadRows('zh-CN', chinese), ...loadRows('en', english))
 
-    // No waterfall. The BFF embeds consent's data in its HTML (server/page-data.ts), so the page
+    // No waterfall. The BFF embeds consent's data in its HTML (server/pages/page-data.ts), so the page
     // should need no API round at all; any call it still makes must start before the first of
     // them has answered.
     const { api } = chinese

@@ -5,7 +5,7 @@
 import type { Browser, Page, Request } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { z } from 'zod'
-import { displayedScopes } from '../../server/shown-texts'
+import { displayedScopes } from '../../server/consent/shown-texts'
 import { applicationResponseSchema } from '../../src/contract/api'
 import { SUPPORTED_LANGUAGES } from '../../src/contract/languages'
 import { pageDataSchema } from '../../src/contract/page-data'
@@ -152,7 +152,7 @@ describe('one upstream authorize per ticket, one code', () => {
     const { page, context } = watched
     await signIn(context, portal.origin, BOB.id)
     const query = consentQuery({ state: 'two tabs one ticket' })
-    // The page's own ticket: its application answer comes embedded in the HTML (server/page-data.ts).
+    // The page's own ticket: its application answer comes embedded in the HTML (server/pages/page-data.ts).
     const documentOf = page.waitForResponse((response) => new URL(response.url()).pathname === '/oauth2/authorize')
     await page.goto(`${portal.origin}/oauth2/authorize?${query}`)
     const html = await (await documentOf).text()

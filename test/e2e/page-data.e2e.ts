@@ -1,4 +1,4 @@
-// The page's data with its HTML (server/page-data.ts): the same consent and grants journeys on a
+// The page's data with its HTML (server/pages/page-data.ts): the same consent and grants journeys on a
 // portal that streams each page's /api answers inside it (behind a slow platform, so they arrive
 // well after the head) and on one with EMBED_PAGE_DATA=false, which fetches them as before.
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core'

@@ -9,14 +9,14 @@ import type { Hono } from 'hono'
 import { onTestFinished } from 'vitest'
 import { z } from 'zod'
 import { createApp } from '../../server/app'
-import { PREPAINT_MODULE } from '../../server/page-data'
+import { PREPAINT_MODULE } from '../../server/pages/page-data'
 import { loadConfig, SANDBOX_API_PREFIX, type Config } from '../../server/config'
 import { createSandbox } from '../../server/sandbox/app'
 import { parseFixtures, type FixturesInput } from '../../server/sandbox/fixtures'
 import { openStore, type SandboxStore } from '../../server/sandbox/store'
 import { openPortalStore, type PortalStore } from '../../server/store/portal-store'
 import { createUpstreamClient, upstreamOptionsFrom, type UpstreamClient } from '../../server/upstream/client'
-import { displayedScopes } from '../../server/shown-texts'
+import { displayedScopes } from '../../server/consent/shown-texts'
 import { applicationResponseSchema } from '../../src/contract/api'
 import type { Language } from '../../src/contract/languages'
 import type { ShownTexts } from '../../src/contract/records'
@@ -98,7 +98,7 @@ export const INDEX_HTML = `<!doctype html>
 `
 export const ASSET_PATH = '/assets/app-3f9c2a.js'
 
-/** Vite's manifest of that build: the entry, and the app (server/spa.ts APP_MODULE) with its shared chunk. */
+/** Vite's manifest of that build: the entry, and the app (server/pages/spa.ts APP_MODULE) with its shared chunk. */
 export const BUILD_MANIFEST = {
   'index.html': { file: ASSET_PATH.slice(1), name: 'index', src: 'index.html' },
   'src/app/start.tsx': { file: 'assets/start-5e1d.js', name: 'start', src: 'src/app/start.tsx', imports: ['_shared-9a7c.js'] },

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
-import { PAGE_ROUTES } from '../src/contract/routes'
-import { useBff } from '../test/support/bff'
+import { PAGE_ROUTES } from '../../src/contract/routes'
+import { useBff } from '../../test/support/bff'
 import { pickLanguage, preloadPlan } from './spa'
 
 const dirs: string[] = []

@@ -1,7 +1,7 @@
-// What the portal accepts as a request at all (server/request-limits.ts): parameters given twice,
+// What the portal accepts as a request at all (server/http/request-limits.ts): parameters given twice,
 // empty required values, oversized addresses and bodies, and keys that name Object's prototype.
 import { describe, expect, test } from 'vitest'
-import { useBff, WEB_APP } from '../test/support/bff'
+import { useBff, WEB_APP } from '../../test/support/bff'
 import { MAX_JSON_BODY_BYTES, MAX_REQUEST_TARGET_BYTES } from './request-limits'
 
 const SAMPLES = [{ biosample_id: 'E-A0001', type: 'Lowpass' }]

@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest'
-import { SUPPORTED_LANGUAGES } from '../src/contract/languages'
-import { canonicalConsentText } from '../src/contract/records'
-import { catalogueScopeTexts } from '../src/contract/scope-catalogue'
-import { PLATFORM_SCOPES as COPIED } from '../test/support/platform-scopes'
-import { PLATFORM_SCOPES } from './sandbox/platform-scopes'
+import { SUPPORTED_LANGUAGES } from '../../src/contract/languages'
+import { canonicalConsentText } from '../../src/contract/records'
+import { catalogueScopeTexts } from '../../src/contract/scope-catalogue'
+import { PLATFORM_SCOPES as COPIED } from '../../test/support/platform-scopes'
+import { PLATFORM_SCOPES } from '../sandbox/platform-scopes'
 import { displayedScopes, expectedDigests, shownTextsDigest } from './shown-texts'
 
 test('the web tests’ copy of the platform’s scopes is the sandbox’s', () => {

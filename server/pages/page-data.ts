@@ -9,11 +9,11 @@
 // JSON round trip per answer.
 import type { Context } from 'hono'
 import { stream } from 'hono/streaming'
-import type { Language } from '../src/contract/languages'
-import { PREPAINT_ID } from '../src/contract/first-paint'
-import { applicationPath, grantsPath, PAGE_DATA_ID_PREFIX, PAGE_DATA_VERSION, type PageData } from '../src/contract/page-data'
-import { hasForbiddenScheme } from '../src/contract/redirect'
-import { PAGE_ROUTES, pageOfPath } from '../src/contract/routes'
+import type { Language } from '../../src/contract/languages'
+import { PREPAINT_ID } from '../../src/contract/first-paint'
+import { applicationPath, grantsPath, PAGE_DATA_ID_PREFIX, PAGE_DATA_VERSION, type PageData } from '../../src/contract/page-data'
+import { hasForbiddenScheme } from '../../src/contract/redirect'
+import { PAGE_ROUTES, pageOfPath } from '../../src/contract/routes'
 
 /** The BFF itself, as the page's own requests would reach it. */
 export type ApiFetch = (request: Request) => Response | Promise<Response>

@@ -1,7 +1,7 @@
 // One deadline per /api request (REQUEST_DEADLINE_MS): the BFF's retries spend from it, and with
 // the platform not answering the answer is an honest 504 within it.
 import { describe, expect, test } from 'vitest'
-import { useBff, WEB_APP } from '../test/support/bff'
+import { useBff, WEB_APP } from '../../test/support/bff'
 import { Deadline } from './deadline'
 
 const APPLICATION_PATH = '/openbge/oauth2/application'

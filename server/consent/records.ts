@@ -1,12 +1,12 @@
 // Writing consent records (SPEC.md "Consent records"): each decision's record is written before the
 // decision is made upstream, and taken back if the platform does not make it, so a record exists
 // exactly for the decisions that happened. A record that cannot be written stops the decision.
-import type { BiosampleRef } from '../src/contract/api'
-import type { ConsentRecord, ShownScope } from '../src/contract/records'
-import { scopeTier } from '../src/contract/scopes'
-import type { BffDeps } from './deps'
+import type { BiosampleRef } from '../../src/contract/api'
+import type { ConsentRecord, ShownScope } from '../../src/contract/records'
+import { scopeTier } from '../../src/contract/scopes'
+import type { BffDeps } from '../deps'
 import { shownTextsDigest } from './shown-texts'
-import { StoreUnavailableError } from './store/portal-store'
+import { StoreUnavailableError } from '../store/portal-store'
 
 /** A record as the routes know it: the store adds its id and time, the tiers and the hash come from the texts. */
 export type RecordInput = Omit<ConsentRecord, 'id' | 'at' | 'text_sha256' | 'scopes' | 'biosamples'> & {

@@ -9,11 +9,11 @@ import { compress } from 'hono/compress'
 import { getCookie } from 'hono/cookie'
 import { html } from 'hono/html'
 import { z } from 'zod'
-import { APP_LINK_ATTRIBUTE, APP_PRELOADS_ID } from '../src/contract/first-paint'
-import { DEFAULT_LANGUAGE, isLanguage, LANGUAGE_COOKIE, languageOfTag, type Language } from '../src/contract/languages'
-import { PAGE_META } from '../src/contract/page-meta'
-import { pageOfPath } from '../src/contract/routes'
-import type { Config } from './config'
+import { APP_LINK_ATTRIBUTE, APP_PRELOADS_ID } from '../../src/contract/first-paint'
+import { DEFAULT_LANGUAGE, isLanguage, LANGUAGE_COOKIE, languageOfTag, type Language } from '../../src/contract/languages'
+import { PAGE_META } from '../../src/contract/page-meta'
+import { pageOfPath } from '../../src/contract/routes'
+import type { Config } from '../config'
 import { asyncEntry, pageDataPaths, PAGE_DATA_GRACE_MS, PREPAINT_MODULE, startPageData, streamPage, type ApiFetch, type Prepaint } from './page-data'
 
 /** Cookie first (the reader's own choice), then Accept-Language, then the default. */
@@ -125,7 +125,7 @@ function prepaintLoader(distDir: string): { load: () => Promise<Prepaint | undef
 const ROOT_ELEMENT = '<div id="root"></div>'
 
 /**
- * `api` answers the reads consent and grants stream with their HTML (server/page-data.ts); without
+ * `api` answers the reads consent and grants stream with their HTML (server/pages/page-data.ts); without
  * it, or with `EMBED_PAGE_DATA=false`, every page is index.html alone and the SPA fetches.
  */
 export function spaRoutes(
@@ -143,7 +143,7 @@ export function spaRoutes(
   void prepaintModule.load().catch((error: unknown) => log?.(`prepaint module not loaded: ${error instanceof Error ? error.message : String(error)}`))
 
   // Only static files and index.html are compressed: /api answers, and the pages that carry them
-  // (server/page-data.ts), hold tickets next to reflected input, which compression would expose to
+  // (server/pages/page-data.ts), hold tickets next to reflected input, which compression would expose to
   // a BREACH-style length oracle.
   app.use('*', compress())
   app.use('/assets/*', async (c, next) => {

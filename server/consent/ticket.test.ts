@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, onTestFinished, test } from 'vitest'
 import { z } from 'zod'
-import { ConsentTickets, TicketDecisions, TICKET_TTL_MS, type ConsentTicket } from './consent-ticket'
-import { openPortalStore } from './store/portal-store'
+import { ConsentTickets, TicketDecisions, TICKET_TTL_MS, type ConsentTicket } from './ticket'
+import { openPortalStore } from '../store/portal-store'
 
 const request = { authToken: 'tok-1', clientId: 'app', redirectUri: 'https://a.example/cb', scope: 'profile.default' }
 /** What the page shows, carried for the decision's record. */

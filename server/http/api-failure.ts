@@ -1,4 +1,4 @@
-import type { ApiErrorCode } from '../src/contract/errors'
+import type { ApiErrorCode } from '../../src/contract/errors'
 
 /** Every status the BFF's error envelope is sent with (SPEC.md "BFF API"). */
 export type ApiFailureStatus = 400 | 401 | 403 | 404 | 409 | 413 | 414 | 415 | 422 | 500 | 502 | 503 | 504

@@ -3,11 +3,11 @@
 // exactly these texts (hashed into its consent ticket) before it is recorded as the truth about
 // the screen (SPEC.md "Consent records").
 import { createHash } from 'node:crypto'
-import type { Scope } from '../src/contract/api'
-import type { Language } from '../src/contract/languages'
-import { canonicalConsentText, type ShownScope } from '../src/contract/records'
-import { catalogueLookup } from '../src/contract/scope-catalogue'
-import { displayedScopeText } from '../src/contract/scope-text'
+import type { Scope } from '../../src/contract/api'
+import type { Language } from '../../src/contract/languages'
+import { canonicalConsentText, type ShownScope } from '../../src/contract/records'
+import { catalogueLookup } from '../../src/contract/scope-catalogue'
+import { displayedScopeText } from '../../src/contract/scope-text'
 
 /** The requested scopes' texts as a page in `language` displays them, in request order. */
 export function displayedScopes(scopes: readonly Scope[], language: Language): ShownScope[] {

@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest'
 import { z } from 'zod'
-import { APP_PRELOADS_ID } from '../src/contract/first-paint'
-import { pageDataSchema, type PageData } from '../src/contract/page-data'
-import { ALICE, PORTAL, testWorld, useBff, WEB_APP, type Bff, type UserKey } from '../test/support/bff'
-import type { FixturesInput } from './sandbox/fixtures'
+import { APP_PRELOADS_ID } from '../../src/contract/first-paint'
+import { pageDataSchema, type PageData } from '../../src/contract/page-data'
+import { ALICE, PORTAL, testWorld, useBff, WEB_APP, type Bff, type UserKey } from '../../test/support/bff'
+import type { FixturesInput } from '../sandbox/fixtures'
 import { escapeJsonForHtml, PAGE_DATA_GRACE_MS, PREPAINT_MAX_CHARS, PREPAINT_MODULE } from './page-data'
 
 const CONSENT_PAGE = `/oauth2/authorize?${new URLSearchParams({ ...WEB_APP, response_type: 'code', state: 's<1>' })}`

@@ -4,9 +4,9 @@
 // store, which every instance shares.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
-import { ApiFailure } from './api-failure'
-import type { ClaimedDecision, DecisionKind, PortalStore } from './store/portal-store'
-import type { Deadline } from './deadline'
+import { ApiFailure } from '../http/api-failure'
+import type { ClaimedDecision, DecisionKind, PortalStore } from '../store/portal-store'
+import type { Deadline } from '../http/deadline'
 
 export const TICKET_TTL_MS = 10 * 60 * 1000
 
@@ -25,7 +25,7 @@ const payloadSchema = z.object({
   /** The app's name and logo as the page shows them, for the decision's record. */
   an: z.string(),
   al: z.string(),
-  /** SHA-256 (hex) of the texts the page shows in each language (server/shown-texts.ts). */
+  /** SHA-256 (hex) of the texts the page shows in each language (server/consent/shown-texts.ts). */
   td: z.object({ 'zh-CN': z.string(), en: z.string() }),
   exp: z.number(),
   jti: z.string(),

@@ -1,6 +1,6 @@
 // SPEC.md "Security", through the whole BFF: request checks on the API, headers on every answer.
 import { describe, expect, test } from 'vitest'
-import { ASSET_PATH, PORTAL, useBff, WEB_APP } from '../test/support/bff'
+import { ASSET_PATH, PORTAL, useBff, WEB_APP } from '../../test/support/bff'
 
 const SIGN_IN = { method: 'POST', json: { user_id: 'u-alice' } } as const
 

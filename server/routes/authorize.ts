@@ -76,6 +76,8 @@ export function authorizeRoutes(deps: BffDeps): Hono {
   function record(userId: string, ticket: ConsentTicket, decision: 'authorize' | 'deny', shown: ShownTexts, biosamples: readonly BiosampleRef[]) {
     return writeDecisionRecord(deps, {
       decision,
+      outcome: decision === 'authorize' ? 'granted' : 'denied',
+      resolves: null,
       user_id: userId,
       client_id: ticket.cid,
       app_name: ticket.an,

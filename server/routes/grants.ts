@@ -45,6 +45,8 @@ export function grantRoutes(deps: BffDeps): Hono {
     const agreed = (await deps.store.listRecords(user.id, { clientId })).find((record) => record.decision === 'authorize')
     const written = await writeDecisionRecord(deps, {
       decision: 'revoke',
+      outcome: 'revoked',
+      resolves: null,
       user_id: user.id,
       client_id: clientId,
       app_name: grant.application.name,

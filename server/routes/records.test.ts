@@ -52,6 +52,8 @@ describe('a record for each decision', () => {
     expect(record).toEqual({
       id: expect.stringMatching(/^[A-Za-z0-9_-]{24}$/),
       decision: 'authorize',
+      outcome: 'granted',
+      resolves: null,
       at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
       user_id: ALICE.id,
       client_id: 'web-app',
@@ -202,6 +204,8 @@ describe('revoke', () => {
       {
         id: expect.any(String),
         decision: 'revoke',
+        outcome: 'revoked',
+        resolves: null,
         at: expect.any(String),
         user_id: BOB.id,
         client_id: 'profile-app',

@@ -49,6 +49,20 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('consent_records_user_at').on('consent_records').columns(['user_id', 'at']).execute()
     },
   },
+  // Records are events (SPEC.md "Consent records"): every attempt has an outcome, and what the
+  // platform later turned out to have done is a new record resolving it. Rows written before this
+  // were only kept for decisions that happened, so their outcome is their decision's.
+  '0002_record_outcomes': {
+    async up(db: AnyDb) {
+      await db.schema
+        .alterTable('consent_records')
+        .addColumn('outcome', 'text', (col) => col.notNull().defaultTo('unknown'))
+        .execute()
+      await db.schema.alterTable('consent_records').addColumn('resolves', 'text').execute()
+      await sql`update consent_records set outcome = case decision when 'authorize' then 'granted' when 'deny' then 'denied' else 'revoked' end`.execute(db)
+      await db.schema.createIndex('consent_records_resolves').on('consent_records').column('resolves').execute()
+    },
+  },
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -71,6 +71,8 @@ interface PortalDatabase {
   consent_records: {
     id: string
     decision: ConsentRecord['decision']
+    outcome: ConsentRecord['outcome']
+    resolves: string | null
     at: string
     user_id: string
     client_id: string

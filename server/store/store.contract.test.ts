@@ -28,6 +28,8 @@ const unique = (prefix: string) => `${prefix}-${randomUUID()}`
 function record(overrides: Partial<NewConsentRecord> = {}): NewConsentRecord {
   return {
     decision: 'authorize',
+    outcome: 'granted',
+    resolves: null,
     at: '2026-03-01T08:00:00.000Z',
     user_id: 'u-alice',
     client_id: 'web-app',

@@ -9,6 +9,15 @@ import { SCOPE_TIERS } from './scopes'
 export const CONSENT_DECISIONS = ['authorize', 'deny', 'revoke'] as const
 export type ConsentDecision = (typeof CONSENT_DECISIONS)[number]
 
+/**
+ * What became of a decision attempt (SPEC.md "Consent records"): `granted`, `denied`, `revoked`;
+ * `failed` when the platform definitely did not act (an error code in its envelope, a 4xx, a
+ * request that never left); `unknown` when the request was sent and no definite answer came
+ * (timeout, reset, 5xx, a malformed answer), or is still on its way.
+ */
+export const CONSENT_OUTCOMES = ['granted', 'denied', 'revoked', 'failed', 'unknown'] as const
+export type ConsentOutcome = (typeof CONSENT_OUTCOMES)[number]
+
 /** A requested scope's texts exactly as the consent page displayed them. */
 export const shownScopeSchema = z.strictObject({
   scope: /* @__PURE__ */ z.string().check(z.minLength(1)),
@@ -43,6 +52,13 @@ export const consentRecordSchema = z.object({
   /** Random and unguessable. */
   id: z.string(),
   decision: z.enum(CONSENT_DECISIONS),
+  /** What became of the attempt, as far as was known when this record was written. */
+  outcome: z.enum(CONSENT_OUTCOMES),
+  /**
+   * Null for an attempt. Otherwise the id of the attempt whose outcome this record settles: what
+   * the platform later turned out to have done is a new record, never an edit of the attempt.
+   */
+  resolves: z.nullable(z.string()),
   /** ISO-8601 UTC. */
   at: z.iso.datetime(),
   user_id: z.string(),
@@ -63,6 +79,44 @@ export const consentRecordSchema = z.object({
 export type ConsentRecord = z.infer<typeof consentRecordSchema>
 
 export const recordsResponseSchema = z.object({ records: z.array(consentRecordSchema) })
+
+/** One decision attempt as a person sees it: the attempt, and what became of it by now. */
+export interface ConsentAttempt {
+  record: ConsentRecord
+  /** The newest resolution's outcome, else the attempt's own. */
+  outcome: ConsentOutcome
+  /** The record that settled it, when one did. */
+  resolution: ConsentRecord | undefined
+}
+
+/**
+ * Folds newest-first records into the attempts they describe, newest first: each resolution is
+ * attached to the attempt it resolves (a resolution is always newer than its attempt, so it comes
+ * first in the list), and the newest resolution wins.
+ */
+export function foldAttempts(records: readonly ConsentRecord[]): ConsentAttempt[] {
+  const settled = new Map<string, ConsentRecord>()
+  const attempts: ConsentAttempt[] = []
+  for (const record of records) {
+    if (record.resolves !== null) {
+      if (!settled.has(record.resolves)) settled.set(record.resolves, record)
+      continue
+    }
+    const resolution = settled.get(record.id)
+    attempts.push({ record, outcome: resolution?.outcome ?? record.outcome, resolution })
+  }
+  return attempts
+}
+
+/**
+ * "The latest authorize" of an app on the grants page and receipts: the newest authorize attempt
+ * that is granted by now, in newest-first records.
+ */
+export function latestGrantedAuthorize(records: readonly ConsentRecord[], clientId: string): ConsentAttempt | undefined {
+  return foldAttempts(records).find(
+    (attempt) => attempt.record.client_id === clientId && attempt.record.decision === 'authorize' && attempt.outcome === 'granted',
+  )
+}
 
 /**
  * The exact text a record's `text_sha256` is the SHA-256 of (hex, over this string's UTF-8 bytes):

@@ -8,6 +8,8 @@ export function consentRecord(overrides: Partial<ConsentRecord> = {}): ConsentRe
   return {
     id: 'rec-authorize-1',
     decision: 'authorize',
+    outcome: 'granted',
+    resolves: null,
     at: '2024-05-02T00:30:00Z',
     user_id: ALICE.id,
     client_id: 'web-app',

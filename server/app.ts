@@ -3,7 +3,9 @@ import { Hono } from 'hono'
 import { decisionResponseSchema, type ErrorEnvelope } from '../src/contract/api'
 import { ApiFailure } from './http/api-failure'
 import type { Config } from './config'
-import { ConsentTickets, TicketDecisions } from './consent/ticket'
+import { ConsentDecisions } from './consent/decisions'
+import { RecordOutbox } from './consent/records'
+import { ConsentTickets } from './consent/ticket'
 import { requestDeadline } from './http/deadline'
 import type { BffDeps } from './deps'
 import { batchedLines } from './http/log'
@@ -33,6 +35,8 @@ export interface AppOptions {
   sandbox?: { app: Hono; store: SandboxStore }
   distDir?: string
   log?: (line: string) => void
+  /** Records waiting for the store; its owner stops it at shutdown. Made here when not given. */
+  outbox?: RecordOutbox
 }
 
 export function createApp(options: AppOptions): Hono {
@@ -44,13 +48,15 @@ export function createApp(options: AppOptions): Hono {
       options.upstream ??
       createUpstreamClient(upstreamOptionsFrom(config)),
     tickets: new ConsentTickets(config.sessionSecret),
-    decisions: new TicketDecisions(options.store, {
+    decisions: new ConsentDecisions({
       answerSchema: decisionResponseSchema,
-      // Routes pass the request's own deadline; this is only for a caller without one.
-      waitMs: config.requestDeadlineMs,
       // A winner holds its claim at most one upstream call (authorize is never retried).
       leaseMs: config.upstreamTimeoutMs + config.requestDeadlineMs,
+      upstreamTimeoutMs: config.upstreamTimeoutMs,
+      clockMarginMs: config.upstreamClockMarginMs,
+      log,
     }),
+    outbox: options.outbox ?? new RecordOutbox(options.store, log),
     store: options.store,
     sandboxStore: options.sandbox?.store,
     log,

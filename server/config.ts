@@ -25,6 +25,11 @@ export interface Config {
   userPath: string
   sessionSecret: Buffer
   upstreamTimeoutMs: number
+  /**
+   * How far the platform's clock (and its whole-second `grant_time`) may differ from the portal's
+   * when a grant is matched to the attempt that made it (SPEC.md "Consent records").
+   */
+  upstreamClockMarginMs: number
   /** The longest any /api request may take, upstream retries included. */
   requestDeadlineMs: number
   /** IANA zone of the platform's zone-less times (`grant_time`). */
@@ -64,6 +69,7 @@ const envSchema = z.object({
   DIST_DIR: z.string().min(1).default('dist'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(8000),
+  UPSTREAM_CLOCK_MARGIN_MS: z.coerce.number().int().nonnegative().default(5000),
   REQUEST_DEADLINE_MS: z.coerce.number().int().positive().default(10_000),
   UPSTREAM_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
   ALLOW_HTTP_REDIRECTS: boolean.default(false),
@@ -116,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     userPath: e.USER_PATH ?? SANDBOX_USER_PATH,
     sessionSecret: e.SESSION_SECRET ? Buffer.from(e.SESSION_SECRET, 'utf8') : randomBytes(32),
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+    upstreamClockMarginMs: e.UPSTREAM_CLOCK_MARGIN_MS,
     requestDeadlineMs: e.REQUEST_DEADLINE_MS,
     upstreamTimeZone: e.UPSTREAM_TIME_ZONE,
     allowHttpRedirects: e.ALLOW_HTTP_REDIRECTS,

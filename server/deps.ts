@@ -1,6 +1,7 @@
 import type { Config } from './config'
-import type { ConsentTickets, TicketDecisions } from './consent/ticket'
-import type { DecisionResponse } from '../src/contract/api'
+import type { ConsentDecisions } from './consent/decisions'
+import type { RecordOutbox } from './consent/records'
+import type { ConsentTickets } from './consent/ticket'
 import type { UpstreamClient } from './upstream/client'
 import type { SandboxStore } from './sandbox/store'
 import type { PortalStore } from './store/portal-store'
@@ -11,7 +12,9 @@ export interface BffDeps {
   /** The signed client itself; routes use `c.var.upstream`, bound to their request (server/http/upstream.ts). */
   upstream: UpstreamClient
   tickets: ConsentTickets
-  decisions: TicketDecisions<DecisionResponse>
+  decisions: ConsentDecisions
+  /** Records the store could not take yet (revokes made while it was down). */
+  outbox: RecordOutbox
   /** The portal store (SPEC.md "Portal store"), shared by every instance. */
   store: PortalStore
   /** Present in sandbox mode only. */

@@ -6,16 +6,17 @@
 // | call (BFF route)                          | timeout        | http_500 / malformed_json | 40001       | 40002 / 40003 / 40006 (application, authorize) | 40008 / 40011     | 40012                              | 40013                        | 40015                   | 50001 (unknown)     |
 // | ----------------------------------------- | -------------- | ------------------------- | ----------- | -------------------------------------- | ----------------- | ---------------------------------- | ---------------------------- | ----------------------- | ------------------- |
 // | application (GET /api/oauth2/application) | 504 timeout    | 502 unavailable           | 400 invalid | 422 invalid_client / not_registered / mismatch | 401 unauthenticated | 502 upstream_credentials_rejected | 502 upstream_protocol_error | 403 application_blocked | 502 upstream_error |
-// | authorize (POST /api/oauth2/authorize)    | 504            | 502                       | 400         | 422                                    | 401               | 502                                | 502                          | 403                     | 502                 |
+// | authorize (POST /api/oauth2/authorize)    | 504 outcome unknown | 504 outcome unknown  | 400         | 422                                    | 401               | 502                                | 502                          | 403                     | 502                 |
 // | grants (GET /api/oauth2/grants)           | 504            | 502                       | 400         | –                                      | 401               | 502                                | 502                          | 403                     | 502                 |
-// | revoke (DELETE /api/oauth2/grants/:id)    | 504            | 502                       | 400         | –                                      | 401               | 502                                | 502                          | 403                     | 502                 |
+// | revoke (DELETE /api/oauth2/grants/:id)    | 504 outcome unknown | 504 outcome unknown  | 400         | –                                      | 401               | 502                                | 502                          | 403                     | 502                 |
 // | biosamples (GET /api/biosamples)          | 504            | 502                       | 400         | –                                      | 401               | 502                                | 502                          | 403                     | 502                 |
 // | user (GET /api/session)                   | 504            | 502                       | 400         | –                                      | 401               | 502                                | 502                          | 403                     | 502                 |
 //
 // Persistent faults (every attempt fails): the status above; reads and revoke were tried 3 times
 // (faults) or once (refusals, which are answers); authorize once.
+// Authorize and revoke may have acted when a fault ate the answer: `504 decision_outcome_unknown`.
 // Transient faults (`times: 1`): reads and revoke recover (200 / 204 after 2 attempts); authorize
-// still fails after its one attempt (it is never retried; the person may decide again by hand);
+// still ends after its one attempt (it is never retried; app.test.ts shows the retry by hand);
 // a refusal is an answer, so it is the answer even when the next call would have succeeded.
 import { describe, expect, test } from 'vitest'
 import { useBff, WEB_APP, type Bff, type BffOptions } from '../test/support/bff'
@@ -27,6 +28,11 @@ interface Call {
   path: (typeof SANDBOX_CALL_PATHS)[keyof typeof SANDBOX_CALL_PATHS]
   /** Whether the BFF retries faults of this call (SPEC.md "Security": never authorize). */
   retried: boolean
+  /**
+   * A decision the platform may have made although its answer was lost: a fault that lasts is
+   * 504 decision_outcome_unknown, never a failure (SPEC.md "Consent records").
+   */
+  decides?: boolean
   /** Answers with the platform's own codes for the app's registration (40002, 40003, 40006). */
   aboutTheApp: boolean
   send: (bff: Bff) => Promise<Response>
@@ -46,6 +52,7 @@ const CALLS: Record<string, Call> = {
   authorize: {
     path: SANDBOX_CALL_PATHS.authorize,
     retried: false,
+    decides: true,
     aboutTheApp: true,
     send: async (bff) => {
       const { ticket, shown } = await bff.consent('alice', WEB_APP)
@@ -63,6 +70,7 @@ const CALLS: Record<string, Call> = {
   revoke: {
     path: SANDBOX_CALL_PATHS.revokeGrant,
     retried: true,
+    decides: true,
     aboutTheApp: false,
     send: (bff) => bff.request('/api/oauth2/grants/profile-app', { method: 'DELETE', as: 'bob' }),
     succeeded: async (response) => expect(response.status).toBe(204),
@@ -126,8 +134,9 @@ const ENV = { UPSTREAM_TIMEOUT_MS: '150', REQUEST_DEADLINE_MS: '2000' }
 describe.each(CASES)('$callName × $faultName ($persistence)', ({ call, outcome, persistence }) => {
   const recovers = persistence === 'transient' && !outcome.refusal && call.retried
   const attempts = outcome.refusal || !call.retried ? 1 : recovers ? 2 : 3
+  const expected = call.decides && !outcome.refusal ? { status: 504, code: 'decision_outcome_unknown' } : outcome
 
-  test(recovers ? `recovers after ${attempts} attempts` : `${outcome.status} ${outcome.code} after ${attempts} attempt(s)`, async () => {
+  test(recovers ? `recovers after ${attempts} attempts` : `${expected.status} ${expected.code} after ${attempts} attempt(s)`, async () => {
     const bff = useBff({ faults: [{ path: call.path, ...outcome.fault, times: persistence === 'persistent' ? 99 : 1 }], env: ENV })
     const started = performance.now()
     const response = await call.send(bff)
@@ -137,10 +146,10 @@ describe.each(CASES)('$callName × $faultName ($persistence)', ({ call, outcome,
       expect(response.status).toBeLessThan(300)
       await call.succeeded(response)
     } else {
-      expect(response.status).toBe(outcome.status)
+      expect(response.status).toBe(expected.status)
       const body = await response.json()
       expect(body).toMatchObject({
-        error: { code: outcome.code, message: expect.any(String), ...(outcome.refusal && { upstream_code: outcome.fault.code }) },
+        error: { code: expected.code, message: expect.any(String), ...(outcome.refusal && { upstream_code: outcome.fault.code }) },
       })
       expect(Object.keys(body)).toEqual(['error'])
       if (outcome.status === 401) expect(body.error.login_url).toBe('/signin?next={next}')

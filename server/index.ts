@@ -2,6 +2,7 @@
 // configured, listen; on SIGTERM or SIGINT, finish what is in flight and close.
 import { serve } from '@hono/node-server'
 import { createApp } from './app'
+import { RecordOutbox } from './consent/records'
 import { ConfigError, loadConfig, SANDBOX_API_PREFIX, type Config } from './config'
 import { startSandbox } from './sandbox/start'
 import { openPortalStore } from './store/portal-store'
@@ -51,7 +52,8 @@ if (config.sandbox) {
   config = { ...config, upstreamUrl: `http://${selfHost.includes(':') ? `[${selfHost}]` : selfHost}:${config.port}${SANDBOX_API_PREFIX}` }
 }
 
-const app = createApp({ config, store, sandbox, distDir: config.distDir })
+const outbox = new RecordOutbox(store, (line) => console.log(line))
+const app = createApp({ config, store, sandbox, distDir: config.distDir, outbox })
 const server = serve({ fetch: app.fetch, hostname: listenHost, port: config.port }, (info) => {
   const base = `http://${displayHost}:${info.port}`
   const lines = [`BGE consent portal on ${base}`, `  store: ${store.description}`]
@@ -84,6 +86,9 @@ function shutdown(signal: string) {
   const done = async () => {
     if (closing) return
     closing = true
+    // Revokes made while the store was down get one last chance to be written.
+    await outbox.flush()
+    outbox.stop()
     sandbox?.store.close()
     await store.close().catch(() => undefined)
     process.exit(0)

@@ -12,7 +12,7 @@ test('no answer other than redirect_to, and no log line, carries a token, the ap
   const bff = useBff({
     faults: [
       { path: SANDBOX_SAMPLES_PATH, kind: 'error_code', code: 40012, times: 1 },
-      { path: AUTHORIZE_PATH, kind: 'http_500', times: 1 },
+      { path: AUTHORIZE_PATH, kind: 'error_code', code: 50001, times: 1 },
       { path: '/openbge/oauth2/grants', kind: 'malformed_json', times: 3 },
     ],
   })
@@ -59,12 +59,13 @@ test('no answer other than redirect_to, and no log line, carries a token, the ap
   // The records of it all: never a token, a code or the state.
   const records = await get('/api/records')
   const listed = (await records.json()) as { records: { id: string }[] }
-  expect(listed.records).toHaveLength(3)
+  // Attempts: the refused authorize, the granted one, the deny, the revoke (each authorize also has its resolution).
+  expect(listed.records).toHaveLength(6)
   for (const record of listed.records) await get(`/api/records/${record.id}`)
   await get('/api/records?client_id=web-app')
   await bff.request(`/api/records/${listed.records[0]?.id}`, { as: 'bob' })
   const recordAnswers = bff.responses.filter((response) => response.path.startsWith('/api/records') && response.status === 200)
-  expect(recordAnswers).toHaveLength(5)
+  expect(recordAnswers).toHaveLength(8)
   for (const response of recordAnswers) expect(response.body).not.toMatch(/st&te|st%26te|"state"|"code"/)
 
   // Requests the BFF turns away, and an expired session.

@@ -309,8 +309,8 @@ describe('POST /api/oauth2/authorize', () => {
       expect(mintedCodes(bff)).toHaveLength(1)
     })
 
-    test('authorize that fails upstream, then five at once by hand: one more upstream authorize, one code', async () => {
-      const bff = useBff({ latencyMs: 20, faults: [{ path: AUTHORIZE_PATH, kind: 'http_500', times: 1 }] })
+    test('authorize the platform refuses, then five at once by hand: one more upstream authorize, one code', async () => {
+      const bff = useBff({ latencyMs: 20, faults: [{ path: AUTHORIZE_PATH, kind: 'error_code', code: 50001, times: 1 }] })
       const { ticket, shown } = await bff.consent('alice', WEB_APP)
       const decide = () =>
         bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, shown, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES } })

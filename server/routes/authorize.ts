@@ -1,14 +1,14 @@
 import { Hono, type Context } from 'hono'
-import { authorizeBodySchema, denyBodySchema, type BiosampleRef, type DecisionResponse } from '../../src/contract/api'
+import { authorizeBodySchema, denyBodySchema, type DecisionResponse } from '../../src/contract/api'
 import type { ShownTexts } from '../../src/contract/records'
 import { appendToRedirect, checkRedirectUri } from '../../src/contract/redirect'
-import { ApiFailure } from '../http/api-failure'
-import type { ConsentTicket } from '../consent/ticket'
-import { deadlineOf } from '../http/deadline'
-import { withRecord, writeDecisionRecord } from '../consent/records'
-import type { BffDeps } from '../deps'
-import { requireAuthToken } from '../http/upstream'
+import type { DecisionRequest } from '../consent/decisions'
 import { shownTextsDigest } from '../consent/shown-texts'
+import type { ConsentTicket } from '../consent/ticket'
+import type { BffDeps } from '../deps'
+import { ApiFailure } from '../http/api-failure'
+import { deadlineOf } from '../http/deadline'
+import { requireAuthToken } from '../http/upstream'
 import { parseJsonBody } from '../http/validate'
 
 const TICKET_PROBLEMS = {
@@ -49,7 +49,14 @@ function destination(ticket: ConsentTicket): { redirect_host: string | null; min
 export function authorizeRoutes(deps: BffDeps): Hono {
   const app = new Hono()
 
-  function checkTicket(c: Context, body: { ticket: string; client_id: string; redirect_uri: string; scope?: string | undefined }) {
+  /**
+   * The verified ticket and who decides. The person is asked for before the ticket is claimed, so
+   * a claim's lease still covers one upstream call (the authorize), not this read as well.
+   */
+  async function decisionRequest(
+    c: Context,
+    body: { ticket: string; client_id: string; redirect_uri: string; scope?: string | undefined; shown: ShownTexts },
+  ): Promise<DecisionRequest> {
     const token = requireAuthToken(c)
     const result = deps.tickets.verify(body.ticket, {
       authToken: token,
@@ -61,36 +68,31 @@ export function authorizeRoutes(deps: BffDeps): Hono {
       const [status, code, message] = TICKET_PROBLEMS[result.problem]
       throw new ApiFailure(status, code, message)
     }
-    return { token, ticket: result.ticket }
-  }
-
-  /**
-   * Who decides, for the record. Asked before the ticket is claimed, so a claim's lease still
-   * covers one upstream call (the authorize), not this read and its retries as well.
-   */
-  async function userId(c: Context): Promise<string> {
-    return (await c.var.upstream.user()).id
-  }
-
-  /** The winner's record of its decision, written before the decision is made. */
-  function record(userId: string, ticket: ConsentTicket, decision: 'authorize' | 'deny', shown: ShownTexts, biosamples: readonly BiosampleRef[]) {
-    return writeDecisionRecord(deps, {
-      decision,
-      outcome: decision === 'authorize' ? 'granted' : 'denied',
-      resolves: null,
-      user_id: userId,
-      client_id: ticket.cid,
-      app_name: ticket.an,
-      app_logo: ticket.al,
-      ...destination(ticket),
-      language: shown.language,
-      scopes: shown.scopes,
-      biosamples,
-    })
+    const { ticket, sealingKey } = result
+    checkShown(ticket, body.shown)
+    const user = await c.var.upstream.user()
+    return {
+      store: deps.store,
+      upstream: c.var.upstream,
+      deadline: deadlineOf(c),
+      ticket,
+      sealingKey,
+      record: {
+        decision: 'authorize',
+        user_id: user.id,
+        client_id: ticket.cid,
+        app_name: ticket.an,
+        app_logo: ticket.al,
+        ...destination(ticket),
+        language: body.shown.language,
+        scopes: body.shown.scopes,
+        biosamples: [],
+      },
+    }
   }
 
   /** The app's own address plus the decision; the address is the one the ticket says upstream validated. */
-  function decision(ticket: ConsentTicket, target: string, params: [string, string | undefined][]): DecisionResponse {
+  function answer(ticket: ConsentTicket, target: string, params: [string, string | undefined][]): DecisionResponse {
     if (ticket.wx) return { wxmp_app_id: ticket.wx, mini_program_path: appendToRedirect(target, params) }
     const check = checkRedirectUri(target, { allowHttp: deps.config.allowHttpRedirects })
     if (!check.ok || target !== ticket.ru) {
@@ -99,14 +101,9 @@ export function authorizeRoutes(deps: BffDeps): Hono {
     return { redirect_to: appendToRedirect(target, params) }
   }
 
-  function usedElsewhere(): never {
-    throw new ApiFailure(409, 'ticket_used', 'A different decision was already made on this page. Please reload it.')
-  }
-
   app.post('/oauth2/authorize', async (c) => {
     const body = await parseJsonBody(c, authorizeBodySchema)
     checkState(body.state)
-    const { ticket } = checkTicket(c, body)
     // A sample listed twice is a confused client: refused rather than quietly merged.
     const seen = new Set<string>()
     for (const { biosample_id } of body.biosample_ids) {
@@ -117,45 +114,30 @@ export function authorizeRoutes(deps: BffDeps): Hono {
       }
       seen.add(biosample_id)
     }
-    checkShown(ticket, body.shown)
-    if (ticket.rs && body.biosample_ids.length === 0) {
+    const request = await decisionRequest(c, body)
+    if (request.ticket.rs && body.biosample_ids.length === 0) {
       throw new ApiFailure(400, 'biosamples_required', 'Choose at least one sample: this app asks to read sample data.')
     }
-    const user = await userId(c)
-    const answer = await deps.decisions.once(ticket, 'authorize', async () => {
-      const written = await record(user, ticket, 'authorize', body.shown, body.biosample_ids)
-      // Never retried: each upstream authorize mints a code (SPEC.md "Security").
-      const granted = await withRecord(deps, written, () =>
-        c.var.upstream.authorize({
-          client_id: body.client_id,
-          redirect_uri: body.redirect_uri,
-          biosample_ids: body.biosample_ids,
-        }),
-      )
-      const target = ticket.wx ? granted.redirect_uri || ticket.ru : ticket.ru
-      return decision(ticket, target, [
+    const { ticket } = request
+    const decided = await deps.decisions.authorize(request, body.biosample_ids, (granted) =>
+      answer(ticket, ticket.wx ? granted.redirect_uri || ticket.ru : ticket.ru, [
         ['code', granted.code],
         ['state', body.state],
-      ])
-    }, deadlineOf(c))
-    return c.json(answer ?? usedElsewhere())
+      ]),
+    )
+    return c.json(decided)
   })
 
   app.post('/oauth2/deny', async (c) => {
     const body = await parseJsonBody(c, denyBodySchema)
     checkState(body.state)
-    const { ticket } = checkTicket(c, body)
-    checkShown(ticket, body.shown)
-    const user = await userId(c)
-    const answer = await deps.decisions.once(ticket, 'deny', async () => {
-      const answered = decision(ticket, ticket.ru, [
-        ['error', 'access_denied'],
-        ['state', body.state],
-      ])
-      await record(user, ticket, 'deny', body.shown, [])
-      return answered
-    }, deadlineOf(c))
-    return c.json(answer ?? usedElsewhere())
+    const request = await decisionRequest(c, body)
+    const { ticket } = request
+    const denied = answer(ticket, ticket.ru, [
+      ['error', 'access_denied'],
+      ['state', body.state],
+    ])
+    return c.json(await deps.decisions.deny({ ...request, record: { ...request.record, decision: 'deny' } }, denied))
   })
 
   return app

@@ -1,13 +1,17 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { z } from 'zod'
 import type { Grant } from '../../src/contract/api'
 import { LANGUAGE_COOKIE } from '../../src/contract/languages'
 import { displayedLogo } from '../../src/contract/logo'
-import { withRecord, writeDecisionRecord } from '../consent/records'
+import { latestGrantedAuthorize, type VanishedGrant } from '../../src/contract/records'
+import { makeRecord, reconcile } from '../consent/records'
 import type { BffDeps } from '../deps'
+import { ApiFailure } from '../http/api-failure'
 import { pickLanguage } from '../pages/spa'
 import { parseQuery } from '../http/validate'
+import { callOutcome } from '../upstream/errors'
+import type { UpstreamGrant } from '../upstream/schemas'
 
 // Built once: zod compiles an object schema's parser on its first use, so a schema built per
 // request is compiled per request (about 50 µs each).
@@ -16,9 +20,28 @@ const querySchema = z.object({ client_id: z.string().min(1).optional() })
 export function grantRoutes(deps: BffDeps): Hono {
   const app = new Hono()
 
+  /**
+   * Settles the person's unknown attempts against what the platform lists, and finds the grants
+   * that vanished. Best effort: the grants are the platform's and are answered without the store.
+   */
+  async function reconciled(c: Context, grants: readonly UpstreamGrant[], userId: string, clientId: string | undefined): Promise<VanishedGrant[] | undefined> {
+    try {
+      const { vanished } = await reconcile(deps.store, userId, grants, {
+        upstreamTimeoutMs: deps.config.upstreamTimeoutMs,
+        clockMarginMs: deps.config.upstreamClockMarginMs,
+        clientId,
+        waiting: deps.outbox.pendingFor(userId),
+      })
+      return clientId === undefined ? vanished : undefined
+    } catch (error) {
+      deps.log(`warn: ${c.req.method} ${c.req.routePath}: records not reconciled: ${error instanceof Error ? error.message : String(error)}`)
+      return undefined
+    }
+  }
+
   app.get('/oauth2/grants', async (c) => {
     const { client_id } = parseQuery(c, querySchema)
-    const upstream = await c.var.upstream.grants({ client_id })
+    const [upstream, user] = await Promise.all([c.var.upstream.grants({ client_id }), c.var.upstream.user()])
     const grants: Grant[] = upstream
       .map((g) => ({
         client_id: g.application.client_id,
@@ -28,25 +51,42 @@ export function grantRoutes(deps: BffDeps): Hono {
         biosample_ids: g.biosample_ids.map(({ biosample_id, type }) => ({ biosample_id, type })),
       }))
       .sort((a, b) => b.grant_time.localeCompare(a.grant_time))
-    return c.json({ grants })
+    const vanished = await reconciled(c, upstream, user.id, client_id)
+    return c.json({ grants, ...(vanished && { vanished }) })
   })
 
+  // Withdrawal never waits on the audit (SPEC.md "Consent records"): the platform is asked first,
+  // and the record follows, kept in memory while the store cannot take it.
   app.delete('/oauth2/grants/:client_id', async (c) => {
     const clientId = c.req.param('client_id')
-    const grant = (await c.var.upstream.grants({ client_id: clientId })).find((g) => g.application.client_id === clientId)
+    const [listed, user] = await Promise.all([c.var.upstream.grants({ client_id: clientId }), c.var.upstream.user()])
+    const grant = listed.find((g) => g.application.client_id === clientId)
     if (!grant) {
       // Already revoked (or never granted): nothing is taken back, so nothing is recorded. The
       // platform is still told, in case its grant list lagged behind.
       await c.var.upstream.revokeGrant({ client_id: clientId })
       return c.body(null, 204)
     }
-    const user = await c.var.upstream.user()
-    // The words the person agreed to, when this portal kept them: what they now take back.
-    const agreed = (await deps.store.listRecords(user.id, { clientId })).find((record) => record.decision === 'authorize')
-    const written = await writeDecisionRecord(deps, {
+    // The words the person agreed to, when this portal kept them: what they now take back. Read
+    // alongside the revoke, never before it, so a store that hangs cannot hold the withdrawal up.
+    const agreed = deps.store
+      .listRecords(user.id, { clientId })
+      .then((records) => latestGrantedAuthorize(records, clientId)?.record)
+      .catch(() => undefined)
+    const started = new Date()
+    let outcome: 'revoked' | 'failed' | 'unknown' = 'revoked'
+    let failure: unknown
+    try {
+      await c.var.upstream.revokeGrant({ client_id: clientId })
+    } catch (error) {
+      outcome = callOutcome(error)
+      failure = error
+    }
+    const record = makeRecord({
       decision: 'revoke',
-      outcome: 'revoked',
+      outcome,
       resolves: null,
+      at: started,
       user_id: user.id,
       client_id: clientId,
       app_name: grant.application.name,
@@ -54,10 +94,14 @@ export function grantRoutes(deps: BffDeps): Hono {
       redirect_host: null,
       mini_program_name: null,
       language: pickLanguage(getCookie(c, LANGUAGE_COOKIE), c.req.header('Accept-Language')),
-      scopes: agreed?.scopes ?? [],
+      scopes: (await agreed)?.scopes ?? [],
       biosamples: grant.biosample_ids,
     })
-    await withRecord(deps, written, () => c.var.upstream.revokeGrant({ client_id: clientId }))
+    await deps.outbox.write(record)
+    if (outcome === 'unknown') {
+      throw new ApiFailure(504, 'decision_outcome_unknown', 'BGE did not confirm the revoke in time. The app may no longer have access: check your authorized apps again in a moment.')
+    }
+    if (failure !== undefined) throw failure
     return c.body(null, 204)
   })
 

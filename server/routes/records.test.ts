@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
-import { canonicalConsentText, type ConsentRecord, type ShownTexts } from '../../src/contract/records'
+import { canonicalConsentText, foldAttempts, type ConsentRecord, type ShownTexts } from '../../src/contract/records'
 import { ALICE, BOB, useBff, WEB_APP, WX_APP, type Bff, type UserKey } from '../../test/support/bff'
 import { openPortalStore, StoreUnavailableError, type PortalStore } from '../store/portal-store'
 
@@ -26,7 +26,13 @@ function decide(bff: Bff, path: 'authorize' | 'deny', held: { ticket: string; sh
   })
 }
 
+/** The person's decision attempts, newest first, each with its current outcome (resolutions folded in). */
 async function records(bff: Bff, as: UserKey, query = ''): Promise<ConsentRecord[]> {
+  return foldAttempts(await rawRecords(bff, as, query)).map(({ record, outcome }) => ({ ...record, outcome }))
+}
+
+/** The records as stored: attempts and the records that resolve them. */
+async function rawRecords(bff: Bff, as: UserKey, query = ''): Promise<ConsentRecord[]> {
   const response = await bff.request(`/api/records${query}`, { as })
   expect(response.status).toBe(200)
   return (await response.json()).records
@@ -72,7 +78,8 @@ describe('a record for each decision', () => {
     expect(canonicalConsentText({ language: 'en', app_name: 'A "b"', scopes: [{ scope: 's', title: 't', message: '中' }] })).toBe(
       '["en","A \\"b\\"",[["s","t","中"]]]',
     )
-    expect(await (await bff.request(`/api/records/${record?.id}`, { as: 'alice' })).json()).toEqual(record)
+    // The attempt as stored was written before the platform was asked, so its own outcome is unknown.
+    expect(await (await bff.request(`/api/records/${record?.id}`, { as: 'alice' })).json()).toEqual({ ...record, outcome: 'unknown' })
   })
 
   test('deny: the platform’s own words in Chinese, no samples; a mini program is named, not a host', async () => {
@@ -164,7 +171,7 @@ describe('no decision without its record', () => {
   test.each([
     ['the store is down', new StoreUnavailableError(new Error('connection refused'))],
     ['the write fails some other way', new Error('disk full')],
-  ])('%s: 503 store_unavailable and the platform is never asked', async (_name, error) => {
+  ])('%s: authorize and deny answer 503 store_unavailable and the platform is never asked; revoke still happens', async (_name, error) => {
     const store = openPortalStore({ engine: 'sqlite', path: ':memory:' })
     const bff = useBff({ portalStore: failingWrites(store, error) })
     try {
@@ -175,22 +182,30 @@ describe('no decision without its record', () => {
       }
       expect(bff.callsTo(AUTHORIZE_PATH)).toEqual([])
       expect(await store.listRecords(ALICE.id)).toEqual([])
-      // A revoke that cannot be recorded is not made either: the grant stays.
+      // Withdrawal never waits on the audit: the revoke is made, its record kept for later.
       const revoke = await bff.request('/api/oauth2/grants/profile-app', { method: 'DELETE', as: 'bob' })
-      expect(revoke.status).toBe(503)
-      expect(bff.callsTo(REVOKE_PATH)).toEqual([])
+      expect(revoke.status).toBe(204)
+      expect(bff.callsTo(REVOKE_PATH)).toHaveLength(1)
+      expect((await (await bff.request('/api/oauth2/grants', { as: 'bob' })).json()).grants).toEqual([])
     } finally {
       await store.close()
     }
   })
 
-  test('the platform fails the authorize: its record is taken back, and the retry records once', async () => {
-    const bff = useBff({ faults: [{ path: AUTHORIZE_PATH, kind: 'http_500', times: 1 }] })
+  test('the platform refuses the authorize: the attempt is recorded as failed, and the retry is an attempt of its own', async () => {
+    const bff = useBff({ faults: [{ path: AUTHORIZE_PATH, kind: 'error_code', code: 50001, times: 1 }] })
     const held = await bff.consent('alice', WEB_APP)
     expect((await decide(bff, 'authorize', held, WEB_APP)).status).toBe(502)
-    expect(await records(bff, 'alice')).toEqual([])
+    expect((await records(bff, 'alice')).map((r) => [r.decision, r.outcome])).toEqual([['authorize', 'failed']])
     expect((await decide(bff, 'authorize', held, WEB_APP)).status).toBe(200)
-    expect((await records(bff, 'alice')).map((r) => r.decision)).toEqual(['authorize'])
+    expect((await records(bff, 'alice')).map((r) => [r.decision, r.outcome])).toEqual([
+      ['authorize', 'granted'],
+      ['authorize', 'failed'],
+    ])
+    // Appended, never edited: each attempt was first written as unknown, then resolved by a record of its own.
+    const raw = await rawRecords(bff, 'alice')
+    expect(raw.map((r) => r.outcome).sort()).toEqual(['failed', 'granted', 'unknown', 'unknown'])
+    expect(raw.filter((r) => r.resolves !== null).map((r) => r.resolves).sort()).toEqual(raw.filter((r) => r.resolves === null).map((r) => r.id).sort())
   })
 })
 
@@ -231,13 +246,25 @@ describe('revoke', () => {
     expect(revoked).toMatchObject({ decision: 'revoke', language: 'zh-CN', scopes: agreed?.scopes, biosamples: BOB_SAMPLES })
   })
 
-  test('the platform fails the revoke, retries and all: no record is left, and the grant stays', async () => {
-    const bff = useBff({ faults: [{ path: REVOKE_PATH, kind: 'http_500', times: 3 }] })
+  test('the platform fails the revoke, retries and all: an unknown attempt, settled as failed once the grant is still there', async () => {
+    const bff = useBff({ faults: [{ path: REVOKE_PATH, kind: 'http_500', times: 3 }], env: { UPSTREAM_TIMEOUT_MS: '100', UPSTREAM_CLOCK_MARGIN_MS: '0' } })
     const response = await bff.request('/api/oauth2/grants/profile-app', { method: 'DELETE', as: 'bob' })
-    expect(response.status).toBe(502)
+    expect(response.status).toBe(504)
+    expect(await response.json()).toMatchObject({ error: { code: 'decision_outcome_unknown' } })
     expect(bff.callsTo(REVOKE_PATH)).toHaveLength(3)
-    expect(await records(bff, 'bob')).toEqual([])
+    const [attempt] = await records(bff, 'bob')
+    expect(attempt).toMatchObject({ decision: 'revoke', outcome: expect.stringMatching(/^(unknown|failed)$/) })
     expect((await (await bff.request('/api/oauth2/grants', { as: 'bob' })).json()).grants).toHaveLength(1)
+    // Older than an upstream call can take, and the grant is still listed: it did not happen.
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    expect((await records(bff, 'bob')).map((r) => [r.decision, r.outcome])).toEqual([['revoke', 'failed']])
+  })
+
+  test('the platform refuses the revoke: a failed attempt at once', async () => {
+    const bff = useBff({ faults: [{ path: REVOKE_PATH, kind: 'error_code', code: 40015, times: 1 }] })
+    const response = await bff.request('/api/oauth2/grants/profile-app', { method: 'DELETE', as: 'bob' })
+    expect(response.status).toBe(403)
+    expect((await records(bff, 'bob')).map((r) => [r.decision, r.outcome])).toEqual([['revoke', 'failed']])
   })
 })
 

@@ -60,7 +60,30 @@ const migrations: Record<string, Migration> = {
         .execute()
       await db.schema.alterTable('consent_records').addColumn('resolves', 'text').execute()
       await sql`update consent_records set outcome = case decision when 'authorize' then 'granted' when 'deny' then 'denied' else 'revoked' end`.execute(db)
-      await db.schema.createIndex('consent_records_resolves').on('consent_records').column('resolves').execute()
+      // At most one record settles an attempt, whichever instance resolves it first (NULLs, the
+      // attempts themselves, are distinct in both engines).
+      await db.schema.createIndex('consent_records_resolves').on('consent_records').column('resolves').unique().execute()
+    },
+  },
+  // The once-per-ticket decision memory, anew (SPEC.md "Security"): answers sealed with a key only
+  // the ticket holds, a claim's attempt record, an `unknown` state that keeps the claim until the
+  // platform's outcome is known, and times by the database's clock. The old table's claims last
+  // ten minutes at most, so it is dropped rather than converted.
+  '0003_ticket_decisions': {
+    async up(db: AnyDb) {
+      await db.schema.dropTable('decisions').ifExists().execute()
+      await db.schema
+        .createTable('ticket_decisions')
+        .addColumn('ticket_id', 'text', (col) => col.primaryKey())
+        .addColumn('decision', 'text', (col) => col.notNull().check(sql`decision in ('authorize', 'deny')`))
+        .addColumn('state', 'text', (col) => col.notNull().check(sql`state in ('pending', 'done', 'unknown')`))
+        .addColumn('sealed_answer', 'text')
+        .addColumn('record_id', 'text')
+        .addColumn('claim_token', 'text', (col) => col.notNull())
+        .addColumn('lease_until', 'bigint', (col) => col.notNull())
+        .addColumn('expires_at', 'bigint', (col) => col.notNull())
+        .execute()
+      await db.schema.createIndex('ticket_decisions_expires_at').on('ticket_decisions').column('expires_at').execute()
     },
   },
 }

@@ -11,40 +11,65 @@ import { migrationProvider } from './migrations'
 
 export type DecisionKind = 'authorize' | 'deny'
 
-/** A ticket's decision as the store holds it: claimed (pending) or answered (done). */
+/**
+ * A ticket's decision as the store holds it: claimed (`pending`), answered (`done`), or sent to the
+ * platform with no definite answer back (`unknown`, kept until what the platform did is known).
+ */
 export interface ClaimedDecision {
   decision: DecisionKind
-  state: 'pending' | 'done'
-  /** The answer as stored (parsed JSON); undefined while pending. */
-  answer: unknown
+  state: 'pending' | 'done' | 'unknown'
+  /** The sealed answer (server/consent/decisions.ts); undefined unless done. */
+  sealedAnswer: string | undefined
+  /** The attempt's consent record, once written. */
+  recordId: string | undefined
+  /** The claim's holder, for the one who takes over a lapsed or unknown claim. */
+  token: string
+  /** A pending claim whose lease ran out by the database's clock: its holder died. */
+  lapsed: boolean
 }
 
 /** `won`: this caller holds the claim and must store the answer or release it; else what is there. */
 export type Claim = { won: true; token: string } | { won: false; existing: ClaimedDecision }
 
-/** Records are the contract's (src/contract/records.ts); the store only adds the id. */
-export type NewConsentRecord = Omit<ConsentRecord, 'id'>
+/** Records are the contract's (src/contract/records.ts), id included: the writer makes it, so a retried write is the same record. */
+export type NewConsentRecord = ConsentRecord
 
 export interface PortalStore {
   /** For the start-up line: `SQLite <path>` or `PostgreSQL postgres://user@host:port/db`. */
   readonly description: string
   /**
    * Claims the ticket's decision in one atomic statement: the first caller wins, every other one
-   * (on any instance) gets what is there. `leaseUntil` bounds a claim whose holder died.
+   * (on any instance) gets what is there. A claim lapses `leaseMs` after it is made, by the
+   * database's clock, so instances with skewed clocks agree on it.
    */
-  claimDecision(input: { ticketId: string; decision: DecisionKind; leaseUntil: number }): Promise<Claim>
+  claimDecision(input: { ticketId: string; decision: DecisionKind; leaseMs: number; keepMs: number }): Promise<Claim>
   readDecision(ticketId: string): Promise<ClaimedDecision | undefined>
-  /** Stores the winner's answer, kept until `expiresAt`; false when the claim is no longer this token's. */
-  storeAnswer(input: { ticketId: string; token: string; answer: unknown; expiresAt: number }): Promise<boolean>
-  /** Gives a pending claim up (its upstream call failed), so the person can try again. */
+  /** Ties the holder's claim to the attempt's record, before the platform is asked. */
+  linkAttempt(input: { ticketId: string; token: string; recordId: string }): Promise<boolean>
+  /** Stores the winner's sealed answer, kept `keepMs`; false when the claim is no longer this token's. */
+  storeAnswer(input: { ticketId: string; token: string; sealedAnswer: string; keepMs: number }): Promise<boolean>
+  /** The platform may have acted: the claim stays, as `unknown`, for `keepMs` or until resolved. */
+  markUnknown(input: { ticketId: string; token: string; keepMs: number }): Promise<boolean>
+  /**
+   * Takes over an `unknown` or lapsed claim held by `token` (one statement, so only one caller
+   * can): it becomes this caller's pending claim, with a fresh lease and no attempt yet.
+   */
+  retakeClaim(input: { ticketId: string; token: string; decision: DecisionKind; leaseMs: number }): Promise<string | undefined>
+  /** Gives a claim up (the platform definitely did not act), so any decision may follow. */
   releaseClaim(input: { ticketId: string; token: string }): Promise<void>
+  /** Deletes every claim past its keep time, by the database's clock; how many went. */
+  sweepDecisions(): Promise<number>
+  /** Appends a record; writing the same id twice is one record (a retried write). */
   writeRecord(record: NewConsentRecord): Promise<ConsentRecord>
+  /**
+   * Appends the record that settles an attempt, unless one already does (two instances resolving
+   * at once): the settling record either way.
+   */
+  appendResolution(record: NewConsentRecord & { resolves: string }): Promise<ConsentRecord>
   /** The user's records, newest first, optionally for one app. */
   listRecords(userId: string, filter?: { clientId?: string }): Promise<ConsentRecord[]>
   /** One record, only when it is this user's. */
   readRecord(userId: string, id: string): Promise<ConsentRecord | undefined>
-  /** Takes back a record whose decision did not happen (its upstream call failed); only this user's. */
-  deleteRecord(userId: string, id: string): Promise<void>
   /** Resolves when the store answers a query; rejects otherwise. */
   ping(): Promise<void>
   close(): Promise<void>
@@ -59,13 +84,15 @@ export class StoreUnavailableError extends Error {
 }
 
 interface PortalDatabase {
-  decisions: {
+  ticket_decisions: {
     ticket_id: string
     decision: DecisionKind
-    state: 'pending' | 'done'
-    answer: string | null
+    state: 'pending' | 'done' | 'unknown'
+    sealed_answer: string | null
+    record_id: string | null
     claim_token: string
-    created_at: number
+    /** Milliseconds since the epoch, by the database's clock, as every time in this table. */
+    lease_until: number
     expires_at: number
   }
   consent_records: {
@@ -88,12 +115,12 @@ interface PortalDatabase {
 }
 
 export interface StoreOptions {
-  now?: () => number
   /** PostgreSQL only: how long a connection attempt may take. */
   connectTimeoutMs?: number
+  /** How often expired claims are swept; 0 turns the timer off (a test sweeps by hand). */
+  sweepIntervalMs?: number
 }
 
-/** How often one instance sweeps every expired decision; its own ticket is swept on every claim. */
 const SWEEP_INTERVAL_MS = 60_000
 
 /**
@@ -101,7 +128,6 @@ const SWEEP_INTERVAL_MS = 60_000
  * handed to the app at once; start-up awaits `ping()` to refuse a store that does not work.
  */
 export function openPortalStore(location: StoreLocation, options: StoreOptions = {}): PortalStore {
-  const now = options.now ?? Date.now
   const db = new Kysely<PortalDatabase>({ dialect: createDialect(location, { connectTimeoutMs: options.connectTimeoutMs ?? 3000 }) })
   // Started at once and awaited by every method. A failed attempt (the database was down) is
   // forgotten, so the next use tries again and the store recovers when the database comes back.
@@ -117,7 +143,8 @@ export function openPortalStore(location: StoreLocation, options: StoreOptions =
     return migrated
   }
   void migration()
-  let lastSweep = 0
+  // The database's clock in epoch milliseconds: leases and expiries never read an instance's own.
+  const dbNow = databaseNow(location)
 
   async function use<T>(work: () => Promise<T>): Promise<T> {
     try {
@@ -130,43 +157,53 @@ export function openPortalStore(location: StoreLocation, options: StoreOptions =
 
   async function readDecision(ticketId: string): Promise<ClaimedDecision | undefined> {
     const row = await db
-      .selectFrom('decisions')
-      .select(['decision', 'state', 'answer'])
+      .selectFrom('ticket_decisions')
+      .select(['decision', 'state', 'sealed_answer', 'record_id', 'claim_token', sql<number>`case when lease_until <= ${dbNow} then 1 else 0 end`.as('lapsed')])
       .where('ticket_id', '=', ticketId)
+      .where('expires_at', '>', dbNow)
       .executeTakeFirst()
     if (!row) return undefined
-    return { decision: row.decision, state: row.state, answer: row.answer === null ? undefined : JSON.parse(row.answer) }
-  }
-
-  async function sweep(ticketId: string): Promise<void> {
-    const at = now()
-    await db.deleteFrom('decisions').where('ticket_id', '=', ticketId).where('expires_at', '<=', at).execute()
-    if (at - lastSweep >= SWEEP_INTERVAL_MS) {
-      lastSweep = at
-      await db.deleteFrom('decisions').where('expires_at', '<=', at).execute()
+    return {
+      decision: row.decision,
+      state: row.state,
+      sealedAnswer: row.sealed_answer ?? undefined,
+      recordId: row.record_id ?? undefined,
+      token: row.claim_token,
+      lapsed: row.state === 'pending' && Number(row.lapsed) === 1,
     }
   }
+
+  const sweepDecisions = () =>
+    use(async () => {
+      const result = await db.deleteFrom('ticket_decisions').where('expires_at', '<=', dbNow).executeTakeFirst()
+      return Number(result.numDeletedRows)
+    })
+  const sweepEvery = options.sweepIntervalMs ?? SWEEP_INTERVAL_MS
+  const sweeper = sweepEvery > 0 ? setInterval(() => void sweepDecisions().catch(() => undefined), sweepEvery) : undefined
+  sweeper?.unref()
 
   return {
     description: describeStore(location),
 
     claimDecision: (input) =>
       use(async () => {
-        await sweep(input.ticketId)
+        // A row past its keep time is gone for every purpose: deleted here so the insert can win.
+        await db.deleteFrom('ticket_decisions').where('ticket_id', '=', input.ticketId).where('expires_at', '<=', dbNow).execute()
         // A row that vanishes between the insert and the read was released by a failed winner:
         // claim again, as a request that arrived a moment later would.
         for (let attempt = 0; attempt < 3; attempt++) {
           const token = randomBytes(16).toString('base64url')
           const inserted = await db
-            .insertInto('decisions')
+            .insertInto('ticket_decisions')
             .values({
               ticket_id: input.ticketId,
               decision: input.decision,
               state: 'pending',
-              answer: null,
+              sealed_answer: null,
+              record_id: null,
               claim_token: token,
-              created_at: now(),
-              expires_at: input.leaseUntil,
+              lease_until: sql<number>`${dbNow} + ${input.leaseMs}`,
+              expires_at: sql<number>`${dbNow} + ${Math.max(input.leaseMs, input.keepMs)}`,
             })
             .onConflict((conflict) => conflict.column('ticket_id').doNothing())
             .executeTakeFirst()
@@ -174,16 +211,16 @@ export function openPortalStore(location: StoreLocation, options: StoreOptions =
           const existing = await readDecision(input.ticketId)
           if (existing) return { won: false, existing }
         }
-        throw new Error(`decision for ticket ${input.ticketId} keeps vanishing`)
+        throw new Error('a ticket\'s decision keeps vanishing')
       }),
 
     readDecision: (ticketId) => use(() => readDecision(ticketId)),
 
-    storeAnswer: (input) =>
+    linkAttempt: (input) =>
       use(async () => {
         const updated = await db
-          .updateTable('decisions')
-          .set({ state: 'done', answer: JSON.stringify(input.answer), expires_at: input.expiresAt })
+          .updateTable('ticket_decisions')
+          .set({ record_id: input.recordId })
           .where('ticket_id', '=', input.ticketId)
           .where('claim_token', '=', input.token)
           .where('state', '=', 'pending')
@@ -191,21 +228,71 @@ export function openPortalStore(location: StoreLocation, options: StoreOptions =
         return updated.numUpdatedRows === BigInt(1)
       }),
 
-    releaseClaim: (input) =>
+    storeAnswer: (input) =>
       use(async () => {
-        await db
-          .deleteFrom('decisions')
+        const updated = await db
+          .updateTable('ticket_decisions')
+          .set({ state: 'done', sealed_answer: input.sealedAnswer, expires_at: sql<number>`${dbNow} + ${input.keepMs}` })
           .where('ticket_id', '=', input.ticketId)
           .where('claim_token', '=', input.token)
           .where('state', '=', 'pending')
+          .executeTakeFirst()
+        return updated.numUpdatedRows === BigInt(1)
+      }),
+
+    markUnknown: (input) =>
+      use(async () => {
+        const updated = await db
+          .updateTable('ticket_decisions')
+          .set({ state: 'unknown', expires_at: sql<number>`${dbNow} + ${input.keepMs}` })
+          .where('ticket_id', '=', input.ticketId)
+          .where('claim_token', '=', input.token)
+          .where('state', '=', 'pending')
+          .executeTakeFirst()
+        return updated.numUpdatedRows === BigInt(1)
+      }),
+
+    retakeClaim: (input) =>
+      use(async () => {
+        const token = randomBytes(16).toString('base64url')
+        const updated = await db
+          .updateTable('ticket_decisions')
+          .set({ state: 'pending', decision: input.decision, claim_token: token, record_id: null, sealed_answer: null, lease_until: sql<number>`${dbNow} + ${input.leaseMs}` })
+          .where('ticket_id', '=', input.ticketId)
+          .where('claim_token', '=', input.token)
+          .where((eb) => eb.or([eb('state', '=', 'unknown'), eb.and([eb('state', '=', 'pending'), eb('lease_until', '<=', dbNow)])]))
+          .executeTakeFirst()
+        return updated.numUpdatedRows === BigInt(1) ? token : undefined
+      }),
+
+    releaseClaim: (input) =>
+      use(async () => {
+        await db
+          .deleteFrom('ticket_decisions')
+          .where('ticket_id', '=', input.ticketId)
+          .where('claim_token', '=', input.token)
+          .where('state', 'in', ['pending', 'unknown'])
           .execute()
       }),
 
+    sweepDecisions,
+
     writeRecord: (record) =>
       use(async () => {
-        const stored: ConsentRecord = z.parse(consentRecordSchema, { ...record, id: randomBytes(18).toString('base64url') })
-        await db.insertInto('consent_records').values(toRow(stored)).execute()
+        const stored: ConsentRecord = z.parse(consentRecordSchema, record)
+        await db.insertInto('consent_records').values(toRow(stored)).onConflict((conflict) => conflict.column('id').doNothing()).execute()
         return stored
+      }),
+
+    appendResolution: (record) =>
+      use(async () => {
+        const stored: ConsentRecord = z.parse(consentRecordSchema, record)
+        // One settling record per attempt (a unique index on `resolves`): a second resolver's insert
+        // is dropped, and both read back the one that stands.
+        await db.insertInto('consent_records').values(toRow(stored)).onConflict((conflict) => conflict.doNothing()).execute()
+        const row = await db.selectFrom('consent_records').selectAll().where('resolves', '=', record.resolves).where('user_id', '=', record.user_id).executeTakeFirst()
+        if (!row) throw new Error(`the resolution of ${record.resolves} was not kept`)
+        return fromRow(row)
       }),
 
     listRecords: (userId, filter = {}) =>
@@ -227,15 +314,20 @@ export function openPortalStore(location: StoreLocation, options: StoreOptions =
         return row && fromRow(row)
       }),
 
-    deleteRecord: (userId, id) =>
-      use(async () => {
-        await db.deleteFrom('consent_records').where('id', '=', id).where('user_id', '=', userId).execute()
-      }),
-
     ping: () => use(() => sql`select 1`.execute(db).then(() => undefined)),
 
-    close: () => db.destroy(),
+    close: () => {
+      if (sweeper) clearInterval(sweeper)
+      return db.destroy()
+    },
   }
+}
+
+/** The database's clock, in epoch milliseconds, as an expression of its own SQL. */
+function databaseNow(location: StoreLocation) {
+  return location.engine === 'postgres'
+    ? sql<number>`(extract(epoch from clock_timestamp()) * 1000)::bigint`
+    : sql<number>`cast((julianday('now') - 2440587.5) * 86400000 as integer)`
 }
 
 type RecordRow = PortalDatabase['consent_records']

@@ -27,6 +27,7 @@ const unique = (prefix: string) => `${prefix}-${randomUUID()}`
 
 function record(overrides: Partial<NewConsentRecord> = {}): NewConsentRecord {
   return {
+    id: unique('rec'),
     decision: 'authorize',
     outcome: 'granted',
     resolves: null,
@@ -50,8 +51,8 @@ function record(overrides: Partial<NewConsentRecord> = {}): NewConsentRecord {
 
 describe.each(engines)('portal store on %s', (_engine, location) => {
   const opened: PortalStore[] = []
-  function open(now?: () => number): PortalStore {
-    const store = openPortalStore(location(), now ? { now } : {})
+  function open(): PortalStore {
+    const store = openPortalStore(location(), { sweepIntervalMs: 0 })
     opened.push(store)
     return store
   }
@@ -59,99 +60,126 @@ describe.each(engines)('portal store on %s', (_engine, location) => {
     await Promise.all(opened.splice(0).map((store) => store.close()))
   })
 
+  const LONG = { leaseMs: 60_000, keepMs: 600_000 }
+
+  /** Waits, by polling the database's own view, until a claim of `leaseMs` has lapsed there. */
+  async function untilLapsed(store: PortalStore, ticketId: string): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      if ((await store.readDecision(ticketId))?.lapsed) return
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    throw new Error('the lease never lapsed')
+  }
+
   describe('decisions', () => {
-    test('the first claim wins; a second one sees it pending, then with its answer once stored', async () => {
+    test('the first claim wins; a second one sees it pending, then with its sealed answer once stored', async () => {
       const store = open()
       const ticketId = unique('t')
-      const leaseUntil = Date.now() + 60_000
-      const first = await store.claimDecision({ ticketId, decision: 'authorize', leaseUntil })
-      expect(first.won).toBe(true)
-      const second = await store.claimDecision({ ticketId, decision: 'authorize', leaseUntil })
-      expect(second).toEqual({ won: false, existing: { decision: 'authorize', state: 'pending', answer: undefined } })
-      if (!first.won) throw new Error('unreachable')
-
-      const answer = { redirect_to: 'https://app.example/cb?code=abc&state=%E4%B8%AD' }
-      expect(await store.storeAnswer({ ticketId, token: first.token, answer, expiresAt: Date.now() + 600_000 })).toBe(true)
-      expect(await store.readDecision(ticketId)).toEqual({ decision: 'authorize', state: 'done', answer })
-      expect(await store.claimDecision({ ticketId, decision: 'deny', leaseUntil })).toEqual({
+      const first = await store.claimDecision({ ticketId, decision: 'authorize', ...LONG })
+      if (!first.won) throw new Error('expected to win')
+      const second = await store.claimDecision({ ticketId, decision: 'authorize', ...LONG })
+      expect(second).toEqual({
         won: false,
-        existing: { decision: 'authorize', state: 'done', answer },
+        existing: { decision: 'authorize', state: 'pending', sealedAnswer: undefined, recordId: undefined, token: first.token, lapsed: false },
       })
+
+      expect(await store.linkAttempt({ ticketId, token: first.token, recordId: 'rec-1' })).toBe(true)
+      expect(await store.storeAnswer({ ticketId, token: first.token, sealedAnswer: 'sealed', keepMs: 600_000 })).toBe(true)
+      expect(await store.readDecision(ticketId)).toMatchObject({ decision: 'authorize', state: 'done', sealedAnswer: 'sealed', recordId: 'rec-1' })
+      expect(await store.claimDecision({ ticketId, decision: 'deny', ...LONG })).toMatchObject({ won: false, existing: { decision: 'authorize', state: 'done' } })
     })
 
     test('many claims at once on one ticket, from separate connections: exactly one wins', async () => {
       const stores = [open(), open(), open(), open()]
       const ticketId = unique('t')
-      const claims = await Promise.all(
-        Array.from({ length: 24 }, (_, i) => stores[i % stores.length]!.claimDecision({ ticketId, decision: 'authorize', leaseUntil: Date.now() + 60_000 })),
-      )
+      const claims = await Promise.all(Array.from({ length: 24 }, (_, i) => stores[i % stores.length]!.claimDecision({ ticketId, decision: 'authorize', ...LONG })))
       expect(claims.filter((claim) => claim.won)).toHaveLength(1)
     })
 
-    test('only the claim holder stores the answer or releases the claim', async () => {
+    test('only the claim holder links, answers, marks unknown or releases the claim', async () => {
       const store = open()
       const ticketId = unique('t')
-      const claim = await store.claimDecision({ ticketId, decision: 'deny', leaseUntil: Date.now() + 60_000 })
+      const claim = await store.claimDecision({ ticketId, decision: 'deny', ...LONG })
       if (!claim.won) throw new Error('expected to win')
-      expect(await store.storeAnswer({ ticketId, token: 'not-the-token', answer: { x: 1 }, expiresAt: Date.now() + 60_000 })).toBe(false)
+      expect(await store.linkAttempt({ ticketId, token: 'not-the-token', recordId: 'x' })).toBe(false)
+      expect(await store.storeAnswer({ ticketId, token: 'not-the-token', sealedAnswer: 'x', keepMs: 60_000 })).toBe(false)
+      expect(await store.markUnknown({ ticketId, token: 'not-the-token', keepMs: 60_000 })).toBe(false)
       await store.releaseClaim({ ticketId, token: 'not-the-token' })
-      expect(await store.readDecision(ticketId)).toEqual({ decision: 'deny', state: 'pending', answer: undefined })
+      expect(await store.readDecision(ticketId)).toMatchObject({ decision: 'deny', state: 'pending' })
 
       await store.releaseClaim({ ticketId, token: claim.token })
       expect(await store.readDecision(ticketId)).toBeUndefined()
       // Released: the next claim wins, with any decision.
-      expect((await store.claimDecision({ ticketId, decision: 'authorize', leaseUntil: Date.now() + 60_000 })).won).toBe(true)
+      expect((await store.claimDecision({ ticketId, decision: 'authorize', ...LONG })).won).toBe(true)
     })
 
     test('an answered decision is not released by its former holder', async () => {
       const store = open()
       const ticketId = unique('t')
-      const claim = await store.claimDecision({ ticketId, decision: 'authorize', leaseUntil: Date.now() + 60_000 })
+      const claim = await store.claimDecision({ ticketId, decision: 'authorize', ...LONG })
       if (!claim.won) throw new Error('expected to win')
-      await store.storeAnswer({ ticketId, token: claim.token, answer: 'first', expiresAt: Date.now() + 60_000 })
+      await store.storeAnswer({ ticketId, token: claim.token, sealedAnswer: 'first', keepMs: 60_000 })
       await store.releaseClaim({ ticketId, token: claim.token })
-      expect(await store.readDecision(ticketId)).toMatchObject({ state: 'done', answer: 'first' })
+      expect(await store.readDecision(ticketId)).toMatchObject({ state: 'done', sealedAnswer: 'first' })
     })
 
-    test('expired decisions are swept: a lapsed claim (its holder died) and an answer past the ticket’s expiry', async () => {
-      let now = Date.parse('2026-03-01T08:00:00Z')
-      const store = open(() => now)
-      const lapsed = unique('t')
-      const answered = unique('t')
-      const lapsedClaim = await store.claimDecision({ ticketId: lapsed, decision: 'authorize', leaseUntil: now + 20_000 })
-      const answeredClaim = await store.claimDecision({ ticketId: answered, decision: 'authorize', leaseUntil: now + 20_000 })
-      if (!lapsedClaim.won || !answeredClaim.won) throw new Error('expected to win')
-      await store.storeAnswer({ ticketId: answered, token: answeredClaim.token, answer: 'kept', expiresAt: now + 600_000 })
+    test('an unknown claim stays, keeps its attempt, and is taken over by exactly one caller', async () => {
+      const stores = [open(), open()]
+      const store = stores[0]!
+      const ticketId = unique('t')
+      const claim = await store.claimDecision({ ticketId, decision: 'authorize', ...LONG })
+      if (!claim.won) throw new Error('expected to win')
+      await store.linkAttempt({ ticketId, token: claim.token, recordId: 'rec-a' })
+      expect(await store.markUnknown({ ticketId, token: claim.token, keepMs: 600_000 })).toBe(true)
+      const seen = await store.claimDecision({ ticketId, decision: 'deny', ...LONG })
+      expect(seen).toMatchObject({ won: false, existing: { state: 'unknown', recordId: 'rec-a', lapsed: false } })
+      const takers = await Promise.all([0, 1, 0, 1].map((i) => stores[i]!.retakeClaim({ ticketId, token: claim.token, decision: 'authorize', leaseMs: 60_000 })))
+      expect(takers.filter(Boolean)).toHaveLength(1)
+      expect(await store.readDecision(ticketId)).toMatchObject({ state: 'pending', recordId: undefined, lapsed: false })
+    })
 
-      now += 19_999
-      expect((await store.claimDecision({ ticketId: lapsed, decision: 'authorize', leaseUntil: now + 20_000 })).won).toBe(false)
-      now += 1
-      expect((await store.claimDecision({ ticketId: lapsed, decision: 'deny', leaseUntil: now + 20_000 })).won).toBe(true)
-      // The answer outlives the claim's lease, until the ticket expires.
-      expect(await store.readDecision(answered)).toMatchObject({ state: 'done', answer: 'kept' })
-      now = Date.parse('2026-03-01T08:10:00Z') + 60_000
-      await store.claimDecision({ ticketId: unique('t'), decision: 'deny', leaseUntil: now + 20_000 })
-      expect(await store.readDecision(answered)).toBeUndefined()
+    test('leases lapse by the database’s clock, and a lapsed claim can be taken over; a live one cannot', async () => {
+      const store = open()
+      const live = unique('t')
+      const lapsing = unique('t')
+      const liveClaim = await store.claimDecision({ ticketId: live, decision: 'authorize', ...LONG })
+      const lapsingClaim = await store.claimDecision({ ticketId: lapsing, decision: 'authorize', leaseMs: 1, keepMs: 600_000 })
+      if (!liveClaim.won || !lapsingClaim.won) throw new Error('expected to win')
+      await untilLapsed(store, lapsing)
+      expect(await store.retakeClaim({ ticketId: live, token: liveClaim.token, decision: 'authorize', leaseMs: 60_000 })).toBeUndefined()
+      expect(await store.retakeClaim({ ticketId: lapsing, token: lapsingClaim.token, decision: 'authorize', leaseMs: 60_000 })).toEqual(expect.any(String))
+    })
+
+    test('the sweep deletes claims past their keep time by the database’s clock, and nothing else', async () => {
+      const store = open()
+      const gone = unique('t')
+      const kept = unique('t')
+      const goneClaim = await store.claimDecision({ ticketId: gone, decision: 'authorize', leaseMs: 1, keepMs: 1 })
+      await store.claimDecision({ ticketId: kept, decision: 'authorize', ...LONG })
+      if (!goneClaim.won) throw new Error('expected to win')
+      // Past its keep time it reads as absent at once, swept or not, and a new claim wins.
+      for (let i = 0; i < 200 && (await store.readDecision(gone)); i++) await new Promise((resolve) => setTimeout(resolve, 5))
+      expect(await store.readDecision(gone)).toBeUndefined()
+      expect(await store.sweepDecisions()).toBeGreaterThanOrEqual(1)
+      expect(await store.readDecision(kept)).toMatchObject({ state: 'pending' })
     })
   })
 
   describe('consent records', () => {
-    test('a written record reads back whole, with a random unguessable id', async () => {
+    test('a written record reads back whole; writing the same id again is one record', async () => {
       const store = open()
       const userId = unique('u')
       const written = await store.writeRecord(record({ user_id: userId }))
-      expect(written.id).toMatch(/^[A-Za-z0-9_-]{24}$/)
-      expect(written).toEqual({ ...record({ user_id: userId }), id: written.id })
+      expect(await store.writeRecord(written)).toEqual(written)
+      expect(await store.listRecords(userId)).toEqual([written])
       expect(await store.readRecord(userId, written.id)).toEqual(written)
-      const other = await store.writeRecord(record({ user_id: userId }))
-      expect(other.id).not.toBe(written.id)
     })
 
     test('a mini-program record keeps its name and no host', async () => {
       const store = open()
       const userId = unique('u')
-      const written = await store.writeRecord(record({ user_id: userId, redirect_host: null, mini_program_name: '基因小程序', decision: 'deny', biosamples: [] }))
-      expect(await store.readRecord(userId, written.id)).toMatchObject({ redirect_host: null, mini_program_name: '基因小程序', decision: 'deny', biosamples: [] })
+      const written = await store.writeRecord(record({ user_id: userId, redirect_host: null, mini_program_name: '基因小程序', decision: 'deny', outcome: 'denied', biosamples: [] }))
+      expect(await store.readRecord(userId, written.id)).toEqual(written)
     })
 
     test('a person reads only their own records', async () => {
@@ -159,30 +187,29 @@ describe.each(engines)('portal store on %s', (_engine, location) => {
       const alice = unique('u')
       const bob = unique('u')
       const theirs = await store.writeRecord(record({ user_id: alice }))
-      expect(await store.readRecord(bob, theirs.id)).toBeUndefined()
-      expect(await store.readRecord(alice, 'no-such-id')).toBeUndefined()
       expect(await store.listRecords(bob)).toEqual([])
+      expect(await store.readRecord(bob, theirs.id)).toBeUndefined()
     })
 
-    test('a record is taken back by its owner only', async () => {
-      const store = open()
-      const alice = unique('u')
-      const bob = unique('u')
-      const kept = await store.writeRecord(record({ user_id: alice }))
-      const undone = await store.writeRecord(record({ user_id: alice, decision: 'deny' }))
-      await store.deleteRecord(bob, kept.id)
-      await store.deleteRecord(alice, undone.id)
-      expect(await store.listRecords(alice)).toEqual([kept])
-      await expect(store.deleteRecord(alice, 'no-such-id')).resolves.toBeUndefined()
+    test('one resolution per attempt: a second resolver reads back the first', async () => {
+      const stores = [open(), open()]
+      const userId = unique('u')
+      const attempt = await stores[0]!.writeRecord(record({ user_id: userId, outcome: 'unknown' }))
+      const resolutions = await Promise.all(
+        (['granted', 'failed', 'granted', 'failed'] as const).map((outcome, i) =>
+          stores[i % 2]!.appendResolution({ ...attempt, id: unique('r'), at: '2026-03-01T08:00:01.000Z', outcome, resolves: attempt.id }),
+        ),
+      )
+      expect(new Set(resolutions.map((r) => r.id)).size).toBe(1)
+      expect(await stores[0]!.listRecords(userId)).toHaveLength(2)
     })
 
     test('the list is newest first, optionally for one app', async () => {
       const store = open()
       const userId = unique('u')
       const at = ['2026-03-01T08:00:00.000Z', '2026-03-02T08:00:00.000Z', '2026-02-27T23:59:59.999Z', '2026-03-01T08:00:00.001Z']
-      const written = []
       for (const [i, time] of at.entries()) {
-        written.push(await store.writeRecord(record({ user_id: userId, at: time, client_id: i % 2 === 0 ? 'web-app' : 'other-app', decision: i === 3 ? 'revoke' : 'authorize' })))
+        await store.writeRecord(record({ user_id: userId, at: time, client_id: i % 2 === 0 ? 'web-app' : 'other-app', decision: i === 3 ? 'revoke' : 'authorize' }))
       }
       const list = await store.listRecords(userId)
       expect(list.map((entry) => entry.at)).toEqual([at[1], at[3], at[0], at[2]])
@@ -223,7 +250,7 @@ describe('PostgreSQL', () => {
       const applied = results.flatMap((result) => result.results ?? []).filter((result) => result.status === 'Success')
       expect(applied.map((result) => result.migrationName)).toEqual(Object.keys(await migrationProvider.getMigrations()))
       const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(dbs[0]!)
-      expect(tables.rows.map((row) => row.table_name)).toEqual(['consent_records', 'decisions', 'kysely_migration', 'kysely_migration_lock'])
+      expect(tables.rows.map((row) => row.table_name)).toEqual(['consent_records', 'kysely_migration', 'kysely_migration_lock', 'ticket_decisions'])
     } finally {
       await Promise.all(dbs.map((db) => db.destroy()))
       await fresh.drop()

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { z } from 'zod'
 import { applicationResponseSchema } from '../../src/contract/api'
-import { recordsResponseSchema, type ShownTexts } from '../../src/contract/records'
+import { foldAttempts, recordsResponseSchema, type ShownTexts } from '../../src/contract/records'
 import { ALICE, testWorld, WEB_APP } from '../../test/support/bff'
 import { useTestDatabase } from '../../test/support/database'
 import { freePort, startPortal, type Portal } from '../../test/support/portal'
@@ -115,9 +115,10 @@ test('the same ticket sent to both instances at the same moment: one upstream au
   }
   // The sandbox behind A logs every authorize it answered, whichever instance asked.
   expect(upstreamAuthorizes(a)).toBe(TICKETS)
-  // And one record per decision, whichever instance wrote it, readable from either.
+  // And one attempt per decision (with the record that resolves it), whichever instance wrote it, readable from either.
   const records = async (portal: Portal) => z.parse(recordsResponseSchema, await (await send(portal, '/api/records', { cookie })).json()).records
-  expect(await records(a)).toHaveLength(TICKETS)
+  expect(foldAttempts(await records(a)).map((attempt) => attempt.outcome)).toEqual(Array(TICKETS).fill('granted'))
+  expect(await records(a)).toHaveLength(2 * TICKETS)
   expect(await records(b)).toEqual(await records(a))
 
   // B dies without warning; A keeps answering, decisions B made included.

@@ -4,7 +4,7 @@ import { request } from 'undici'
 import type { z } from 'zod'
 import type { Config } from '../config'
 import type { Deadline } from '../http/deadline'
-import { UpstreamFault, UpstreamRefusal } from './errors'
+import { neverSent, UpstreamFault, UpstreamRefusal } from './errors'
 import {
   envelopeSchema,
   upstreamApplicationSchema,
@@ -136,13 +136,13 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
   async function attempt<T extends z.ZodType>(path: string, params: Params, schema: T, call: CallOptions): Promise<z.output<T>> {
     // Whole milliseconds: AbortSignal.timeout throws on a fraction.
     const timeoutMs = Math.floor(Math.min(opts.timeoutMs, call.deadline?.remainingMs() ?? Infinity))
-    if (timeoutMs <= 0) throw new UpstreamFault('timeout', `The request's deadline passed before upstream ${path} was called.`, { path })
+    if (timeoutMs <= 0) throw new UpstreamFault('timeout', `The request's deadline passed before upstream ${path} was called.`, { path, sent: false })
     const signal = AbortSignal.timeout(timeoutMs)
     // A rejection after the deadline is the deadline's doing, whatever error the fetch reports.
     const failed = (cause: unknown, what: string) =>
       signal.aborted
         ? new UpstreamFault('timeout', `Upstream ${path} did not answer within ${timeoutMs} ms.`, { cause, path })
-        : new UpstreamFault('network', `Upstream ${path} could not be reached (${what}).`, { cause, path })
+        : new UpstreamFault('network', `Upstream ${path} could not be reached (${what}).`, { cause, path, sent: !neverSent(cause) })
 
     let response: UpstreamAnswer
     try {

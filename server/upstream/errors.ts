@@ -26,16 +26,49 @@ export class UpstreamFault extends Error {
   readonly path: string
   /** The HTTP status, for `http_status`. */
   readonly status: number | undefined
+  /**
+   * Whether the request may have reached the platform. False only when it provably did not: the
+   * deadline passed before it was sent, or the connection was refused or the host not found.
+   */
+  readonly sent: boolean
 
   constructor(
     readonly kind: UpstreamFaultKind,
     message: string,
-    options: { cause?: unknown; path?: string; status?: number } = {},
+    options: { cause?: unknown; path?: string; status?: number; sent?: boolean } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.path = options.path ?? ''
     this.status = options.status
+    this.sent = options.sent ?? true
   }
+}
+
+/** Connection errors that happen before a single byte of the request leaves (Node's and undici's codes). */
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
+
+/** Whether a transport error proves the request never left (see `UpstreamFault.sent`). */
+export function neverSent(cause: unknown): boolean {
+  for (let error = cause, depth = 0; error instanceof Error && depth < 5; error = error.cause, depth++) {
+    const code = (error as { code?: unknown }).code
+    if (typeof code === 'string' && NEVER_SENT_CODES.has(code)) return true
+  }
+  return false
+}
+
+/**
+ * What a failed platform call that would change something (authorize, revoke) says about whether
+ * it acted (SPEC.md "Consent records"): `failed` when it definitely did not — a refusal in its
+ * envelope, a 4xx, a request that never left — and `unknown` when the request was sent and no
+ * definite answer came: timeout, reset, 5xx, a malformed answer, anything unforeseen.
+ */
+export function callOutcome(error: unknown): 'failed' | 'unknown' {
+  if (error instanceof UpstreamRefusal) return 'failed'
+  if (error instanceof UpstreamFault) {
+    if (!error.sent) return 'failed'
+    if (error.kind === 'http_status' && error.status !== undefined && error.status >= 400 && error.status < 500) return 'failed'
+  }
+  return 'unknown'
 }
 
 export interface MappedApiError {

@@ -49,6 +49,8 @@ export const API_ERROR_CODES = [
   'upstream_error',
   'upstream_timeout',
   'upstream_unavailable',
+  // A decision the platform was asked to make and whose answer was lost (504): it may have happened.
+  'decision_outcome_unknown',
   // The portal's own store (503) and anything unexpected (500).
   'store_unavailable',
   'internal_error',

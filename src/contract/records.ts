@@ -78,7 +78,22 @@ export const consentRecordSchema = z.object({
 })
 export type ConsentRecord = z.infer<typeof consentRecordSchema>
 
-export const recordsResponseSchema = z.object({ records: z.array(consentRecordSchema) })
+/**
+ * A grant this portal recorded as granted that the platform no longer lists, with no revoke made
+ * here since (revoked elsewhere, or by an operator): a notice, never a record of the person's.
+ */
+export const vanishedGrantSchema = z.object({
+  client_id: z.string(),
+  app_name: z.string(),
+  app_logo: z.string(),
+  /** The granted authorize attempt. */
+  record_id: z.string(),
+  /** That attempt's `at`. */
+  granted_at: z.iso.datetime(),
+})
+export type VanishedGrant = z.infer<typeof vanishedGrantSchema>
+
+export const recordsResponseSchema = z.object({ records: z.array(consentRecordSchema), vanished: z.optional(z.array(vanishedGrantSchema)) })
 
 /** One decision attempt as a person sees it: the attempt, and what became of it by now. */
 export interface ConsentAttempt {

@@ -333,7 +333,7 @@ describe('faults and latency', () => {
   const grantsParams = (tokens: { demo: string }) => ({ auth_token: tokens.demo })
 
   function fault(kind: Fault['kind'], extra: Partial<Fault> = {}): Fault {
-    return { path: P.grants, kind, times: 1, ...extra }
+    return { path: P.grants, kind, times: 1, when: 'before', ...extra }
   }
 
   it('answers HTTP 500 for http_500, the given times, then normally', async () => {

@@ -2,12 +2,14 @@
 // signature and timestamp checked, `{code, msg, data}` with HTTP 200), plus the callback page an
 // app's redirect lands on (callback-page.ts). Mounted by the BFF at /sandbox.
 import { randomInt } from 'node:crypto'
+import type { HttpBindings } from '@hono/node-server'
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import { platformClock } from '../upstream/platform-time'
 import { verifySignature } from '../upstream/signature'
 import { callbackRoutes } from './callback-page'
-import { SANDBOX_CALL_PATHS, type Fault } from './fixtures'
+import { parseFault, SANDBOX_CALL_PATHS, type Fault, type FaultInput } from './fixtures'
 import type { BiosampleRef, SandboxGrant, SandboxStore, SandboxUser } from './store'
 
 export interface SandboxOptions {
@@ -20,6 +22,28 @@ export interface SandboxOptions {
   now?: () => Date
   /** The platform's zone: grant times are written on its wall clock, as the platform does. */
   timeZone: string
+}
+
+/** The embedded private API, plus faults added while it runs. */
+export interface SandboxApp extends Hono {
+  /**
+   * Adds a fault after the ones it already has (checked like a fixtures fault; throws
+   * FixturesError), so a test can let the first calls through and spoil a later one.
+   */
+  addFault(fault: FaultInput): void
+}
+
+/**
+ * A `reset` fault where there is no socket to destroy (the app called in-process through
+ * `app.request()`): the sandbox's onError lets it escape, so the promise of the call rejects as
+ * a fetch does when the connection drops.
+ */
+export class ConnectionDropped extends Error {
+  override readonly name = 'ConnectionDropped'
+
+  constructor(readonly path: string) {
+    super(`The sandbox dropped the connection of ${path} without an answer (reset fault).`)
+  }
 }
 
 /** The real service allows 300 s of clock difference, either way. */
@@ -132,24 +156,23 @@ function grantData(grant: SandboxGrant) {
   }
 }
 
-export function createSandbox(opts: SandboxOptions): Hono {
+export function createSandbox(opts: SandboxOptions): SandboxApp {
   const { store } = opts
   const now = opts.now ?? (() => new Date())
   const clock = platformClock(opts.timeZone)
   const latencyMs = opts.latencyMs ?? 0
-  const faults = opts.faults ?? []
-  /** Calls each fault still has to spoil; in memory, so every sandbox instance counts afresh. */
-  const remaining = new Map<Fault, number>(faults.map((fault) => [fault, fault.times]))
+  /**
+   * Each fault with the calls it still has to spoil, in order; in memory, so every sandbox
+   * instance counts afresh. A call takes the first fault of its path with calls left, when it
+   * arrives, whether that fault strikes before or after the call acts.
+   */
+  const faults: { fault: Fault; left: number }[] = (opts.faults ?? []).map((fault) => ({ fault, left: fault.times }))
 
   function takeFault(path: string): Fault | undefined {
-    for (const fault of faults) {
-      const left = remaining.get(fault) ?? 0
-      if (fault.path === path && left > 0) {
-        remaining.set(fault, left - 1)
-        return fault
-      }
-    }
-    return undefined
+    const pending = faults.find((entry) => entry.fault.path === path && entry.left > 0)
+    if (!pending) return undefined
+    pending.left -= 1
+    return pending.fault
   }
 
   /** The credential checks of the real service, all answered with 40012. */
@@ -268,7 +291,7 @@ export function createSandbox(opts: SandboxOptions): Hono {
     return [...chosen.values()]
   }
 
-  async function answerFault(c: Context, fault: Fault): Promise<Response> {
+  async function answerFault(c: Context, fault: Fault, path: string): Promise<Response> {
     switch (fault.kind) {
       case 'timeout':
         await pause(TIMEOUT_FAULT_MS, c.req.raw.signal)
@@ -281,31 +304,60 @@ export function createSandbox(opts: SandboxOptions): Hono {
         const code = fault.code ?? 40012
         return c.json({ code, msg: MESSAGES[code] ?? '错误' })
       }
+      case 'reset': {
+        // Behind @hono/node-server the socket itself goes, so the client sees the connection close
+        // with no answer (undici: "other side closed"); RESPONSE_ALREADY_SENT tells the server
+        // there is nothing left to write.
+        const socket = (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket
+        if (socket) {
+          socket.destroy()
+          return RESPONSE_ALREADY_SENT
+        }
+        throw new ConnectionDropped(path)
+      }
+    }
+  }
+
+  /** The call as the platform handles it: acts, and answers with the envelope. */
+  function handle(params: Params, call: (params: Params) => unknown): Answer {
+    try {
+      authenticate(params)
+      return { code: 0, msg: MESSAGES[0] ?? '', data: call(params) }
+    } catch (error) {
+      if (error instanceof Refusal) return error.answer()
+      throw error
     }
   }
 
   const app = new Hono()
+  // Hono's default answers every thrown error with a 500; a dropped connection must stay one.
+  app.onError((error, c) => {
+    if (error instanceof ConnectionDropped) throw error
+    console.error(error)
+    return c.text('Internal Server Error', 500)
+  })
 
   for (const [path, call] of Object.entries(calls)) {
     app.all(`/private-api${path}`, async (c) => {
       if (latencyMs > 0) await pause(latencyMs, c.req.raw.signal)
       if (c.req.method !== 'POST') return c.json(new Refusal(40014).answer())
       const fault = takeFault(path)
-      if (fault) return answerFault(c, fault)
+      if (fault?.when === 'before') return answerFault(c, fault, path)
       const params: Params = Object.fromEntries(new URLSearchParams(await c.req.text()))
-      try {
-        authenticate(params)
-        const answer: Answer = { code: 0, msg: MESSAGES[0] ?? '', data: call(params) }
-        return c.json(answer)
-      } catch (error) {
-        if (error instanceof Refusal) return c.json(error.answer())
-        throw error
-      }
+      const answer = handle(params, call)
+      // The platform acted (or refused); its answer is what gets lost.
+      if (fault) return answerFault(c, fault, path)
+      return c.json(answer)
     })
   }
   app.all('/private-api/*', (c) => c.json({ code: 404, msg: '接口不存在' }, 404))
 
   app.route('/', callbackRoutes())
 
-  return app
+  return Object.assign(app, {
+    addFault(input: FaultInput) {
+      const fault = parseFault(input)
+      faults.push({ fault, left: fault.times })
+    },
+  })
 }

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 import { readFileSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { demoFixtures, demoFixturesFor, FixturesError, loadFixturesFile, parseFixtures, type FixturesInput } from './fixtures'
+import { demoFixtures, demoFixturesFor, FixturesError, loadFixturesFile, parseFault, parseFixtures, type FixturesInput } from './fixtures'
 import { PLATFORM_SCOPES } from './platform-scopes'
 
 const repoRoot = resolve(import.meta.dirname, '../..')
@@ -87,9 +87,9 @@ describe('parseFixtures', () => {
         { user_id: 'u-demo', client_id: 'demo-app', grant_time: '2021-03-19 07:00:41', biosample_ids: [{ biosample_id: 'E-F19955300137', type: 'Lowpass' }] },
       ],
       latency_ms: 0,
-      faults: [{ path: '/openbge/oauth2/grants', kind: 'error_code', code: 40015, times: 1 }],
+      faults: [{ path: '/openbge/oauth2/grants', kind: 'error_code', code: 40015, times: 1, when: 'after' }],
     })
-    expect(fixtures.faults).toEqual([{ path: '/openbge/oauth2/grants', kind: 'error_code', code: 40015, times: 1 }])
+    expect(fixtures.faults).toEqual([{ path: '/openbge/oauth2/grants', kind: 'error_code', code: 40015, times: 1, when: 'after' }])
   })
 
   it('names an unknown field anywhere by its path', () => {
@@ -149,7 +149,7 @@ describe('parseFixtures', () => {
 
   it('checks faults', () => {
     const fixtures = parseFixtures({ ...minimal(), faults: [{ path: '/openbge/oauth2/grants', kind: 'timeout' }] })
-    expect(fixtures.faults[0]?.times).toBe(1)
+    expect(fixtures.faults[0]).toMatchObject({ times: 1, when: 'before' })
     expect(problemsOf((f) => (f.faults = [{ path: '/openbge/oauth2/grants', kind: 'error_code' }])).map((p) => p.path)).toEqual([
       'faults[0].code',
     ])
@@ -162,6 +162,56 @@ describe('parseFixtures', () => {
     expect(problemsOf((f) => (f.faults = [{ path: '/nowhere' as '/openbge/oauth2/grants', kind: 'timeout' }])).map((p) => p.path)).toEqual([
       'faults[0].path',
     ])
+    expect(problemsOf((f) => (f.faults = [{ path: '/openbge/oauth2/grants', kind: 'error_code', code: 0 }])).map((p) => p.path)).toEqual([
+      'faults[0].code',
+    ])
+  })
+
+  it('checks when a fault strikes: before the call acts (the default) or after', () => {
+    const fixtures = parseFixtures({
+      ...minimal(),
+      faults: [
+        { path: '/openbge/oauth2/authorize', kind: 'reset', when: 'after' },
+        { path: '/openbge/oauth2/revoke_grant', kind: 'reset' },
+      ],
+    })
+    expect(fixtures.faults.map((f) => [f.kind, f.when])).toEqual([
+      ['reset', 'after'],
+      ['reset', 'before'],
+    ])
+    expect(problemsOf((f) => (f.faults = [{ path: '/openbge/oauth2/grants', kind: 'timeout', when: 'during' as 'after' }]))).toEqual([
+      { path: 'faults[0].when', message: expect.stringMatching(/before.*after/) },
+    ])
+    expect(
+      problemsOf((f) => (f.faults = [{ path: '/openbge/oauth2/grants', kind: 'timeout', after: true } as unknown as NonNullable<FixturesInput['faults']>[number]])),
+    ).toEqual([{ path: 'faults[0].after', message: 'unknown field' }])
+  })
+})
+
+describe('parseFault', () => {
+  it('fills in the defaults of one fault added at run time', () => {
+    expect(parseFault({ path: '/openbge/oauth2/revoke_grant', kind: 'http_500' })).toEqual({
+      path: '/openbge/oauth2/revoke_grant',
+      kind: 'http_500',
+      times: 1,
+      when: 'before',
+    })
+  })
+
+  it('refuses it like a fixtures fault, paths starting at the fault', () => {
+    const refused = (data: unknown) => {
+      try {
+        parseFault(data, 'addFault')
+      } catch (error) {
+        expect(error).toBeInstanceOf(FixturesError)
+        expect((error as FixturesError).message).toContain('addFault')
+        return (error as FixturesError).problems.map((p) => p.path)
+      }
+      throw new Error('expected the fault to be refused')
+    }
+    expect(refused({ path: '/openbge/oauth2/grants', kind: 'error_code' })).toEqual(['code'])
+    expect(refused({ path: '/openbge/oauth2/grants', kind: 'reset', when: 'later' })).toEqual(['when'])
+    expect(refused({ path: '/openbge/oauth2/grants', kind: 'reset', delay_ms: 5 })).toEqual(['delay_ms'])
   })
 })
 

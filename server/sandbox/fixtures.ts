@@ -57,14 +57,26 @@ const grantSchema = z.strictObject({
   biosample_ids: z.array(biosampleRefSchema).default([]),
 })
 
-const faultSchema = z.strictObject({
-  path: z.enum(SANDBOX_CALL_PATHS),
-  kind: z.enum(['timeout', 'http_500', 'malformed_json', 'error_code']),
-  /** The envelope code to answer with; required for `error_code`. */
-  code: z.number().int().optional(),
-  /** How many calls in a row fail before the path answers normally again. */
-  times: z.number().int().positive().default(1),
-})
+/**
+ * A way the platform fails. `when: "before"` spoils the call before the platform acts (nothing
+ * happened); `when: "after"` lets the call act (a grant saved, a grant revoked) and then loses
+ * its answer: the third outcome of SPEC.md, where the caller cannot know what happened.
+ */
+export const faultSchema = z
+  .strictObject({
+    path: z.enum(SANDBOX_CALL_PATHS),
+    /** `reset` drops the connection with no answer at all. */
+    kind: z.enum(['timeout', 'http_500', 'malformed_json', 'error_code', 'reset']),
+    /** The envelope code to answer with; required for `error_code`. */
+    code: z.number().int().optional(),
+    /** How many calls in a row fail before the path answers normally again. */
+    times: z.number().int().positive().default(1),
+    when: z.enum(['before', 'after']).default('before'),
+  })
+  .superRefine((fault, ctx) => {
+    if (fault.kind === 'error_code' && fault.code === undefined) ctx.addIssue({ code: 'custom', path: ['code'], message: 'is required when kind is error_code' })
+    if (fault.code === 0) ctx.addIssue({ code: 'custom', path: ['code'], message: 'must not be 0, which means success' })
+  })
 
 /** Uniqueness and cross-references the per-field schemas cannot see. */
 function checkReferences(fixtures: z.output<typeof baseSchema>, ctx: z.RefinementCtx): void {
@@ -109,11 +121,6 @@ function checkReferences(fixtures: z.output<typeof baseSchema>, ctx: z.Refinemen
       }
     })
   })
-
-  fixtures.faults.forEach((fault, f) => {
-    if (fault.kind === 'error_code' && fault.code === undefined) problem(['faults', f, 'code'], 'is required when kind is error_code')
-    if (fault.code === 0) problem(['faults', f, 'code'], 'must not be 0, which means success')
-  })
 }
 
 const baseSchema = z.strictObject({
@@ -136,6 +143,8 @@ export type FixtureBiosample = FixtureUser['biosamples'][number]
 export type FixtureApplication = Fixtures['applications'][number]
 export type FixtureGrant = Fixtures['grants'][number]
 export type Fault = Fixtures['faults'][number]
+/** A fault as a file or a test may write it (`times` and `when` have defaults). */
+export type FaultInput = z.input<typeof faultSchema>
 
 export interface FixturesProblem {
   /** Like `users[0].biosamples[2].status`; empty for the file as a whole. */
@@ -175,6 +184,13 @@ function describeIssues(error: z.ZodError): FixturesProblem[] {
 /** Checks fixtures from any source; `source` names it in the error. */
 export function parseFixtures(data: unknown, source = 'fixtures'): Fixtures {
   const result = fixturesSchema.safeParse(data)
+  if (!result.success) throw new FixturesError(source, describeIssues(result.error))
+  return result.data
+}
+
+/** Checks one fault added while the sandbox runs (SandboxApp.addFault); paths in the error start at the fault. */
+export function parseFault(data: unknown, source = 'fault'): Fault {
+  const result = faultSchema.safeParse(data)
   if (!result.success) throw new FixturesError(source, describeIssues(result.error))
   return result.data
 }

@@ -2,9 +2,11 @@
 // BFF's own cost shows). Same configuration as the portal (PORT, HOST, SANDBOX_DB,
 // SANDBOX_FIXTURES, BGE_APP_KEY/SECRET); the argument is the portal's origin, which the demo
 // app's callback addresses point at. PORT=0 takes a free port; the line printed names it.
+// `--control` also serves /sandbox/control (control.ts), for tests that add faults as they go.
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { ConfigError, loadConfig, SANDBOX_API_PREFIX, type Config } from '../config'
+import { controlRoutes } from './control'
 import { startSandbox } from './start'
 
 let config: Config
@@ -16,9 +18,11 @@ try {
   process.exit(1)
 }
 
-const sandbox = startSandbox(config, process.argv[2] ?? 'http://localhost:3000')
+const args = process.argv.slice(2)
+const sandbox = startSandbox(config, args.find((arg) => !arg.startsWith('--')) ?? 'http://localhost:3000')
 // Mounted where the portal mounts it, so an upstream URL ending in SANDBOX_API_PREFIX works for both.
 const app = new Hono().route('/sandbox', sandbox.app)
+if (args.includes('--control')) app.route('/sandbox/control', controlRoutes(sandbox.app, sandbox.store))
 const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
   const host = info.address.includes(':') ? `[${info.address}]` : info.address
   console.log(`BGE sandbox on http://${host}:${info.port}${SANDBOX_API_PREFIX}`)

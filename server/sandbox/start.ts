@@ -1,11 +1,10 @@
 // Builds the embedded sandbox from the configuration: its store, its fixtures, its Hono app.
-import type { Hono } from 'hono'
 import type { Config } from '../config'
-import { createSandbox } from './app'
+import { createSandbox, type SandboxApp } from './app'
 import { demoFixturesFor, loadFixturesFile, type Fixtures } from './fixtures'
 import { openStore, type SandboxStore } from './store'
 
-export function startSandbox(config: Config, publicOrigin: string): { app: Hono; store: SandboxStore } {
+export function startSandbox(config: Config, publicOrigin: string): { app: SandboxApp; store: SandboxStore } {
   // A fixtures file replaces the state at every start; the demo keeps what people did with it
   // (their grants) and refreshes everything else, so a change of port still works.
   const fixtures: Fixtures = config.sandboxFixtures ? loadFixturesFile(config.sandboxFixtures) : demoFixturesFor(publicOrigin)

@@ -11,8 +11,8 @@ import { z } from 'zod'
 import { createApp } from '../../server/app'
 import { PREPAINT_MODULE } from '../../server/pages/page-data'
 import { loadConfig, SANDBOX_API_PREFIX, type Config } from '../../server/config'
-import { createSandbox } from '../../server/sandbox/app'
-import { parseFixtures, type FixturesInput } from '../../server/sandbox/fixtures'
+import { ConnectionDropped, createSandbox } from '../../server/sandbox/app'
+import { parseFixtures, type FaultInput, type FixturesInput } from '../../server/sandbox/fixtures'
 import { openStore, type SandboxStore } from '../../server/sandbox/store'
 import { openPortalStore, type PortalStore } from '../../server/store/portal-store'
 import { createUpstreamClient, upstreamOptionsFrom, type UpstreamClient } from '../../server/upstream/client'
@@ -110,7 +110,7 @@ export interface UpstreamCall {
   path: string
   /** The form the client posted, signature included. */
   params: URLSearchParams
-  /** What the sandbox answered; undefined when the call was abandoned (timeout). */
+  /** What the sandbox answered; undefined when the call was abandoned (timeout) or its connection dropped (reset). */
   answer: string | undefined
 }
 
@@ -171,6 +171,11 @@ export interface Bff {
    */
   consent(as: UserKey | { token: string }, params: { client_id: string; redirect_uri: string; scope?: string }, language?: Language): Promise<{ ticket: string; shown: ShownTexts }>
   callsTo(path: string): UpstreamCall[]
+  /**
+   * Spoils a later call while the BFF runs, after the faults it started with (a fixtures fault,
+   * e.g. `{ path: '/openbge/oauth2/revoke_grant', kind: 'reset', when: 'after' }`).
+   */
+  addFault(fault: FaultInput): void
   close(): Promise<void>
 }
 
@@ -188,10 +193,19 @@ function inProcessFetch(app: Hono, record: (call: UpstreamCall) => void): typeof
     signal?.throwIfAborted()
     // The BFF mounts the sandbox at /sandbox; the sandbox app itself starts at /private-api.
     const sandboxUrl = new URL(url.pathname.replace(/^\/sandbox/, '') + url.search, url.origin)
-    const answered = Promise.resolve(app.request(sandboxUrl.href, init)).then(async (response) => {
-      call.answer = await response.clone().text()
-      return response
-    })
+    const answered = Promise.resolve(app.request(sandboxUrl.href, init)).then(
+      async (response) => {
+        call.answer = await response.clone().text()
+        return response
+      },
+      (error: unknown) => {
+        // What undici's fetch rejects with when the other side closes the connection unanswered.
+        if (error instanceof ConnectionDropped) {
+          throw new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { name: 'SocketError', code: 'UND_ERR_SOCKET' }) })
+        }
+        throw error
+      },
+    )
     if (!signal) return answered
     return new Promise<Response>((resolve, reject) => {
       const abort = () => reject(signal.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError'))
@@ -305,6 +319,7 @@ export function createBff(options: BffOptions = {}): Bff {
       return { ticket: body.ticket, shown: { language, scopes: displayedScopes(body.requested_scopes, language) } }
     },
     callsTo: (path) => upstreamCalls.filter((call) => call.path === path),
+    addFault: (fault) => sandboxApp.addFault(fault),
     async close() {
       store.close()
       rmSync(distDir, { recursive: true, force: true })

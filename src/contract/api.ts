@@ -3,7 +3,7 @@
 // uses the same schemas, which zod's classic API accepts as well. A `.check(…)` is a method call the
 // bundler must assume has effects: `@__PURE__` lets it drop the request schemas the SPA never runs.
 import { z } from 'zod/mini'
-import { shownTextsSchema } from './records'
+import { shownTextsSchema, vanishedGrantSchema } from './records'
 
 export const userSchema = z.object({ id: z.string(), name: z.string() })
 export type User = z.infer<typeof userSchema>
@@ -66,7 +66,11 @@ export const grantSchema = z.object({
   biosample_ids: z.array(z.object({ biosample_id: z.string(), type: z.string() })),
 })
 export type Grant = z.infer<typeof grantSchema>
-export const grantsResponseSchema = z.object({ grants: z.array(grantSchema) })
+export const grantsResponseSchema = z.object({
+  grants: z.array(grantSchema),
+  /** Grants recorded here as granted that the platform no longer lists, with no revoke made here. */
+  vanished: z.optional(z.array(vanishedGrantSchema)),
+})
 
 const required = () => /* @__PURE__ */ z.string().check(z.minLength(1))
 

@@ -53,11 +53,6 @@ export function isInForce(attempt: ConsentAttempt, records: readonly ConsentReco
   return newest?.record.id === record.id
 }
 
-/** The newest record of `clientId` with `decision` in a newest-first list, if any. */
-export function latestRecord(records: readonly ConsentRecord[], clientId: string, decision: ConsentRecord['decision']): ConsentRecord | undefined {
-  return records.find((record) => record.client_id === clientId && record.decision === decision)
-}
-
 /** Where a record's receipt lives. */
 export function receiptPath(id: string): string {
   return PAGE_ROUTES.receipt.path.replace(':id', encodeURIComponent(id))

@@ -66,8 +66,11 @@ export const grantSchema = z.object({
   biosample_ids: z.array(z.object({ biosample_id: z.string(), type: z.string() })),
 })
 export type Grant = z.infer<typeof grantSchema>
-/** `vanished`: see src/contract/records.ts; present when the portal could read the person's records. */
-export const grantsResponseSchema = z.object({ grants: z.array(grantSchema), vanished: z.optional(z.array(vanishedGrantSchema)) })
+export const grantsResponseSchema = z.object({
+  grants: z.array(grantSchema),
+  /** Grants recorded here as granted that the platform no longer lists, with no revoke made here. */
+  vanished: z.optional(z.array(vanishedGrantSchema)),
+})
 
 const required = () => /* @__PURE__ */ z.string().check(z.minLength(1))
 

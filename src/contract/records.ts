@@ -79,21 +79,26 @@ export const consentRecordSchema = z.object({
 export type ConsentRecord = z.infer<typeof consentRecordSchema>
 
 /**
- * A grant this portal recorded as granted that the platform no longer lists, with no revoke made
- * here since (revoked elsewhere, or by an operator): a notice, never a record of the person's.
+ * A grant this portal recorded as granted that the platform no longer lists, with no revoke recorded
+ * here: it was revoked elsewhere, or by an operator. A notice, not a record (SPEC.md "Consent
+ * records"): nothing was decided here, so nothing is written; the BFF finds these by comparing.
  */
 export const vanishedGrantSchema = z.object({
   client_id: z.string(),
   app_name: z.string(),
   app_logo: z.string(),
-  /** The granted authorize attempt. */
+  /** The granted authorize attempt that the platform no longer honours. */
   record_id: z.string(),
   /** That attempt's `at`. */
   granted_at: z.iso.datetime(),
 })
 export type VanishedGrant = z.infer<typeof vanishedGrantSchema>
 
-export const recordsResponseSchema = z.object({ records: z.array(consentRecordSchema), vanished: z.optional(z.array(vanishedGrantSchema)) })
+export const recordsResponseSchema = z.object({
+  records: z.array(consentRecordSchema),
+  /** Optional: a BFF that does not compare with the platform's grants sends none. */
+  vanished: z.optional(z.array(vanishedGrantSchema)),
+})
 
 /** One decision attempt as a person sees it: the attempt, and what became of it by now. */
 export interface ConsentAttempt {

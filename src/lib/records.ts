@@ -2,7 +2,7 @@
 // grants page; the BFF writes them with each decision.
 import { queryOptions } from '@tanstack/react-query'
 import { PAGE_ROUTES } from '@/contract/routes'
-import { consentRecordSchema, recordsResponseSchema, type ConsentRecord } from '@/contract/records'
+import { consentRecordSchema, foldAttempts, recordsResponseSchema, type ConsentAttempt, type ConsentRecord } from '@/contract/records'
 import { apiGet } from '@/lib/http'
 
 export const recordQueries = {
@@ -27,17 +27,30 @@ export const recordQueries = {
     }),
 }
 
-/** The newest record of `clientId` with `decision` in a newest-first list, if any. */
-export function latestRecord(records: readonly ConsentRecord[], clientId: string, decision: ConsentRecord['decision']): ConsentRecord | undefined {
-  return records.find((record) => record.client_id === clientId && record.decision === decision)
+/** The newest attempt about `clientId` with `decision` in newest-first records, whatever became of it. */
+export function latestAttempt(records: readonly ConsentRecord[], clientId: string, decision: ConsentRecord['decision']): ConsentAttempt | undefined {
+  return foldAttempts(records).find((attempt) => attempt.record.client_id === clientId && attempt.record.decision === decision)
 }
 
 /**
- * Whether an authorize record is still what the app holds: it is the newest decision about that
- * app made here. (A revoke made elsewhere leaves no record here; the grants page has the truth.)
+ * The attempt a record is, with what became of it as far as `records` tell (its own outcome when
+ * it is older than they reach). Undefined for a resolution record: it is part of another attempt.
  */
-export function isInForce(record: ConsentRecord, records: readonly ConsentRecord[]): boolean {
-  return record.decision === 'authorize' && records.find((other) => other.client_id === record.client_id)?.id === record.id
+export function attemptOf(record: ConsentRecord, records: readonly ConsentRecord[]): ConsentAttempt | undefined {
+  if (record.resolves !== null) return undefined
+  return foldAttempts(records).find((attempt) => attempt.record.id === record.id) ?? { record, outcome: record.outcome, resolution: undefined }
+}
+
+/**
+ * Whether an authorize attempt is still what the app holds, as far as this portal knows: it was
+ * granted, and no later decision about that app was made here, except ones that definitely did
+ * not go through. (A revoke made elsewhere leaves no record here; the grants page has the truth.)
+ */
+export function isInForce(attempt: ConsentAttempt, records: readonly ConsentRecord[]): boolean {
+  const { record } = attempt
+  if (record.decision !== 'authorize' || attempt.outcome !== 'granted') return false
+  const newest = foldAttempts(records).find((other) => other.record.client_id === record.client_id && other.outcome !== 'failed')
+  return newest?.record.id === record.id
 }
 
 /** Where a record's receipt lives. */

@@ -1,14 +1,20 @@
 // Consent records as the BFF serves them (src/contract/records.ts), for the component tests'
 // mocked BFF. Alice's, unless a test says otherwise.
-import type { ConsentRecord } from '@/contract/records'
+import type { ConsentDecision, ConsentOutcome, ConsentRecord } from '@/contract/records'
 import { ALICE } from './fixture-users'
 
-/** An authorize of Gene Insight in Chinese, with one scope of each of two tiers and two samples. */
+/** What a decision comes to when the platform did what was asked. */
+const DONE: Record<ConsentDecision, ConsentOutcome> = { authorize: 'granted', deny: 'denied', revoke: 'revoked' }
+
+/**
+ * An authorize of Gene Insight in Chinese, with one scope of each of two tiers and two samples. The
+ * outcome is the decision's, done (`granted`, `denied`, `revoked`), unless a test says otherwise.
+ */
 export function consentRecord(overrides: Partial<ConsentRecord> = {}): ConsentRecord {
   return {
     id: 'rec-authorize-1',
     decision: 'authorize',
-    outcome: 'granted',
+    outcome: DONE[overrides.decision ?? 'authorize'],
     resolves: null,
     at: '2024-05-02T00:30:00Z',
     user_id: ALICE.id,

@@ -128,4 +128,89 @@ describe('activity', () => {
     expect(screen.getByText('3 条记录')).toBeInTheDocument()
     expect(within(list).getByText('2 个样本：E-A0001, E-A0002')).toBeInTheDocument()
   })
+
+  test('one row per attempt, in its current state: a settled attempt once, unconfirmed and failed ones in plain words', async () => {
+    const unknownAuthorize = consentRecord({ id: 'att-unknown', outcome: 'unknown', at: daysAgo(1) })
+    const failedRevoke = consentRecord({ id: 'att-failed', decision: 'revoke', outcome: 'failed', at: daysAgo(3), client_id: 'gut-check', app_name: 'Gut Check', scopes: [], biosamples: [] })
+    const settledAttempt = consentRecord({ id: 'att-settled', outcome: 'unknown', at: daysAgo(6) })
+    const settles = consentRecord({ id: 'res-settled', resolves: 'att-settled', outcome: 'granted', at: daysAgo(5) })
+    records = [unknownAuthorize, failedRevoke, settles, settledAttempt]
+    renderApp('/activity')
+    const [unknown, failed, settled, ...rest] = await items()
+    expect(rest).toEqual([])
+    expect(screen.getByText('3 decisions')).toBeInTheDocument()
+
+    const first = within(unknown as HTMLElement)
+    expect(first.getByText('Not confirmed by BGE yet')).toBeInTheDocument()
+    expect(first.getByText(/You authorized Gene Insight, but BGE has not confirmed it yet: the app may have access\./)).toBeInTheDocument()
+    expect(first.getByRole('link', { name: 'See which apps have access' })).toHaveAttribute('href', '/grants')
+    expect(first.getByRole('link', { name: /^View receipt: Not confirmed by BGE yet Gene Insight/ })).toHaveAttribute('href', '/activity/att-unknown')
+    expect(unknown).toHaveClass('border-l-amber-500')
+
+    const second = within(failed as HTMLElement)
+    expect(second.getByText('Did not go through')).toBeInTheDocument()
+    expect(second.getByText(/This revoke did not go through, so Gut Check kept its access\./)).toBeInTheDocument()
+    expect(failed).toHaveClass('border-l-orange-600')
+
+    // The resolution is no row of its own: the attempt shows what it came to, and opens the attempt.
+    const third = within(settled as HTMLElement)
+    expect(third.getByText('Authorized')).toBeInTheDocument()
+    expect(third.queryByText('Not confirmed by BGE yet')).not.toBeInTheDocument()
+    expect(third.getByRole('link', { name: /^View receipt: Authorized Gene Insight/ })).toHaveAttribute('href', '/activity/att-settled')
+    expect(screen.queryByRole('link', { name: /res-settled/ })).not.toBeInTheDocument()
+  })
+
+  test('the filter and its count work on attempts, not records', async () => {
+    const user = userEvent.setup()
+    const attempts = Array.from({ length: 10 }, (_, index) =>
+      consentRecord({ id: `att-${index}`, outcome: 'unknown', client_id: `app-${index}`, app_name: index === 4 ? 'Gut Check' : `Helper ${index}`, at: daysAgo(20 - index) }),
+    )
+    const resolutions = attempts.map((attempt, index) => consentRecord({ ...attempt, id: `res-${index}`, resolves: attempt.id, outcome: 'granted', at: daysAgo(19 - index) }))
+    records = [...resolutions, ...attempts].sort((a, b) => b.at.localeCompare(a.at))
+    renderApp('/activity')
+    expect(await items()).toHaveLength(10)
+    expect(screen.getByText('10 decisions')).toBeInTheDocument()
+    await user.type(screen.getByRole('searchbox', { name: 'Filter by app name or client ID' }), 'gut')
+    expect(await items()).toHaveLength(1)
+    expect(screen.getByText('Showing 1 of 10 decisions')).toBeInTheDocument()
+  })
+
+  test('a grant that vanished without a revoke here is a notice, not a row', async () => {
+    server.use(
+      http.get('/api/records', () =>
+        HttpResponse.json({
+          records,
+          vanished: [{ client_id: 'web-app', app_name: 'Gene Insight', app_logo: '', record_id: 'rec-a', granted_at: AUTHORIZE.at }],
+        }),
+      ),
+    )
+    renderApp('/activity')
+    const notice = within(await screen.findByRole('region', { name: 'Access that ended elsewhere' }))
+    expect(notice.getByText('Gene Insight no longer has access, but no withdrawal was made here. It may have been revoked elsewhere.')).toBeInTheDocument()
+    expect(notice.getByRole('link', { name: 'View the receipt of Gene Insight’s authorization' })).toHaveAttribute('href', '/activity/rec-a')
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument()
+    expect(await items()).toHaveLength(3)
+  })
+
+  test('says unconfirmed, failed and vanished in Chinese', async () => {
+    await setLanguage('zh-CN')
+    records = [
+      consentRecord({ id: 'att-unknown', outcome: 'unknown' }),
+      consentRecord({ id: 'att-failed', outcome: 'failed', client_id: 'gut-check', app_name: 'Gut Check' }),
+    ]
+    server.use(
+      http.get('/api/records', () =>
+        HttpResponse.json({ records, vanished: [{ client_id: 'old-app', app_name: 'Ancestry Atlas', app_logo: '', record_id: 'rec-old', granted_at: '2024-01-02T03:04:05Z' }] }),
+      ),
+    )
+    renderApp('/activity')
+    const [unknown, failed] = within(await screen.findByRole('list', { name: '你的决定' })).getAllByRole('article')
+    expect(within(unknown as HTMLElement).getByText('尚未得到 BGE 确认')).toBeInTheDocument()
+    expect(within(unknown as HTMLElement).getByText(/你授权了 Gene Insight，但 BGE 尚未确认：该应用可能已获得访问权限。/)).toBeInTheDocument()
+    expect(within(unknown as HTMLElement).getByRole('link', { name: '查看哪些应用有访问权限' })).toHaveAttribute('href', '/grants')
+    expect(within(failed as HTMLElement).getByText('未成功')).toBeInTheDocument()
+    expect(within(failed as HTMLElement).getByText(/这次授权未成功：Gut Check 没有因此获得访问权限。/)).toBeInTheDocument()
+    const notice = within(screen.getByRole('region', { name: '在别处结束的授权' }))
+    expect(notice.getByText('Ancestry Atlas 已不再拥有访问权限，但你没有在这里撤销。它可能是在别处被撤销的。')).toBeInTheDocument()
+  })
 })

@@ -4,43 +4,48 @@ import { Link } from 'react-router'
 import { AppLogo } from '@/components/ui/app-logo'
 import { EmptyState, ListFilter } from '@/components/ui/list-filter'
 import { Page } from '@/components/ui/page'
-import type { ConsentRecord } from '@/contract/records'
+import { VanishedNotices } from '@/components/records/vanished-notices'
+import { foldAttempts, type ConsentAttempt } from '@/contract/records'
 import { formatDate, formatRelative } from '@/lib/format'
 import { useTranslation } from '@/lib/i18n'
 import { receiptPath, recordQueries } from '@/lib/records'
-import { DecisionBadge } from './decision-badge'
+import { attemptState, STATE_EDGE, StateBadge, StateNote, useStateLabel } from './attempt-state'
 
-/** Past this many records the list gets a filter box, as the grants page does past five grants. */
+/** Past this many attempts the list gets a filter box, as the grants page does past five grants. */
 const FILTER_FROM = 10
 
-/** Records whose app name or client id contains `query`, ignoring case and surrounding spaces. */
-export function filterRecords(records: readonly ConsentRecord[], query: string): readonly ConsentRecord[] {
+/** Attempts whose app name or client id contains `query`, ignoring case and surrounding spaces. */
+export function filterAttempts(attempts: readonly ConsentAttempt[], query: string): readonly ConsentAttempt[] {
   const needle = query.trim().toLocaleLowerCase()
-  if (!needle) return records
-  return records.filter((record) => record.app_name.toLocaleLowerCase().includes(needle) || record.client_id.toLocaleLowerCase().includes(needle))
+  if (!needle) return attempts
+  return attempts.filter(({ record }) => record.app_name.toLocaleLowerCase().includes(needle) || record.client_id.toLocaleLowerCase().includes(needle))
 }
 
-/** `/activity`: every authorize, deny and revoke the person made here, newest first. */
+/**
+ * `/activity`: every authorize, deny and revoke the person made here, newest first: one row per
+ * attempt, in the state it is in now (a record that settles an attempt is folded into it).
+ */
 export function ActivityPage() {
   const { t } = useTranslation()
   const { data } = useSuspenseQuery(recordQueries.list())
-  const records = data.records
+  const attempts = foldAttempts(data.records)
   const [query, setQuery] = useState('')
 
-  const showFilter = records.length >= FILTER_FROM
+  const showFilter = attempts.length >= FILTER_FROM
   const activeQuery = showFilter ? query.trim() : ''
-  const shown = filterRecords(records, activeQuery)
+  const shown = filterAttempts(attempts, activeQuery)
 
   return (
     <Page width="wide">
       <h1 className="text-2xl font-semibold tracking-tight sm:text-3xl">{t('common.titles.activity')}</h1>
       <p className="mt-3 max-w-prose text-slate-700 dark:text-slate-300">{t('activity.intro')}</p>
+      <VanishedNotices vanished={data.vanished} section="activity" className="mt-6" />
 
-      {records.length === 0 ? (
+      {attempts.length === 0 ? (
         <EmptyState title={t('activity.empty.title')}>{t('activity.empty.body')}</EmptyState>
       ) : (
         <>
-          <p className="mt-6 text-sm font-medium text-slate-700 dark:text-slate-300">{t('activity.count', { count: records.length })}</p>
+          <p className="mt-6 text-sm font-medium text-slate-700 dark:text-slate-300">{t('activity.count', { count: attempts.length })}</p>
           {showFilter ? (
             <ListFilter
               label={t('activity.filterLabel')}
@@ -49,7 +54,7 @@ export function ActivityPage() {
               status={
                 activeQuery
                   ? shown.length
-                    ? t('activity.filterCount', { shown: shown.length, total: records.length })
+                    ? t('activity.filterCount', { shown: shown.length, total: attempts.length })
                     : t('activity.noMatch', { query: activeQuery })
                   : null
               }
@@ -58,9 +63,9 @@ export function ActivityPage() {
           ) : null}
           {shown.length ? (
             <ul aria-label={t('activity.listLabel')} className="mt-4 grid gap-3">
-              {shown.map((record) => (
-                <li key={record.id}>
-                  <RecordCard record={record} />
+              {shown.map((attempt) => (
+                <li key={attempt.record.id}>
+                  <AttemptCard attempt={attempt} />
                 </li>
               ))}
             </ul>
@@ -71,23 +76,19 @@ export function ActivityPage() {
   )
 }
 
-const DECISION_EDGE: Record<ConsentRecord['decision'], string> = {
-  authorize: 'border-l-emerald-600 dark:border-l-emerald-400',
-  deny: 'border-l-slate-400 dark:border-l-slate-500',
-  revoke: 'border-l-red-600 dark:border-l-red-400',
-}
-
-/** One decision: which app, what was decided, when, which samples; and its receipt. */
-function RecordCard({ record }: { record: ConsentRecord }) {
+/** One decision: which app, what was decided and what became of it, when, which samples; and its receipt. */
+function AttemptCard({ attempt }: { attempt: ConsentAttempt }) {
   const { t, language } = useTranslation()
+  const stateLabel = useStateLabel()
   const nameId = useId()
+  const { record } = attempt
   const date = formatDate(record.at, language)
-  const decision = t(`activity.decision.${record.decision}`)
+  const decision = stateLabel(attempt)
   const samples = record.biosamples
   return (
     <article
       aria-labelledby={nameId}
-      className={`grid gap-3 rounded-xl border border-l-4 border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-[minmax(0,1fr)_auto] sm:items-start sm:p-5 dark:border-slate-800 dark:bg-slate-900 ${DECISION_EDGE[record.decision]}`}
+      className={`grid gap-3 rounded-xl border border-l-4 border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-[minmax(0,1fr)_auto] sm:items-start sm:p-5 dark:border-slate-800 dark:bg-slate-900 ${STATE_EDGE[attemptState(attempt)]}`}
     >
       <div className="flex min-w-0 gap-3 sm:gap-4">
         <AppLogo name={record.app_name} logo={record.app_logo} size="sm" className="mt-0.5" />
@@ -96,7 +97,7 @@ function RecordCard({ record }: { record: ConsentRecord }) {
             {record.app_name}
           </h2>
           <p className="mt-1 flex flex-wrap items-center gap-x-2 gap-y-1 text-sm text-slate-700 dark:text-slate-300">
-            <DecisionBadge decision={record.decision} />
+            <StateBadge attempt={attempt} />
             <time dateTime={record.at}>{date}</time>
             <span aria-hidden="true">·</span>
             <span className="whitespace-nowrap">{formatRelative(record.at, language)}</span>
@@ -106,6 +107,7 @@ function RecordCard({ record }: { record: ConsentRecord }) {
               ? t('activity.samples', { count: samples.length, ids: samples.map((sample) => sample.biosample_id).join(', ') })
               : t('activity.noSamples')}
           </p>
+          <StateNote attempt={attempt} className="mt-1 text-sm break-words text-slate-800 dark:text-slate-200" />
         </div>
       </div>
       {/* The name starts with the visible text (WCAG 2.5.3) and says which decision it opens. */}

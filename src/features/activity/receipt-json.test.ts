@@ -32,6 +32,8 @@ describe('toKantaraReceipt', () => {
     expect(receipt.services[0]?.purposes[0]?.termination).toMatch(/Until revoked/)
     expect(receipt.bge).toEqual({
       decision: 'authorize',
+      outcome: 'granted',
+      resolves: null,
       at: record.at,
       client_id: 'web-app',
       app_name: 'Gene Insight',
@@ -54,5 +56,11 @@ describe('toKantaraReceipt', () => {
     expect(receipt.spiCat).toEqual([])
     expect(receipt.services[0]?.purposes[0]).toMatchObject({ purpose: 'Basic', termination: 'Not given: the person denied the request.' })
     expect(receipt.bge.decision).toBe('deny')
+  })
+
+  test('a record that settles an attempt names the attempt and the outcome', () => {
+    const receipt = toKantaraReceipt(consentRecord({ id: 'rec-settles', resolves: 'rec-a', outcome: 'failed' }))
+    expect(receipt.consentReceiptID).toBe('rec-settles')
+    expect(receipt.bge).toMatchObject({ outcome: 'failed', resolves: 'rec-a' })
   })
 })

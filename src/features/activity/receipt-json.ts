@@ -15,6 +15,10 @@
 //   discloses nothing to anyone else.
 // A deny or a revoke is not consent given: `bge.decision` says which it is, and `services` lists
 // what was asked for (deny) or what ended (revoke).
+// What became of the attempt (`bge.outcome`) and the attempt a record settles (`bge.resolves`) keep
+// the portal's names: Kantara 1.1 has no field for either, and ISO/IEC TS 27560's consent status
+// and record-to-record link have no JSON names of their own to borrow (the standard leaves the
+// serialisation open), so a name made up to look like one would mislead a reader.
 import type { BiosampleRef } from '@/contract/api'
 import type { ConsentRecord, RecordScope } from '@/contract/records'
 import type { ScopeTier } from '@/contract/scopes'
@@ -46,6 +50,10 @@ export interface KantaraReceipt {
   /** The portal's own record, field for field as the BFF keeps it. */
   bge: {
     decision: ConsentRecord['decision']
+    /** What became of the attempt as far as was known when this record was written. */
+    outcome: ConsentRecord['outcome']
+    /** Null for an attempt, else the id (`consentReceiptID`) of the attempt this record settles. */
+    resolves: string | null
     at: string
     client_id: string
     app_name: string
@@ -104,6 +112,8 @@ export function toKantaraReceipt(record: ConsentRecord): KantaraReceipt {
     spiCat,
     bge: {
       decision: record.decision,
+      outcome: record.outcome,
+      resolves: record.resolves,
       at: record.at,
       client_id: record.client_id,
       app_name: record.app_name,

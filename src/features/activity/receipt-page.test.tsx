@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react'
+import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { http, HttpResponse } from 'msw'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
@@ -151,5 +151,55 @@ describe('receipt', () => {
     expect(screen.getByRole('button', { name: '打印' })).toBeInTheDocument()
     expect(screen.getByRole('button', { name: '下载 JSON' })).toBeInTheDocument()
     expect(screen.getByRole('heading', { level: 3, name: '基因数据' })).toBeInTheDocument()
+  })
+
+  test('an attempt shows where it stands now: not confirmed, confirmed by BGE and when, or did not go through', async () => {
+    const attempt = consentRecord({ id: 'att-1', outcome: 'unknown' })
+    records = [attempt]
+    const first = await openReceipt('att-1')
+    expect(field('Decision')).toHaveTextContent('Not confirmed by BGE yet')
+    expect(field('Decision')).toHaveTextContent('You authorized Gene Insight, but BGE has not confirmed it yet')
+    expect(field('BGE’s answer')).toHaveTextContent('No answer from BGE yet.')
+    const revoke = within(screen.getByRole('region', { name: 'How to take it back' }))
+    expect(revoke.getByText(/BGE has not confirmed this authorization yet/)).toBeInTheDocument()
+    expect(revoke.getByRole('link', { name: 'Go to my authorizations' })).toHaveAttribute('href', '/grants')
+    first.unmount()
+
+    const confirmed = consentRecord({ id: 'res-1', resolves: 'att-1', outcome: 'granted', at: '2024-05-02T00:30:05Z' })
+    records = [confirmed, attempt]
+    const second = await openReceipt('att-1')
+    expect(field('Decision')).toHaveTextContent(/^Authorized$/)
+    const when = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeStyle: 'long' }).format(new Date(confirmed.at))
+    expect(field('BGE’s answer')).toHaveTextContent(`BGE confirmed it on ${when}. (Record ID res-1)`)
+    expect(within(screen.getByRole('region', { name: 'How to take it back' })).getByText(/This authorization is in force/)).toBeInTheDocument()
+    second.unmount()
+
+    records = [consentRecord({ id: 'res-2', resolves: 'att-1', outcome: 'failed', at: '2024-05-02T00:30:05Z' }), attempt]
+    await openReceipt('att-1')
+    expect(field('Decision')).toHaveTextContent('Did not go through')
+    expect(field('BGE’s answer')).toHaveTextContent(`BGE answered on ${when}: it did not go through.`)
+    expect(screen.getByText('This authorization did not go through, so there is nothing to revoke.')).toBeInTheDocument()
+  })
+
+  test('a record that settles an attempt, opened directly, says so and links to the attempt', async () => {
+    const user = userEvent.setup()
+    records = [consentRecord({ id: 'res-1', resolves: 'att-1', outcome: 'granted', at: '2024-05-02T00:30:05Z' }), consentRecord({ id: 'att-1', outcome: 'unknown' })]
+    const { router } = await openReceipt('res-1')
+    expect(screen.getByText(/This record is BGE’s answer to an earlier decision, not a decision of its own\./)).toBeInTheDocument()
+    expect(field('Record ID')).toHaveTextContent('res-1')
+    await user.click(screen.getByRole('link', { name: 'View the receipt of that decision' }))
+    await waitFor(() => expect(currentPath(router)).toBe('/activity/att-1'))
+    expect(await screen.findByText('BGE’s answer', { selector: 'dt' })).toBeInTheDocument()
+    expect(field('Decision')).toHaveTextContent(/^Authorized$/)
+  })
+
+  test('says an attempt’s state in Chinese', async () => {
+    await setLanguage('zh-CN')
+    records = [consentRecord({ id: 'att-1', decision: 'revoke', outcome: 'unknown', scopes: [] })]
+    renderApp('/activity/att-1')
+    expect(await screen.findByRole('heading', { level: 1, name: '授权回执' })).toBeInTheDocument()
+    expect(field('决定')).toHaveTextContent('尚未得到 BGE 确认')
+    expect(field('BGE 的答复')).toHaveTextContent('尚未收到 BGE 的答复。')
+    expect(screen.getByText(/BGE 尚未确认这次撤销。/)).toBeInTheDocument()
   })
 })

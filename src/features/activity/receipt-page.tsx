@@ -7,11 +7,11 @@ import { Button } from '@/components/ui/button'
 import { Page } from '@/components/ui/page'
 import { LANGUAGE_NAMES } from '@/components/ui/language-options'
 import { PAGE_ROUTES } from '@/contract/routes'
-import type { ConsentRecord } from '@/contract/records'
+import { foldAttempts, type ConsentAttempt } from '@/contract/records'
 import { useTranslation } from '@/lib/i18n'
-import { isInForce, recordQueries } from '@/lib/records'
+import { attemptOf, isInForce, receiptPath, recordQueries } from '@/lib/records'
 import { sessionQueries } from '@/lib/session'
-import { DecisionBadge } from './decision-badge'
+import { StateBadge, StateNote, useStateLabel } from './attempt-state'
 import { downloadReceipt } from './receipt-json'
 
 /** "19 March 2021 at 15:00:41 GMT+8": the reader's local time, with its zone named. */
@@ -30,7 +30,12 @@ export function ReceiptPage() {
   const { data: record } = useSuspenseQuery(recordQueries.detail(id))
   const { data: list } = useSuspenseQuery(recordQueries.list())
   const { data: session } = useSuspenseQuery(sessionQueries.current())
-  const decision = t(`activity.decision.${record.decision}`)
+  const stateLabel = useStateLabel()
+  // A record that settles an attempt shows as what it says of it; its own page points to the attempt.
+  const attempt = attemptOf(record, list.records) ?? { record, outcome: record.outcome, resolution: undefined }
+  const settles = record.resolves
+  // Whether the decision is in force is the attempt's question, also when this record settles it.
+  const decided = settles === null ? attempt : foldAttempts(list.records).find((other) => other.record.id === settles)
 
   return (
     <Page className="print:max-w-none print:p-0">
@@ -43,13 +48,21 @@ export function ReceiptPage() {
       </Link>
       <h1 className="mt-2 text-2xl font-semibold tracking-tight sm:text-3xl print:mt-0 print:text-xl">{t('common.titles.receipt')}</h1>
       <p className="mt-2 text-slate-700 dark:text-slate-300 print:text-sm">{t('activity.receipt.intro')}</p>
+      {settles === null ? null : (
+        <p className="mt-4 rounded-lg border border-sky-300 bg-sky-50 px-4 py-3 text-sm text-sky-950 dark:border-sky-800 dark:bg-sky-950 dark:text-sky-100">
+          {t('activity.receipt.settlesNote')}{' '}
+          <Link to={receiptPath(settles)} className="font-medium underline underline-offset-4">
+            {t('activity.receipt.settlesLink')}
+          </Link>
+        </p>
+      )}
 
       <div className="mt-6 flex items-center gap-3 rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900 print:mt-3 print:p-2">
         <AppLogo name={record.app_name} logo={record.app_logo} />
         <div className="min-w-0">
           <p className="text-lg font-semibold break-words">{record.app_name}</p>
           <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
-            <DecisionBadge decision={record.decision} />
+            <StateBadge attempt={attempt} />
             <time dateTime={record.at}>{formatDateTime(record.at, language)}</time>
           </p>
         </div>
@@ -65,7 +78,11 @@ export function ReceiptPage() {
             ({t('activity.receipt.clientId')} <code className="font-mono break-all">{record.client_id}</code>)
           </span>
         </Field>
-        <Field label={t('activity.receipt.decision')}>{decision}</Field>
+        <Field label={t('activity.receipt.decision')}>
+          {stateLabel(attempt)}
+          <StateNote attempt={attempt} className="mt-0.5 text-slate-700 dark:text-slate-300" />
+        </Field>
+        {settles === null ? <Answer attempt={attempt} /> : null}
         <Field label={t('activity.receipt.when')}>
           <time dateTime={record.at}>{formatDateTime(record.at, language)}</time>
           <span className="block text-slate-600 dark:text-slate-400">
@@ -116,7 +133,7 @@ export function ReceiptPage() {
       </Section>
 
       <Section title={t('activity.receipt.revoke')}>
-        <HowToRevoke record={record} inForce={isInForce(record, list.records)} />
+        <HowToRevoke attempt={attempt} inForce={decided !== undefined && isInForce(decided, list.records)} />
       </Section>
 
       <div className="mt-8 flex flex-wrap gap-3 print:hidden">
@@ -150,17 +167,63 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   )
 }
 
-function HowToRevoke({ record, inForce }: { record: ConsentRecord; inForce: boolean }) {
+/**
+ * When BGE's answer came, for an attempt that waited for one: the platform's definite answer that
+ * settled it, or that none has come yet. Nothing for an attempt that was definite when written.
+ */
+function Answer({ attempt }: { attempt: ConsentAttempt }) {
+  const { t, language } = useTranslation()
+  const { resolution } = attempt
+  if (!resolution) {
+    if (attempt.outcome !== 'unknown') return null
+    return <Field label={t('activity.receipt.settled')}>{t('activity.receipt.noAnswer')}</Field>
+  }
+  const date = formatDateTime(resolution.at, language)
+  return (
+    <Field label={t('activity.receipt.settled')}>
+      <time dateTime={resolution.at}>
+        {resolution.outcome === 'failed'
+          ? t('activity.receipt.failedAt', { date })
+          : resolution.outcome === 'unknown'
+            ? t('activity.receipt.noAnswer')
+            : t('activity.receipt.confirmedAt', { date })}
+      </time>{' '}
+      <span className="text-slate-600 dark:text-slate-400">
+        ({t('activity.receipt.recordId')} <code className="font-mono break-all">{resolution.id}</code>)
+      </span>
+    </Field>
+  )
+}
+
+function HowToRevoke({ attempt, inForce }: { attempt: ConsentAttempt; inForce: boolean }) {
   const { t } = useTranslation()
+  const { record, outcome } = attempt
+  const toGrants = (
+    <Link to={PAGE_ROUTES.grants.path} className="font-medium text-brand-700 underline underline-offset-4 dark:text-brand-100">
+      {t('common.toGrants')}
+    </Link>
+  )
   if (record.decision === 'deny') return <p className="text-sm">{t('activity.receipt.revokeDeny')}</p>
+  if (outcome === 'unknown') {
+    return (
+      <p className="text-sm">
+        {t(record.decision === 'revoke' ? 'activity.receipt.revokeUnknownRevoke' : 'activity.receipt.revokeUnknownAuthorize')} {toGrants}
+      </p>
+    )
+  }
+  if (outcome === 'failed') {
+    if (record.decision === 'authorize') return <p className="text-sm">{t('activity.receipt.revokeFailedAuthorize')}</p>
+    return (
+      <p className="text-sm">
+        {t('activity.receipt.revokeFailedRevoke')} {toGrants}
+      </p>
+    )
+  }
   if (record.decision === 'revoke') return <p className="text-sm">{t('activity.receipt.revokeRevoke')}</p>
   if (!inForce) return <p className="text-sm">{t('activity.receipt.revokeEnded')}</p>
   return (
     <p className="text-sm">
-      {t('activity.receipt.revokeInForce')}{' '}
-      <Link to={PAGE_ROUTES.grants.path} className="font-medium text-brand-700 underline underline-offset-4 dark:text-brand-100">
-        {t('common.toGrants')}
-      </Link>
+      {t('activity.receipt.revokeInForce')} {toGrants}
     </p>
   )
 }

@@ -12,7 +12,7 @@ import { receiptPath } from '@/lib/records'
 
 interface GrantCardProps {
   grant: Grant
-  /** The latest authorize record of this app, if the portal kept one. */
+  /** The latest authorize of this app that was granted, if the portal kept one (failed or unconfirmed ones are not what it holds). */
   record: ConsentRecord | undefined
   /** How many of the person's samples the grant does not include. */
   notShared: number

@@ -440,4 +440,88 @@ describe('grants page', () => {
     await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent('Gut Check can no longer access your data.'))
     expect(screen.queryByRole('link', { name: 'View the receipt of this revoke' })).not.toBeInTheDocument()
   })
+
+  test('“What you agreed to” is the latest granted authorize: newer ones that failed or are not confirmed are skipped', async () => {
+    const user = userEvent.setup()
+    records = [
+      consentRecord({ id: 'rec-unknown', at: '2024-06-03T00:00:00Z', outcome: 'unknown', biosamples: [] }),
+      consentRecord({ id: 'res-failed', resolves: 'rec-failed', outcome: 'failed', at: '2024-06-02T00:00:05Z' }),
+      consentRecord({ id: 'rec-failed', at: '2024-06-02T00:00:00Z', outcome: 'unknown', biosamples: [] }),
+      consentRecord({ id: 'res-granted', resolves: 'rec-granted', outcome: 'granted', at: '2024-05-02T00:30:05Z' }),
+      consentRecord({ id: 'rec-granted', at: '2024-05-02T00:30:00Z', outcome: 'unknown' }),
+    ]
+    renderGrants()
+    const gene = within((await findCards())[0] as HTMLElement)
+    await user.click(gene.getByText('What you agreed to'))
+    const shown = within(gene.getByText('What you agreed to').closest('details') as HTMLElement)
+    expect(shown.getByText('On May 2, 2024 you were shown these words and chose these samples.')).toBeInTheDocument()
+    expect(shown.getByText('2 samples shared then: E-A0001, E-A0002')).toBeInTheDocument()
+    expect(shown.getByRole('link', { name: 'View the receipt' })).toHaveAttribute('href', '/activity/rec-granted')
+  })
+
+  test('grants that vanished without a revoke here are a notice in plain words, not an error', async () => {
+    server.use(
+      http.get('/api/oauth2/grants', () =>
+        HttpResponse.json({
+          grants: upstreamGrants,
+          vanished: [{ client_id: 'gone-app', app_name: 'Gone App', app_logo: '', record_id: 'rec-gone', granted_at: '2024-05-02T00:30:00Z' }],
+        }),
+      ),
+    )
+    renderGrants()
+    const notice = within(await screen.findByRole('region', { name: 'Access that ended elsewhere' }))
+    expect(notice.getByText('Gone App no longer has access, but no withdrawal was made here. It may have been revoked elsewhere.')).toBeInTheDocument()
+    expect(notice.getByText('You authorized it on May 2, 2024.')).toHaveAttribute('datetime', '2024-05-02T00:30:00Z')
+    expect(notice.getByRole('link', { name: 'View the receipt of Gone App’s authorization' })).toHaveAttribute('href', '/activity/rec-gone')
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument()
+    // Not one of the grants.
+    expect(await cardNames()).toEqual(['Gene Insight', 'Gut Check', 'Ancestry Atlas'])
+  })
+
+  test('the vanished notice speaks Chinese and stays through a revoke', async () => {
+    const user = userEvent.setup()
+    await setLanguage('zh-CN')
+    const vanished = [{ client_id: 'gone-app', app_name: 'Gone App', app_logo: '', record_id: 'rec-gone', granted_at: '2024-05-02T00:30:00Z' }]
+    server.use(http.get('/api/oauth2/grants', () => HttpResponse.json({ grants: upstreamGrants, vanished })))
+    renderGrants()
+    const region = await screen.findByRole('region', { name: '在别处结束的授权' })
+    expect(within(region).getByText('Gone App 已不再拥有访问权限，但你没有在这里撤销。它可能是在别处被撤销的。')).toBeInTheDocument()
+    await user.click(screen.getByRole('button', { name: '撤销授权：Gut Check' }))
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: '撤销' }))
+    // The optimistic removal keeps the rest of the answer.
+    await waitFor(() => expect(screen.queryByRole('button', { name: '撤销授权：Gut Check' })).not.toBeInTheDocument())
+    expect(screen.getByRole('region', { name: '在别处结束的授权' })).toBeInTheDocument()
+  })
+
+  test('a revoke not recorded yet (the store was down) links to no older revoke, and says its record will come', async () => {
+    const user = userEvent.setup()
+    records = [consentRecord({ id: 'rec-old-revoke', decision: 'revoke', client_id: 'gut-check', at: '2020-01-01T00:00:00Z' }), consentRecord()]
+    server.use(
+      http.delete('/api/oauth2/grants/:clientId', ({ params }) => {
+        upstreamGrants = upstreamGrants.filter((grant) => grant.client_id !== params.clientId)
+        return new HttpResponse(null, { status: 204 })
+      }),
+    )
+    renderGrants()
+    await user.click(await screen.findByRole('button', { name: 'Revoke Gut Check' }))
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Revoke' }))
+    expect(await screen.findByText('Its record will appear under Activity once it has been saved.')).toBeInTheDocument()
+    expect(screen.getByRole('status')).toHaveTextContent('Gut Check can no longer access your data.')
+    expect(screen.queryByRole('link', { name: 'View the receipt of this revoke' })).not.toBeInTheDocument()
+  })
+
+  test('the revoke’s own attempt is linked even when BGE has not confirmed it yet', async () => {
+    const user = userEvent.setup()
+    server.use(
+      http.delete('/api/oauth2/grants/:clientId', ({ params }) => {
+        upstreamGrants = upstreamGrants.filter((grant) => grant.client_id !== params.clientId)
+        records = [consentRecord({ id: 'rec-revoke-unknown', decision: 'revoke', outcome: 'unknown', client_id: String(params.clientId), at: new Date().toISOString() }), ...records]
+        return new HttpResponse(null, { status: 204 })
+      }),
+    )
+    renderGrants()
+    await user.click(await screen.findByRole('button', { name: 'Revoke Gut Check' }))
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Revoke' }))
+    expect(await screen.findByRole('link', { name: 'View the receipt of this revoke' })).toHaveAttribute('href', '/activity/rec-revoke-unknown')
+  })
 })

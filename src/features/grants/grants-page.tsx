@@ -8,12 +8,14 @@ import { Dialog } from '@/components/ui/dialog'
 import { LiveRegion } from '@/components/ui/live-region'
 import { EmptyState, ListFilter } from '@/components/ui/list-filter'
 import { Page } from '@/components/ui/page'
+import { VanishedNotices } from '@/components/records/vanished-notices'
 import type { Grant } from '@/contract/api'
+import { latestGrantedAuthorize, type ConsentRecord } from '@/contract/records'
 import { PAGE_ROUTES } from '@/contract/routes'
 import { biosampleQueries } from '@/lib/biosamples'
 import { isUnauthenticated } from '@/lib/failure'
 import { assignLocation } from '@/lib/navigation'
-import { latestRecord, receiptPath, recordQueries } from '@/lib/records'
+import { latestAttempt, receiptPath, recordQueries } from '@/lib/records'
 import { signInHref } from '@/lib/session'
 import { filterGrants, grantMutations, grantQueries, notSharedCount, revokeGrant, withGrantRestored, withoutGrant } from './api'
 import { GrantCard } from './grant-card'
@@ -47,16 +49,17 @@ export function GrantsPage() {
   const revoke = useMutation({
     mutationKey: grantMutations.revoke(),
     mutationFn: async (grant: Grant) => {
+      const before = queryClient.getQueryData(recordQueries.list().queryKey)?.records ?? []
       await revokeGrant(grant.client_id)
-      return revokeRecordId(grant.client_id)
+      return revokeRecordId(grant.client_id, before)
     },
     onMutate: async (grant) => {
       // A list already on its way may still hold the grant: it must not overwrite the removal.
       await queryClient.cancelQueries({ queryKey: listKey })
-      queryClient.setQueryData(listKey, (old) => old && { grants: withoutGrant(old.grants, grant.client_id) })
+      queryClient.setQueryData(listKey, (old) => old && { ...old, grants: withoutGrant(old.grants, grant.client_id) })
     },
     onError: (error, grant) => {
-      queryClient.setQueryData(listKey, (old) => old && { grants: withGrantRestored(old.grants, grant) })
+      queryClient.setQueryData(listKey, (old) => old && { ...old, grants: withGrantRestored(old.grants, grant) })
       // The session ended meanwhile: nothing was revoked; sign in again and come back here.
       if (isUnauthenticated(error)) return assignLocation(signInHref(PAGE_ROUTES.grants.path))
       setFailedClientIds((ids) => new Set(ids).add(grant.client_id))
@@ -75,11 +78,19 @@ export function GrantsPage() {
     },
   })
 
-  /** The revoke's own record: the newest revoke of the app, once the BFF has written it. */
-  async function revokeRecordId(clientId: string): Promise<string | null> {
+  /**
+   * The revoke's own record: the newest revoke attempt of the app (whatever became of it), once the
+   * BFF has written it. With its store down the BFF writes it later, so an older revoke of the app,
+   * one of the records known `before`, or older than the newest of them, must not stand in for it.
+   */
+  async function revokeRecordId(clientId: string, before: readonly ConsentRecord[]): Promise<string | null> {
     try {
       const { records } = await queryClient.fetchQuery({ ...recordQueries.forClient(clientId), staleTime: 0 })
-      return latestRecord(records, clientId, 'revoke')?.id ?? null
+      const attempt = latestAttempt(records, clientId, 'revoke')
+      if (!attempt || before.some((known) => known.id === attempt.record.id)) return null
+      const newestKnown = before[0]
+      if (newestKnown && Date.parse(attempt.record.at) < Date.parse(newestKnown.at)) return null
+      return attempt.record.id
     } catch {
       // The revoke itself succeeded; only the link to its record is missing.
       return null
@@ -128,9 +139,12 @@ export function GrantsPage() {
             <Link to={receiptPath(outcome.recordId)} className="mt-1 inline-block font-medium underline underline-offset-4">
               {t('grants.revokeReceipt')}
             </Link>
-          ) : null}
+          ) : (
+            <p className="mt-1">{t('grants.revokeReceiptPending')}</p>
+          )}
         </Alert>
       ) : null}
+      <VanishedNotices vanished={data.vanished} section="grants" className="mt-6" />
 
       {grants.length === 0 ? (
         <EmptyState title={t('grants.empty.title')}>{t('grants.empty.body')}</EmptyState>
@@ -160,7 +174,7 @@ export function GrantsPage() {
                 <li key={grant.client_id}>
                   <GrantCard
                     grant={grant}
-                    record={latestRecord(recorded.records, grant.client_id, 'authorize')}
+                    record={latestGrantedAuthorize(recorded.records, grant.client_id)?.record}
                     notShared={notSharedCount(grant, samples.biosamples)}
                     revokeFailed={failedClientIds.has(grant.client_id)}
                     onRevoke={askToRevoke}

@@ -9,6 +9,7 @@ import { formatDate, formatRelative } from '@/lib/format'
 import { useTranslation } from '@/lib/i18n'
 import { receiptPath, recordQueries } from '@/lib/records'
 import { DecisionBadge } from './decision-badge'
+import { UpstreamText } from '@/components/ui/upstream-text'
 
 /** Past this many records the list gets a filter box, as the grants page does past five grants. */
 const FILTER_FROM = 10
@@ -93,7 +94,7 @@ function RecordCard({ record }: { record: ConsentRecord }) {
         <AppLogo name={record.app_name} logo={record.app_logo} size="sm" className="mt-0.5" />
         <div className="min-w-0 flex-1">
           <h2 id={nameId} className="text-base font-semibold break-words sm:text-lg">
-            {record.app_name}
+            <UpstreamText>{record.app_name}</UpstreamText>
           </h2>
           <p className="mt-1 flex flex-wrap items-center gap-x-2 gap-y-1 text-sm text-slate-700 dark:text-slate-300">
             <DecisionBadge decision={record.decision} />

@@ -21,10 +21,18 @@
 // | sign-in `next` leaving the origin (`//evil`, `/\evil`, `https:`, ...)  | the BFF never fills `{next}`: 401s carry LOGIN_URL's template unchanged whatever the    |
 // |                                                                       |   request says; /signin?next=… serves the SPA reflecting nothing (SPA: hostile.e2e.ts)  |
 // | any of the above in a consent page's query                             | index.html reflects nothing of the query                                                |
-import { describe, expect, test } from 'vitest'
-import { testWorld, useBff, type Bff } from '../test/support/bff'
+// | NUL, C0/C1 controls, ANSI escapes (ESC, CSI) and bidi controls in app  | C0/C1 controls (TAB, LF aside) cleaned where the upstream client parses answers        |
+// |   name, logo, description, scope title/message, user name, project     |   (server/upstream/schemas.ts); bidi controls kept, rendered isolated by the SPA.      |
+// |   names — on SQLite and on PostgreSQL (which refuses NUL in text)      |   Application, authorize, deny, grants, revoke and records all answer without a 5xx, |
+// |                                                                       |   records are stored and read back without a control character, revoke works on both |
+// | a control character in an id the platform is sent back (client_id,   | the answer is malformed (502), never cleaned into an id naming something else          |
+// |   biosample_id or type, scope, user id)                               |   (server/upstream/schemas.test.ts)                                                    |
+import { afterAll, describe, expect, test } from 'vitest'
+import { ALICE, testWorld, useBff, type Bff } from '../test/support/bff'
+import { useTestDatabase } from '../test/support/database'
 import { MAX_STATE_LENGTH } from '../src/contract/api'
 import type { FixturesInput } from './sandbox/fixtures'
+import { openPortalStore, type PortalStore } from './store/portal-store'
 
 const AUTHORIZE_PATH = '/openbge/oauth2/authorize'
 const SCRIPT = '<script>alert("xss")</script>'
@@ -295,4 +303,132 @@ test('a consent page whose query is all of the above reflects nothing of it', as
   expect(response.status).toBe(200)
   const html = await response.text()
   expect(html).not.toMatch(/marker-|alert|onerror/)
+})
+
+describe('control characters in upstream texts', () => {
+  const postgresUrl = useTestDatabase()
+  const opened: PortalStore[] = []
+  afterAll(() => Promise.all(opened.map((store) => store.close())))
+
+  /** Every C0/C1 control a text can carry, an ANSI colour and screen-clear, a CSI, and the bidi controls kept on purpose. */
+  const CONTROLS = '\u0000\u0001\u0007\u0008\u000b\u000c\r\u001b[31m\u001b[2J\u007f\u0085\u009b6n'
+  const BIDI = '\u202eRLO\u202c\u2067RLI\u2069\u200f\u061c'
+  const dirty = (words: string) => `${CONTROLS}${words}${BIDI}\u0000\tTAB\nLF\u009f`
+  const clean = (words: string) => `[31m[2J6n${words}${BIDI}\tTAB\nLF`
+  const ANY_CONTROL = /[^\P{Cc}\t\n]/u
+  const APP = { client_id: 'dirty-app', redirect_uri: 'https://dirty.example/cb', scope: 'profile.default sample.default:read' }
+
+  function dirtyWorld(): FixturesInput {
+    const world = testWorld()
+    return {
+      ...world,
+      scopes: [
+        { scope: 'profile.default', title: dirty('Profile'), message: dirty('Reads your profile') },
+        { scope: 'sample.default:read', title: dirty('Samples'), message: dirty('Reads your samples') },
+      ],
+      users: world.users.map((user) =>
+        user.id === ALICE.id
+          ? {
+              ...user,
+              name: dirty('Alice'),
+              biosamples: [
+                { biosample_id: 'E-A0001', type: 'Lowpass', status: 1, sample_time: '', project_name: dirty('Gut cohort') },
+                { biosample_id: 'E-A0002', type: 'Full', status: 1, sample_time: '', project_name: dirty('华南队列') },
+              ],
+            }
+          : user,
+      ),
+      applications: [
+        {
+          client_id: APP.client_id,
+          name: dirty('Dirty App'),
+          logo: `https://dirty.example/${CONTROLS}logo.png`,
+          description: dirty('What it does'),
+          redirect_uris: [APP.redirect_uri],
+          scopes: ['profile.default', 'sample.default:read'],
+        },
+      ],
+      grants: [],
+    }
+  }
+
+  /** Every string inside a JSON value that still holds a control character other than TAB and LF. */
+  function withControls(value: unknown): string[] {
+    if (typeof value === 'string') return ANY_CONTROL.test(value) ? [value] : []
+    if (Array.isArray(value)) return value.flatMap(withControls)
+    if (value && typeof value === 'object') return Object.values(value).flatMap(withControls)
+    return []
+  }
+
+  const engines: [string, () => PortalStore][] = [
+    ['SQLite', () => openPortalStore({ engine: 'sqlite', path: ':memory:' })],
+    ['PostgreSQL', () => openPortalStore({ engine: 'postgres', url: postgresUrl() })],
+  ]
+
+  test.each(engines)('on %s: application, deny, authorize, grants, revoke and records work, and nothing stored or answered holds a control', async (_engine, open) => {
+    const store = open()
+    opened.push(store)
+    const bff = useBff({ fixtures: dirtyWorld(), portalStore: store })
+
+    const application = await (await bff.request(applicationUrl(APP), { as: 'alice' })).json()
+    expect(application.application).toMatchObject({
+      name: clean('Dirty App'),
+      description: clean('What it does'),
+      logo: 'https://dirty.example/[31m[2J6nlogo.png',
+    })
+    expect(application.requested_scopes).toEqual([
+      { scope: 'profile.default', title: clean('Profile'), message: clean('Reads your profile') },
+      { scope: 'sample.default:read', title: clean('Samples'), message: clean('Reads your samples') },
+    ])
+    expect((await (await bff.request('/api/session', { as: 'alice' })).json()).user.name).toBe(clean('Alice'))
+    const samples = (await (await bff.request('/api/biosamples', { as: 'alice' })).json()).biosamples
+    expect(samples.map((sample: { project_name: string }) => sample.project_name)).toEqual([clean('Gut cohort'), clean('华南队列')])
+
+    const denied = await bff.consent('alice', APP, 'en')
+    const deny = await bff.request('/api/oauth2/deny', { method: 'POST', as: 'alice', json: { ...denied, ...APP, state: 's1' } })
+    expect(deny.status).toBe(200)
+
+    const granted = await bff.consent('alice', APP)
+    const authorize = await bff.request('/api/oauth2/authorize', {
+      method: 'POST',
+      as: 'alice',
+      json: { ...granted, ...APP, state: 's2', biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
+    })
+    expect(authorize.status).toBe(200)
+
+    const grants = (await (await bff.request('/api/oauth2/grants', { as: 'alice' })).json()).grants
+    expect(grants).toEqual([expect.objectContaining({ client_id: APP.client_id, name: clean('Dirty App'), logo: 'https://dirty.example/[31m[2J6nlogo.png' })])
+
+    const revoke = await bff.request(`/api/oauth2/grants/${APP.client_id}`, { method: 'DELETE', as: 'alice' })
+    expect(revoke.status).toBe(204)
+    expect((await (await bff.request('/api/oauth2/grants', { as: 'alice' })).json()).grants).toEqual([])
+
+    const records = (await (await bff.request(`/api/records?client_id=${APP.client_id}`, { as: 'alice' })).json()).records
+    // The authorize attempt (written as unknown before the platform was asked) and the record that settled it.
+    expect(records.map((record: { decision: string; outcome: string }) => [record.decision, record.outcome]).sort()).toEqual([
+      ['authorize', 'granted'],
+      ['authorize', 'unknown'],
+      ['deny', 'denied'],
+      ['revoke', 'revoked'],
+    ])
+    for (const record of records) {
+      expect(record).toMatchObject({ app_name: clean('Dirty App'), app_logo: 'https://dirty.example/[31m[2J6nlogo.png' })
+      const receipt = await bff.request(`/api/records/${record.id}`, { as: 'alice' })
+      expect(receipt.status).toBe(200)
+      expect(await receipt.json()).toEqual(record)
+    }
+    const authorized = records.find((record: { decision: string }) => record.decision === 'authorize')
+    expect(authorized.scopes).toEqual([
+      expect.objectContaining({ scope: 'profile.default', title: clean('Profile'), message: clean('Reads your profile') }),
+      expect.objectContaining({ scope: 'sample.default:read', title: clean('Samples'), message: clean('Reads your samples') }),
+    ])
+    expect(withControls(await store.listRecords(ALICE.id, { clientId: APP.client_id }))).toEqual([])
+
+    for (const response of bff.responses) {
+      expect(response.status, `${response.method} ${response.path}`).toBeLessThan(500)
+      if (response.headers.get('Content-Type')?.startsWith('application/json')) {
+        expect(withControls(JSON.parse(response.body)), `${response.method} ${response.path}`).toEqual([])
+      }
+    }
+  })
 })

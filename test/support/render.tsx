@@ -23,3 +23,12 @@ export function renderApp(path: string) {
 export function currentPath(router: ReturnType<typeof createMemoryRouter>): string {
   return router.state.location.pathname + router.state.location.search
 }
+
+/**
+ * A getByText matcher for a sentence that holds an upstream text: the SPA renders that text in
+ * its own isolating element (src/components/ui/upstream-text.tsx), which splits the sentence
+ * across elements. Matches the innermost element whose whole text is `text`.
+ */
+export function sentence(text: string): (content: string, element: Element | null) => boolean {
+  return (_content, element) => element?.textContent === text && ![...element.children].some((child) => child.textContent === text)
+}

@@ -3,6 +3,7 @@ import { useTranslation, type translate } from '@/lib/i18n'
 import type { Biosample } from '@/contract/api'
 import type { Language } from '@/contract/languages'
 import { formatDate } from '@/lib/format'
+import { UpstreamText } from '@/components/ui/upstream-text'
 
 /** A filter box appears once the list is longer than this. */
 export const FILTER_THRESHOLD = 8
@@ -176,9 +177,15 @@ const SampleRow = memo(function SampleRow({ sample, t, language }: SampleRowProp
         />
         <span className="font-mono text-sm font-medium break-all">{id}</span>{' '}
         <span className="text-sm text-slate-700 dark:text-slate-300">
-          {[sample.type, t('consent.samples.statusUnknown', { status: sample.status }), date ? t('consent.samples.sampledOn', { date }) : '', sample.project_name]
+          {[sample.type, t('consent.samples.statusUnknown', { status: sample.status }), date ? t('consent.samples.sampledOn', { date }) : '']
             .filter(Boolean)
             .join(' · ')}
+          {sample.project_name ? (
+            <>
+              {' · '}
+              <UpstreamText>{sample.project_name}</UpstreamText>
+            </>
+          ) : null}
         </span>
       </label>
     </li>

@@ -3,6 +3,7 @@ import { useTranslation } from '@/lib/i18n'
 import type { Scope } from '@/contract/api'
 import { isWriteScope, SCOPE_TIERS, scopeTier, type ScopeTier } from '@/contract/scopes'
 import { useScopeText } from './scope-text'
+import { UpstreamText } from '@/components/ui/upstream-text'
 
 /** A tier's colours only echo its heading, which says what the tier is: colour never carries the meaning. */
 const ACCENT: Record<ScopeTier, { edge: string; head: string }> = {
@@ -52,14 +53,14 @@ export function ScopeList({ scopes }: { scopes: Scope[] }) {
                     return (
                       <li key={scope.scope} className="px-4 py-3">
                         <div className="flex flex-wrap items-center gap-2">
-                          <span className="font-medium break-words">{text.title}</span>
+                          <span className="font-medium break-words"><UpstreamText>{text.title}</UpstreamText></span>
                           {alsoWrites ? (
                             <span className="inline-flex items-center rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900 ring-1 ring-amber-300 dark:bg-amber-950 dark:text-amber-100 dark:ring-amber-700">
                               {t('consent.scopes.alsoWrites')}
                             </span>
                           ) : null}
                         </div>
-                        {text.message ? <p className="mt-1 text-sm break-words text-slate-700 dark:text-slate-300">{text.message}</p> : null}
+                        {text.message ? <p className="mt-1 text-sm break-words text-slate-700 dark:text-slate-300"><UpstreamText>{text.message}</UpstreamText></p> : null}
                       </li>
                     )
                   })}

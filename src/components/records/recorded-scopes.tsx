@@ -2,6 +2,7 @@ import { useTranslation } from '@/lib/i18n'
 import type { Language } from '@/contract/languages'
 import type { RecordScope } from '@/contract/records'
 import { SCOPE_TIERS } from '@/contract/scopes'
+import { UpstreamText } from '@/components/ui/upstream-text'
 
 interface RecordedScopesProps {
   scopes: readonly RecordScope[]
@@ -28,8 +29,8 @@ export function RecordedScopes({ scopes, language, headingLevel }: RecordedScope
           <ul lang={language} className="mt-1 grid gap-1.5 border-l-2 border-slate-300 ps-3 dark:border-slate-600">
             {group.scopes.map((scope) => (
               <li key={scope.scope} className="text-sm">
-                <span className="font-medium break-words">{scope.title}</span>
-                {scope.message ? <span className="block break-words text-slate-700 dark:text-slate-300">{scope.message}</span> : null}
+                <span className="font-medium break-words"><UpstreamText>{scope.title}</UpstreamText></span>
+                {scope.message ? <span className="block break-words text-slate-700 dark:text-slate-300"><UpstreamText>{scope.message}</UpstreamText></span> : null}
               </li>
             ))}
           </ul>

@@ -9,6 +9,7 @@ import { foldAttempts, type ConsentAttempt } from '@/contract/records'
 import { formatDate, formatRelative } from '@/lib/format'
 import { useTranslation } from '@/lib/i18n'
 import { receiptPath, recordQueries } from '@/lib/records'
+import { UpstreamText } from '@/components/ui/upstream-text'
 import { attemptState, STATE_EDGE, StateBadge, StateNote, useStateLabel } from './attempt-state'
 
 /** Past this many attempts the list gets a filter box, as the grants page does past five grants. */
@@ -94,7 +95,7 @@ function AttemptCard({ attempt }: { attempt: ConsentAttempt }) {
         <AppLogo name={record.app_name} logo={record.app_logo} size="sm" className="mt-0.5" />
         <div className="min-w-0 flex-1">
           <h2 id={nameId} className="text-base font-semibold break-words sm:text-lg">
-            {record.app_name}
+            <UpstreamText>{record.app_name}</UpstreamText>
           </h2>
           <p className="mt-1 flex flex-wrap items-center gap-x-2 gap-y-1 text-sm text-slate-700 dark:text-slate-300">
             <StateBadge attempt={attempt} />

@@ -13,6 +13,7 @@ import { attemptOf, isInForce, receiptPath, recordQueries } from '@/lib/records'
 import { sessionQueries } from '@/lib/session'
 import { StateBadge, StateNote, useStateLabel } from './attempt-state'
 import { downloadReceipt } from './receipt-json'
+import { UpstreamText } from '@/components/ui/upstream-text'
 
 /** "19 March 2021 at 15:00:41 GMT+8": the reader's local time, with its zone named. */
 function formatDateTime(iso: string, lang: string): string {
@@ -60,7 +61,7 @@ export function ReceiptPage() {
       <div className="mt-6 flex items-center gap-3 rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900 print:mt-3 print:p-2">
         <AppLogo name={record.app_name} logo={record.app_logo} />
         <div className="min-w-0">
-          <p className="text-lg font-semibold break-words">{record.app_name}</p>
+          <p className="text-lg font-semibold break-words"><UpstreamText>{record.app_name}</UpstreamText></p>
           <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
             <StateBadge attempt={attempt} />
             <time dateTime={record.at}>{formatDateTime(record.at, language)}</time>
@@ -70,10 +71,10 @@ export function ReceiptPage() {
 
       <dl className="mt-6 grid gap-x-6 gap-y-3 text-sm sm:grid-cols-[auto_minmax(0,1fr)] print:mt-3 print:grid-cols-[auto_minmax(0,1fr)] print:gap-y-1">
         <Field label={t('activity.receipt.who')}>
-          {session.user.name} <span className="text-slate-600 dark:text-slate-400">({t('activity.receipt.userId', { id: record.user_id })})</span>
+          <UpstreamText>{session.user.name}</UpstreamText> <span className="text-slate-600 dark:text-slate-400">({t('activity.receipt.userId', { id: record.user_id })})</span>
         </Field>
         <Field label={t('activity.receipt.app')}>
-          {record.app_name}{' '}
+          <UpstreamText>{record.app_name}</UpstreamText>{' '}
           <span className="text-slate-600 dark:text-slate-400">
             ({t('activity.receipt.clientId')} <code className="font-mono break-all">{record.client_id}</code>)
           </span>

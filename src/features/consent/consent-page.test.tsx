@@ -7,7 +7,7 @@ import { setLanguage } from '@/lib/i18n'
 import { assignLocation, replaceLocation } from '@/lib/navigation'
 import { ALICE, publicUser } from '../../../test/support/fixture-users'
 import { apiError, server, unauthenticated } from '../../../test/support/msw-handlers'
-import { currentPath, renderApp } from '../../../test/support/render'
+import { currentPath, renderApp, sentence } from '../../../test/support/render'
 import { PLATFORM_SCOPE_TEXTS } from '../../../test/support/platform-scopes'
 import { useSelectionStore } from './selection-store'
 
@@ -186,9 +186,21 @@ describe('consent page: what the user sees', () => {
     world.application = application({ wxmp_app_id: 'wx123', redirect_uri: 'pages/index/index', logo: 'http://cdn.example/logo.png' })
     renderConsent(consentUrl({ redirect_uri: 'pages/index/index' }))
     await findForm()
-    expect(screen.getByText('Afterwards you’ll return to the Gene Insight WeChat mini program')).toBeInTheDocument()
+    expect(screen.getByText(sentence('Afterwards you’ll return to the Gene Insight WeChat mini program'))).toBeInTheDocument()
     expect(document.querySelector('img')).toBeNull()
     expect(screen.getByText('G')).toHaveAttribute('aria-hidden', 'true')
+  })
+
+  test('an app name with bidi controls is shown isolated, so it cannot reorder the sentence around it', async () => {
+    // An unclosed right-to-left override and isolate: without isolation the heading's own words would run backwards.
+    const name = '\u202eGene\u2067 Insight'
+    world.application = application({ name })
+    renderConsent()
+    const heading = await screen.findByRole('heading', { level: 1, name: `${name} would like to access your BGE account` })
+    const isolated = heading.querySelector('bdi')
+    expect(isolated?.textContent).toBe(name)
+    expect(heading.textContent).toBe(`${name} would like to access your BGE account`)
+    expect(screen.getByText('Reads your variants to explain your ancestry.').closest('bdi')).not.toBeNull()
   })
 
   test('with no samples the page says so and Authorize explains why it is off', async () => {
@@ -614,7 +626,7 @@ describe('consent page: mini programs', () => {
     await user.click(screen.getByRole('button', { name: 'Authorize' }))
     await vi.waitFor(() => expect(redirectTo).toHaveBeenCalledWith({ url: PATH }))
     expect(replaceLocation).not.toHaveBeenCalled()
-    expect(await screen.findByText('Taking you back to the Gene Insight mini program…')).toBeInTheDocument()
+    expect(await screen.findByText(sentence('Taking you back to the Gene Insight mini program…'))).toBeInTheDocument()
   })
 
   test('in a plain browser it tells the user to return to the mini program and loads no bridge', async () => {
@@ -623,7 +635,7 @@ describe('consent page: mini programs', () => {
     await findForm()
     await user.click(screen.getByRole('button', { name: 'Authorize' }))
     expect(await screen.findByRole('heading', { level: 1, name: 'Access granted' })).toBeInTheDocument()
-    expect(screen.getByText('Return to the Gene Insight WeChat mini program to carry on.')).toBeInTheDocument()
+    expect(screen.getByText(sentence('Return to the Gene Insight WeChat mini program to carry on.'))).toBeInTheDocument()
     expect(document.querySelector('script[src*="jweixin"]')).toBeNull()
     expect(replaceLocation).not.toHaveBeenCalled()
   })

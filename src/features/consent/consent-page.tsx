@@ -23,6 +23,7 @@ import { handOffToMiniProgram } from './browser'
 import type { ConsentLoaderData } from './consent-loader'
 import { useSelectionStore } from './selection-store'
 import { useOnline } from './use-online'
+import { UpstreamMessage } from '@/components/ui/upstream-text'
 
 /** After a decision: on the way to the app, handed to the mini program, or the user must go back themselves. */
 type Outcome = 'leaving' | 'miniProgramHandedOff' | 'returnToMiniProgram'
@@ -170,7 +171,7 @@ function ConsentForm({ request }: { request: ApplicationRequest }) {
   if (outcome === 'miniProgramHandedOff') {
     return (
       <Page>
-        <p role="status">{t('consent.leaving.toMiniProgram', { name: application.name })}</p>
+        <p role="status"><UpstreamMessage message={(values) => t('consent.leaving.toMiniProgram', values)} texts={{ name: application.name }} /></p>
       </Page>
     )
   }
@@ -183,8 +184,8 @@ function ConsentForm({ request }: { request: ApplicationRequest }) {
         </h1>
         <p className="mt-3 text-slate-700 dark:text-slate-300">
           {returnTo.kind === 'miniProgram'
-            ? t('consent.answered.backToMiniProgram', { name: application.name })
-            : t(`consent.answered.${decided}`, { name: application.name })}
+            ? <UpstreamMessage message={(values) => t('consent.answered.backToMiniProgram', values)} texts={{ name: application.name }} />
+            : <UpstreamMessage message={(values) => t(`consent.answered.${decided}`, values)} texts={{ name: application.name }} />}
         </p>
         {outcome === 'returnToMiniProgram' ? null : (
           <div className="mt-6">

@@ -9,6 +9,7 @@ import { formatDate, formatRelative } from '@/lib/format'
 import type { Grant } from '@/contract/api'
 import type { ConsentRecord } from '@/contract/records'
 import { receiptPath } from '@/lib/records'
+import { UpstreamText } from '@/components/ui/upstream-text'
 
 interface GrantCardProps {
   grant: Grant
@@ -39,7 +40,7 @@ export function GrantCard({ grant, record, notShared, revokeFailed, onRevoke }: 
         <AppLogo name={grant.name} logo={grant.logo} />
         <div className="min-w-0 flex-1">
           <h2 id={nameId} className="text-lg font-semibold break-words">
-            {grant.name}
+            <UpstreamText>{grant.name}</UpstreamText>
           </h2>
           <p className="mt-0.5 text-sm text-slate-600 dark:text-slate-400">
             {t('grants.clientId')}{' '}

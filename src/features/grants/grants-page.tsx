@@ -19,6 +19,7 @@ import { latestAttempt, receiptPath, recordQueries } from '@/lib/records'
 import { signInHref } from '@/lib/session'
 import { filterGrants, grantMutations, grantQueries, notSharedCount, revokeGrant, withGrantRestored, withoutGrant } from './api'
 import { GrantCard } from './grant-card'
+import { UpstreamMessage } from '@/components/ui/upstream-text'
 
 /** Past this many grants the list gets a filter box (SPEC.md "Grants page"). */
 const FILTER_FROM = 6
@@ -134,7 +135,7 @@ export function GrantsPage() {
       {outcome?.kind === 'revoked' ? (
         // Seen and followed; the live region above is what screen readers hear.
         <Alert variant="success" role="none" className="mt-6">
-          <p>{t('grants.revoked', { name: outcome.name })}</p>
+          <p><UpstreamMessage message={(values) => t('grants.revoked', values)} texts={{ name: outcome.name }} /></p>
           {outcome.recordId ? (
             <Link to={receiptPath(outcome.recordId)} className="mt-1 inline-block font-medium underline underline-offset-4">
               {t('grants.revokeReceipt')}
@@ -190,7 +191,7 @@ export function GrantsPage() {
         open={dialogOpen}
         onClose={() => setDialogOpen(false)}
         returnFocusRef={dialogReturnFocus}
-        title={confirming ? t('grants.dialog.title', { name: confirming.name }) : null}
+        title={confirming ? <UpstreamMessage message={(values) => t('grants.dialog.title', values)} texts={{ name: confirming.name }} /> : null}
         actions={
           <>
             <Button variant="secondary" data-autofocus onClick={() => setDialogOpen(false)}>
@@ -216,8 +217,8 @@ function RevokeConsequences({ grant }: { grant: Grant }) {
     <>
       <p>
         {samples.length
-          ? t('grants.dialog.body', { name: grant.name, count: samples.length })
-          : t('grants.dialog.bodyNoSamples', { name: grant.name })}
+          ? <UpstreamMessage message={(values) => t('grants.dialog.body', { ...values, count: samples.length })} texts={{ name: grant.name }} />
+          : <UpstreamMessage message={(values) => t('grants.dialog.bodyNoSamples', values)} texts={{ name: grant.name }} />}
       </p>
       {samples.length ? (
         <ul className="mt-2 list-disc space-y-0.5 ps-5">

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, test } from 'vitest'
 import type { ApplicationResponse, Scope } from '@/contract/api'
 import { setLanguage } from '@/lib/i18n'
 import { apiError, server } from '../../../test/support/msw-handlers'
-import { renderApp } from '../../../test/support/render'
+import { renderApp, sentence } from '../../../test/support/render'
 
 // Everything an app might put in state that a careless encoder would break.
 const STATE = 'a b+c&d=e#f?g 中文 🧬%20'
@@ -181,7 +181,7 @@ describe('the preview', () => {
   test('a mini program shows its app id and the page path it would receive', async () => {
     respond = () => HttpResponse.json(answerFor({ name: 'Gene Mini', wxmp_app_id: 'wx0123456789', redirect_uri: '/pages/auth/callback' }))
     renderPreview(previewPath({ client_id: 'mini-app', redirect_uri: '/pages/auth/callback', state: STATE }))
-    expect(await screen.findByText('Afterwards you’ll return to the Gene Mini WeChat mini program')).toBeInTheDocument()
+    expect(await screen.findByText(sentence('Afterwards you’ll return to the Gene Mini WeChat mini program'))).toBeInTheDocument()
     await decide('Authorize')
     expect(screen.getByTestId('decision-app-id')).toHaveTextContent('wx0123456789')
     expect(screen.getByTestId('decision-path').textContent).toBe(`/pages/auth/callback?code=EXAMPLE_CODE&state=${encodeURIComponent(STATE)}`)

@@ -7,6 +7,7 @@ import { Page } from '@/components/ui/page'
 import { failureKind } from '@/lib/failure'
 import { sessionMutations } from '@/lib/session'
 import { signInQueries } from './api'
+import { UpstreamMessage } from '@/components/ui/upstream-text'
 
 /** `/signin?next=`: the sandbox's stand-in for the platform's sign-in (sandbox mode only). */
 export function SignInPage() {
@@ -43,7 +44,7 @@ export function SignInPage() {
                 disabled={pendingUserId !== null}
                 onClick={() => signIn.mutate(user.id)}
               >
-                {t('signin.signInAs', { name: user.name })}
+                <UpstreamMessage message={(values) => t('signin.signInAs', values)} texts={{ name: user.name }} />
               </Button>
             </li>
           ))}

@@ -7,6 +7,7 @@ import { VisuallyHidden } from '@/components/ui/visually-hidden'
 import { PAGE_ROUTES } from '@/contract/routes'
 import { isUnauthenticated } from '@/lib/failure'
 import { DEFAULT_RETURN_PATH, sessionMutations, sessionQueries, signInHref } from '@/lib/session'
+import { UpstreamText } from '@/components/ui/upstream-text'
 
 /**
  * The header's account corner: who is signed in and "Sign out", or "Sign in". Reads the session
@@ -42,7 +43,7 @@ export function UserMenu() {
     <div className="flex min-w-0 flex-wrap items-center justify-end gap-x-1">
       <p className="min-w-0 truncate text-sm text-slate-700 dark:text-slate-300">
         <VisuallyHidden>{t('header.signedInAs')} </VisuallyHidden>
-        <span className="font-medium text-slate-900 dark:text-slate-100">{session.data.user.name}</span>
+        <span className="font-medium text-slate-900 dark:text-slate-100"><UpstreamText>{session.data.user.name}</UpstreamText></span>
       </p>
       <Button
         variant="ghost"

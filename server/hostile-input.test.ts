@@ -95,9 +95,9 @@ describe('upstream texts are data', () => {
     expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff')
     const body = await response.json()
     expect(body.application).toMatchObject({ name: `Good ${SCRIPT}`, description: HOSTILE_TEXT, logo: 'javascript:alert(1)' })
-    expect(body.requested_scopes).toEqual([
-      { scope: 'profile.default', title: `Profile ${SCRIPT}`, message: `Reads ${IMG}` },
-      { scope: 'sample.default:read', title: HOSTILE_TEXT, message: HOSTILE_TEXT },
+    expect(body.granted_scopes).toEqual([
+      { scope: 'profile.default', title: `Profile ${SCRIPT}`, message: `Reads ${IMG}`, asked: true },
+      { scope: 'sample.default:read', title: HOSTILE_TEXT, message: HOSTILE_TEXT, asked: true },
     ])
   })
 

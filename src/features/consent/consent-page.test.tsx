@@ -40,7 +40,11 @@ const SHOWN_IN_ENGLISH = {
   ],
 }
 
-function application(overrides: Partial<{ wxmp_app_id: string; redirect_uri: string; logo: string; name: string }> = {}, requested = APP_SCOPES) {
+/** The BFF's answer; `granted` is what a decision grants, each scope asked for unless it says otherwise. */
+function application(
+  overrides: Partial<{ wxmp_app_id: string; redirect_uri: string; logo: string; name: string }> = {},
+  granted: (ReturnType<typeof scope> & { asked?: boolean })[] = APP_SCOPES,
+) {
   return {
     application: {
       client_id: 'web-app',
@@ -53,9 +57,9 @@ function application(overrides: Partial<{ wxmp_app_id: string; redirect_uri: str
       scopes: APP_SCOPES,
       ...overrides,
     },
-    requested_scopes: requested,
+    granted_scopes: granted.map((s) => ({ asked: true, ...s })),
     unknown_scopes: [] as string[],
-    ticket: 'ticket-1',
+    ticket: 'ticket-1' as string | null,
   }
 }
 
@@ -189,6 +193,34 @@ describe('consent page: what the user sees', () => {
     expect(screen.getByText('Afterwards you’ll return to the Gene Insight WeChat mini program')).toBeInTheDocument()
     expect(document.querySelector('img')).toBeNull()
     expect(screen.getByText('G')).toHaveAttribute('aria-hidden', 'true')
+  })
+
+  test('a link naming less than the app is registered for shows, gates on and sends every granted scope, the named one marked', async () => {
+    const user = userEvent.setup()
+    // The platform's authorize takes no scope: the grant is every scope the app is registered for.
+    world.application = application({}, [
+      { ...scope('profile.default'), asked: true },
+      { ...scope('sample.default:read'), asked: false },
+      { ...scope('variant.rsid'), asked: false },
+    ])
+    renderConsent(consentUrl({ scope: 'profile.default' }))
+    await findForm()
+    const scopes = within(screen.getByRole('region', { name: 'It will be able to' }))
+    expect(scopes.getAllByRole('listitem')).toHaveLength(3)
+    expect(within(scopes.getByRole('group', { name: 'Your genetic data' })).getByText('Genomic variants (by RS number)')).toBeInTheDocument()
+    const marked = scopes.getAllByText('Asked for by the app').map((mark) => mark.closest('li')?.querySelector('span')?.textContent)
+    expect(marked).toEqual(['Basic profile'])
+    expect(scopes.getByText(/^The app asked only for the marked permissions/)).toBeInTheDocument()
+    // A granted scope reads sample data, although the link named none that does.
+    const authorizeButton = screen.getByRole('button', { name: 'Authorize' })
+    expect(authorizeButton).toHaveAccessibleDescription('Choose at least one sample to authorize.')
+
+    await user.click(screen.getByRole('checkbox', { name: /E-A0001/ }))
+    await user.click(authorizeButton)
+    await vi.waitFor(() => expect(postedTo('/api/oauth2/authorize')).toHaveLength(1))
+    const sent = postedTo('/api/oauth2/authorize')[0]?.body as { scope: string; shown: { scopes: { scope: string }[] } }
+    expect(sent.scope).toBe('profile.default')
+    expect(sent.shown.scopes.map((s) => s.scope)).toEqual(['profile.default', 'sample.default:read', 'variant.rsid'])
   })
 
   test('with no samples the page says so and Authorize explains why it is off', async () => {
@@ -348,6 +380,13 @@ describe('consent page: refusing a bad request', () => {
     renderConsent(consentUrl({ scope: 'profile.default admin.everything' }))
     await vi.waitFor(() => expect(replaceLocation).toHaveBeenCalledWith(`${REDIRECT}&error=invalid_scope&state=${encodeURIComponent(STATE)}`))
     expect(await screen.findByText('Taking you back to the app…')).toBeInTheDocument()
+  })
+
+  test('the consent page asks for its application with the link’s response_type', async () => {
+    renderConsent()
+    await findForm()
+    const asked = requests.find((r) => r.path.startsWith('/api/oauth2/application'))
+    expect(new URL(asked?.path ?? '', 'http://x').searchParams.get('response_type')).toBe('code')
   })
 
   test('a platform fault says what happened and retries', async () => {

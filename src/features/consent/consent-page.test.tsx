@@ -382,6 +382,58 @@ describe('consent page: refusing a bad request', () => {
     expect(await screen.findByText('Taking you back to the app…')).toBeInTheDocument()
   })
 
+  test.each([
+    ['response_type=token', { response_type: 'token' }, false],
+    ['no response_type', { response_type: undefined }, false],
+    ['an unknown scope', { scope: 'profile.default admin.everything' }, true],
+  ])('signed out, a link that must end in an error redirect (%s) goes to sign-in first, never to the app', async (_name, params, unknownScope) => {
+    world.session = false
+    if (unknownScope) world.application = { ...application(), unknown_scopes: ['admin.everything'], ticket: null }
+    const path = consentUrl(params)
+    const { router } = renderConsent(path)
+    expect(await screen.findByRole('heading', { level: 1, name: 'Sign in to the sandbox' })).toBeInTheDocument()
+    expect(currentPath(router)).toBe(`/signin?next=${encodeURIComponent(path)}`)
+    expect(replaceLocation).not.toHaveBeenCalled()
+  })
+
+  test('signed in again after that, the same link goes back to the app with the error', async () => {
+    world.session = false
+    const path = consentUrl({ response_type: 'token' })
+    const first = renderConsent(path)
+    await screen.findByRole('heading', { level: 1, name: 'Sign in to the sandbox' })
+    expect(replaceLocation).not.toHaveBeenCalled()
+    first.unmount()
+
+    world.session = true
+    renderConsent(path)
+    await vi.waitFor(() =>
+      expect(replaceLocation).toHaveBeenCalledWith(`${REDIRECT}&error=unsupported_response_type&state=${encodeURIComponent(STATE)}`),
+    )
+  })
+
+  test('signed out, an unknown app is still explained on the portal, without sign-in', async () => {
+    world.session = false
+    server.use(
+      http.get('/api/oauth2/application', () =>
+        HttpResponse.json(
+          { error: { code: 'invalid_client', message: 'refused', upstream_code: 40002, details: { client_id: 'web-app', redirect_uri: REDIRECT } } },
+          { status: 422 },
+        ),
+      ),
+    )
+    renderConsent(consentUrl({ response_type: 'token' }))
+    expect(await screen.findByRole('heading', { level: 1, name: 'This app isn’t registered with BGE' })).toBeInTheDocument()
+    expect(replaceLocation).not.toHaveBeenCalled()
+    expect(assignLocation).not.toHaveBeenCalled()
+  })
+
+  test('the platform down while reading who is signed in: an error page, not a redirect to the app', async () => {
+    server.use(http.get('/api/session', () => apiError(502, 'upstream_unavailable')))
+    renderConsent(consentUrl({ response_type: 'token' }))
+    expect(await screen.findByRole('button', { name: 'Try again' })).toBeInTheDocument()
+    expect(replaceLocation).not.toHaveBeenCalled()
+  })
+
   test('the consent page asks for its application with the link’s response_type', async () => {
     renderConsent()
     await findForm()

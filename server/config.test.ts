@@ -15,6 +15,7 @@ test('with no environment the portal runs against its sandbox', () => {
     requestDeadlineMs: 10_000,
     upstreamTimeZone: 'Asia/Shanghai',
     allowHttpRedirects: false,
+    upstreamHonoursScope: false,
     sandboxDb: '.data/sandbox.sqlite',
   })
   expect(config.sessionSecret.length).toBe(32)
@@ -125,6 +126,13 @@ test('the other settings are read and checked', () => {
   expect(() => loadConfig({ AUTH_COOKIE: 'a b' })).toThrow(/AUTH_COOKIE: must be a valid cookie name/)
   expect(() => loadConfig({ WECHAT_BRIDGE_URL: 'http://res.wx.qq.com/x.js' })).toThrow(/WECHAT_BRIDGE_URL/)
   expect(() => loadConfig({ ALLOW_HTTP_REDIRECTS: 'yes' })).toThrow(/ALLOW_HTTP_REDIRECTS/)
+})
+
+test('UPSTREAM_HONOURS_SCOPE is off until the platform enforces `scope`; only a boolean is accepted', () => {
+  expect(loadConfig({ UPSTREAM_HONOURS_SCOPE: 'true' }).upstreamHonoursScope).toBe(true)
+  expect(loadConfig({ UPSTREAM_HONOURS_SCOPE: '1' }).upstreamHonoursScope).toBe(true)
+  expect(loadConfig({ UPSTREAM_HONOURS_SCOPE: 'false' }).upstreamHonoursScope).toBe(false)
+  expect(() => loadConfig({ UPSTREAM_HONOURS_SCOPE: 'yes' })).toThrow(/UPSTREAM_HONOURS_SCOPE/)
 })
 
 test('UPSTREAM_TIME_ZONE takes an IANA zone; an unknown one refuses to start, naming the variable', () => {

@@ -35,6 +35,12 @@ export interface Config {
   /** IANA zone of the platform's zone-less times (`grant_time`). */
   upstreamTimeZone: string
   allowHttpRedirects: boolean
+  /**
+   * Whether the platform's authorize grants only the scopes the link's `scope` names. It does not
+   * yet (it takes no scope and grants the app every scope it is registered for), so by default the
+   * page shows and records that whole set; `true` narrows both to the named scopes.
+   */
+  upstreamHonoursScope: boolean
   /** Origin of WeChat's JS bridge script; empty = the bridge is not loaded and not allowed by the CSP. */
   wechatBridgeUrl: string
   /** Consent and grants stream their /api answers inside the page (server/pages/page-data.ts). */
@@ -73,6 +79,7 @@ const envSchema = z.object({
   REQUEST_DEADLINE_MS: z.coerce.number().int().positive().default(10_000),
   UPSTREAM_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
   ALLOW_HTTP_REDIRECTS: boolean.default(false),
+  UPSTREAM_HONOURS_SCOPE: boolean.default(false),
   EMBED_PAGE_DATA: boolean.default(true),
   WECHAT_BRIDGE_URL: z.url({ protocol: /^https$/ }).optional(),
   SANDBOX_FIXTURES: z.string().min(1).optional(),
@@ -126,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestDeadlineMs: e.REQUEST_DEADLINE_MS,
     upstreamTimeZone: e.UPSTREAM_TIME_ZONE,
     allowHttpRedirects: e.ALLOW_HTTP_REDIRECTS,
+    upstreamHonoursScope: e.UPSTREAM_HONOURS_SCOPE,
     wechatBridgeUrl: e.WECHAT_BRIDGE_URL ?? '',
     embedPageData: e.EMBED_PAGE_DATA,
     sandboxFixtures: e.SANDBOX_FIXTURES,

@@ -103,9 +103,9 @@ describe('upstream texts are data', () => {
     expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff')
     const body = await response.json()
     expect(body.application).toMatchObject({ name: `Good ${SCRIPT}`, description: HOSTILE_TEXT, logo: 'javascript:alert(1)' })
-    expect(body.requested_scopes).toEqual([
-      { scope: 'profile.default', title: `Profile ${SCRIPT}`, message: `Reads ${IMG}` },
-      { scope: 'sample.default:read', title: HOSTILE_TEXT, message: HOSTILE_TEXT },
+    expect(body.granted_scopes).toEqual([
+      { scope: 'profile.default', title: `Profile ${SCRIPT}`, message: `Reads ${IMG}`, asked: true },
+      { scope: 'sample.default:read', title: HOSTILE_TEXT, message: HOSTILE_TEXT, asked: true },
     ])
   })
 
@@ -376,9 +376,9 @@ describe('control characters in upstream texts', () => {
       description: clean('What it does'),
       logo: 'https://dirty.example/[31m[2J6nlogo.png',
     })
-    expect(application.requested_scopes).toEqual([
-      { scope: 'profile.default', title: clean('Profile'), message: clean('Reads your profile') },
-      { scope: 'sample.default:read', title: clean('Samples'), message: clean('Reads your samples') },
+    expect(application.granted_scopes).toEqual([
+      { scope: 'profile.default', title: clean('Profile'), message: clean('Reads your profile'), asked: expect.any(Boolean) },
+      { scope: 'sample.default:read', title: clean('Samples'), message: clean('Reads your samples'), asked: expect.any(Boolean) },
     ])
     expect((await (await bff.request('/api/session', { as: 'alice' })).json()).user.name).toBe(clean('Alice'))
     const samples = (await (await bff.request('/api/biosamples', { as: 'alice' })).json()).biosamples

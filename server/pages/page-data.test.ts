@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { z } from 'zod'
 import { APP_PRELOADS_ID } from '../../src/contract/first-paint'
-import { pageDataSchema, type PageData } from '../../src/contract/page-data'
+import { applicationPath, pageDataSchema, type PageData } from '../../src/contract/page-data'
 import { ALICE, PORTAL, testWorld, useBff, WEB_APP, type Bff, type UserKey } from '../../test/support/bff'
 import type { FixturesInput } from '../sandbox/fixtures'
 import { escapeJsonForHtml, PAGE_DATA_GRACE_MS, PREPAINT_MAX_CHARS, PREPAINT_MODULE } from './page-data'
@@ -9,7 +9,7 @@ import { escapeJsonForHtml, PAGE_DATA_GRACE_MS, PREPAINT_MAX_CHARS, PREPAINT_MOD
 const CONSENT_PAGE = `/oauth2/authorize?${new URLSearchParams({ ...WEB_APP, response_type: 'code', state: 's<1>' })}`
 const CONSENT_PATHS = [
   '/api/session',
-  `/api/oauth2/application?${new URLSearchParams({ client_id: WEB_APP.client_id, redirect_uri: WEB_APP.redirect_uri, scope: WEB_APP.scope })}`,
+  `/api/oauth2/application?${new URLSearchParams({ client_id: WEB_APP.client_id, redirect_uri: WEB_APP.redirect_uri, scope: WEB_APP.scope, response_type: 'code' })}`,
   '/api/biosamples',
   `/api/oauth2/grants?client_id=${WEB_APP.client_id}`,
 ]
@@ -68,6 +68,19 @@ describe('consent and grants pages carry their /api answers', () => {
       json: { ticket: application.ticket, shown, ...WEB_APP, state: 'xyz', biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
     })
     expect(authorize.status).toBe(200)
+  })
+
+  test.each([
+    ['response_type=token', { ...WEB_APP, response_type: 'token' }, 'token'],
+    ['no response_type', { ...WEB_APP }, undefined],
+  ])('a consent link that cannot succeed (%s): its read is the one the SPA makes, and carries no ticket', async (_name, params, responseType) => {
+    const bff = useBff()
+    const html = await (await bff.request(`/oauth2/authorize?${new URLSearchParams({ ...params, state: 's' })}`, { as: 'alice' })).text()
+    // The SPA's consent loader asks for exactly this path (src/lib/application.ts), so it finds the answer.
+    const path = applicationPath({ clientId: WEB_APP.client_id, redirectUri: WEB_APP.redirect_uri, scope: WEB_APP.scope, responseType })
+    const answer = embedded(html).get(path)
+    expect(answer?.status).toBe(200)
+    expect(answer?.body).toMatchObject({ application: { client_id: WEB_APP.client_id }, ticket: null })
   })
 
   test('grants: grants, biosamples, records and the session, each as /api answers them', async () => {

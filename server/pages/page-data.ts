@@ -54,7 +54,13 @@ export function pageDataPaths(url: URL): string[] {
   const clientId = params.get('client_id')
   const redirectUri = params.get('redirect_uri')
   if (new Set(names).size !== names.length || !clientId || !redirectUri || hasForbiddenScheme(redirectUri)) return []
-  return ['/api/session', applicationPath({ clientId, redirectUri, scope: params.get('scope') ?? undefined }), '/api/biosamples', grantsPath(clientId)]
+  const application = applicationPath({
+    clientId,
+    redirectUri,
+    scope: params.get('scope') ?? undefined,
+    responseType: params.get('response_type') ?? undefined,
+  })
+  return ['/api/session', application, '/api/biosamples', grantsPath(clientId)]
 }
 
 /** Starts every read of `paths` at once, as the page's request (its cookie) from the page itself. */

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { useBff, WEB_APP, WX_APP } from '../../test/support/bff'
+import { displayedScopes } from '../consent/shown-texts'
+import { useBff, WEB_APP, WX_APP, type Bff } from '../../test/support/bff'
 
 const APPLICATION_PATH = '/openbge/oauth2/application'
 
@@ -7,8 +8,26 @@ function applicationUrl(params: Record<string, string>): string {
   return `/api/oauth2/application?${new URLSearchParams(params)}`
 }
 
+const REGISTERED = ['profile.default', 'profile.advanced', 'sample.default:read', 'variant.rsid']
+
+function granted(body: { granted_scopes: { scope: string; asked: boolean }[] }) {
+  return body.granted_scopes.map(({ scope, asked }) => [scope, asked])
+}
+
+/** Alice decides on the consent page for `scope`, sending `shown` as the words on her screen. */
+async function authorizeShowing(bff: Bff, scope: string, shownScopes: (body: { granted_scopes: { scope: string; title: string; message: string }[] }) => { scope: string; title: string; message: string }[], biosampleIds = [{ biosample_id: 'E-A0001', type: 'Lowpass' }]) {
+  const consent = { client_id: WEB_APP.client_id, redirect_uri: WEB_APP.redirect_uri, scope }
+  const body = await (await bff.request(applicationUrl({ ...consent, response_type: 'code' }), { as: 'alice' })).json()
+  const shown = { language: 'en' as const, scopes: displayedScopes(shownScopes(body), 'en') }
+  return bff.request('/api/oauth2/authorize', {
+    method: 'POST',
+    as: 'alice',
+    json: { ticket: body.ticket, shown, ...consent, state: 's', biosample_ids: biosampleIds },
+  })
+}
+
 describe('GET /api/oauth2/application', () => {
-  test('the application with its requested scopes, and no ticket when nobody is signed in', async () => {
+  test('the application with the scopes a decision grants, and no ticket when nobody is signed in', async () => {
     const bff = useBff()
     const response = await bff.request(applicationUrl(WEB_APP))
     expect(response.status).toBe(200)
@@ -28,40 +47,94 @@ describe('GET /api/oauth2/application', () => {
           message: expect.any(String),
         })),
       },
-      requested_scopes: ['profile.default', 'sample.default:read', 'variant.rsid'].map((scope) => ({
+      // Every registered scope, whatever `scope` named: the platform's authorize grants them all.
+      granted_scopes: REGISTERED.map((scope) => ({
         scope,
         title: expect.any(String),
         message: expect.any(String),
+        asked: scope !== 'profile.advanced',
       })),
       unknown_scopes: [],
       ticket: null,
     })
   })
 
-  test('signed in, it comes with a consent ticket', async () => {
+  test('signed in, with response_type=code, it comes with a consent ticket', async () => {
     const bff = useBff()
-    const body = await (await bff.request(applicationUrl(WEB_APP), { as: 'alice' })).json()
+    const body = await (await bff.request(applicationUrl({ ...WEB_APP, response_type: 'code' }), { as: 'alice' })).json()
     expect(body.ticket).toEqual(expect.stringMatching(/^[\w-]+\.[\w-]+$/))
   })
 
-  test('requested scopes follow `scope` in the app’s own order; scopes it lacks are listed as unknown', async () => {
+  test.each([
+    ['response_type missing', { ...WEB_APP }],
+    ['response_type=token', { ...WEB_APP, response_type: 'token' }],
+    ['response_type=CODE', { ...WEB_APP, response_type: 'CODE' }],
+    ['an unknown scope', { ...WEB_APP, response_type: 'code', scope: 'profile.default admin.everything' }],
+  ])('%s: signed in, still no ticket, since the request cannot succeed', async (_name, params) => {
+    const bff = useBff()
+    const response = await bff.request(applicationUrl(params), { as: 'alice' })
+    expect(response.status).toBe(200)
+    const body = await response.json()
+    expect(body.ticket).toBeNull()
+    // The page still learns what it needs to send the person back with the right error.
+    expect(body.application.client_id).toBe(WEB_APP.client_id)
+  })
+
+  test('every registered scope is granted in the app’s own order, the ones `scope` named marked asked; names it lacks are unknown', async () => {
     const bff = useBff()
     const body = await (
       await bff.request(applicationUrl({ ...WEB_APP, scope: 'variant.rsid  profile.default variant.rsid\tdata_item.default:write' }))
     ).json()
-    expect(body.requested_scopes.map((s: { scope: string }) => s.scope)).toEqual(['variant.rsid', 'profile.default'])
+    expect(granted(body)).toEqual([
+      ['profile.default', true],
+      ['profile.advanced', false],
+      ['sample.default:read', false],
+      ['variant.rsid', true],
+    ])
     expect(body.unknown_scopes).toEqual(['data_item.default:write'])
   })
 
-  test('without `scope` every scope of the app is requested', async () => {
+  test('without `scope` every scope of the app is granted and counts as asked for', async () => {
     const bff = useBff()
     const body = await (await bff.request(applicationUrl({ client_id: WEB_APP.client_id, redirect_uri: WEB_APP.redirect_uri }))).json()
-    expect(body.requested_scopes.map((s: { scope: string }) => s.scope)).toEqual([
-      'profile.default',
-      'profile.advanced',
-      'sample.default:read',
-      'variant.rsid',
+    expect(granted(body)).toEqual(REGISTERED.map((scope) => [scope, true]))
+  })
+
+  test('UPSTREAM_HONOURS_SCOPE=true: only the named scopes are granted (all of them without `scope`); unknown names stay unknown', async () => {
+    const bff = useBff({ env: { UPSTREAM_HONOURS_SCOPE: 'true' } })
+    const named = await (await bff.request(applicationUrl({ ...WEB_APP, scope: 'variant.rsid profile.default nope.x' }))).json()
+    expect(granted(named)).toEqual([
+      ['profile.default', true],
+      ['variant.rsid', true],
     ])
+    expect(named.unknown_scopes).toEqual(['nope.x'])
+    const all = await (await bff.request(applicationUrl({ client_id: WEB_APP.client_id, redirect_uri: WEB_APP.redirect_uri }))).json()
+    expect(granted(all)).toEqual(REGISTERED.map((scope) => [scope, true]))
+  })
+
+  test('the ticket binds the granted set: a decision showing only the named scope is refused, one showing all is recorded with all', async () => {
+    const bff = useBff()
+    const onlyNamed = await authorizeShowing(bff, 'profile.default', (body) => body.granted_scopes.filter((s) => s.scope === 'profile.default'))
+    expect(onlyNamed.status).toBe(400)
+    expect((await onlyNamed.json()).error.code).toBe('shown_texts_mismatch')
+
+    const all = await authorizeShowing(bff, 'profile.default', (body) => body.granted_scopes)
+    expect(all.status).toBe(200)
+    const [record] = (await (await bff.request('/api/records', { as: 'alice' })).json()).records
+    expect(record.scopes.map((s: { scope: string; tier: string }) => [s.scope, s.tier])).toEqual([
+      ['profile.default', 'basic'],
+      ['profile.advanced', 'basic'],
+      ['sample.default:read', 'basic'],
+      ['variant.rsid', 'genetic'],
+    ])
+  })
+
+  test('a sample must be chosen when a granted scope reads sample data, although the link named none that does', async () => {
+    const bff = useBff()
+    const response = await authorizeShowing(bff, 'profile.default', (body) => body.granted_scopes, [])
+    expect(response.status).toBe(400)
+    expect((await response.json()).error.code).toBe('biosamples_required')
+    expect(bff.callsTo('/openbge/oauth2/authorize')).toEqual([])
   })
 
   test('a mini-program app: its page path is accepted as the redirect and the app id comes along', async () => {

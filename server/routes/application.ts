@@ -15,6 +15,8 @@ const querySchema = z.object({
   client_id: z.string().min(1, 'client_id is required'),
   redirect_uri: z.string().min(1, 'redirect_uri is required'),
   scope: z.string().optional(),
+  /** The consent page sends it; without `code` the request cannot succeed, so it gets no ticket. */
+  response_type: z.string().optional(),
 })
 
 const REDIRECT_PROBLEMS = {
@@ -54,26 +56,35 @@ export function applicationRoutes(deps: BffDeps): Hono {
       }
     }
 
-    const requested = parseScopeParam(query.scope)
-    const known = new Map(application.scopes.map((s) => [s.scope, s]))
-    const requestedScopes = requested ? requested.flatMap((name) => known.get(name) ?? []) : application.scopes
-    const unknownScopes = requested ? requested.filter((name) => !known.has(name)) : []
+    const named = parseScopeParam(query.scope)
+    const registered = new Set(application.scopes.map((s) => s.scope))
+    const unknownScopes = named ? named.filter((name) => !registered.has(name)) : []
+    const asked = (scope: string) => !named || named.includes(scope)
+    // What a decision grants, in the app's own order. The platform's authorize takes no scope and
+    // grants every scope the app is registered for, so the page shows, gates on and records all of
+    // them (SPEC.md "Consent page") until UPSTREAM_HONOURS_SCOPE says the platform enforces `scope`.
+    const grantedScopes = application.scopes
+      .filter((s) => !deps.config.upstreamHonoursScope || asked(s.scope))
+      .map(({ scope, title, message }) => ({ scope, title, message, asked: asked(scope) }))
 
+    // No ticket for a request that must end in an error redirect (SPEC.md "Security").
+    const canSucceed = query.response_type === 'code' && unknownScopes.length === 0
     const token = c.var.upstream.authToken
-    const ticket = token
-      ? deps.tickets.issue({
-          authToken: token,
-          clientId: application.client_id,
-          redirectUri: application.redirect_uri,
-          scope: query.scope ?? '',
-          requiresSamples: requestedScopes.some((s) => readsSampleData(s.scope)),
-          wxmpAppId: application.wxmp_app_id,
-          // What the page will show, so a decision can be recorded in exactly those words.
-          appName: application.name,
-          appLogo: displayedLogo(application.logo),
-          textDigests: expectedDigests(application.name, requestedScopes),
-        })
-      : null
+    const ticket =
+      token && canSucceed
+        ? deps.tickets.issue({
+            authToken: token,
+            clientId: application.client_id,
+            redirectUri: application.redirect_uri,
+            scope: query.scope ?? '',
+            requiresSamples: grantedScopes.some((s) => readsSampleData(s.scope)),
+            wxmpAppId: application.wxmp_app_id,
+            // What the page will show, so a decision can be recorded in exactly those words.
+            appName: application.name,
+            appLogo: displayedLogo(application.logo),
+            textDigests: expectedDigests(application.name, grantedScopes),
+          })
+        : null
 
     const body: ApplicationResponse = {
       application: {
@@ -86,7 +97,7 @@ export function applicationRoutes(deps: BffDeps): Hono {
         wxmp_app_id: application.wxmp_app_id,
         scopes: application.scopes.map(({ scope, title, message }) => ({ scope, title, message })),
       },
-      requested_scopes: requestedScopes.map(({ scope, title, message }) => ({ scope, title, message })),
+      granted_scopes: grantedScopes,
       unknown_scopes: unknownScopes,
       ticket,
     }

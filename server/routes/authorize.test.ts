@@ -110,7 +110,7 @@ describe('POST /api/oauth2/authorize', () => {
     const bff = useBff()
     const response = await authorize(bff, { client_id: 'web-app', redirect_uri: 'https://app.example/plain', scope: 'profile.default' }, {
       state: undefined,
-      biosample_ids: [],
+      biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }],
     })
     expect(response.status).toBe(200)
     const [code] = mintedCodes(bff)
@@ -154,7 +154,8 @@ describe('POST /api/oauth2/authorize', () => {
 
     test('profile scopes alone may share no sample', async () => {
       const bff = useBff()
-      const response = await authorize(bff, { ...WEB_APP, scope: 'profile.default profile.advanced' }, { biosample_ids: [] })
+      // An app registered for the profile only: the platform grants every registered scope, whatever `scope` names.
+      const response = await authorize(bff, { client_id: 'profile-app', redirect_uri: 'https://profile.example/cb' }, { biosample_ids: [] })
       expect(response.status).toBe(200)
     })
 

@@ -50,8 +50,11 @@ describe('a record for each decision', () => {
     expect((await decide(bff, 'authorize', held, WEB_APP)).status).toBe(200)
     const [record, ...rest] = await records(bff, 'alice')
     expect(rest).toEqual([])
+    // Every scope the app is registered for, profile.advanced too although the link did not name it:
+    // the platform grants them all, and the record says no less than the grant.
     const scopes = [
       { scope: 'profile.default', title: 'Basic profile', message: 'Read your avatar, user name, nickname, gender and other basic profile details', tier: 'basic' },
+      { scope: 'profile.advanced', title: 'Extended profile', message: 'Read your user number and other profile details', tier: 'basic' },
       { scope: 'sample.default:read', title: 'Read sample details', message: 'Read sample numbers, sample status, sampling times and similar details', tier: 'basic' },
       { scope: 'variant.rsid', title: 'Genomic variants (by RS number)', message: 'Read your genotype at every dbSNP RS number', tier: 'genetic' },
     ]

@@ -81,11 +81,11 @@ async function signIn(portal: Portal): Promise<string> {
 
 /** The ticket this instance hands out, and what its consent page (in Chinese) sends as shown. */
 async function ticket(portal: Portal, cookie: string): Promise<{ ticket: string; shown: ShownTexts }> {
-  const query = new URLSearchParams({ client_id: WEB_APP.client_id, redirect_uri: WEB_APP.redirect_uri, scope: WEB_APP.scope })
+  const query = new URLSearchParams({ client_id: WEB_APP.client_id, redirect_uri: WEB_APP.redirect_uri, scope: WEB_APP.scope, response_type: 'code' })
   const response = await send(portal, `/api/oauth2/application?${query}`, { cookie })
   const body = z.parse(applicationResponseSchema, await response.json())
   if (response.status !== 200 || body.ticket === null) throw new Error(`no ticket: ${response.status} ${JSON.stringify(body)}`)
-  return { ticket: body.ticket, shown: { language: 'zh-CN', scopes: displayedScopes(body.requested_scopes, 'zh-CN') } }
+  return { ticket: body.ticket, shown: { language: 'zh-CN', scopes: displayedScopes(body.granted_scopes, 'zh-CN') } }
 }
 
 async function authorize(portal: Portal, cookie: string, consent: { ticket: string; shown: ShownTexts }): Promise<{ status: number; body: unknown }> {

@@ -32,13 +32,28 @@ export const applicationSchema = z.object({
 })
 export type Application = z.infer<typeof applicationSchema>
 
+/**
+ * A scope a decision grants the app, with whether the consent link's `scope` named it. Every scope
+ * counts as asked for when the link names none (the app then asks for all it is registered for).
+ */
+export const grantedScopeSchema = z.object({ scope: z.string(), title: z.string(), message: z.string(), asked: z.boolean() })
+export type GrantedScope = z.infer<typeof grantedScopeSchema>
+
 export const applicationResponseSchema = z.object({
   application: applicationSchema,
-  /** The app's scopes filtered by the `scope` parameter (all of them when it is absent). */
-  requested_scopes: z.array(scopeSchema),
-  /** Requested scope names the app is not registered for: the page must answer `invalid_scope`. */
+  /**
+   * What a decision grants the app, in the app's own order: what the page shows, gates on and
+   * records. The platform's authorize takes no scope, so this is every scope the app is registered
+   * for, whatever the link named; with UPSTREAM_HONOURS_SCOPE only the named ones (all when it
+   * names none).
+   */
+  granted_scopes: z.array(grantedScopeSchema),
+  /** Named scopes the app is not registered for: the page must answer `invalid_scope`. */
   unknown_scopes: z.array(z.string()),
-  /** Consent ticket; null when nobody is signed in (the developer preview). */
+  /**
+   * Consent ticket; null when nobody is signed in (the developer preview) and when the request
+   * cannot succeed (`response_type` missing or not `code`, an unknown scope).
+   */
   ticket: z.nullable(z.string()),
 })
 export type ApplicationResponse = z.infer<typeof applicationResponseSchema>

@@ -30,10 +30,14 @@ export type PageData = z.infer<typeof pageDataSchema>
  */
 export const PAGE_DATA_MAX_AGE_MS = 30_000
 
-/** GET /api/oauth2/application for a consent request: the one way both sides spell it. */
-export function applicationPath(request: { clientId: string; redirectUri: string; scope: string | undefined }): string {
+/**
+ * GET /api/oauth2/application for a consent request: the one way both sides spell it. The consent
+ * page sends `response_type` (no ticket without `code`); the preview, which always means `code`, does not.
+ */
+export function applicationPath(request: { clientId: string; redirectUri: string; scope: string | undefined; responseType?: string | undefined }): string {
   const query = new URLSearchParams({ client_id: request.clientId, redirect_uri: request.redirectUri })
   if (request.scope !== undefined) query.set('scope', request.scope)
+  if (request.responseType !== undefined) query.set('response_type', request.responseType)
   return `/api/oauth2/application?${query}`
 }
 

@@ -54,9 +54,12 @@ export function requestKey(request: Pick<ApplicationRequest, 'clientId' | 'redir
   return JSON.stringify([request.clientId, request.redirectUri, request.scope ?? null, request.state ?? null])
 }
 
-type AskedFor = Pick<ApplicationRequest, 'clientId' | 'redirectUri' | 'scope'>
+type AskedFor = Pick<ApplicationRequest, 'clientId' | 'redirectUri' | 'scope' | 'responseType'>
 
-/** GET /api/oauth2/application; it carries a consent ticket only when someone is signed in. */
+/**
+ * GET /api/oauth2/application; it carries a consent ticket only when someone is signed in and the
+ * request can succeed (`response_type=code`, every named scope known).
+ */
 function fetchApplication(request: AskedFor, signal: AbortSignal) {
   return apiGet(applicationPath(request), applicationResponseSchema, { signal })
 }
@@ -64,14 +67,22 @@ function fetchApplication(request: AskedFor, signal: AbortSignal) {
 export const applicationQueries = {
   all: () => ['application'] as const,
   /**
-   * The app, its requested scopes and, for someone signed in, a consent ticket bound to that
-   * session. `purpose` keeps the two callers' answers apart although the call is the same: the
+   * The app, the scopes a decision grants and, for someone signed in, a consent ticket bound to
+   * that session. `purpose` keeps the two callers' answers apart although the call is the same: the
    * consent page must decide with a ticket it asked for itself (never a preview's answer, fetched
-   * signed out or by an earlier session), and "Review again" renews only consent's ticket.
+   * signed out or by an earlier session), and "Review again" renews only consent's ticket. The
+   * preview never decides, so it sends no `response_type` (it always means `code`) and gets no ticket.
    */
-  detail: (purpose: 'consent' | 'preview', request: AskedFor) =>
-    queryOptions({
-      queryKey: [...applicationQueries.all(), purpose, request.clientId, request.redirectUri, request.scope ?? null],
-      queryFn: ({ signal }) => fetchApplication(request, signal),
-    }),
+  detail: (purpose: 'consent' | 'preview', request: AskedFor) => {
+    const asked: AskedFor = {
+      clientId: request.clientId,
+      redirectUri: request.redirectUri,
+      scope: request.scope,
+      responseType: purpose === 'consent' ? request.responseType : undefined,
+    }
+    return queryOptions({
+      queryKey: [...applicationQueries.all(), purpose, asked.clientId, asked.redirectUri, asked.scope ?? null, asked.responseType ?? null],
+      queryFn: ({ signal }) => fetchApplication(asked, signal),
+    })
+  },
 }

@@ -111,6 +111,26 @@ describe('consent journeys', () => {
     await close(context)
   })
 
+  test('signed out, a link that must end in unsupported_response_type goes to sign-in first; only then back to the app', async () => {
+    const { context, page } = await newPage()
+    const appRequests: string[] = []
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/sandbox/callback') appRequests.push(request.url())
+    })
+    const path = consentPath({ response_type: 'token', state: 'bounced?' })
+    await page.goto(portal.origin + path)
+    await page.waitForURL((url) => url.pathname === '/signin')
+    expect(new URL(page.url()).searchParams.get('next')).toBe(path)
+    expect(appRequests).toEqual([])
+
+    await page.getByRole('button', { name: `Sign in as ${BOB.name}` }).click()
+    await page.waitForURL((url) => url.pathname === '/sandbox/callback')
+    const params = new URL(page.url()).searchParams
+    expect(params.get('error')).toBe('unsupported_response_type')
+    expect(params.get('state')).toBe('bounced?')
+    await close(context)
+  })
+
   test('the whole authorize journey works with the keyboard alone', async () => {
     const { context, page } = await newPage({ viewport: PHONE })
     await page.goto(portal.origin + consentPath({ state: 'keyboard only' }))

@@ -164,7 +164,7 @@ describe('one upstream authorize per ticket, one code', () => {
     expect(ticket).not.toBe('')
     // The texts this page shows, which a decision must carry (the BFF checks them against the ticket).
     const language = z.enum(SUPPORTED_LANGUAGES).parse(await page.evaluate(() => document.documentElement.lang))
-    const shown = { language, scopes: displayedScopes(answer.requested_scopes, language) }
+    const shown = { language, scopes: displayedScopes(answer.granted_scopes, language) }
     await page.getByRole('checkbox', { name: /E-B0001/ }).check()
     const before = authorizeCalls()
 

@@ -77,9 +77,9 @@ describe('the log of a real portal process through a whole journey', () => {
 
     const consent = { client_id: 'web-app', redirect_uri: `${portal.origin}/sandbox/callback`, scope: 'profile.default sample.default:read' }
     expect((await call(`/oauth2/authorize?${new URLSearchParams({ ...consent, response_type: 'code', state: TRICKY_STATE })}`, cookie)).status).toBe(200)
-    const application = applicationResponseSchema.parse(await (await call(`/api/oauth2/application?${new URLSearchParams(consent)}`, cookie)).json())
+    const application = applicationResponseSchema.parse(await (await call(`/api/oauth2/application?${new URLSearchParams({ ...consent, response_type: 'code' })}`, cookie)).json())
     const ticket = application.ticket ?? ''
-    const shown = { language: 'zh-CN', scopes: displayedScopes(application.requested_scopes, 'zh-CN') } as const
+    const shown = { language: 'zh-CN', scopes: displayedScopes(application.granted_scopes, 'zh-CN') } as const
     expect((await call('/api/biosamples', cookie)).status).toBe(200)
     const authorized = await call('/api/oauth2/authorize', cookie, {
       method: 'POST',

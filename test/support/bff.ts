@@ -311,12 +311,12 @@ export function createBff(options: BffOptions = {}): Bff {
       return cookie
     },
     async consent(as, params, language = 'zh-CN') {
-      const query = new URLSearchParams({ client_id: params.client_id, redirect_uri: params.redirect_uri })
+      const query = new URLSearchParams({ client_id: params.client_id, redirect_uri: params.redirect_uri, response_type: 'code' })
       if (params.scope !== undefined) query.set('scope', params.scope)
       const response = await request(`/api/oauth2/application?${query}`, { as })
       const body = z.parse(applicationResponseSchema, await response.json())
       if (response.status !== 200 || !body.ticket) throw new Error(`no ticket: ${response.status} ${JSON.stringify(body)}`)
-      return { ticket: body.ticket, shown: { language, scopes: displayedScopes(body.requested_scopes, language) } }
+      return { ticket: body.ticket, shown: { language, scopes: displayedScopes(body.granted_scopes, language) } }
     },
     callsTo: (path) => upstreamCalls.filter((call) => call.path === path),
     addFault: (fault) => sandboxApp.addFault(fault),

@@ -2,14 +2,14 @@ import { render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { useState } from 'react'
 import { beforeEach, describe, expect, test, vi } from 'vitest'
-import type { Biosample, Scope } from '@/contract/api'
+import type { Biosample, GrantedScope } from '@/contract/api'
 import { setLanguage } from '@/lib/i18n'
 import { ConsentView, type ConsentViewProps } from './consent-view'
 
-const SCOPES: Scope[] = [
-  { scope: 'profile.default', title: '基本信息', message: '读取头像、用户名、昵称以及性别等基本用户信息' },
-  { scope: 'model.default', title: '调用解读模型', message: '读取解读结果' },
-  { scope: 'partner.custom:write', title: '合作方写入', message: '写入合作方数据' },
+const SCOPES: GrantedScope[] = [
+  { scope: 'profile.default', title: '基本信息', message: '读取头像、用户名、昵称以及性别等基本用户信息', asked: true },
+  { scope: 'model.default', title: '调用解读模型', message: '读取解读结果', asked: true },
+  { scope: 'partner.custom:write', title: '合作方写入', message: '写入合作方数据', asked: true },
 ]
 
 const SAMPLES: Biosample[] = [
@@ -63,7 +63,7 @@ describe('ConsentView', () => {
   })
 
   test('groups the scopes by tier, most revealing first, each with what it means, then says they come together', () => {
-    render(<Harness scopes={[...SCOPES, { scope: 'variant.rsid', title: '基因组变体（按 RS 编号）', message: '读取变体分型' }]} />)
+    render(<Harness scopes={[...SCOPES, { scope: 'variant.rsid', title: '基因组变体（按 RS 编号）', message: '读取变体分型', asked: true }]} />)
     const list = within(screen.getByRole('region', { name: 'It will be able to' }))
     expect(list.getAllByRole('heading', { level: 3 }).map((heading) => heading.textContent)).toEqual([
       'Your genetic data',
@@ -84,7 +84,7 @@ describe('ConsentView', () => {
   })
 
   test('shows only the tiers that have scopes; a genetic scope that writes says so', () => {
-    render(<Harness scopes={[{ scope: 'variant.chr:write', title: '写入变体', message: '' }, SCOPES[0]!]} />)
+    render(<Harness scopes={[{ scope: 'variant.chr:write', title: '写入变体', message: '', asked: true }, SCOPES[0]!]} />)
     expect(screen.getAllByRole('heading', { level: 3 }).map((heading) => heading.textContent)).toEqual(['Your genetic data', 'Basic details'])
     expect(within(tierOf('Your genetic data')).getByRole('listitem')).toHaveTextContent('写入变体Can also make changes')
   })
@@ -108,9 +108,36 @@ describe('ConsentView', () => {
     expect(screen.getByText('以上权限会一并授予该应用，无法只选其中几项。你可以决定分享哪些样品，或者拒绝授权。')).toBeInTheDocument()
   })
 
+  test.each([
+    ['en', 'Asked for by the app', /^The app asked only for the marked permissions, but BGE gives it every permission it is registered for/],
+    ['zh-CN', '应用申请的权限', /^应用只申请了带标记的权限，但 BGE 会授予它已注册的全部权限/],
+  ] as const)('in %s, granted scopes the link did not name are listed too, the named ones marked, and the page says why', async (language, mark, why) => {
+    await setLanguage(language)
+    // The link named only the profile; the platform grants the genome read and the write as well.
+    const granted = [
+      { ...SCOPES[0]!, asked: true },
+      { ...SCOPES[2]!, asked: false },
+      { scope: 'variant.rsid', title: '基因组变体（按 RS 编号）', message: '读取变体分型', asked: false },
+    ]
+    render(<Harness scopes={granted} />)
+    const region = screen.getByRole('region', { name: language === 'en' ? 'It will be able to' : '授权后，它将可以' })
+    const items = within(region).getAllByRole('listitem')
+    expect(items).toHaveLength(3)
+    const marked = items.filter((item) => within(item).queryByText(mark))
+    expect(marked).toHaveLength(1)
+    expect(marked[0]).toHaveTextContent(language === 'en' ? 'Basic profile' : '基本信息')
+    expect(screen.getByText(why)).toBeInTheDocument()
+  })
+
+  test('when everything granted was asked for, nothing is marked and nothing needs explaining', () => {
+    render(<Harness />)
+    expect(screen.queryByText('Asked for by the app')).not.toBeInTheDocument()
+    expect(screen.queryByText(/asked only for the marked permissions/)).not.toBeInTheDocument()
+  })
+
   test('the genetic tier says in Chinese what a genome reveals and that it cannot be changed', async () => {
     await setLanguage('zh-CN')
-    render(<Harness scopes={[{ scope: 'variant.rsid', title: '基因组变体（按 RS 编号）', message: '读取变体分型' }]} />)
+    render(<Harness scopes={[{ scope: 'variant.rsid', title: '基因组变体（按 RS 编号）', message: '读取变体分型', asked: true }]} />)
     expect(tierOf('基因数据')).toHaveTextContent('基因信息能揭示你的健康风险和祖源，也会透露你血缘亲属的情况。它伴随你一生，一旦泄露，无法像密码那样更换。')
   })
 })

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react'
 import { useId } from 'react'
 import { useTranslation } from '@/lib/i18n'
-import type { Biosample, Scope } from '@/contract/api'
+import type { Biosample, GrantedScope, Scope } from '@/contract/api'
 import { readsSampleData } from '@/contract/scopes'
 import { formatDate } from '@/lib/format'
 import { AppSummary, type ConsentAccount, type ReturnTarget } from './app-summary'
@@ -14,8 +14,8 @@ export interface ConsentViewProps {
   returnTo: ReturnTarget
   /** Who is answering; absent in the developer preview. */
   account?: ConsentAccount | undefined
-  /** The requested scopes (all of the app's when the request named none). */
-  scopes: Scope[]
+  /** What a decision grants (`granted_scopes`): shown, and what gates Authorize. */
+  scopes: GrantedScope[]
   biosamples: Biosample[]
   selected: readonly string[]
   onSelectedChange: (selected: string[]) => void
@@ -32,7 +32,7 @@ export interface ConsentViewProps {
   banner?: ReactNode
 }
 
-/** Whether Authorize needs at least one sample: a requested scope reads sample data. */
+/** Whether Authorize needs at least one sample: a granted scope reads sample data. */
 export function needsSamples(scopes: readonly Scope[]): boolean {
   return scopes.some((scope) => readsSampleData(scope.scope))
 }

@@ -1,6 +1,6 @@
 import { useId } from 'react'
 import { useTranslation } from '@/lib/i18n'
-import type { Scope } from '@/contract/api'
+import type { GrantedScope } from '@/contract/api'
 import { isWriteScope, SCOPE_TIERS, scopeTier, type ScopeTier } from '@/contract/scopes'
 import { useScopeText } from './scope-text'
 import { UpstreamText } from '@/components/ui/upstream-text'
@@ -16,11 +16,15 @@ const ACCENT: Record<ScopeTier, { edge: string; head: string }> = {
 /**
  * What the app will be able to do, grouped by tier, the most revealing first, each tier with one
  * sentence of what it means for the person; then that the permissions come only all together.
+ * `scopes` is what a decision grants; when that is more than the link asked for, the ones it asked
+ * for are marked and the page says why the others are listed too.
  */
-export function ScopeList({ scopes }: { scopes: Scope[] }) {
+export function ScopeList({ scopes }: { scopes: GrantedScope[] }) {
   const { t } = useTranslation()
   const textOf = useScopeText()
   const headingId = useId()
+  // Marks on every scope would say nothing: they appear only when some granted scope was not asked for.
+  const moreThanAsked = scopes.some((scope) => !scope.asked)
   const tiers = SCOPE_TIERS.map((tier) => ({ tier, scopes: scopes.filter((scope) => scopeTier(scope.scope) === tier) })).filter(
     (group) => group.scopes.length > 0,
   )
@@ -54,6 +58,11 @@ export function ScopeList({ scopes }: { scopes: Scope[] }) {
                       <li key={scope.scope} className="px-4 py-3">
                         <div className="flex flex-wrap items-center gap-2">
                           <span className="font-medium break-words"><UpstreamText>{text.title}</UpstreamText></span>
+                          {moreThanAsked && scope.asked ? (
+                            <span className="inline-flex items-center rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-800 ring-1 ring-slate-300 dark:bg-slate-800 dark:text-slate-100 dark:ring-slate-600">
+                              {t('consent.scopes.asked')}
+                            </span>
+                          ) : null}
                           {alsoWrites ? (
                             <span className="inline-flex items-center rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900 ring-1 ring-amber-300 dark:bg-amber-950 dark:text-amber-100 dark:ring-amber-700">
                               {t('consent.scopes.alsoWrites')}
@@ -68,6 +77,7 @@ export function ScopeList({ scopes }: { scopes: Scope[] }) {
               </div>
             ))}
           </div>
+          {moreThanAsked ? <p className="mt-3 text-sm text-slate-700 dark:text-slate-300">{t('consent.scopes.moreThanAsked')}</p> : null}
           <p className="mt-3 text-sm text-slate-700 dark:text-slate-300">{t('consent.scopes.together')}</p>
         </>
       )}

@@ -20,7 +20,7 @@ const SCOPES: Scope[] = [
 
 test.each(SUPPORTED_LANGUAGES)('in %s, every scope shows exactly the words the BFF expects', async (language) => {
   await setLanguage(language)
-  const { container } = render(<ScopeList scopes={SCOPES} />)
+  const { container } = render(<ScopeList scopes={SCOPES.map((scope) => ({ ...scope, asked: true }))} />)
   const items = within(container).getAllByRole('listitem')
   const shown = items.map((item) => ({
     title: item.querySelector('span')?.textContent ?? '',

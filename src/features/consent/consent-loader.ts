@@ -30,8 +30,10 @@ export type ConsentLoaderData = { kind: 'ready'; request: ApplicationRequest } |
 /**
  * Validates the request, then asks for everything the page shows at once (SPEC.md: never one
  * after another). The order of the answers' checks is the order of OAuth's: client and redirect
- * first (an error page, never a redirect), then the request itself (redirected with `state`),
- * then who is signed in.
+ * first (an error page on the portal, never a redirect, signed in or not), then who is signed in,
+ * then the request itself (redirected to the app with `state`). Signed out, even a request that can
+ * only end in an error goes to sign-in first: a link must not bounce the browser to the app, with
+ * the app's `state`, without the person ever having signed in here (RFC 9700 §4.11.2).
  */
 export async function loadConsent(queryClient: QueryClient, url: URL): Promise<ConsentLoaderData> {
   try {
@@ -66,10 +68,15 @@ async function checkAndLoad(queryClient: QueryClient, url: URL): Promise<Consent
     if (isUnauthenticated(application.reason)) throw signInRedirect(returnPath)
     throw application.reason
   }
+  // Nobody known to be signed in (a platform fault included): no redirect to the app yet.
+  if (session.status === 'rejected') {
+    if (isUnauthenticated(session.reason)) throw signInRedirect(returnPath)
+    throw session.reason
+  }
   if (request.responseType !== 'code') return refuse(application.value, request, 'unsupported_response_type')
   if (application.value.unknown_scopes.length > 0) return refuse(application.value, request, 'invalid_scope')
 
-  const failures = [session, biosamples, grant].flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []))
+  const failures = [biosamples, grant].flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []))
   if (failures.some(isUnauthenticated)) throw signInRedirect(returnPath)
   if (failures.length > 0) throw failures[0]
   return { kind: 'ready', request }

@@ -40,7 +40,11 @@ const SHOWN_IN_ENGLISH = {
   ],
 }
 
-function application(overrides: Partial<{ wxmp_app_id: string; redirect_uri: string; logo: string; name: string }> = {}, requested = APP_SCOPES) {
+/** The BFF's answer; `granted` is what a decision grants, each scope asked for unless it says otherwise. */
+function application(
+  overrides: Partial<{ wxmp_app_id: string; redirect_uri: string; logo: string; name: string }> = {},
+  granted: (ReturnType<typeof scope> & { asked?: boolean })[] = APP_SCOPES,
+) {
   return {
     application: {
       client_id: 'web-app',
@@ -53,9 +57,9 @@ function application(overrides: Partial<{ wxmp_app_id: string; redirect_uri: str
       scopes: APP_SCOPES,
       ...overrides,
     },
-    requested_scopes: requested,
+    granted_scopes: granted.map((s) => ({ asked: true, ...s })),
     unknown_scopes: [] as string[],
-    ticket: 'ticket-1',
+    ticket: 'ticket-1' as string | null,
   }
 }
 
@@ -201,6 +205,34 @@ describe('consent page: what the user sees', () => {
     expect(isolated?.textContent).toBe(name)
     expect(heading.textContent).toBe(`${name} would like to access your BGE account`)
     expect(screen.getByText('Reads your variants to explain your ancestry.').closest('bdi')).not.toBeNull()
+  })
+
+  test('a link naming less than the app is registered for shows, gates on and sends every granted scope, the named one marked', async () => {
+    const user = userEvent.setup()
+    // The platform's authorize takes no scope: the grant is every scope the app is registered for.
+    world.application = application({}, [
+      { ...scope('profile.default'), asked: true },
+      { ...scope('sample.default:read'), asked: false },
+      { ...scope('variant.rsid'), asked: false },
+    ])
+    renderConsent(consentUrl({ scope: 'profile.default' }))
+    await findForm()
+    const scopes = within(screen.getByRole('region', { name: 'It will be able to' }))
+    expect(scopes.getAllByRole('listitem')).toHaveLength(3)
+    expect(within(scopes.getByRole('group', { name: 'Your genetic data' })).getByText('Genomic variants (by RS number)')).toBeInTheDocument()
+    const marked = scopes.getAllByText('Asked for by the app').map((mark) => mark.closest('li')?.querySelector('span')?.textContent)
+    expect(marked).toEqual(['Basic profile'])
+    expect(scopes.getByText(/^The app asked only for the marked permissions/)).toBeInTheDocument()
+    // A granted scope reads sample data, although the link named none that does.
+    const authorizeButton = screen.getByRole('button', { name: 'Authorize' })
+    expect(authorizeButton).toHaveAccessibleDescription('Choose at least one sample to authorize.')
+
+    await user.click(screen.getByRole('checkbox', { name: /E-A0001/ }))
+    await user.click(authorizeButton)
+    await vi.waitFor(() => expect(postedTo('/api/oauth2/authorize')).toHaveLength(1))
+    const sent = postedTo('/api/oauth2/authorize')[0]?.body as { scope: string; shown: { scopes: { scope: string }[] } }
+    expect(sent.scope).toBe('profile.default')
+    expect(sent.shown.scopes.map((s) => s.scope)).toEqual(['profile.default', 'sample.default:read', 'variant.rsid'])
   })
 
   test('with no samples the page says so and Authorize explains why it is off', async () => {
@@ -360,6 +392,65 @@ describe('consent page: refusing a bad request', () => {
     renderConsent(consentUrl({ scope: 'profile.default admin.everything' }))
     await vi.waitFor(() => expect(replaceLocation).toHaveBeenCalledWith(`${REDIRECT}&error=invalid_scope&state=${encodeURIComponent(STATE)}`))
     expect(await screen.findByText('Taking you back to the app…')).toBeInTheDocument()
+  })
+
+  test.each([
+    ['response_type=token', { response_type: 'token' }, false],
+    ['no response_type', { response_type: undefined }, false],
+    ['an unknown scope', { scope: 'profile.default admin.everything' }, true],
+  ])('signed out, a link that must end in an error redirect (%s) goes to sign-in first, never to the app', async (_name, params, unknownScope) => {
+    world.session = false
+    if (unknownScope) world.application = { ...application(), unknown_scopes: ['admin.everything'], ticket: null }
+    const path = consentUrl(params)
+    const { router } = renderConsent(path)
+    expect(await screen.findByRole('heading', { level: 1, name: 'Sign in to the sandbox' })).toBeInTheDocument()
+    expect(currentPath(router)).toBe(`/signin?next=${encodeURIComponent(path)}`)
+    expect(replaceLocation).not.toHaveBeenCalled()
+  })
+
+  test('signed in again after that, the same link goes back to the app with the error', async () => {
+    world.session = false
+    const path = consentUrl({ response_type: 'token' })
+    const first = renderConsent(path)
+    await screen.findByRole('heading', { level: 1, name: 'Sign in to the sandbox' })
+    expect(replaceLocation).not.toHaveBeenCalled()
+    first.unmount()
+
+    world.session = true
+    renderConsent(path)
+    await vi.waitFor(() =>
+      expect(replaceLocation).toHaveBeenCalledWith(`${REDIRECT}&error=unsupported_response_type&state=${encodeURIComponent(STATE)}`),
+    )
+  })
+
+  test('signed out, an unknown app is still explained on the portal, without sign-in', async () => {
+    world.session = false
+    server.use(
+      http.get('/api/oauth2/application', () =>
+        HttpResponse.json(
+          { error: { code: 'invalid_client', message: 'refused', upstream_code: 40002, details: { client_id: 'web-app', redirect_uri: REDIRECT } } },
+          { status: 422 },
+        ),
+      ),
+    )
+    renderConsent(consentUrl({ response_type: 'token' }))
+    expect(await screen.findByRole('heading', { level: 1, name: 'This app isn’t registered with BGE' })).toBeInTheDocument()
+    expect(replaceLocation).not.toHaveBeenCalled()
+    expect(assignLocation).not.toHaveBeenCalled()
+  })
+
+  test('the platform down while reading who is signed in: an error page, not a redirect to the app', async () => {
+    server.use(http.get('/api/session', () => apiError(502, 'upstream_unavailable')))
+    renderConsent(consentUrl({ response_type: 'token' }))
+    expect(await screen.findByRole('button', { name: 'Try again' })).toBeInTheDocument()
+    expect(replaceLocation).not.toHaveBeenCalled()
+  })
+
+  test('the consent page asks for its application with the link’s response_type', async () => {
+    renderConsent()
+    await findForm()
+    const asked = requests.find((r) => r.path.startsWith('/api/oauth2/application'))
+    expect(new URL(asked?.path ?? '', 'http://x').searchParams.get('response_type')).toBe('code')
   })
 
   test('a platform fault says what happened and retries', async () => {

@@ -114,8 +114,9 @@ function ConsentForm({ request }: { request: ApplicationRequest }) {
       ...(request.scope !== undefined ? { scope: request.scope } : {}),
       ...(request.state !== undefined ? { state: request.state } : {}),
       // The words this page displayed, from the function that displays them (the BFF checks them
-      // by the same rule, src/contract/scope-text.ts): they become the record.
-      shown: { language, scopes: answer.requested_scopes.map((scope) => ({ scope: scope.scope, ...textOf(scope) })) },
+      // by the same rule, src/contract/scope-text.ts): they become the record. Every granted scope,
+      // asked for or not: the record must not say less than the grant.
+      shown: { language, scopes: answer.granted_scopes.map((scope) => ({ scope: scope.scope, ...textOf(scope) })) },
     }
     try {
       const result =
@@ -204,7 +205,7 @@ function ConsentForm({ request }: { request: ApplicationRequest }) {
         app={application}
         returnTo={returnTo}
         account={{ name: session.user.name, onSwitch: () => switchAccount.mutate(), switching }}
-        scopes={answer.requested_scopes}
+        scopes={answer.granted_scopes}
         biosamples={biosamples}
         selected={selected}
         onSelectedChange={(ids) => setSelected(flow, ids)}

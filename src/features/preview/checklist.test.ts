@@ -34,6 +34,38 @@ describe('buildChecklist', () => {
   })
 })
 
+describe('buildChecklist: scopes', () => {
+  const scope = (name: string, asked: boolean) => ({ scope: name, title: name, message: '', asked })
+  function scopesItem(request: { scope: string | undefined }, granted: ReturnType<typeof scope>[], unknown: string[] = []) {
+    const application = { client_id: 'x', name: 'X', logo: '', description: 'd', redirect_uri: 'https://a.example/cb', client_type: 'web', wxmp_app_id: '', scopes: granted }
+    const items = buildChecklist(
+      { clientId: 'x', redirectUri: 'https://a.example/cb', state: 's', ...request },
+      { kind: 'ok', data: { application, granted_scopes: granted, unknown_scopes: unknown, ticket: null } },
+      'loaded',
+    )
+    return items.find((item) => item.id === 'scopes')
+  }
+
+  test('granted scopes the link did not name: a warning with a fix, counting what was asked against what is granted', () => {
+    expect(scopesItem({ scope: 'profile.default' }, [scope('profile.default', true), scope('variant.rsid', false)])).toEqual({
+      id: 'scopes',
+      status: 'warn',
+      title: 'preview.checklist.scopes.title',
+      detail: { key: 'preview.checklist.scopes.widened', values: { asked: 1, count: 2 } },
+      fix: { key: 'preview.checklist.scopes.widenedFix' },
+    })
+  })
+
+  test('every granted scope asked for passes; an unknown one still fails first', () => {
+    expect(scopesItem({ scope: 'profile.default' }, [scope('profile.default', true)])?.status).toBe('pass')
+    expect(scopesItem({ scope: undefined }, [scope('profile.default', true), scope('variant.rsid', true)])?.detail).toEqual({
+      key: 'preview.checklist.scopes.all',
+      values: { count: 2 },
+    })
+    expect(scopesItem({ scope: 'profile.default nope' }, [scope('profile.default', true), scope('variant.rsid', false)], ['nope'])?.status).toBe('fail')
+  })
+})
+
 describe('decisionTarget', () => {
   test('keeps the redirect’s own query, and adds state only when sent', () => {
     const app = { redirect_uri: 'https://a.example/cb?x=1&y=', wxmp_app_id: '' }

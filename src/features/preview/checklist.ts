@@ -132,7 +132,7 @@ function failedChecklist(request: PreviewedRequest, error: unknown): CheckItem[]
 }
 
 function loadedChecklist(request: PreviewedRequest, data: ApplicationResponse, logo: LogoLoad): CheckItem[] {
-  const { application, requested_scopes: scopes, unknown_scopes: unknown } = data
+  const { application, granted_scopes: scopes, unknown_scopes: unknown } = data
   const miniProgram = application.wxmp_app_id !== ''
   const items: CheckItem[] = []
 
@@ -193,6 +193,9 @@ function loadedChecklist(request: PreviewedRequest, data: ApplicationResponse, l
         },
   )
 
+  // The platform grants every registered scope whatever `scope` names (SPEC.md "Consent page"):
+  // a link naming fewer shows its users more than its developer may expect.
+  const asked = scopes.filter((scope) => scope.asked).length
   items.push(
     unknown.length > 0
       ? {
@@ -202,15 +205,23 @@ function loadedChecklist(request: PreviewedRequest, data: ApplicationResponse, l
           detail: { key: 'preview.checklist.scopes.unknown', values: { scopes: unknown.join(' ') } },
           fix: { key: 'preview.checklist.scopes.unknownFix' },
         }
-      : {
-          id: 'scopes',
-          status: 'pass',
-          title: 'preview.checklist.scopes.title',
-          detail:
-            request.scope === undefined || request.scope.trim() === ''
-              ? { key: 'preview.checklist.scopes.all', values: { count: scopes.length } }
-              : { key: 'preview.checklist.scopes.pass' },
-        },
+      : asked < scopes.length
+        ? {
+            id: 'scopes',
+            status: 'warn',
+            title: 'preview.checklist.scopes.title',
+            detail: { key: 'preview.checklist.scopes.widened', values: { asked, count: scopes.length } },
+            fix: { key: 'preview.checklist.scopes.widenedFix' },
+          }
+        : {
+            id: 'scopes',
+            status: 'pass',
+            title: 'preview.checklist.scopes.title',
+            detail:
+              request.scope === undefined || request.scope.trim() === ''
+                ? { key: 'preview.checklist.scopes.all', values: { count: scopes.length } }
+                : { key: 'preview.checklist.scopes.pass' },
+          },
   )
 
   const write = scopes.filter((scope) => isWriteScope(scope.scope)).length

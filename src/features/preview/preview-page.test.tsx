@@ -18,7 +18,12 @@ const SCOPES: Record<string, Scope> = {
   write: { scope: 'partner.custom:write', title: '合作方写入', message: '写入合作方数据' },
 }
 
-function answerFor(overrides: Partial<ApplicationResponse['application']> = {}, scopes = [SCOPES.profile!, SCOPES.sample!]): ApplicationResponse {
+/** The BFF's answer; `notAsked` names granted scopes the link did not ask for. */
+function answerFor(
+  overrides: Partial<ApplicationResponse['application']> = {},
+  scopes = [SCOPES.profile!, SCOPES.sample!],
+  notAsked: readonly string[] = [],
+): ApplicationResponse {
   const application = {
     client_id: 'web-app',
     name: 'Gene Insight',
@@ -30,7 +35,7 @@ function answerFor(overrides: Partial<ApplicationResponse['application']> = {}, 
     scopes,
     ...overrides,
   }
-  return { application, requested_scopes: scopes, unknown_scopes: [], ticket: null }
+  return { application, granted_scopes: scopes.map((scope) => ({ ...scope, asked: !notAsked.includes(scope.scope) })), unknown_scopes: [], ticket: null }
 }
 
 
@@ -270,8 +275,25 @@ describe('the checklist', () => {
     expect(await statusOf('Requested scopes known')).toBe('Fail')
     expect(await checklistItem('Requested scopes known')).toHaveTextContent('Not registered for this app: sample.nope abundance.x.')
     expect(await statusOf('Write and genetic-data scopes')).toBe('Warning')
-    expect(await checklistItem('Write and genetic-data scopes')).toHaveTextContent('3 scopes requested. Can make changes: 1. Reads genetic data: 1.')
+    expect(await checklistItem('Write and genetic-data scopes')).toHaveTextContent('3 scopes granted. Can make changes: 1. Reads genetic data: 1.')
     expect(screen.getByText('1 problem, 4 warnings')).toBeInTheDocument()
+  })
+
+  test('a link naming fewer scopes than the app is registered for warns that users see and grant every one, and the page marks the named ones', async () => {
+    respond = () => HttpResponse.json(answerFor({}, [SCOPES.profile!, SCOPES.sample!, SCOPES.variant!], ['sample.default:read', 'variant.rsid']))
+    // A consent link pasted whole, response_type and all.
+    renderPreview(previewPath({ client_id: 'web-app', redirect_uri: REDIRECT, response_type: 'code', scope: 'profile.default', state: 's' }))
+    expect(await statusOf('Requested scopes known')).toBe('Warning')
+    const item = await checklistItem('Requested scopes known')
+    expect(item).toHaveTextContent('The link asks for 1 of the app’s 3 scopes, but the BGE platform grants every scope an app is registered for')
+    expect(item).toHaveTextContent('Fix: Register only the scopes your app needs.')
+    expect(await checklistItem('Write and genetic-data scopes')).toHaveTextContent('3 scopes granted. Can make changes: 0. Reads genetic data: 1.')
+    // The previewed page lists all three and marks the one the link named.
+    const scopes = within(await screen.findByRole('region', { name: 'It will be able to' }))
+    expect(scopes.getAllByRole('listitem')).toHaveLength(3)
+    expect(within(scopes.getByText('Asked for by the app').closest('li')!).getByText('Basic profile')).toBeInTheDocument()
+    // The preview never decides: it asks for no ticket, so it sends no response_type.
+    expect(requests.some((line) => line.includes('response_type'))).toBe(false)
   })
 
   test('a logo that is not https fails: the consent page shows a letter instead', async () => {

@@ -142,7 +142,7 @@ function PreviewConsent({ answer, selected, onSelectedChange, onDecide }: Previe
     <ConsentView
       app={answer.application}
       returnTo={returnTargetOf(answer.application)}
-      scopes={answer.requested_scopes}
+      scopes={answer.granted_scopes}
       biosamples={exampleBiosamples(t('preview.examples.projectA'), t('preview.examples.projectB'))}
       selected={selected}
       onSelectedChange={onSelectedChange}

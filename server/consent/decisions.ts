@@ -68,7 +68,9 @@ function usedElsewhere(): never {
 }
 
 function alreadyGranted(): never {
-  throw new ApiFailure(409, 'ticket_used', 'Access was already granted on this page. To take it back, revoke it on your authorized apps page.')
+  throw new ApiFailure(409, 'ticket_used', 'Access was already granted on this page. To take it back, revoke it on your authorized apps page.', {
+    details: { decision: 'authorize', outcome: 'granted' },
+  })
 }
 
 /** Stops waiting for another request's answer: the platform is slow, nothing is known yet. */

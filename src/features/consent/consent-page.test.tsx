@@ -513,6 +513,43 @@ describe('consent page: signing in', () => {
 })
 
 describe('consent page: deciding', () => {
+  test.each(['en', 'zh-CN'] as const)('in %s, an answer BGE never confirmed says access may have been granted and points at the grants page; trying again asks again', async (language) => {
+    const user = userEvent.setup()
+    await setLanguage(language)
+    let answer = () => apiError(504, 'decision_outcome_unknown')
+    let posted = 0
+    server.use(
+      http.post('/api/oauth2/authorize', () => {
+        posted += 1
+        return answer()
+      }),
+    )
+    renderConsent()
+    await user.click(await screen.findByRole('checkbox', { name: /E-A0001/ }))
+    await user.click(screen.getByRole('button', { name: language === 'en' ? 'Authorize' : '授权' }))
+    const title = language === 'en' ? 'BGE has not confirmed your answer yet' : 'BGE 尚未确认你的选择'
+    expect(await screen.findByText(title)).toBeInTheDocument()
+    expect(screen.getByText(language === 'en' ? /the app may already have access to the samples you chose/ : /该应用可能已经可以读取你选择的样本/)).toBeInTheDocument()
+    expect(screen.getByRole('link', { name: language === 'en' ? 'Check your authorized apps' : '查看已授权应用' })).toHaveAttribute('href', '/grants')
+    expect(replaceLocation).not.toHaveBeenCalled()
+
+    answer = () => HttpResponse.json({ redirect_to: `${REDIRECT}&code=c0de&state=${encodeURIComponent(STATE)}` })
+    await user.click(screen.getByRole('button', { name: language === 'en' ? 'Try again' : '重试' }))
+    await vi.waitFor(() => expect(replaceLocation).toHaveBeenCalledTimes(1))
+    expect(posted).toBe(2)
+  })
+
+  test('Deny after BGE granted on this page (its answer lost): the page says so and offers the grants page to revoke', async () => {
+    const user = userEvent.setup()
+    server.use(http.post('/api/oauth2/deny', () => apiError(409, 'ticket_used', { details: { decision: 'authorize', outcome: 'granted' } })))
+    renderConsent()
+    await findForm()
+    await user.click(screen.getByRole('button', { name: 'Deny' }))
+    expect(await screen.findByText('Access was already granted on this page')).toBeInTheDocument()
+    expect(screen.getByRole('link', { name: 'Open your authorized apps to revoke' })).toHaveAttribute('href', '/grants')
+    expect(screen.queryByRole('button', { name: 'Refresh the page' })).not.toBeInTheDocument()
+  })
+
   test('Authorize posts exactly once, even on a double click, then replaces the location', async () => {
     const user = userEvent.setup()
     renderConsent()

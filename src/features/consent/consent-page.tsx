@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query'
 import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from '@/lib/i18n'
-import { useLoaderData, useLocation } from 'react-router'
+import { Link, useLoaderData, useLocation } from 'react-router'
 import { returnTargetOf } from '@/components/consent/app-summary'
 import type { Decision } from '@/components/consent/consent-actions'
 import { ConsentView } from '@/components/consent/consent-view'
@@ -12,6 +12,7 @@ import { Page } from '@/components/ui/page'
 import { Spinner } from '@/components/ui/spinner'
 import type { Biosample, Grant } from '@/contract/api'
 import type { ApiErrorCode } from '@/contract/errors'
+import { PAGE_ROUTES } from '@/contract/routes'
 import { applicationQueries, requestKey, type ApplicationRequest } from '@/lib/application'
 import { biosampleQueries } from '@/lib/biosamples'
 import { errorCodeLabel, failureKind, isUnauthenticated } from '@/lib/failure'
@@ -258,10 +259,37 @@ function DecisionFailure({
   retryDisabled: boolean
 }) {
   const { t } = useTranslation()
+  const code = errorCodeLabel(error)
+  // The platform may have acted although its answer was lost (SPEC.md "Consent records"): the page
+  // says so plainly and points at the grants page, where the truth and Revoke are.
+  if (error instanceof ApiError && error.code === 'decision_outcome_unknown') {
+    return (
+      <Alert variant="warning" title={t('consent.failure.unknown.title')}>
+        <p>{t('consent.failure.unknown.body')}</p>
+        <div className="mt-3 flex flex-wrap items-center gap-3">
+          <Link className="font-medium underline underline-offset-2" to={PAGE_ROUTES.grants.path}>
+            {t('consent.failure.checkGrants')}
+          </Link>
+          <Button variant="secondary" disabled={retryDisabled} onClick={onRetry}>
+            {t('common.retry')}
+          </Button>
+        </div>
+      </Alert>
+    )
+  }
+  if (error instanceof ApiError && error.code === 'ticket_used' && error.details?.outcome === 'granted') {
+    return (
+      <Alert variant="warning" title={t('consent.failure.granted.title')}>
+        <p>{t('consent.failure.granted.body')}</p>
+        <Link className="mt-3 inline-block font-medium underline underline-offset-2" to={PAGE_ROUTES.grants.path}>
+          {t('consent.failure.openGrants')}
+        </Link>
+      </Alert>
+    )
+  }
   const stale = error instanceof ApiError && STALE_TICKET.has(error.code)
   const failure = failureKind(error)
   const kind = stale ? 'stale' : failure === 'network' || failure === 'timeout' || failure === 'upstream' ? failure : 'generic'
-  const code = errorCodeLabel(error)
   return (
     <Alert variant="error" title={t(`consent.failure.${kind}.title`)}>
       <p>{t(`consent.failure.${kind}.body`)}</p>

@@ -288,6 +288,25 @@ describe('grants page', () => {
     expect(await cardNames()).toEqual(['Gut Check', 'Ancestry Atlas'])
   })
 
+  test('a revoke whose answer was lost says BGE has not confirmed it, and the list then shows what BGE says', async () => {
+    const user = userEvent.setup()
+    server.use(
+      // The platform did revoke, but its answer never came back.
+      http.delete('/api/oauth2/grants/:clientId', ({ params }) => {
+        upstreamGrants = upstreamGrants.filter((grant) => grant.client_id !== params.clientId)
+        return apiError(504, 'decision_outcome_unknown')
+      }),
+    )
+    renderGrants()
+    await user.click(await screen.findByRole('button', { name: 'Revoke Gut Check' }))
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Revoke' }))
+
+    await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent('BGE has not confirmed that Gut Check’s access was revoked'))
+    expect(screen.queryByText(/Revoking failed/)).not.toBeInTheDocument()
+    // Asked again, the list agrees with the platform: Gut Check is gone.
+    await waitFor(async () => expect(await cardNames()).toEqual(['Gene Insight', 'Ancestry Atlas']))
+  })
+
   test('a failed revoke puts the grant back in place and says so', async () => {
     const user = userEvent.setup()
     server.use(

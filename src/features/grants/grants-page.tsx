@@ -14,6 +14,7 @@ import { latestGrantedAuthorize, type ConsentRecord } from '@/contract/records'
 import { PAGE_ROUTES } from '@/contract/routes'
 import { biosampleQueries } from '@/lib/biosamples'
 import { isUnauthenticated } from '@/lib/failure'
+import { ApiError } from '@/lib/http'
 import { assignLocation } from '@/lib/navigation'
 import { latestAttempt, receiptPath, recordQueries } from '@/lib/records'
 import { signInHref } from '@/lib/session'
@@ -25,7 +26,9 @@ import { UpstreamMessage } from '@/components/ui/upstream-text'
 const FILTER_FROM = 6
 
 /** How the last revoke ended; a revoke's own record, when the portal could find it, is linked. */
-type Outcome = { kind: 'revoked'; name: string; recordId: string | null } | { kind: 'failed'; name: string }
+type Outcome = { kind: 'revoked'; name: string; recordId: string | null } | { kind: 'failed' | 'unknown'; name: string }
+
+const OUTCOME_MESSAGE = { revoked: 'revoked', failed: 'revokeFailed', unknown: 'revokeUnknown' } as const
 
 /** `/grants`: the apps the signed-in user authorized, and revoking them. */
 export function GrantsPage() {
@@ -63,6 +66,8 @@ export function GrantsPage() {
       queryClient.setQueryData(listKey, (old) => old && { ...old, grants: withGrantRestored(old.grants, grant) })
       // The session ended meanwhile: nothing was revoked; sign in again and come back here.
       if (isUnauthenticated(error)) return assignLocation(signInHref(PAGE_ROUTES.grants.path))
+      // The platform may have revoked although its answer was lost: the refetch below shows what it says now.
+      if (error instanceof ApiError && error.code === 'decision_outcome_unknown') return setOutcome({ kind: 'unknown', name: grant.name })
       setFailedClientIds((ids) => new Set(ids).add(grant.client_id))
       setOutcome({ kind: 'failed', name: grant.name })
     },
@@ -122,8 +127,7 @@ export function GrantsPage() {
   const activeQuery = showFilter ? query.trim() : ''
   const shown = filterGrants(grants, activeQuery)
 
-  const announcement =
-    outcome === null ? '' : outcome.kind === 'revoked' ? t('grants.revoked', { name: outcome.name }) : t('grants.revokeFailed', { name: outcome.name })
+  const announcement = outcome === null ? '' : t(`grants.${OUTCOME_MESSAGE[outcome.kind]}`, { name: outcome.name })
 
   return (
     <Page width="wide">
@@ -143,6 +147,11 @@ export function GrantsPage() {
           ) : (
             <p className="mt-1">{t('grants.revokeReceiptPending')}</p>
           )}
+        </Alert>
+      ) : null}
+      {outcome?.kind === 'unknown' ? (
+        <Alert variant="warning" role="none" className="mt-6">
+          <p><UpstreamMessage message={(values) => t('grants.revokeUnknown', values)} texts={{ name: outcome.name }} /></p>
         </Alert>
       ) : null}
       <VanishedNotices vanished={data.vanished} section="grants" className="mt-6" />

@@ -157,7 +157,11 @@ export function settle(attempt: ConsentRecord, grants: readonly UpstreamGrant[],
   const decided = (options.now ?? Date.now()) - started > options.upstreamTimeoutMs + options.clockMarginMs
   const grant = grants.find((g) => g.application.client_id === attempt.client_id)
   if (attempt.decision === 'authorize') {
-    if (grant && sameSamples(grant.biosample_ids, attempt.biosamples) && Date.parse(grant.grant_time) >= started - options.clockMarginMs) return 'granted'
+    // The platform stamps grant_time in whole seconds: a grant made in the second the attempt
+    // started (say …:05.700) reads …:05, before the start. Compared by the whole second, so a clock
+    // margin below a second does not call the attempt's own grant an earlier one.
+    const startedSecond = Math.floor(started / 1000) * 1000
+    if (grant && sameSamples(grant.biosample_ids, attempt.biosamples) && Date.parse(grant.grant_time) >= startedSecond - options.clockMarginMs) return 'granted'
     return decided ? 'failed' : 'unknown'
   }
   if (attempt.decision === 'revoke') {

@@ -6,7 +6,7 @@
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { ConfigError, loadConfig, SANDBOX_API_PREFIX, type Config } from '../config'
-import { controlRoutes } from './control'
+import { callCounter, controlRoutes } from './control'
 import { startSandbox } from './start'
 
 let config: Config
@@ -21,8 +21,12 @@ try {
 const args = process.argv.slice(2)
 const sandbox = startSandbox(config, args.find((arg) => !arg.startsWith('--')) ?? 'http://localhost:3000')
 // Mounted where the portal mounts it, so an upstream URL ending in SANDBOX_API_PREFIX works for both.
-const app = new Hono().route('/sandbox', sandbox.app)
-if (args.includes('--control')) app.route('/sandbox/control', controlRoutes(sandbox.app, sandbox.store))
+const control = args.includes('--control')
+const calls = control ? callCounter() : undefined
+const app = new Hono()
+if (calls) app.use('/sandbox/private-api/*', calls.middleware)
+app.route('/sandbox', sandbox.app)
+if (control) app.route('/sandbox/control', controlRoutes(sandbox.app, sandbox.store, calls))
 const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
   const host = info.address.includes(':') ? `[${info.address}]` : info.address
   console.log(`BGE sandbox on http://${host}:${info.port}${SANDBOX_API_PREFIX}`)

@@ -65,6 +65,8 @@ export interface UpstreamSandbox extends ServerProcess {
   addFault(fault: FaultInput): Promise<void>
   /** Every grant the platform holds now, whatever the instances were told. */
   grants(): Promise<FixtureGrant[]>
+  /** The calls the platform received on a private-API path (e.g. `/openbge/oauth2/authorize`): how many, and the most at once. */
+  calls(path: string): Promise<{ started: number; inFlight: number; maxInFlight: number }>
 }
 
 export interface Instances {
@@ -173,6 +175,8 @@ function writeDist(dir: string): string {
   return dist
 }
 
+const callsAnswer = z.object({ calls: z.record(z.string(), z.object({ started: z.number(), inFlight: z.number(), maxInFlight: z.number() })) })
+
 const grantsAnswer = z.object({
   grants: z.array(z.object({ user_id: z.string(), client_id: z.string(), grant_time: z.string(), biosample_ids: z.array(z.object({ biosample_id: z.string(), type: z.string() })) })),
 })
@@ -211,6 +215,11 @@ async function launch(count: number, options: InstancesOptions): Promise<Instanc
         const response = await fetch(`${control}/grants`)
         if (response.status !== 200) throw new Error(`the sandbox did not list its grants (${response.status}): ${await response.text()}`)
         return grantsAnswer.parse(await response.json()).grants
+      },
+      async calls(path) {
+        const response = await fetch(`${control}/calls`)
+        if (response.status !== 200) throw new Error(`the sandbox did not count its calls (${response.status}): ${await response.text()}`)
+        return callsAnswer.parse(await response.json()).calls[path] ?? { started: 0, inFlight: 0, maxInFlight: 0 }
       },
     }
 

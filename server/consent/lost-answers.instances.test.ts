@@ -49,12 +49,12 @@ test('A dies while the platform holds its authorize answer: B finds the grant, a
     })
 
   // The page, as A served it.
-  const query = new URLSearchParams({ client_id: WEB_APP.client_id, redirect_uri: WEB_APP.redirect_uri, scope: WEB_APP.scope })
+  const query = new URLSearchParams({ client_id: WEB_APP.client_id, redirect_uri: WEB_APP.redirect_uri, scope: WEB_APP.scope, response_type: 'code' })
   const page = applicationResponseSchema.parse(await (await get(a, `/api/oauth2/application?${query}`)).json())
   if (!page.ticket) throw new Error('no ticket')
   const decision = {
     ticket: page.ticket,
-    shown: { language: 'zh-CN', scopes: displayedScopes(page.requested_scopes, 'zh-CN') },
+    shown: { language: 'zh-CN', scopes: displayedScopes(page.granted_scopes, 'zh-CN') },
     ...WEB_APP,
     state: 'st',
     biosample_ids: SAMPLES,

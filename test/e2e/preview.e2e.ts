@@ -73,7 +73,7 @@ describe('developer preview', () => {
     await page.getByRole('button', { name: `Sign in as ${ALICE.name}` }).click()
     await page.waitForURL((url) => url.pathname === '/grants')
     const body = await page.evaluate(async () => (await fetch('/api/oauth2/grants')).json())
-    expect(body).toEqual({ grants: [] })
+    expect(body).toEqual({ grants: [], vanished: [] })
     await context.close()
   })
 

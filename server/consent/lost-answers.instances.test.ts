@@ -10,6 +10,7 @@ import { ALICE, WEB_APP } from '../../test/support/bff'
 import { startInstances, type Instance } from '../../test/support/instances'
 import { SANDBOX_CALL_PATHS as P } from '../sandbox/fixtures'
 import { displayedScopes } from './shown-texts'
+import { until } from '../../test/support/until'
 
 /** Process starts under tsx are slow on a loaded machine; every wait inside has its own bound. */
 const TIMEOUT = 180_000
@@ -20,17 +21,6 @@ const SAMPLES = [
 ]
 const sorted = (samples: readonly { biosample_id: string; type: string }[]) => [...samples].sort((a, b) => a.biosample_id.localeCompare(b.biosample_id))
 
-/** Polls `read` until `done` says yes, within POLL_MS; returns the last value read. */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + POLL_MS
-  let value = await read()
-  while (!done(value)) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}; last: ${JSON.stringify(value)}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-    value = await read()
-  }
-  return value
-}
 
 test('A dies while the platform holds its authorize answer: B finds the grant, and one new platform authorize at most at a time', { timeout: TIMEOUT }, async () => {
   const { instances, sandbox, cookieFor } = await startInstances(2, {

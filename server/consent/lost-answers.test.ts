@@ -12,6 +12,7 @@ import { ALICE, useBff, WEB_APP, type Bff } from '../../test/support/bff'
 import { createTestDatabase } from '../../test/support/postgres'
 import { SANDBOX_CALL_PATHS as P } from '../sandbox/fixtures'
 import { openPortalStore, StoreUnavailableError, type PortalStore } from '../store/portal-store'
+import { until } from '../../test/support/until'
 
 type StoreKind = 'sqlite' | 'postgres'
 type LostKind = 'timeout' | 'reset' | 'http_500'
@@ -24,8 +25,6 @@ const SAMPLES = [
 ]
 /** An upstream call is given up after 150 ms; the platform's clock is taken to be ours. */
 const FAST = { UPSTREAM_TIMEOUT_MS: '150', UPSTREAM_CLOCK_MARGIN_MS: '0' }
-/** Every poll below gives up after this long: a test never waits unbounded. */
-const POLL_MS = 10_000
 
 /** A portal store of this test's own (a SQLite file, or a fresh PostgreSQL database), gone when the test ends. */
 async function freshStore(kind: StoreKind): Promise<PortalStore> {
@@ -88,17 +87,6 @@ function platformGrant(bff: Bff) {
 
 const sorted = (samples: readonly { biosample_id: string; type: string }[]) => [...samples].sort((a, b) => a.biosample_id.localeCompare(b.biosample_id))
 
-/** Polls `read` until `done` says yes, within POLL_MS; returns the last value read. */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + POLL_MS
-  let value = await read()
-  while (!done(value)) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}; last: ${JSON.stringify(value)}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-    value = await read()
-  }
-  return value
-}
 
 /** The code in an answer's redirect. */
 function codeOf(body: unknown): string | undefined {

@@ -26,7 +26,7 @@ describe('an expired or unknown session (40008) anywhere: 401 unauthenticated wi
     const response = await bff.request(path, { method, as: { token: 'tok-revoked-by-platform' } })
     expect(response.status).toBe(401)
     expect(await response.json()).toEqual({
-      error: { code: 'unauthenticated', message: expect.any(String), upstream_code: 40008, login_url: '/signin?next={next}&from=bff' },
+      error: { code: 'unauthenticated', message: expect.any(String), upstream_code: 40008, login_url: '/signin?next={next}&from=bff', request_id: expect.any(String) },
     })
   })
 
@@ -58,7 +58,7 @@ describe('sandbox faults on a read that keep failing', () => {
     const response = await bff.request('/api/oauth2/grants', { as: 'alice' })
     expect(response.status).toBe(status)
     expect(await response.json()).toEqual({
-      error: { code, message: expect.any(String), ...(upstreamCode !== undefined && { upstream_code: upstreamCode }) },
+      error: { code, message: expect.any(String), ...(upstreamCode !== undefined && { upstream_code: upstreamCode }), request_id: expect.any(String) },
     })
     expect(response.headers.get('Cache-Control')).toBe('no-store')
     expect(bff.callsTo(GRANTS_PATH)).toHaveLength(attempts)

@@ -1,5 +1,6 @@
 // The BFF: the SPA, the JSON API, and in sandbox mode the embedded private API.
 import { Hono } from 'hono'
+import { requestId } from 'hono/request-id'
 import { decisionResponseSchema, type ErrorEnvelope } from '../src/contract/api'
 import { ApiFailure } from './http/api-failure'
 import type { Config } from './config'
@@ -8,7 +9,8 @@ import { RecordOutbox } from './consent/records'
 import { ConsentTickets } from './consent/ticket'
 import { requestDeadline } from './http/deadline'
 import type { BffDeps } from './deps'
-import { batchedLines } from './http/log'
+import { createLogger, lineLog, observeRequests, type Logger } from './http/log'
+import { createMetrics, observeStore, type Metrics } from './http/metrics'
 import { applicationRoutes } from './routes/application'
 import { authorizeRoutes } from './routes/authorize'
 import { biosampleRoutes } from './routes/biosamples'
@@ -34,14 +36,24 @@ export interface AppOptions {
   /** Sandbox mode: the embedded private API, mounted at /sandbox, and its store. */
   sandbox?: { app: Hono; store: SandboxStore }
   distDir?: string
-  log?: (line: string) => void
+  /** JSON lines to stdout at LOG_LEVEL by default (server/http/log.ts). */
+  logger?: Logger
+  /** This app's metrics (server/http/metrics.ts); made here, without process metrics, when not given. */
+  metrics?: Metrics
+  /** True once the process is stopping (server/index.ts): /readyz answers 503. */
+  draining?: () => boolean
   /** Records waiting for the store; its owner stops it at shutdown. Made here when not given. */
   outbox?: RecordOutbox
 }
 
 export function createApp(options: AppOptions): Hono {
   const { config } = options
-  const log = options.log ?? batchedLines((text) => process.stdout.write(text))
+  const logger = options.logger ?? createLogger(config.logLevel)
+  const log = lineLog(logger)
+  const metrics = options.metrics ?? createMetrics()
+  const draining = options.draining ?? (() => false)
+  const distDir = options.distDir ?? 'dist'
+  const store = observeStore(options.store, metrics)
   const deps: BffDeps = {
     config,
     upstream:
@@ -55,23 +67,22 @@ export function createApp(options: AppOptions): Hono {
       upstreamTimeoutMs: config.upstreamTimeoutMs,
       clockMarginMs: config.upstreamClockMarginMs,
       log,
+      observeClaim: (result) => metrics.claim(result),
     }),
-    outbox: options.outbox ?? new RecordOutbox(options.store, log),
-    store: options.store,
+    outbox: options.outbox ?? new RecordOutbox(store, log),
+    store,
     sandboxStore: options.sandbox?.store,
     log,
   }
 
+  metrics.watchOutbox(deps.outbox)
+
   const app = new Hono()
 
-  // One line per request. The path only: queries carry codes and state, which stay out of logs;
-  // cut short, so an oversized address cannot flood them.
-  app.use('*', async (c, next) => {
-    const started = performance.now()
-    await next()
-    const path = c.req.path.length > 200 ? `${c.req.path.slice(0, 200)}…` : c.req.path
-    log(`${c.req.method} ${path} ${c.res.status} ${Math.round(performance.now() - started)}ms`)
-  })
+  // A request id on every request (a well-formed X-Request-Id from in front is kept), echoed in the
+  // answer, then one JSON log line and the metrics of each request but the probes.
+  app.use('*', requestId({ limitLength: 128 }))
+  app.use('*', observeRequests({ logger, metrics, draining }))
   app.use('*', securityHeaders(config.wechatBridgeUrl))
   app.use('*', requestTargetLimit)
   // Every request, page or /api, gets its deadline and its platform client bound to it: the
@@ -85,12 +96,12 @@ export function createApp(options: AppOptions): Hono {
         ? error
         : (() => {
             if (error instanceof StoreUnavailableError) {
-              log(`error ${c.req.method} ${c.req.path}: ${error.message}`)
+              logger.error({ err: error.message }, 'portal store unavailable')
               return new ApiFailure(503, 'store_unavailable', 'The portal cannot save this right now. Please try again in a moment.')
             }
             const mapped = toApiError(error)
             if (mapped.status >= 500 && !(mapped.upstream_code || mapped.code.startsWith('upstream'))) {
-              log(`error ${c.req.method} ${c.req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+              logger.error({ err: error }, 'unexpected error')
             }
             return new ApiFailure(mapped.status, mapped.code, mapped.message, { upstream_code: mapped.upstream_code })
           })()
@@ -101,6 +112,8 @@ export function createApp(options: AppOptions): Hono {
         ...(failure.extra.upstream_code !== undefined && { upstream_code: failure.extra.upstream_code }),
         ...(failure.extra.details && { details: failure.extra.details }),
         ...(failure.status === 401 && { login_url: config.loginUrl }),
+        // What to quote to support: the same id as the request's log line and X-Request-Id.
+        request_id: c.get('requestId'),
       },
     }
     c.header('Cache-Control', 'no-store')
@@ -108,7 +121,7 @@ export function createApp(options: AppOptions): Hono {
   })
 
   // Probes for load balancers and orchestrators, outside /api and its request guard.
-  app.route('/', healthRoutes(options.store))
+  app.route('/', healthRoutes({ store, distDir, draining, metrics }))
 
   const api = new Hono()
   api.use('*', apiRequestGuard)
@@ -126,6 +139,6 @@ export function createApp(options: AppOptions): Hono {
   app.route('/api', api)
 
   if (options.sandbox) app.route('/sandbox', options.sandbox.app)
-  app.route('/', spaRoutes(options.distDir ?? 'dist', config, (request) => app.fetch(request), log))
+  app.route('/', spaRoutes(distDir, config, (request) => app.fetch(request), log))
   return app
 }

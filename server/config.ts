@@ -51,7 +51,16 @@ export interface Config {
   store: StoreLocation
   /** The built SPA (`vite build` output). */
   distDir: string
+  /** pino's level for the JSON log lines (server/http/log.ts). */
+  logLevel: LogLevel
+  /** Where Prometheus text is served (server/http/metrics.ts), on HOST; undefined = off. Never PORT. */
+  metricsPort: number | undefined
+  /** After SIGTERM: how long the listener keeps serving, /readyz 503, before it closes (server/index.ts). */
+  shutdownGraceMs: number
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
 
 export class ConfigError extends Error {}
 
@@ -91,6 +100,9 @@ const envSchema = z.object({
     })
     .optional(),
   PORTAL_DB: z.string().min(1).default('.data/portal.sqlite'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().optional(),
 })
 
 /**
@@ -116,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!e.SAMPLES_PATH) throw new ConfigError('UPSTREAM_URL is set, so SAMPLES_PATH (the upstream call listing a user\'s biosamples) is required.')
     if (!e.USER_PATH) throw new ConfigError('UPSTREAM_URL is set, so USER_PATH (the upstream call naming the signed-in user) is required.')
   }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) throw new ConfigError('METRICS_PORT must differ from PORT: metrics are never served on the public port.')
   return {
     port: e.PORT,
     host: e.HOST,
@@ -140,5 +153,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandboxDb: e.SANDBOX_DB,
     store: e.DATABASE_URL ? { engine: 'postgres', url: e.DATABASE_URL } : { engine: 'sqlite', path: e.PORTAL_DB },
     distDir: e.DIST_DIR,
+    logLevel: e.LOG_LEVEL,
+    metricsPort: e.METRICS_PORT,
+    // Longer than any request in flight can take, so none is cut.
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? e.REQUEST_DEADLINE_MS + 5000,
   }
 }

@@ -22,28 +22,66 @@ test('an unreachable database refuses to start, naming the store without its pas
   expect(String(failure)).not.toContain('hunter2')
 })
 
-test('on PostgreSQL: the start-up line names it without the password; SIGTERM lets a request in flight finish, then exits', { timeout: 60_000 }, async () => {
+test('on PostgreSQL: the start-up line names it without the password; SIGTERM drains: /readyz 503 at once, the request in flight finishes, then exit 0', { timeout: 60_000 }, async () => {
   const url = new URL(databaseUrl())
   // The throwaway server trusts loopback connections, so any password works: it must not show.
   url.password = 'hunter2'
-  const portal = await startPortal({ fixtures: () => ({ ...testWorld(), latency_ms: 1500 }), env: { DATABASE_URL: url.href } })
+  const metricsPort = await freePort()
+  const portal = await startPortal({
+    fixtures: () => ({ ...testWorld(), latency_ms: 1500 }),
+    env: { DATABASE_URL: url.href, SHUTDOWN_GRACE_MS: '2500', METRICS_PORT: String(metricsPort) },
+    spaStandIn: true,
+  })
   try {
     expect(portal.output()).toContain(`store: PostgreSQL postgres://postgres@127.0.0.1:${url.port}${url.pathname}`)
     expect(portal.output()).not.toContain('hunter2')
-    expect((await fetch(`${portal.origin}/readyz`)).status).toBe(200)
+    const ready = await fetch(`${portal.origin}/readyz`)
+    expect(ready.status).toBe(200)
+    expect(await ready.json()).toEqual({ status: 'ready', store: 'up', spa: 'ok' })
+    // Metrics on their own port only.
+    const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`)
+    expect(metrics.status).toBe(200)
+    const text = await metrics.text()
+    expect(text).toMatch(/^portal_store_up 1$/m)
+    expect(text).toMatch(/^process_resident_memory_bytes \d+/m)
+    expect((await fetch(`${portal.origin}/metrics`)).status).toBe(404)
 
     const query = new URLSearchParams({ client_id: WEB_APP.client_id, redirect_uri: WEB_APP.redirect_uri })
     // Upstream answers after 1.5 s; the signal arrives while it is waiting.
     const inFlight = fetch(`${portal.origin}/api/oauth2/application?${query}`)
     await new Promise((resolve) => setTimeout(resolve, 500))
+    const signalled = performance.now()
     portal.kill('SIGTERM')
     await new Promise((resolve) => setTimeout(resolve, 100))
-    await expect(fetch(`${portal.origin}/healthz`)).rejects.toThrow()
+    // Draining: not ready, still alive, still listening.
+    const draining = await fetch(`${portal.origin}/readyz`)
+    expect(draining.status).toBe(503)
+    expect(await draining.json()).toMatchObject({ status: 'unavailable', draining: true })
+    expect((await fetch(`${portal.origin}/healthz`)).status).toBe(200)
     const answered = await inFlight
     expect(answered.status).toBe(200)
     expect(await answered.json()).toMatchObject({ application: { client_id: WEB_APP.client_id } })
     expect(await portal.exited).toBe(0)
-    expect(portal.output()).toContain('SIGTERM: finishing requests in flight, then stopping')
+    // It kept listening for the grace period, then closed.
+    expect(performance.now() - signalled).toBeGreaterThanOrEqual(2400)
+    await expect(fetch(`${portal.origin}/healthz`)).rejects.toThrow()
+
+    // The log: JSON lines after the start-up text, the drain said, the request's line with its platform call.
+    const lines = portal
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'info', signal: 'SIGTERM', msg: expect.stringContaining('SIGTERM: draining') }))
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        msg: 'request',
+        route: '/api/oauth2/application',
+        status: 200,
+        request_id: answered.headers.get('X-Request-Id'),
+        platform: [expect.objectContaining({ path: '/openbge/oauth2/application', outcome: 'ok', attempts: 1 })],
+      }),
+    )
   } finally {
     await portal.stop()
   }

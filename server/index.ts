@@ -1,16 +1,17 @@
 // Node entry: read the configuration, open the portal store, start the sandbox when no upstream is
-// configured, listen; on SIGTERM or SIGINT, finish what is in flight and close.
+// configured, listen (and serve metrics on METRICS_PORT); on SIGTERM, drain: /readyz 503 at once,
+// keep serving for SHUTDOWN_GRACE_MS, then close and exit 0. SIGINT (Ctrl-C) skips the wait.
 import { serve } from '@hono/node-server'
 import { createApp } from './app'
 import { RecordOutbox } from './consent/records'
 import { ConfigError, loadConfig, SANDBOX_API_PREFIX, type Config } from './config'
+import { createLogger, lineLog } from './http/log'
+import { createMetrics, metricsApp, observeStore } from './http/metrics'
 import { startSandbox } from './sandbox/start'
 import { openPortalStore } from './store/portal-store'
 
 /** How long start-up waits for the store (PostgreSQL may be unreachable) before refusing to start. */
 const STORE_CONNECT_TIMEOUT_MS = 5000
-/** How long a shutdown lets in-flight requests finish. */
-const SHUTDOWN_GRACE_MS = 10_000
 
 function fail(message: string): never {
   console.error(`\n${message}\n`)
@@ -37,6 +38,11 @@ try {
   fail(`The portal store (${store.description}) cannot be used: ${cause instanceof Error ? cause.message || cause.name : String(cause)}.\nCheck ${check}.`)
 }
 
+const logger = createLogger(config.logLevel)
+// Process metrics too: this is the one app of the process.
+const metrics = createMetrics({ processMetrics: true })
+metrics.storeUp(true)
+
 const listenHost = config.host
 // The BFF reaches its own sandbox over loopback HTTP, like any upstream.
 const selfHost = listenHost === '0.0.0.0' || listenHost === '::' ? '127.0.0.1' : listenHost
@@ -52,11 +58,16 @@ if (config.sandbox) {
   config = { ...config, upstreamUrl: `http://${selfHost.includes(':') ? `[${selfHost}]` : selfHost}:${config.port}${SANDBOX_API_PREFIX}` }
 }
 
-const outbox = new RecordOutbox(store, (line) => console.log(line))
-const app = createApp({ config, store, sandbox, distDir: config.distDir, outbox })
+const outbox = new RecordOutbox(observeStore(store, metrics), lineLog(logger))
+let draining = false
+const app = createApp({ config, store, sandbox, distDir: config.distDir, outbox, logger, metrics, draining: () => draining })
+// Prometheus text on a port of its own, never the public one (SPEC.md "Quality bars").
+const metricsServer =
+  config.metricsPort === undefined ? undefined : serve({ fetch: metricsApp(metrics).fetch, hostname: listenHost, port: config.metricsPort })
 const server = serve({ fetch: app.fetch, hostname: listenHost, port: config.port }, (info) => {
   const base = `http://${displayHost}:${info.port}`
   const lines = [`BGE consent portal on ${base}`, `  store: ${store.description}`]
+  if (config.metricsPort !== undefined) lines.push(`  metrics: http://${displayHost}:${config.metricsPort}/metrics`)
   if (config.sandbox) {
     lines.push(`  upstream: embedded sandbox (${SANDBOX_API_PREFIX}), state in ${config.sandboxDb}`)
     const callback = `${base}/sandbox/callback`
@@ -78,10 +89,13 @@ const server = serve({ fetch: app.fetch, hostname: listenHost, port: config.port
 })
 
 let stopping = false
-function shutdown(signal: string) {
+function shutdown(signal: string, graceMs: number) {
   if (stopping) return
   stopping = true
-  console.log(`${signal}: finishing requests in flight, then stopping`)
+  // From now on /readyz is 503, so the load balancer stops sending requests here; answers ask
+  // their clients to close keep-alive connections. Requests still arriving are served as usual.
+  draining = true
+  logger.info({ signal, grace_ms: graceMs }, `${signal}: draining, then finishing requests in flight and stopping`)
   let closing = false
   const done = async () => {
     if (closing) return
@@ -91,14 +105,19 @@ function shutdown(signal: string) {
     outbox.stop()
     sandbox?.store.close()
     await store.close().catch(() => undefined)
+    metricsServer?.close()
+    logger.info('stopped')
     process.exit(0)
   }
-  // Stops accepting connections; closes idle keep-alive ones; calls back once in-flight requests end.
-  server.close(() => void done())
   setTimeout(() => {
-    if ('closeAllConnections' in server) server.closeAllConnections()
-    void done()
-  }, SHUTDOWN_GRACE_MS).unref()
+    // Stops accepting connections; closes idle keep-alive ones; calls back once in-flight requests end.
+    server.close(() => void done())
+    // Every request has its deadline: one still running after another deadline is cut.
+    setTimeout(() => {
+      if ('closeAllConnections' in server) server.closeAllConnections()
+      void done()
+    }, config.requestDeadlineMs).unref()
+  }, graceMs)
 }
-process.on('SIGINT', () => shutdown('SIGINT'))
-process.on('SIGTERM', () => shutdown('SIGTERM'))
+process.on('SIGINT', () => shutdown('SIGINT', 0))
+process.on('SIGTERM', () => shutdown('SIGTERM', config.shutdownGraceMs))

@@ -106,4 +106,9 @@ test('no answer other than redirect_to, and no log line, carries a token, the ap
 
   expect(bff.logs.length).toBeGreaterThan(20)
   for (const line of bff.logs) expect(leaks(line), line).toEqual([])
+  // Each line is one JSON object (server/http/log.ts) naming neither the person nor the app's state.
+  for (const line of bff.logs) {
+    expect(() => JSON.parse(line) as unknown, line).not.toThrow()
+    expect(line).not.toMatch(new RegExp(`${ALICE.id}|${BOB.id}|st&te|st%26te`))
+  }
 })

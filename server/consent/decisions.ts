@@ -41,6 +41,8 @@ export interface DecisionSettings {
   /** Reads a stored answer back (it crossed the store, a boundary). */
   answerSchema: z.core.$ZodType<DecisionResponse>
   log: (line: string) => void
+  /** Told what each claim came to (the claims counter, server/http/metrics.ts). */
+  observeClaim?: (result: 'won' | 'waited' | 'conflict' | 'lapsed') => void
 }
 
 /** One decision on one verified ticket, as the route (the JSON API or the page's form) hands it over. */
@@ -117,20 +119,31 @@ export class ConsentDecisions {
     // A claim released or taken over between two reads sends us round again; a few rounds at most.
     for (let round = 0; round < 4; round++) {
       const claim = await store.claimDecision({ ticketId: ticket.jti, decision: kind, leaseMs: this.settings.leaseMs, keepMs: this.keepMs(ticket) })
-      if (claim.won) return make(claim.token)
+      const observe = this.settings.observeClaim
+      if (claim.won) {
+        observe?.('won')
+        return make(claim.token)
+      }
       let existing: ClaimedDecision | undefined = claim.existing
+      const conflict: () => never = () => {
+        observe?.('conflict')
+        usedElsewhere()
+      }
       if (existing.state === 'pending' && !existing.lapsed) {
-        if (existing.decision !== kind) usedElsewhere()
+        if (existing.decision !== kind) conflict()
+        observe?.('waited')
         existing = await this.waitWhilePending(request)
         // Released: the platform definitely did not act on the first request. Asking it again
         // here would retry authorize automatically, which SPEC.md "Security" forbids.
         if (!existing) throw new ApiFailure(502, 'upstream_error', 'The platform did not complete this decision. Please try again.')
       }
       if (existing.state === 'done') {
-        if (existing.decision !== kind || existing.sealedAnswer === undefined) usedElsewhere()
+        if (existing.decision !== kind || existing.sealedAnswer === undefined) conflict()
+        if (existing === claim.existing) observe?.('waited')
         return z.parse(this.settings.answerSchema, unsealAnswer(request.sealingKey, existing.sealedAnswer))
       }
       // Unknown, or pending with a holder that died: what did the platform do?
+      observe?.('lapsed')
       const settled = await this.settleClaim(request, existing)
       if (settled === 'unknown') throw decisionOutcomeUnknown()
       if (settled === 'not_granted') {

@@ -19,7 +19,7 @@ describe('a query parameter given twice on /api: 400 duplicate_parameter naming 
     const response = await bff.request(path, { as: 'alice' })
     expect(response.status).toBe(400)
     expect(await response.json()).toEqual({
-      error: { code: 'duplicate_parameter', message: expect.stringContaining(parameter), details: { parameter } },
+      error: { code: 'duplicate_parameter', message: expect.stringContaining(parameter), details: { parameter }, request_id: expect.any(String) },
     })
     expect(bff.upstreamCalls).toEqual([])
   })
@@ -69,7 +69,7 @@ describe(`addresses longer than ${MAX_REQUEST_TARGET_BYTES} bytes`, () => {
     const bff = useBff()
     const response = await bff.request(`/api/oauth2/application?${new URLSearchParams({ ...WEB_APP, state: 'x'.repeat(100_000) })}`)
     expect(response.status).toBe(414)
-    expect(await response.json()).toEqual({ error: { code: 'uri_too_long', message: expect.any(String) } })
+    expect(await response.json()).toEqual({ error: { code: 'uri_too_long', message: expect.any(String), request_id: expect.any(String) } })
     expect(response.headers.get('Cache-Control')).toBe('no-store')
     expect(bff.upstreamCalls).toEqual([])
   })
@@ -107,7 +107,7 @@ describe('JSON bodies', () => {
       json: { ticket, shown, ...WEB_APP, state: 'x'.repeat(MAX_JSON_BODY_BYTES), biosample_ids: SAMPLES },
     })
     expect(response.status).toBe(413)
-    expect(await response.json()).toEqual({ error: { code: 'payload_too_large', message: expect.any(String) } })
+    expect(await response.json()).toEqual({ error: { code: 'payload_too_large', message: expect.any(String), request_id: expect.any(String) } })
     expect(bff.upstreamCalls.length).toBe(callsBefore)
   })
 

@@ -135,7 +135,7 @@ describe('API responses', () => {
       const response = await bff.request(path)
       expect(response.status, path).toBe(404)
       expect(response.headers.get('Content-Type')).toMatch(/^application\/json/)
-      expect(await response.json()).toEqual({ error: { code: 'not_found', message: expect.any(String) } })
+      expect(await response.json()).toEqual({ error: { code: 'not_found', message: expect.any(String), request_id: expect.any(String) } })
     }
   })
 })

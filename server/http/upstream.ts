@@ -6,7 +6,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { ApiFailure } from './api-failure'
 import { deadlineOf } from './deadline'
-import type { BiosampleRefParam, UpstreamClient } from '../upstream/client'
+import type { BiosampleRefParam, CallOptions, UpstreamClient } from '../upstream/client'
 import type { UpstreamApplication, UpstreamAuthorization, UpstreamBiosample, UpstreamGrant, UpstreamUser } from '../upstream/schemas'
 
 /** The platform as this request's person sees it: every call spends from the request's deadline. */
@@ -31,7 +31,8 @@ declare module 'hono' {
 }
 
 function bind(client: UpstreamClient, c: Context, authToken: string | undefined): RequestUpstream {
-  const call = () => ({ deadline: deadlineOf(c) })
+  // The request's log line and metrics hear of each call (server/http/log.ts), when they watch.
+  const call = () => ({ deadline: deadlineOf(c), observe: c.get('observePlatformCall') as CallOptions['observe'] })
   const token = (): string => {
     if (!authToken) throw new ApiFailure(401, 'unauthenticated', 'Please sign in to continue.')
     return authToken

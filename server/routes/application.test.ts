@@ -177,7 +177,7 @@ describe('GET /api/oauth2/application', () => {
     const response = await bff.request(applicationUrl(params), { as: 'alice' })
     expect(response.status).toBe(status)
     expect(await response.json()).toEqual({
-      error: { code, message: expect.any(String), upstream_code: upstreamCode, details: params },
+      error: { code, message: expect.any(String), upstream_code: upstreamCode, details: params, request_id: expect.any(String) },
     })
   })
 
@@ -200,6 +200,7 @@ describe('GET /api/oauth2/application', () => {
         code: 'forbidden_redirect_scheme',
         message: expect.any(String),
         details: { client_id: 'script-app', redirect_uri: redirectUri },
+        request_id: expect.any(String),
       },
     })
     expect(bff.upstreamCalls).toEqual([])

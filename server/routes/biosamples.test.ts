@@ -22,7 +22,7 @@ describe('GET /api/biosamples', () => {
     const response = await bff.request('/api/biosamples')
     expect(response.status).toBe(401)
     expect(await response.json()).toEqual({
-      error: { code: 'unauthenticated', message: expect.any(String), login_url: '/signin?next={next}' },
+      error: { code: 'unauthenticated', message: expect.any(String), login_url: '/signin?next={next}', request_id: expect.any(String) },
     })
     expect(bff.upstreamCalls).toEqual([])
   })

@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, inject, test } from 'vitest'
 import { useTestDatabase } from '../../test/support/database'
 import { useBff, WEB_APP } from '../../test/support/bff'
@@ -6,18 +8,26 @@ import { openPortalStore } from '../store/portal-store'
 
 const postgresUrl = useTestDatabase()
 
+/** `portal_store_up`'s value in the app's metrics. */
+async function storeUp(metricsText: Promise<string>): Promise<string | undefined> {
+  return /^portal_store_up (\d)$/m.exec(await metricsText)?.[1]
+}
+
 describe('GET /healthz and /readyz', () => {
-  test('alive and ready: 200, never cached, and no CSRF header needed', async () => {
+  test('alive and ready: 200, never cached, and no CSRF header needed; /readyz names each dependency', async () => {
     const bff = useBff()
-    for (const path of ['/healthz', '/readyz']) {
-      const response = await bff.request(path)
-      expect(response.status).toBe(200)
-      expect(response.headers.get('Cache-Control')).toBe('no-store')
-      expect(await response.json()).toEqual({ status: path === '/healthz' ? 'alive' : 'ready' })
-    }
+    const alive = await bff.request('/healthz')
+    expect(alive.status).toBe(200)
+    expect(alive.headers.get('Cache-Control')).toBe('no-store')
+    expect(await alive.json()).toEqual({ status: 'alive' })
+    const ready = await bff.request('/readyz')
+    expect(ready.status).toBe(200)
+    expect(ready.headers.get('Cache-Control')).toBe('no-store')
+    expect(await ready.json()).toEqual({ status: 'ready', store: 'up', spa: 'ok' })
+    expect(await storeUp(bff.metricsText())).toBe('1')
   })
 
-  test('a store that is gone: /readyz 503 while /healthz stays 200; a decision is 503 store_unavailable with nothing minted', async () => {
+  test('a store that is gone: /readyz stays 200 and says store down (reading and revoking still work); a decision is 503 store_unavailable with nothing minted', async () => {
     const store = openPortalStore({ engine: 'sqlite', path: ':memory:' })
     const bff = useBff({ portalStore: store })
     const { ticket, shown } = await bff.consent('alice', WEB_APP)
@@ -25,9 +35,10 @@ describe('GET /healthz and /readyz', () => {
 
     expect((await bff.request('/healthz')).status).toBe(200)
     const ready = await bff.request('/readyz')
-    expect(ready.status).toBe(503)
+    expect(ready.status).toBe(200)
     expect(ready.headers.get('Cache-Control')).toBe('no-store')
-    expect(await ready.json()).toMatchObject({ status: 'unavailable' })
+    expect(await ready.json()).toEqual({ status: 'ready', store: 'down', spa: 'ok' })
+    expect(await storeUp(bff.metricsText())).toBe('0')
 
     const decided = await bff.request('/api/oauth2/authorize', {
       method: 'POST',
@@ -37,23 +48,51 @@ describe('GET /healthz and /readyz', () => {
     expect(decided.status).toBe(503)
     expect(await decided.json()).toMatchObject({ error: { code: 'store_unavailable' } })
     expect(bff.callsTo('/openbge/oauth2/authorize')).toEqual([])
+    expect((await bff.request('/api/oauth2/grants', { as: 'bob' })).status).toBe(200)
   })
 
-  test('PostgreSQL going away and coming back: /readyz 503, then 200 again without a restart', async () => {
+  test('the built SPA missing: /readyz 503 naming it, /healthz still 200', async () => {
+    const bff = useBff()
+    rmSync(join(bff.distDir, 'index.html'))
+    const ready = await bff.request('/readyz')
+    expect(ready.status).toBe(503)
+    expect(await ready.json()).toEqual({ status: 'unavailable', store: 'up', spa: 'missing' })
+    expect((await bff.request('/healthz')).status).toBe(200)
+  })
+
+  test('draining: /readyz 503 at once, while requests are still served, asking their clients to close the connection', async () => {
+    const bff = useBff()
+    expect((await bff.request('/readyz')).status).toBe(200)
+    bff.drain()
+    const ready = await bff.request('/readyz')
+    expect(ready.status).toBe(503)
+    expect(await ready.json()).toEqual({ status: 'unavailable', store: 'up', spa: 'ok', draining: true })
+    const grants = await bff.request('/api/oauth2/grants', { as: 'bob' })
+    expect(grants.status).toBe(200)
+    expect(grants.headers.get('Connection')).toBe('close')
+  })
+
+  test('PostgreSQL going away and coming back: /readyz says store down, then up again without a restart, 200 throughout', async () => {
     const url = postgresUrl()
     const name = new URL(url).pathname.slice(1)
     const store = openPortalStore({ engine: 'postgres', url })
     const bff = useBff({ portalStore: store })
+    const readiness = async () => {
+      const response = await bff.request('/readyz')
+      return { status: response.status, body: (await response.json()) as unknown }
+    }
     try {
-      expect((await bff.request('/readyz')).status).toBe(200)
+      expect(await readiness()).toEqual({ status: 200, body: expect.objectContaining({ store: 'up' }) })
       // What a database restart or failover looks like to the pool: its connections cut, new ones refused.
       await asSuperuser(inject('postgresUrl'), [
         `ALTER DATABASE ${name} ALLOW_CONNECTIONS false`,
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}' AND pid <> pg_backend_pid()`,
       ])
-      expect((await bff.request('/readyz')).status).toBe(503)
+      expect(await readiness()).toEqual({ status: 200, body: expect.objectContaining({ store: 'down' }) })
+      expect(await storeUp(bff.metricsText())).toBe('0')
       await asSuperuser(inject('postgresUrl'), [`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`])
-      expect((await bff.request('/readyz')).status).toBe(200)
+      expect(await readiness()).toEqual({ status: 200, body: expect.objectContaining({ store: 'up' }) })
+      expect(await storeUp(bff.metricsText())).toBe('1')
     } finally {
       await store.close()
     }

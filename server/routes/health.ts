@@ -1,20 +1,47 @@
-// Probes (SPEC.md "BFF API"): /healthz says the process runs; /readyz says it can serve, that is
-// its store answers, so a load balancer sends traffic only to instances that can keep a decision.
+// Probes (SPEC.md "BFF API"): /healthz says the process runs; /readyz says whether this instance can
+// serve, naming each dependency. A store outage does not make it 503: revoking and reading still
+// work without the store, and every instance shares it, so failing readiness would take them all
+// out. The built SPA missing does, and so does draining (after SIGTERM, server/index.ts).
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { Hono } from 'hono'
+import type { Metrics } from '../http/metrics'
 import type { PortalStore } from '../store/portal-store'
 
-export function healthRoutes(store: Pick<PortalStore, 'ping'>): Hono {
+/** A probe answers quickly or not at all: a store slower than this counts as down. */
+const STORE_PING_TIMEOUT_MS = 1000
+
+export interface Readiness {
+  store: Pick<PortalStore, 'ping'>
+  /** The built SPA's directory: not ready without its index.html. */
+  distDir: string
+  draining: () => boolean
+  metrics: Metrics
+}
+
+async function storeAnswers(store: Pick<PortalStore, 'ping'>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), STORE_PING_TIMEOUT_MS)))
+  try {
+    return await Promise.race([store.ping().then(() => true, () => false), timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+export function healthRoutes({ store, distDir, draining, metrics }: Readiness): Hono {
   // Mounted at the root, so no `use('*')` here: it would reach every page.
   const app = new Hono()
   const noStore = { 'Cache-Control': 'no-store' }
   app.get('/healthz', (c) => c.json({ status: 'alive' }, 200, noStore))
   app.get('/readyz', async (c) => {
-    try {
-      await store.ping()
-      return c.json({ status: 'ready' }, 200, noStore)
-    } catch {
-      return c.json({ status: 'unavailable', reason: 'the portal store does not answer' }, 503, noStore)
-    }
+    const up = await storeAnswers(store)
+    metrics.storeUp(up)
+    const spa = existsSync(join(distDir, 'index.html'))
+    const stopping = draining()
+    const ready = spa && !stopping
+    const body = { status: ready ? 'ready' : 'unavailable', store: up ? 'up' : 'down', spa: spa ? 'ok' : 'missing', ...(stopping && { draining: true }) }
+    return c.json(body, ready ? 200 : 503, noStore)
   })
   return app
 }

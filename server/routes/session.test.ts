@@ -14,7 +14,7 @@ describe('GET /api/session', () => {
     const response = await bff.request('/api/session')
     expect(response.status).toBe(401)
     expect(await response.json()).toEqual({
-      error: { code: 'unauthenticated', message: expect.any(String), login_url: '/signin?next={next}' },
+      error: { code: 'unauthenticated', message: expect.any(String), login_url: '/signin?next={next}', request_id: expect.any(String) },
     })
     expect(bff.upstreamCalls).toEqual([])
   })
@@ -24,7 +24,7 @@ describe('GET /api/session', () => {
     const response = await bff.request('/api/session', { as: { token: 'tok-expired' } })
     expect(response.status).toBe(401)
     expect(await response.json()).toEqual({
-      error: { code: 'unauthenticated', message: expect.any(String), upstream_code: 40008, login_url: '/login?next={next}' },
+      error: { code: 'unauthenticated', message: expect.any(String), upstream_code: 40008, login_url: '/login?next={next}', request_id: expect.any(String) },
     })
   })
 })

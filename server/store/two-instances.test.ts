@@ -3,9 +3,6 @@
 // upstream authorize per ticket and the same answer from both. Then one instance dies and the other
 // keeps answering.
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { z } from 'zod'
 import { applicationResponseSchema } from '../../src/contract/api'
@@ -17,21 +14,21 @@ import { displayedScopes } from '../consent/shown-texts'
 import { SANDBOX_API_PREFIX, SANDBOX_APP_KEY, SANDBOX_APP_SECRET, SANDBOX_SAMPLES_PATH, SANDBOX_USER_PATH } from '../config'
 
 const TICKETS = 20
-const UPSTREAM_AUTHORIZE = `POST ${SANDBOX_API_PREFIX}/openbge/oauth2/authorize `
+const UPSTREAM_AUTHORIZE = `${SANDBOX_API_PREFIX}/openbge/oauth2/authorize`
 
 const databaseUrl = useTestDatabase()
-const emptyDist = mkdtempSync(join(tmpdir(), 'bge-dist-'))
 let a: Portal | undefined
 let b: Portal | undefined
 
 beforeAll(async () => {
-  const shared = { DATABASE_URL: databaseUrl(), SESSION_SECRET: randomBytes(32).toString('hex'), DIST_DIR: emptyDist }
+  const shared = { DATABASE_URL: databaseUrl(), SESSION_SECRET: randomBytes(32).toString('hex') }
   const portA = await freePort()
   // Started together, so both also migrate the fresh database at the same moment.
   ;[a, b] = await Promise.all([
     // Upstream latency widens the window in which the second request finds the claim pending.
-    startPortal({ port: portA, fixtures: () => ({ ...testWorld(), latency_ms: 60 }), env: shared }),
+    startPortal({ port: portA, fixtures: () => ({ ...testWorld(), latency_ms: 60 }), env: shared, spaStandIn: true }),
     startPortal({
+      spaStandIn: true,
       env: {
         ...shared,
         // B's upstream is A's sandbox: one platform, two portal instances.
@@ -48,7 +45,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()])
-  rmSync(emptyDist, { recursive: true, force: true })
 })
 
 function started(): { a: Portal; b: Portal } {
@@ -96,7 +92,14 @@ async function authorize(portal: Portal, cookie: string, consent: { ticket: stri
   return { status: response.status, body: await response.json() }
 }
 
-const upstreamAuthorizes = (portal: Portal) => portal.output().split('\n').filter((line) => line.startsWith(UPSTREAM_AUTHORIZE)).length
+/** The request lines (JSON, server/http/log.ts) of the sandbox's authorize. */
+const upstreamAuthorizes = (portal: Portal) =>
+  portal
+    .output()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { msg?: string; method?: string; route?: string })
+    .filter((line) => line.msg === 'request' && line.method === 'POST' && line.route === UPSTREAM_AUTHORIZE).length
 
 test('the same ticket sent to both instances at the same moment: one upstream authorize and one answer, every time; one dies, the other answers on', { timeout: 120_000 }, async () => {
   const { a, b } = started()

@@ -4,7 +4,7 @@ import { request } from 'undici'
 import type { z } from 'zod'
 import type { Config } from '../config'
 import type { Deadline } from '../http/deadline'
-import { neverSent, UpstreamFault, UpstreamRefusal } from './errors'
+import { neverSent, UpstreamFault, UpstreamRefusal, type UpstreamFaultKind } from './errors'
 import {
   envelopeSchema,
   upstreamApplicationSchema,
@@ -25,10 +25,25 @@ export interface BiosampleRefParam {
   type: string
 }
 
-/** How long one call, retries included, may take. */
+/** How long one call, retries included, may take, and who hears how it went. */
 export interface CallOptions {
   /** The request's deadline (server/http/deadline.ts): attempts and retries all spend from it. */
   deadline?: Deadline
+  /** Told once, when the call ends, what it came to (the request's log line and metrics, server/http/log.ts). */
+  observe?: (call: PlatformCallObservation) => void
+}
+
+export type PlatformCallName = 'application' | 'authorize' | 'grants' | 'revoke_grant' | 'biosamples' | 'user'
+
+/** A platform call as logs and metrics see it: no parameter, no answer. */
+export interface PlatformCallObservation {
+  call: PlatformCallName
+  path: string
+  /** `ok`; `refused` (an envelope with a code); the fault's kind; `error` for anything else. */
+  outcome: 'ok' | 'refused' | UpstreamFaultKind | 'error'
+  /** 1, plus the retries. */
+  attempts: number
+  durationMs: number
 }
 
 export interface UpstreamClient {
@@ -204,32 +219,60 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
     }
   }
 
+  /** One call, with retries when `retried`; its observer hears of it once it ends. */
+  async function observed<T>(name: PlatformCallName, path: string, call: CallOptions, retried: boolean, once: () => Promise<T>): Promise<T> {
+    const { observe } = call
+    if (!observe) return retried ? withRetries(call, once) : once()
+    const started = performance.now()
+    let attempts = 0
+    const counted = () => {
+      attempts++
+      return once()
+    }
+    let outcome: PlatformCallObservation['outcome'] = 'ok'
+    try {
+      return await (retried ? withRetries(call, counted) : counted())
+    } catch (error) {
+      outcome = error instanceof UpstreamRefusal ? 'refused' : error instanceof UpstreamFault ? error.kind : 'error'
+      throw error
+    } finally {
+      observe({ call: name, path, outcome, attempts, durationMs: performance.now() - started })
+    }
+  }
+
   return {
     application: ({ client_id, redirect_uri }, call = {}) =>
-      withRetries(call, () => attempt(PRIVATE_API_PATHS.application, { client_id, redirect_uri }, upstreamApplicationSchema, call)),
+      observed('application', PRIVATE_API_PATHS.application, call, true, () =>
+        attempt(PRIVATE_API_PATHS.application, { client_id, redirect_uri }, upstreamApplicationSchema, call),
+      ),
 
     authorize: ({ client_id, redirect_uri, auth_token, biosample_ids }, call = {}) =>
-      attempt(
-        PRIVATE_API_PATHS.authorize,
-        {
-          client_id,
-          redirect_uri,
-          auth_token,
-          biosample_ids: biosample_ids && JSON.stringify(biosample_ids.map(({ biosample_id, type }) => ({ biosample_id, type }))),
-        },
-        upstreamAuthorizationSchema,
-        call,
+      observed('authorize', PRIVATE_API_PATHS.authorize, call, false, () =>
+        attempt(
+          PRIVATE_API_PATHS.authorize,
+          {
+            client_id,
+            redirect_uri,
+            auth_token,
+            biosample_ids: biosample_ids && JSON.stringify(biosample_ids.map(({ biosample_id, type }) => ({ biosample_id, type }))),
+          },
+          upstreamAuthorizationSchema,
+          call,
+        ),
       ),
 
     grants: ({ auth_token, client_id }, call = {}) =>
-      withRetries(call, () => attempt(PRIVATE_API_PATHS.grants, { auth_token, client_id }, grantsSchema, call)),
+      observed('grants', PRIVATE_API_PATHS.grants, call, true, () => attempt(PRIVATE_API_PATHS.grants, { auth_token, client_id }, grantsSchema, call)),
 
     revokeGrant: async ({ auth_token, client_id }, call = {}) => {
-      await withRetries(call, () => attempt(PRIVATE_API_PATHS.revokeGrant, { auth_token, client_id }, envelopeSchema.shape.data, call))
+      await observed('revoke_grant', PRIVATE_API_PATHS.revokeGrant, call, true, () =>
+        attempt(PRIVATE_API_PATHS.revokeGrant, { auth_token, client_id }, envelopeSchema.shape.data, call),
+      )
     },
 
-    biosamples: ({ auth_token }, call = {}) => withRetries(call, () => attempt(opts.samplesPath, { auth_token }, upstreamBiosamplesSchema, call)),
+    biosamples: ({ auth_token }, call = {}) =>
+      observed('biosamples', opts.samplesPath, call, true, () => attempt(opts.samplesPath, { auth_token }, upstreamBiosamplesSchema, call)),
 
-    user: ({ auth_token }, call = {}) => withRetries(call, () => attempt(opts.userPath, { auth_token }, upstreamUserSchema, call)),
+    user: ({ auth_token }, call = {}) => observed('user', opts.userPath, call, true, () => attempt(opts.userPath, { auth_token }, upstreamUserSchema, call)),
   }
 }

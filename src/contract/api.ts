@@ -128,6 +128,8 @@ export const errorEnvelopeSchema = z.object({
     login_url: z.optional(z.string()),
     /** Values that help a developer see what was wrong (client_id, redirect_uri, …). */
     details: z.optional(z.record(z.string(), z.string())),
+    /** The request's id (its X-Request-Id and log line), for support. */
+    request_id: z.optional(z.string()),
   }),
 })
 export type ErrorEnvelope = z.infer<typeof errorEnvelopeSchema>

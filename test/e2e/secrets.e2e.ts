@@ -12,6 +12,7 @@ import { applicationResponseSchema } from '../../src/contract/api'
 import { ALICE, BOB } from '../support/fixture-users'
 import { basicWorld, TRICKY_STATE } from '../support/fixtures'
 import { startPortal, type Portal } from '../support/portal'
+import { requestLines } from '../support/watch'
 
 const DIST = resolve(import.meta.dirname, '../../dist')
 const FIXTURE_TOKENS = [...demoFixtures.users.map((user) => user.auth_token), ALICE.auth_token, BOB.auth_token]
@@ -100,7 +101,7 @@ describe('the log of a real portal process through a whole journey', () => {
     expect((await call('/api/session', cookie, { method: 'DELETE' })).status).toBe(204)
 
     const output = portal.output()
-    expect(output).toContain('POST /api/oauth2/authorize 200')
+    expect(requestLines(output)).toContainEqual(expect.objectContaining({ method: 'POST', route: '/api/oauth2/authorize', status: 200 }))
     const secrets = [...FIXTURE_TOKENS, code, ticket, TRICKY_STATE]
     expect(leaks(output, secrets)).toEqual([])
   })

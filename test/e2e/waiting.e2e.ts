@@ -7,7 +7,7 @@ import { launchBrowser } from '../support/browser'
 import { ALICE } from '../support/fixture-users'
 import { basicWorld } from '../support/fixtures'
 import { startPortal, type Portal } from '../support/portal'
-import { signIn, upstreamCalls, watchedPage } from '../support/watch'
+import { requestLines, signIn, upstreamCalls, watchedPage } from '../support/watch'
 
 const DEADLINE_MS = 10_000
 /** Page start-up and the browser's own overhead on a busy 2-core machine. */
@@ -76,7 +76,7 @@ describe('the platform down, at default settings', () => {
     expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(1)
     expect(await page.getByText(STILL_WAITING).count()).toBe(0)
     // One page load, one /api request per call: the SPA did not ask the BFF again.
-    const applicationRequests = down.output().split('\n').filter((line) => line.startsWith('GET /api/oauth2/application ')).length
+    const applicationRequests = requestLines(down.output()).filter((line) => line.method === 'GET' && line.route === '/api/oauth2/application').length
     expect(applicationRequests).toBe(1)
     await context.close()
   })

@@ -9,6 +9,8 @@ import type { Hono } from 'hono'
 import { onTestFinished } from 'vitest'
 import { z } from 'zod'
 import { createApp } from '../../server/app'
+import { createLogger } from '../../server/http/log'
+import { createMetrics, type Metrics } from '../../server/http/metrics'
 import { PREPAINT_MODULE } from '../../server/pages/page-data'
 import { loadConfig, SANDBOX_API_PREFIX, type Config } from '../../server/config'
 import { ConnectionDropped, createSandbox } from '../../server/sandbox/app'
@@ -105,6 +107,16 @@ export const BUILD_MANIFEST = {
   '_shared-9a7c.js': { file: 'assets/shared-9a7c.js', name: 'shared' },
 }
 
+/** The built SPA's stand-in in `dist` (created if need be): index.html, one asset and the manifest. */
+export function writeSpaStandIn(dist: string): string {
+  mkdirSync(join(dist, 'assets'), { recursive: true })
+  writeFileSync(join(dist, 'index.html'), INDEX_HTML)
+  writeFileSync(join(dist, ASSET_PATH), 'console.log("portal")\n')
+  mkdirSync(join(dist, '.vite'), { recursive: true })
+  writeFileSync(join(dist, '.vite', 'manifest.json'), JSON.stringify(BUILD_MANIFEST))
+  return dist
+}
+
 export interface UpstreamCall {
   /** The private-API path, e.g. /openbge/oauth2/authorize. */
   path: string
@@ -151,13 +163,37 @@ export interface BffRequestInit extends Omit<RequestInit, 'body' | 'headers'> {
   origin?: string | null
 }
 
+/** A log line (server/http/log.ts): `msg` and `level` always; request lines have method, route, status… */
+export interface LogEntry {
+  level: string
+  time: string
+  msg: string
+  request_id?: string
+  method?: string
+  route?: string
+  path?: string
+  status?: number
+  duration_ms?: number
+  platform?: { path: string; outcome: string; attempts: number; duration_ms: number }[]
+  [field: string]: unknown
+}
+
 export interface Bff {
   app: Hono
   config: Config
   store: SandboxStore
   portalStore: PortalStore
-  /** Every line the BFF logged. */
+  /** Every line the BFF logged, as written: one JSON object each. */
   logs: string[]
+  /** The same lines, parsed. */
+  logEntries(): LogEntry[]
+  /** The app's metrics; `metricsText()` is what its metrics listener would serve. */
+  metrics: Metrics
+  metricsText(): Promise<string>
+  /** Starts draining, as SIGTERM does in server/index.ts: /readyz 503 from now on. */
+  drain(): void
+  /** Where the built-SPA stand-in is. */
+  distDir: string
   /** Every call the BFF made to the private API, in order. */
   upstreamCalls: UpstreamCall[]
   /** Every response the BFF gave, bodies read. */
@@ -247,12 +283,7 @@ export function createBff(options: BffOptions = {}): Bff {
   })
   const upstream = options.wrapUpstream ? options.wrapUpstream(signed) : signed
 
-  const distDir = mkdtempSync(join(tmpdir(), 'bge-bff-'))
-  writeFileSync(join(distDir, 'index.html'), INDEX_HTML)
-  mkdirSync(join(distDir, 'assets'))
-  writeFileSync(join(distDir, ASSET_PATH), 'console.log("portal")\n')
-  mkdirSync(join(distDir, '.vite'))
-  writeFileSync(join(distDir, '.vite', 'manifest.json'), JSON.stringify(BUILD_MANIFEST))
+  const distDir = writeSpaStandIn(mkdtempSync(join(tmpdir(), 'bge-bff-')))
   if (options.prepaintModule !== undefined) {
     mkdirSync(dirname(join(distDir, PREPAINT_MODULE)), { recursive: true })
     writeFileSync(join(distDir, PREPAINT_MODULE), options.prepaintModule)
@@ -260,13 +291,17 @@ export function createBff(options: BffOptions = {}): Bff {
 
   const portalStore = options.portalStore ?? openPortalStore({ engine: 'sqlite', path: ':memory:' })
   const logs: string[] = []
+  const metrics = createMetrics()
+  let draining = false
   const app = createApp({
     config,
     store: portalStore,
     upstream,
     ...(sandboxMode && { sandbox: { app: sandboxApp, store } }),
     distDir,
-    log: (line) => logs.push(line),
+    logger: createLogger('info', { write: (line: string) => void logs.push(line.replace(/\n$/, '')) }),
+    metrics,
+    draining: () => draining,
   })
 
   const responses: RecordedResponse[] = []
@@ -301,6 +336,11 @@ export function createBff(options: BffOptions = {}): Bff {
     store,
     portalStore,
     logs,
+    logEntries: () => logs.map((line) => JSON.parse(line) as LogEntry),
+    metrics,
+    metricsText: () => metrics.registry.metrics(),
+    drain: () => void (draining = true),
+    distDir,
     upstreamCalls,
     responses,
     request,

@@ -4,7 +4,7 @@
 // a test can add as it goes. For what only separate processes show: a crash of one instance, two
 // instances deciding on the same ticket, the platform acting while its answer to one of them is lost.
 import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, inject, onTestFinished } from 'vitest'
 import { z } from 'zod'
 import { loadConfig, SANDBOX_APP_KEY, SANDBOX_APP_SECRET, SANDBOX_SAMPLES_PATH, SANDBOX_USER_PATH } from '../../server/config'
 import type { FaultInput, FixtureGrant, FixturesInput } from '../../server/sandbox/fixtures'
-import { ASSET_PATH, BUILD_MANIFEST, INDEX_HTML, testWorld } from './bff'
+import { testWorld, writeSpaStandIn } from './bff'
 import { createTestDatabase } from './postgres'
 
 const repoRoot = resolve(import.meta.dirname, '../..')
@@ -166,13 +166,7 @@ function baseEnv(): Record<string, string> {
 
 /** The built SPA's stand-in (as test/support/bff.ts writes it), so no instance waits on `vite build`. */
 function writeDist(dir: string): string {
-  const dist = join(dir, 'dist')
-  mkdirSync(join(dist, 'assets'), { recursive: true })
-  writeFileSync(join(dist, 'index.html'), INDEX_HTML)
-  writeFileSync(join(dist, ASSET_PATH), 'console.log("portal")\n')
-  mkdirSync(join(dist, '.vite'))
-  writeFileSync(join(dist, '.vite', 'manifest.json'), JSON.stringify(BUILD_MANIFEST))
-  return dist
+  return writeSpaStandIn(join(dir, 'dist'))
 }
 
 const callsAnswer = z.object({ calls: z.record(z.string(), z.object({ started: z.number(), inFlight: z.number(), maxInFlight: z.number() })) })
@@ -241,6 +235,8 @@ async function launch(count: number, options: InstancesOptions): Promise<Instanc
       SAMPLES_PATH: SANDBOX_SAMPLES_PATH,
       USER_PATH: SANDBOX_USER_PATH,
       DIST_DIR: dist,
+      // A stop drains for no time: no load balancer here waits to see /readyz fail.
+      SHUTDOWN_GRACE_MS: '0',
       ...options.env,
     }
     const instances = await Promise.all(

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { writeSpaStandIn } from './bff'
 
 export interface Portal {
   origin: string
@@ -37,6 +38,8 @@ export async function startPortal(options: {
   env?: Record<string, string>
   /** A port chosen beforehand (freePort), e.g. to point another instance at this one before it starts. */
   port?: number
+  /** Serve the built SPA's stand-in (test/support/bff.ts) instead of `dist`, which may not be built. */
+  spaStandIn?: boolean
 } = {}): Promise<Portal> {
   const port = options.port ?? (await freePort())
   const origin = `http://127.0.0.1:${port}`
@@ -47,6 +50,9 @@ export async function startPortal(options: {
     HOST: '127.0.0.1',
     SANDBOX_DB: ':memory:',
     PORTAL_DB: ':memory:',
+    // A stop drains for no time (no load balancer waits to see /readyz fail); a test may set one.
+    SHUTDOWN_GRACE_MS: '0',
+    ...(options.spaStandIn && { DIST_DIR: writeSpaStandIn(join(dir, 'dist')) }),
     ...options.env,
   }
   if (options.fixtures) {

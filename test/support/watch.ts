@@ -69,5 +69,14 @@ export async function signIn(context: BrowserContext, origin: string, userId: st
 
 /** How many times the BFF called the sandbox's `path` (e.g. `/openbge/oauth2/authorize`), from the portal's request log. */
 export function upstreamCalls(output: string, path: string): number {
-  return output.split('\n').filter((line) => line.startsWith(`POST /sandbox/private-api${path} `)).length
+  return requestLines(output).filter((line) => line.method === 'POST' && line.route === `/sandbox/private-api${path}`).length
+}
+
+/** The request lines (JSON, server/http/log.ts) in a portal's output. */
+export function requestLines(output: string): { method?: string; route?: string; status?: number }[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { msg?: string; method?: string; route?: string; status?: number })
+    .filter((line) => line.msg === 'request')
 }

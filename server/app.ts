@@ -47,7 +47,7 @@ export function createApp(options: AppOptions): Hono {
     upstream:
       options.upstream ??
       createUpstreamClient(upstreamOptionsFrom(config)),
-    tickets: new ConsentTickets(config.sessionSecret),
+    tickets: new ConsentTickets(config.sessionSecrets),
     decisions: new ConsentDecisions({
       answerSchema: decisionResponseSchema,
       // A winner holds its claim at most one upstream call (authorize is never retried).

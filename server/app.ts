@@ -19,6 +19,7 @@ import { sessionRoutes } from './routes/session'
 import type { SandboxStore } from './sandbox/store'
 import { jsonBodyLimit, requestTargetLimit, singleValuedQuery } from './http/request-limits'
 import { apiRequestGuard, securityHeaders } from './http/security'
+import { proxyTrust } from './http/proxy'
 import { spaRoutes } from './pages/spa'
 import { requestUpstream } from './http/upstream'
 import { StoreUnavailableError, type PortalStore } from './store/portal-store'
@@ -72,6 +73,7 @@ export function createApp(options: AppOptions): Hono {
     const path = c.req.path.length > 200 ? `${c.req.path.slice(0, 200)}…` : c.req.path
     log(`${c.req.method} ${path} ${c.res.status} ${Math.round(performance.now() - started)}ms`)
   })
+  app.use('*', proxyTrust(config))
   app.use('*', securityHeaders(config.wechatBridgeUrl))
   app.use('*', requestTargetLimit)
   // Every request, page or /api, gets its deadline and its platform client bound to it: the

@@ -1,9 +1,10 @@
 // Node entry: read the configuration, open the portal store, start the sandbox when no upstream is
 // configured, listen; on SIGTERM or SIGINT, finish what is in flight and close.
+import type { Server } from 'node:http'
 import { serve } from '@hono/node-server'
 import { createApp } from './app'
 import { RecordOutbox } from './consent/records'
-import { ConfigError, loadConfig, SANDBOX_API_PREFIX, type Config } from './config'
+import { ConfigError, loadConfig, SANDBOX_API_PREFIX, startWarnings, type Config } from './config'
 import { startSandbox } from './sandbox/start'
 import { openPortalStore } from './store/portal-store'
 
@@ -56,7 +57,13 @@ const outbox = new RecordOutbox(store, (line) => console.log(line))
 const app = createApp({ config, store, sandbox, distDir: config.distDir, outbox })
 const server = serve({ fetch: app.fetch, hostname: listenHost, port: config.port }, (info) => {
   const base = `http://${displayHost}:${info.port}`
-  const lines = [`BGE consent portal on ${base}`, `  store: ${store.description}`]
+  const { headersTimeout, requestTimeout, keepAliveTimeout } = server as Server
+  const lines = [
+    `BGE consent portal on ${base}`,
+    `  store: ${store.description}`,
+    `  timeouts: headers ${headersTimeout} ms, request ${requestTimeout} ms, keep-alive ${keepAliveTimeout} ms`,
+    ...startWarnings(config).map((warning) => `  warning: ${warning}`),
+  ]
   if (config.sandbox) {
     lines.push(`  upstream: embedded sandbox (${SANDBOX_API_PREFIX}), state in ${config.sandboxDb}`)
     const callback = `${base}/sandbox/callback`
@@ -76,6 +83,9 @@ const server = serve({ fetch: app.fetch, hostname: listenHost, port: config.port
   }
   console.log(lines.join('\n'))
 })
+// HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS: set before the first connection
+// (the listen callback above runs later).
+Object.assign(server as Server, config.serverTimeouts)
 
 let stopping = false
 function shutdown(signal: string) {

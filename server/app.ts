@@ -21,6 +21,7 @@ import { sessionRoutes } from './routes/session'
 import type { SandboxStore } from './sandbox/store'
 import { jsonBodyLimit, requestTargetLimit, singleValuedQuery } from './http/request-limits'
 import { apiRequestGuard, securityHeaders } from './http/security'
+import { proxyTrust } from './http/proxy'
 import { spaRoutes } from './pages/spa'
 import { requestUpstream } from './http/upstream'
 import { StoreUnavailableError, type PortalStore } from './store/portal-store'
@@ -59,7 +60,7 @@ export function createApp(options: AppOptions): Hono {
     upstream:
       options.upstream ??
       createUpstreamClient(upstreamOptionsFrom(config)),
-    tickets: new ConsentTickets(config.sessionSecret),
+    tickets: new ConsentTickets(config.sessionSecrets),
     decisions: new ConsentDecisions({
       answerSchema: decisionResponseSchema,
       // A winner holds its claim at most one upstream call (authorize is never retried).
@@ -83,6 +84,7 @@ export function createApp(options: AppOptions): Hono {
   // answer, then one JSON log line and the metrics of each request but the probes.
   app.use('*', requestId({ limitLength: 128 }))
   app.use('*', observeRequests({ logger, metrics, draining }))
+  app.use('*', proxyTrust(config))
   app.use('*', securityHeaders(config.wechatBridgeUrl))
   app.use('*', requestTargetLimit)
   // Every request, page or /api, gets its deadline and its platform client bound to it: the

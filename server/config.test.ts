@@ -1,5 +1,8 @@
-import { describe, expect, test } from 'vitest'
-import { ConfigError, loadConfig } from './config'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, onTestFinished, test } from 'vitest'
+import { ConfigError, loadConfig, startWarnings } from './config'
 
 test('with no environment the portal runs against its sandbox', () => {
   const config = loadConfig({})
@@ -18,7 +21,10 @@ test('with no environment the portal runs against its sandbox', () => {
     upstreamHonoursScope: false,
     sandboxDb: '.data/sandbox.sqlite',
   })
-  expect(config.sessionSecret.length).toBe(32)
+  expect(config.sessionSecrets).toHaveLength(1)
+  expect(config.sessionSecrets[0]).toHaveLength(32)
+  expect(config).toMatchObject({ production: false, publicOrigin: undefined })
+  expect(config.trustProxy('127.0.0.1', 0)).toBe(false)
 })
 
 test('UPSTREAM_URL without credentials refuses to start, naming what is missing', () => {
@@ -141,4 +147,146 @@ test('UPSTREAM_TIME_ZONE takes an IANA zone; an unknown one refuses to start, na
   expect(() => loadConfig({ UPSTREAM_TIME_ZONE: 'Asia/Atlantis' })).toThrowError(
     new ConfigError('Invalid configuration:\n  UPSTREAM_TIME_ZONE: must be an IANA time zone such as Asia/Shanghai'),
   )
+})
+
+/** The complete configuration against a real platform. */
+const upstream = {
+  UPSTREAM_URL: 'https://pre.private.omgut.com',
+  BGE_APP_KEY: 'key',
+  BGE_APP_SECRET: 'secret',
+  SESSION_SECRET: 'x'.repeat(32),
+  LOGIN_URL: 'https://account.example/login?next={next}',
+  SAMPLES_PATH: '/openbge/samples',
+  USER_PATH: '/openbge/user',
+}
+
+describe('NODE_ENV=production', () => {
+  test('without UPSTREAM_URL refuses to start, naming what to set', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError)
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/NODE_ENV=production, but UPSTREAM_URL is not set[\s\S]*Set UPSTREAM_URL[\s\S]*SANDBOX=on/)
+    expect(() => loadConfig({ NODE_ENV: 'production', SANDBOX: 'off' })).toThrow(/UPSTREAM_URL is not set/)
+  })
+
+  test('SANDBOX=on runs the sandbox on purpose, and the start line says so', () => {
+    const config = loadConfig({ NODE_ENV: 'production', SANDBOX: 'on' })
+    expect(config).toMatchObject({ production: true, sandbox: true })
+    expect(startWarnings(config).join('\n')).toMatch(/SANDBOX=on/)
+    expect(() => loadConfig({ SANDBOX: 'yes' })).toThrow(/SANDBOX/)
+    expect(() => loadConfig({ ...upstream, SANDBOX: 'on' })).toThrowError(new ConfigError('SANDBOX=on and UPSTREAM_URL are both set: unset one of them.'))
+  })
+
+  test('with UPSTREAM_URL it starts; the start line warns when the store is SQLite, one per replica', () => {
+    const sqlite = loadConfig({ ...upstream, NODE_ENV: 'production' })
+    expect(sqlite.production).toBe(true)
+    expect(startWarnings(sqlite)).toEqual([expect.stringMatching(/SQLite in production.*DATABASE_URL/)])
+    expect(startWarnings(loadConfig({ ...upstream, NODE_ENV: 'production', DATABASE_URL: 'postgres://db.internal/portal' }))).toEqual([])
+    // Outside production the sandbox and SQLite are the point.
+    expect(startWarnings(loadConfig({}))).toEqual([])
+    expect(startWarnings(loadConfig({ NODE_ENV: 'development' }))).toEqual([])
+  })
+})
+
+describe('SESSION_SECRET is a comma-separated list: the first signs, all verify', () => {
+  test('each key is kept, in order, spaces around commas ignored', () => {
+    const config = loadConfig({ SESSION_SECRET: `${'a'.repeat(32)}, ${'b'.repeat(40)} ,${'c'.repeat(32)}` })
+    expect(config.sessionSecrets.map((secret) => secret.toString('utf8'))).toEqual(['a'.repeat(32), 'b'.repeat(40), 'c'.repeat(32)])
+  })
+
+  test('every key must be long enough', () => {
+    expect(() => loadConfig({ SESSION_SECRET: `${'a'.repeat(32)},short` })).toThrow(/SESSION_SECRET: must be at least 32 characters/)
+    expect(() => loadConfig({ SESSION_SECRET: `${'a'.repeat(32)},` })).toThrow(/SESSION_SECRET/)
+  })
+})
+
+describe('NAME_FILE: a secret read from a file', () => {
+  function file(content: string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'bge-config-'))
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
+    const path = join(dir, 'secret')
+    writeFileSync(path, content)
+    return path
+  }
+
+  test('SESSION_SECRET_FILE, BGE_APP_SECRET_FILE and DATABASE_URL_FILE are read, the trailing newline trimmed', () => {
+    const config = loadConfig({
+      ...upstream,
+      SESSION_SECRET: undefined,
+      BGE_APP_SECRET: undefined,
+      SESSION_SECRET_FILE: file(`${'n'.repeat(32)},${'o'.repeat(32)}\n`),
+      BGE_APP_SECRET_FILE: file('from-a-file\r\n'),
+      DATABASE_URL_FILE: file('postgres://portal:pw@db.internal:5432/portal\n'),
+    })
+    expect(config.sessionSecrets.map(String)).toEqual(['n'.repeat(32), 'o'.repeat(32)])
+    expect(config.appSecret).toBe('from-a-file')
+    expect(config.store).toEqual({ engine: 'postgres', url: 'postgres://portal:pw@db.internal:5432/portal' })
+  })
+
+  test('a value from a file is checked like any other, and counts as present', () => {
+    expect(() => loadConfig({ SESSION_SECRET_FILE: file('short\n') })).toThrow(/SESSION_SECRET: must be at least 32 characters/)
+    expect(() => loadConfig({ ...upstream, BGE_APP_KEY: undefined, BGE_APP_KEY_FILE: file('key') })).not.toThrow()
+  })
+
+  test('NAME and NAME_FILE both set is an error', () => {
+    expect(() => loadConfig({ ...upstream, SESSION_SECRET_FILE: file('y'.repeat(32)) })).toThrowError(
+      new ConfigError('SESSION_SECRET and SESSION_SECRET_FILE are both set: set only one.'),
+    )
+  })
+
+  test('an unreadable or empty file refuses to start, naming the variable and the file', () => {
+    const missing = join(tmpdir(), 'bge-config-no-such-dir', 'secret')
+    expect(() => loadConfig({ SESSION_SECRET_FILE: missing })).toThrowError(new ConfigError(`SESSION_SECRET_FILE: cannot read ${missing} (ENOENT).`))
+    const empty = file('\n')
+    expect(() => loadConfig({ BGE_APP_SECRET_FILE: empty })).toThrowError(new ConfigError(`BGE_APP_SECRET_FILE: ${empty} is empty.`))
+  })
+})
+
+describe('TRUST_PROXY and PUBLIC_ORIGIN', () => {
+  test('TRUST_PROXY takes addresses, CIDRs and the names proxy-addr knows', () => {
+    const { trustProxy } = loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.0.2.7,loopback' })
+    expect(trustProxy('10.1.2.3', 0)).toBe(true)
+    expect(trustProxy('192.0.2.7', 0)).toBe(true)
+    expect(trustProxy('127.0.0.1', 0)).toBe(true)
+    expect(trustProxy('::1', 0)).toBe(true)
+    expect(trustProxy('192.0.2.8', 0)).toBe(false)
+    expect(trustProxy('203.0.113.1', 0)).toBe(false)
+    expect(loadConfig({ TRUST_PROXY: 'uniquelocal' }).trustProxy('fd00::1', 0)).toBe(true)
+  })
+
+  test('a TRUST_PROXY entry that is no address refuses to start, naming it', () => {
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/8,proxy.internal' })).toThrow(/TRUST_PROXY: .*proxy\.internal/)
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY/)
+  })
+
+  test('PUBLIC_ORIGIN is an origin only', () => {
+    expect(loadConfig({ PUBLIC_ORIGIN: 'https://consent.example.com' }).publicOrigin).toBe('https://consent.example.com')
+    expect(loadConfig({ PUBLIC_ORIGIN: 'https://Consent.Example.com:443/' }).publicOrigin).toBe('https://consent.example.com')
+    expect(loadConfig({ PUBLIC_ORIGIN: 'http://localhost:8080' }).publicOrigin).toBe('http://localhost:8080')
+    for (const bad of ['https://consent.example.com/portal', 'https://consent.example.com?x=1', 'https://user@consent.example.com', 'consent.example.com', 'ftp://consent.example.com']) {
+      expect(() => loadConfig({ PUBLIC_ORIGIN: bad }), bad).toThrow(/PUBLIC_ORIGIN/)
+    }
+  })
+})
+
+describe('Node server timeouts', () => {
+  test('defaults: keep-alive above a load balancer\'s 60 s, headers 20 s, request 30 s', () => {
+    expect(loadConfig({}).serverTimeouts).toEqual({ keepAliveTimeout: 65_000, headersTimeout: 20_000, requestTimeout: 30_000 })
+  })
+
+  test('each is read from its variable', () => {
+    expect(loadConfig({ KEEP_ALIVE_TIMEOUT_MS: '120000', HEADERS_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '12000' }).serverTimeouts).toEqual({
+      keepAliveTimeout: 120_000,
+      headersTimeout: 5000,
+      requestTimeout: 12_000,
+    })
+    for (const name of ['KEEP_ALIVE_TIMEOUT_MS', 'HEADERS_TIMEOUT_MS', 'REQUEST_TIMEOUT_MS']) {
+      expect(() => loadConfig({ [name]: '0' })).toThrow(new RegExp(name))
+    }
+  })
+
+  test('the request timeout stays above REQUEST_DEADLINE_MS, and above the headers timeout', () => {
+    // The default follows a longer deadline.
+    expect(loadConfig({ REQUEST_DEADLINE_MS: '40000' }).serverTimeouts.requestTimeout).toBe(45_000)
+    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '10000' })).toThrowError(new ConfigError('REQUEST_TIMEOUT_MS (10000) must be above REQUEST_DEADLINE_MS (10000).'))
+    expect(() => loadConfig({ HEADERS_TIMEOUT_MS: '31000' })).toThrow(/HEADERS_TIMEOUT_MS \(31000\) must not be above REQUEST_TIMEOUT_MS \(30000\)/)
+  })
 })

@@ -1,5 +1,7 @@
 // Configuration, read and checked once at start. Nothing else reads process.env.
 import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import proxyAddr from 'proxy-addr'
 import { z } from 'zod'
 import type { StoreLocation } from './store/engines'
 import { isTimeZone } from './upstream/platform-time'
@@ -23,7 +25,8 @@ export interface Config {
   loginUrl: string
   samplesPath: string
   userPath: string
-  sessionSecret: Buffer
+  /** SESSION_SECRET's list: the first signs, every one verifies (rotation without breaking open pages). */
+  sessionSecrets: Buffer[]
   upstreamTimeoutMs: number
   /**
    * How far the platform's clock (and its whole-second `grant_time`) may differ from the portal's
@@ -57,12 +60,37 @@ export interface Config {
   metricsPort: number | undefined
   /** After SIGTERM: how long the listener keeps serving, /readyz 503, before it closes (server/index.ts). */
   shutdownGraceMs: number
+  /** NODE_ENV=production: no sandbox unless SANDBOX=on, and the start line warns about a per-instance store. */
+  production: boolean
+  /** Whether a socket peer is a proxy whose `X-Forwarded-*` are believed (TRUST_PROXY; server/http/proxy.ts). */
+  trustProxy: (address: string, hop: number) => boolean
+  /** The portal's external origin (PUBLIC_ORIGIN), e.g. `https://consent.example.com`; undefined = the request's own. */
+  publicOrigin: string | undefined
+  /** Node's server timeouts, set on the server `serve()` returns (server/index.ts). */
+  serverTimeouts: ServerTimeouts
+}
+
+export interface ServerTimeouts {
+  headersTimeout: number
+  requestTimeout: number
+  keepAliveTimeout: number
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
 
 export class ConfigError extends Error {}
+
+/**
+ * Variables that may come from a file instead (`NAME_FILE`, e.g. a mounted Kubernetes or Docker
+ * secret), so their values need not sit in the process environment.
+ */
+export const FILE_VARIABLES = ['SESSION_SECRET', 'BGE_APP_KEY', 'BGE_APP_SECRET', 'DATABASE_URL'] as const
+
+/** A load balancer closes idle connections after 60 s (AWS ALB, GCP's is 600 s): the portal must not close first. */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000
+const HEADERS_TIMEOUT_MS = 20_000
+const REQUEST_TIMEOUT_MS = 30_000
 
 const boolean = z
   .enum(['true', 'false', '1', '0', ''])
@@ -82,7 +110,12 @@ const envSchema = z.object({
   SAMPLES_PATH: z.string().startsWith('/').optional(),
   USER_PATH: z.string().startsWith('/').optional(),
   DIST_DIR: z.string().min(1).default('dist'),
-  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  // A comma-separated list: the first signs, all verify.
+  SESSION_SECRET: z
+    .string()
+    .transform((value) => value.split(',').map((secret) => secret.trim()))
+    .refine((secrets) => secrets.every((secret) => secret.length >= 32), 'must be at least 32 characters (each, when a comma-separated list)')
+    .optional(),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(8000),
   UPSTREAM_CLOCK_MARGIN_MS: z.coerce.number().int().nonnegative().default(5000),
   REQUEST_DEADLINE_MS: z.coerce.number().int().positive().default(10_000),
@@ -103,20 +136,89 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().optional(),
+  NODE_ENV: z.string().optional(),
+  SANDBOX: z.enum(['on', 'off']).optional(),
+  TRUST_PROXY: z
+    .string()
+    .transform((value, context) => {
+      const list = value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '')
+      try {
+        return proxyAddr.compile(list)
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: `${error instanceof Error ? error.message : String(error)}; expected addresses, CIDRs or loopback, linklocal, uniquelocal` })
+        return z.NEVER
+      }
+    })
+    .optional(),
+  PUBLIC_ORIGIN: z
+    .url({ protocol: /^https?$/ })
+    .transform((value, context) => {
+      const url = new URL(value)
+      if (url.href === `${url.origin}/`) return url.origin
+      context.addIssue({ code: 'custom', message: 'must be an origin such as https://consent.example.com, without path, query or credentials' })
+      return z.NEVER
+    })
+    .optional(),
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(HEADERS_TIMEOUT_MS),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(KEEP_ALIVE_TIMEOUT_MS),
 })
+
+/**
+ * `NAME_FILE` for each of FILE_VARIABLES becomes `NAME`, the file's content without its trailing
+ * newline. Both set is ambiguous, so refused.
+ */
+function withFileVariables(env: Record<string, string | undefined>, readFile: (path: string) => string): Record<string, string | undefined> {
+  const resolved = { ...env }
+  for (const name of FILE_VARIABLES) {
+    const path = env[`${name}_FILE`]
+    if (!path) continue
+    if (env[name]) throw new ConfigError(`${name} and ${name}_FILE are both set: set only one.`)
+    let content: string
+    try {
+      content = readFile(path)
+    } catch (error) {
+      const reason = error instanceof Error && 'code' in error ? String(error.code) : error instanceof Error ? error.message : String(error)
+      throw new ConfigError(`${name}_FILE: cannot read ${path} (${reason}).`)
+    }
+    const value = content.replace(/(\r?\n)+$/, '')
+    if (value === '') throw new ConfigError(`${name}_FILE: ${path} is empty.`)
+    resolved[name] = value
+  }
+  return resolved
+}
 
 /**
  * Reads the environment. In sandbox mode (no UPSTREAM_URL) `upstreamUrl` is filled in once the
  * server knows its own address (server/index.ts).
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')))
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, readFile: (path: string) => string = (path) => readFileSync(path, 'utf8')): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''))
+  const parsed = envSchema.safeParse(withFileVariables(present, readFile))
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`)
   }
   const e = parsed.data
   const sandbox = e.UPSTREAM_URL === undefined
+  const production = e.NODE_ENV === 'production'
+  if (e.SANDBOX === 'on' && !sandbox) throw new ConfigError('SANDBOX=on and UPSTREAM_URL are both set: unset one of them.')
+  if (production && sandbox && e.SANDBOX !== 'on') {
+    throw new ConfigError(
+      'NODE_ENV=production, but UPSTREAM_URL is not set, so the portal would run against its embedded sandbox.\n' +
+        'Set UPSTREAM_URL (with BGE_APP_KEY, BGE_APP_SECRET, SESSION_SECRET, LOGIN_URL, SAMPLES_PATH, USER_PATH), ' +
+        'or set SANDBOX=on to run the sandbox in production on purpose.',
+    )
+  }
+  // Node's own limit (headersTimeout ≤ requestTimeout); the request timeout also stays above the
+  // deadline, so a slow client is cut by the portal's own rules first.
+  const requestTimeout = e.REQUEST_TIMEOUT_MS ?? Math.max(REQUEST_TIMEOUT_MS, e.REQUEST_DEADLINE_MS + 5_000)
+  if (requestTimeout <= e.REQUEST_DEADLINE_MS) {
+    throw new ConfigError(`REQUEST_TIMEOUT_MS (${requestTimeout}) must be above REQUEST_DEADLINE_MS (${e.REQUEST_DEADLINE_MS}).`)
+  }
+  if (e.HEADERS_TIMEOUT_MS > requestTimeout) {
+    throw new ConfigError(`HEADERS_TIMEOUT_MS (${e.HEADERS_TIMEOUT_MS}) must not be above REQUEST_TIMEOUT_MS (${requestTimeout}).`)
+  }
   if (!sandbox) {
     const missing = (['BGE_APP_KEY', 'BGE_APP_SECRET', 'SESSION_SECRET'] as const).filter((name) => !e[name])
     if (missing.length > 0) {
@@ -140,7 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginUrl: e.LOGIN_URL ?? '/signin?next={next}',
     samplesPath: e.SAMPLES_PATH ?? SANDBOX_SAMPLES_PATH,
     userPath: e.USER_PATH ?? SANDBOX_USER_PATH,
-    sessionSecret: e.SESSION_SECRET ? Buffer.from(e.SESSION_SECRET, 'utf8') : randomBytes(32),
+    sessionSecrets: e.SESSION_SECRET ? e.SESSION_SECRET.map((secret) => Buffer.from(secret, 'utf8')) : [randomBytes(32)],
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     upstreamClockMarginMs: e.UPSTREAM_CLOCK_MARGIN_MS,
     requestDeadlineMs: e.REQUEST_DEADLINE_MS,
@@ -157,5 +259,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsPort: e.METRICS_PORT,
     // Longer than any request in flight can take, so none is cut.
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? e.REQUEST_DEADLINE_MS + 5000,
+    production,
+    trustProxy: e.TRUST_PROXY ?? (() => false),
+    publicOrigin: e.PUBLIC_ORIGIN,
+    serverTimeouts: { headersTimeout: e.HEADERS_TIMEOUT_MS, requestTimeout, keepAliveTimeout: e.KEEP_ALIVE_TIMEOUT_MS },
   }
+}
+
+/** What the start line warns about: settings that work but are probably not what production wants. */
+export function startWarnings(config: Pick<Config, 'production' | 'sandbox' | 'store'>): string[] {
+  const warnings: string[] = []
+  if (!config.production) return warnings
+  if (config.sandbox) warnings.push('SANDBOX=on: production runs against the embedded sandbox, not the platform.')
+  if (config.store.engine === 'sqlite') {
+    warnings.push('the portal store is SQLite in production: several replicas would each keep their own decisions and limits. Set DATABASE_URL to share one.')
+  }
+  return warnings
 }

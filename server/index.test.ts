@@ -1,4 +1,5 @@
 // server/index.ts as a process: what it says about its store at start, what it refuses, and how it stops.
+import { connect } from 'node:net'
 import { expect, test } from 'vitest'
 import { testWorld, WEB_APP } from '../test/support/bff'
 import { useTestDatabase } from '../test/support/database'
@@ -82,6 +83,37 @@ test('on PostgreSQL: the start-up line names it without the password; SIGTERM dr
         platform: [expect.objectContaining({ path: '/openbge/oauth2/application', outcome: 'ok', attempts: 1 })],
       }),
     )
+  } finally {
+    await portal.stop()
+  }
+})
+
+test('NODE_ENV=production without UPSTREAM_URL refuses to start, naming what to set', { timeout: 60_000 }, async () => {
+  await expect(startPortal({ env: { NODE_ENV: 'production', SANDBOX: '' } })).rejects.toThrow(
+    /exited with 1[\s\S]*NODE_ENV=production, but UPSTREAM_URL is not set[\s\S]*Set UPSTREAM_URL[\s\S]*SANDBOX=on/,
+  )
+})
+
+test('SANDBOX=on in production starts with warnings; the server timeouts are the configured ones', { timeout: 60_000 }, async () => {
+  const portal = await startPortal({
+    env: { NODE_ENV: 'production', SANDBOX: 'on', KEEP_ALIVE_TIMEOUT_MS: '1000', HEADERS_TIMEOUT_MS: '4000', REQUEST_TIMEOUT_MS: '16000' },
+  })
+  try {
+    expect(portal.output()).toContain('timeouts: headers 4000 ms, request 16000 ms, keep-alive 1000 ms')
+    expect(portal.output()).toMatch(/warning: SANDBOX=on/)
+    expect(portal.output()).toMatch(/warning: the portal store is SQLite in production/)
+    // An idle keep-alive connection is closed after KEEP_ALIVE_TIMEOUT_MS (Node's own default is 5 s).
+    const socket = connect(portal.port, '127.0.0.1')
+    let answered = 0
+    const closed = new Promise<number>((resolve) => {
+      socket.on('data', () => (answered ||= performance.now()))
+      socket.on('close', () => resolve(performance.now() - answered))
+    })
+    socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n')
+    const idle = await closed
+    expect(answered).toBeGreaterThan(0)
+    expect(idle).toBeGreaterThan(700)
+    expect(idle).toBeLessThan(3500)
   } finally {
     await portal.stop()
   }

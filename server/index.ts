@@ -1,10 +1,11 @@
 // Node entry: read the configuration, open the portal store, start the sandbox when no upstream is
 // configured, listen (and serve metrics on METRICS_PORT); on SIGTERM, drain: /readyz 503 at once,
 // keep serving for SHUTDOWN_GRACE_MS, then close and exit 0. SIGINT (Ctrl-C) skips the wait.
+import type { Server } from 'node:http'
 import { serve } from '@hono/node-server'
 import { createApp } from './app'
 import { RecordOutbox } from './consent/records'
-import { ConfigError, loadConfig, SANDBOX_API_PREFIX, type Config } from './config'
+import { ConfigError, loadConfig, SANDBOX_API_PREFIX, startWarnings, type Config } from './config'
 import { createLogger, lineLog } from './http/log'
 import { createMetrics, metricsApp, observeStore } from './http/metrics'
 import { startSandbox } from './sandbox/start'
@@ -66,7 +67,13 @@ const metricsServer =
   config.metricsPort === undefined ? undefined : serve({ fetch: metricsApp(metrics).fetch, hostname: listenHost, port: config.metricsPort })
 const server = serve({ fetch: app.fetch, hostname: listenHost, port: config.port }, (info) => {
   const base = `http://${displayHost}:${info.port}`
-  const lines = [`BGE consent portal on ${base}`, `  store: ${store.description}`]
+  const { headersTimeout, requestTimeout, keepAliveTimeout } = server as Server
+  const lines = [
+    `BGE consent portal on ${base}`,
+    `  store: ${store.description}`,
+    `  timeouts: headers ${headersTimeout} ms, request ${requestTimeout} ms, keep-alive ${keepAliveTimeout} ms`,
+    ...startWarnings(config).map((warning) => `  warning: ${warning}`),
+  ]
   if (config.metricsPort !== undefined) lines.push(`  metrics: http://${displayHost}:${config.metricsPort}/metrics`)
   if (config.sandbox) {
     lines.push(`  upstream: embedded sandbox (${SANDBOX_API_PREFIX}), state in ${config.sandboxDb}`)
@@ -87,6 +94,9 @@ const server = serve({ fetch: app.fetch, hostname: listenHost, port: config.port
   }
   console.log(lines.join('\n'))
 })
+// HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS: set before the first connection
+// (the listen callback above runs later).
+Object.assign(server as Server, config.serverTimeouts)
 
 let stopping = false
 function shutdown(signal: string, graceMs: number) {

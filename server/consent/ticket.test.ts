@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { ConsentTickets, TICKET_TTL_MS } from './ticket'
 
 const request = { authToken: 'tok-1', clientId: 'app', redirectUri: 'https://a.example/cb', scope: 'profile.default' }
@@ -7,7 +7,7 @@ const request = { authToken: 'tok-1', clientId: 'app', redirectUri: 'https://a.e
 const shown = { appName: 'App', appLogo: '', textDigests: { 'zh-CN': '1'.repeat(64), en: '2'.repeat(64) } }
 
 function tickets(now = () => 1_000_000) {
-  return new ConsentTickets(randomBytes(32), now)
+  return new ConsentTickets([randomBytes(32)], now)
 }
 
 test('a ticket verifies for the same session and request', () => {
@@ -70,4 +70,42 @@ test('each ticket seals its decision under a key of its own that only the ticket
   expect(Buffer.from(first.split('.')[0]!, 'base64url').toString()).not.toContain(a.sealingKey.toString('base64url'))
   const again = t.verify(first, request)
   expect(again.ok && again.sealingKey.equals(a.sealingKey)).toBe(true)
+})
+
+describe('SESSION_SECRET rotation: the first key signs, every key verifies', () => {
+  const [oldKey, newKey, otherKey] = [randomBytes(32), randomBytes(32), randomBytes(32)]
+  const issue = (t: ConsentTickets) => t.issue({ ...request, requiresSamples: false, wxmpAppId: '', ...shown })
+
+  test('a ticket signed with the old key verifies once the new key signs, bound to the same session', () => {
+    const before = new ConsentTickets([oldKey])
+    const after = new ConsentTickets([newKey, oldKey])
+    const ticket = issue(before)
+    expect(after.verify(ticket, request).ok).toBe(true)
+    expect(after.verify(ticket, { ...request, authToken: 'tok-2' })).toEqual({ ok: false, problem: 'wrong_session' })
+    expect(after.verify(ticket, { ...request, clientId: 'other' })).toEqual({ ok: false, problem: 'wrong_request' })
+    // New tickets are signed with the first key: an instance that only knows the old one refuses them.
+    const fresh = issue(after)
+    expect(new ConsentTickets([newKey]).verify(fresh, request).ok).toBe(true)
+    expect(before.verify(fresh, request)).toEqual({ ok: false, problem: 'malformed' })
+  })
+
+  test('a key no longer in the list refuses', () => {
+    const ticket = issue(new ConsentTickets([oldKey]))
+    expect(new ConsentTickets([newKey]).verify(ticket, request)).toEqual({ ok: false, problem: 'malformed' })
+    expect(new ConsentTickets([newKey, otherKey]).verify(ticket, request)).toEqual({ ok: false, problem: 'malformed' })
+  })
+
+  test('the sealing key is the same whichever instance verifies, before or after the rotation', () => {
+    const ticket = issue(new ConsentTickets([oldKey]))
+    const keys = [new ConsentTickets([oldKey]), new ConsentTickets([newKey, oldKey]), new ConsentTickets([otherKey, newKey, oldKey])].map((t) => {
+      const result = t.verify(ticket, request)
+      if (!result.ok) throw new Error(`did not verify: ${result.problem}`)
+      return result.sealingKey.toString('hex')
+    })
+    expect(new Set(keys).size).toBe(1)
+  })
+
+  test('an empty list is a programming error, not a ticket that anyone can sign', () => {
+    expect(() => new ConsentTickets([])).toThrow(/at least one secret/)
+  })
 })

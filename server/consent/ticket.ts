@@ -1,7 +1,8 @@
 // Consent tickets: the BFF's proof that a decision is made on the consent page it served, by the
 // same session, for the same client, redirect URI and scope (SPEC.md "Security"). They are HMAC
 // signed, so any BFF instance can check one; the first decision per ticket is kept in the portal
-// store, which every instance shares.
+// store, which every instance shares. SESSION_SECRET is a list: the first key signs, every key
+// verifies, so a key can be rotated in without refusing the tickets of pages already open.
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
 
@@ -32,13 +33,20 @@ export type ConsentTicket = z.infer<typeof payloadSchema>
 export type TicketProblem = 'malformed' | 'expired' | 'wrong_session' | 'wrong_request'
 
 export class ConsentTickets {
-  constructor(
-    private readonly secret: Buffer,
-    private readonly now: () => number = Date.now,
-  ) {}
+  private readonly secrets: readonly Buffer[]
 
-  sessionId(authToken: string): string {
-    return this.mac(`sid:${authToken}`).subarray(0, 16).toString('base64url')
+  /** `secrets[0]` signs; each of `secrets` verifies. */
+  constructor(
+    secrets: readonly Buffer[],
+    private readonly now: () => number = Date.now,
+  ) {
+    if (secrets.length === 0) throw new Error('ConsentTickets needs at least one secret')
+    this.secrets = secrets
+  }
+
+  /** Under the key that signed the ticket, so a ticket signed before a rotation keeps its session. */
+  private sessionId(secret: Buffer, authToken: string): string {
+    return mac(secret, `sid:${authToken}`).subarray(0, 16).toString('base64url')
   }
 
   issue(input: {
@@ -52,9 +60,10 @@ export class ConsentTickets {
     appLogo: string
     textDigests: ConsentTicket['td']
   }): string {
+    const [signing] = this.secrets as [Buffer]
     const payload: ConsentTicket = {
       v: 2,
-      sid: this.sessionId(input.authToken),
+      sid: this.sessionId(signing, input.authToken),
       cid: input.clientId,
       ru: input.redirectUri,
       sc: input.scope,
@@ -67,7 +76,7 @@ export class ConsentTickets {
       jti: randomBytes(12).toString('base64url'),
     }
     const body = Buffer.from(JSON.stringify(payload)).toString('base64url')
-    return `${body}.${this.mac(`ticket:${body}`).toString('base64url')}`
+    return `${body}.${mac(signing, `ticket:${body}`).toString('base64url')}`
   }
 
   /** Checks the signature, the expiry, the session and that the decision is about the same request. */
@@ -79,10 +88,16 @@ export class ConsentTickets {
     // ticket with trailing garbage would otherwise verify.
     const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{43})$/.exec(ticket)
     if (!match) return { ok: false, problem: 'malformed' }
-    const [, body = '', mac = ''] = match
-    const want = this.mac(`ticket:${body}`)
-    const got = Buffer.from(mac, 'base64url')
-    if (got.length !== want.length || got.toString('base64url') !== mac || !timingSafeEqual(got, want)) return { ok: false, problem: 'malformed' }
+    const [, body = '', signature = ''] = match
+    const got = Buffer.from(signature, 'base64url')
+    if (got.toString('base64url') !== signature) return { ok: false, problem: 'malformed' }
+    // Every key is tried, so how long this takes does not tell which one signed.
+    let secret: Buffer | undefined
+    for (const candidate of this.secrets) {
+      const want = mac(candidate, `ticket:${body}`)
+      if (got.length === want.length && timingSafeEqual(got, want)) secret ??= candidate
+    }
+    if (!secret) return { ok: false, problem: 'malformed' }
     let parsed: ConsentTicket
     try {
       parsed = payloadSchema.parse(JSON.parse(Buffer.from(body, 'base64url').toString('utf8')))
@@ -90,16 +105,17 @@ export class ConsentTickets {
       return { ok: false, problem: 'malformed' }
     }
     if (parsed.exp <= this.now()) return { ok: false, problem: 'expired' }
-    if (parsed.sid !== this.sessionId(expected.authToken)) return { ok: false, problem: 'wrong_session' }
+    if (parsed.sid !== this.sessionId(secret, expected.authToken)) return { ok: false, problem: 'wrong_session' }
     if (parsed.cid !== expected.clientId || parsed.ru !== expected.redirectUri || parsed.sc !== expected.scope) {
       return { ok: false, problem: 'wrong_request' }
     }
     // The decision memory seals its stored answer with a key only the ticket's holder has (its
-    // MAC never reaches the store), so a copy of the database cannot replay a code.
+    // MAC never reaches the store), so a copy of the database cannot replay a code. From the MAC
+    // alone, whichever key made it: every instance, before or after a rotation, derives the same.
     return { ok: true, ticket: parsed, sealingKey: Buffer.from(hkdfSync('sha256', got, Buffer.alloc(0), `bge decision answer ${parsed.jti}`, 32)) }
   }
+}
 
-  private mac(message: string): Buffer {
-    return createHmac('sha256', this.secret).update(message).digest()
-  }
+function mac(secret: Buffer, message: string): Buffer {
+  return createHmac('sha256', secret).update(message).digest()
 }

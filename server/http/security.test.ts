@@ -32,18 +32,55 @@ describe('state-changing API requests', () => {
     },
   )
 
-  test('the portal’s own Origin, or none, is accepted; behind a proxy the forwarded host counts', async () => {
+  test('the portal’s own Origin, or none, is accepted', async () => {
     const bff = useBff()
     expect((await bff.request('/api/session', { ...SIGN_IN })).status).toBe(200)
-    // Hosts are compared, not schemes: behind a TLS-terminating proxy the page is https, the BFF hears http.
-    expect((await bff.request('/api/session', { ...SIGN_IN, origin: 'https://portal.test' })).status).toBe(200)
     expect((await bff.request('/api/session', { ...SIGN_IN, origin: null })).status).toBe(200)
-    const proxied = await bff.request('/api/session', {
+    // Whole origins: the scheme counts too. Behind a TLS-terminating proxy the BFF hears http, so it
+    // must be told (PUBLIC_ORIGIN, or a trusted proxy's X-Forwarded-Proto, below).
+    expect((await bff.request('/api/session', { ...SIGN_IN, origin: 'https://portal.test' })).status).toBe(403)
+  })
+
+  describe('behind a proxy', () => {
+    const proxied = {
       ...SIGN_IN,
       origin: 'https://consent.bge.example',
-      headers: { Host: '10.0.0.7:3000', 'X-Forwarded-Host': 'consent.bge.example' },
+      headers: { Host: '10.0.0.7:3000', 'X-Forwarded-Host': 'consent.bge.example', 'X-Forwarded-Proto': 'https' },
+    }
+
+    test('the forwarded origin counts only when the socket’s peer is in TRUST_PROXY', async () => {
+      const bff = useBff({ env: { TRUST_PROXY: '10.0.0.0/8' } })
+      expect((await bff.request('/api/session', { ...proxied, peer: '10.0.0.2' })).status).toBe(200)
+      // The same headers from anyone else, or with no socket at all, are not believed.
+      for (const peer of ['203.0.113.9', undefined]) {
+        const response = await bff.request('/api/session', { ...proxied, ...(peer && { peer }) })
+        expect(response.status).toBe(403)
+        expect(await response.json()).toMatchObject({ error: { code: 'foreign_origin' } })
+      }
+      expect((await useBff().request('/api/session', { ...proxied, peer: '10.0.0.2' })).status).toBe(403)
     })
-    expect(proxied.status).toBe(200)
+
+    test('PUBLIC_ORIGIN wins over every request header', async () => {
+      const bff = useBff({ env: { PUBLIC_ORIGIN: 'https://consent.bge.example', TRUST_PROXY: '10.0.0.0/8' } })
+      expect((await bff.request('/api/session', { ...proxied, headers: { Host: '10.0.0.7:3000' } })).status).toBe(200)
+      const forged = { ...proxied, origin: 'https://evil.example', headers: { ...proxied.headers, 'X-Forwarded-Host': 'evil.example' }, peer: '10.0.0.2' }
+      expect((await bff.request('/api/session', forged)).status).toBe(403)
+      expect((await bff.request('/api/session', { ...SIGN_IN, origin: PORTAL })).status).toBe(403)
+    })
+
+    test.each([
+      'https://consent.bge.example.evil.net',
+      'https://evil.net/https://consent.bge.example',
+      'http://consent.bge.example',
+      'https://consent.bge.example:8443',
+      'https://xconsent.bge.example',
+      'https://consent.bge.example.',
+    ])('Origin %j is not the portal’s, whole origins compared → 403', async (origin) => {
+      const bff = useBff({ env: { PUBLIC_ORIGIN: 'https://consent.bge.example' } })
+      const response = await bff.request('/api/session', { ...SIGN_IN, origin })
+      expect(response.status).toBe(403)
+      expect(await response.json()).toMatchObject({ error: { code: 'foreign_origin' } })
+    })
   })
 
   test('Sec-Fetch-Site: cross-site → 403; same-origin is fine', async () => {
@@ -174,17 +211,22 @@ describe('pages', () => {
   })
 
   test('HSTS only when served over https', async () => {
-    const bff = useBff()
+    const bff = useBff({ env: { TRUST_PROXY: 'loopback' } })
     const plain = await bff.request('/grants')
     expect(plain.headers.get('Strict-Transport-Security')).toBeNull()
     for (const init of [{ headers: { 'X-Forwarded-Proto': 'https' } }, { headers: { 'X-Forwarded-Proto': 'https, http' } }]) {
-      const response = await bff.request('/grants', init)
+      const response = await bff.request('/grants', { ...init, peer: '127.0.0.1' })
       expect(response.headers.get('Strict-Transport-Security')).toMatch(/^max-age=\d{7,}/)
+      // Only a trusted proxy says so: from anyone else the header means nothing.
+      expect((await bff.request('/grants', { ...init, peer: '198.51.100.4' })).headers.get('Strict-Transport-Security')).toBeNull()
+      expect((await bff.request('/grants', init)).headers.get('Strict-Transport-Security')).toBeNull()
     }
-    const api = await bff.request('/api/session', { headers: { 'X-Forwarded-Proto': 'https' } })
+    const api = await bff.request('/api/session', { headers: { 'X-Forwarded-Proto': 'https' }, peer: '::1' })
     expect(api.headers.get('Strict-Transport-Security')).toMatch(/^max-age=/)
     const https = await bff.app.request(`${PORTAL.replace('http:', 'https:')}/grants`)
     expect(https.headers.get('Strict-Transport-Security')).toMatch(/^max-age=/)
+    const configured = await useBff({ env: { PUBLIC_ORIGIN: 'https://consent.bge.example' } }).request('/grants')
+    expect(configured.headers.get('Strict-Transport-Security')).toMatch(/^max-age=/)
   })
 
   test('hashed assets are served with a long cache and the same headers', async () => {

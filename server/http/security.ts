@@ -1,6 +1,7 @@
 // Response headers and request checks of SPEC.md "Security".
 import type { MiddlewareHandler } from 'hono'
 import { ApiFailure } from './api-failure'
+import { isHttpsRequest, requestOrigin } from './proxy'
 
 export function contentSecurityPolicy(wechatBridgeUrl: string): string {
   const bridgeOrigin = wechatBridgeUrl ? ` ${new URL(wechatBridgeUrl).origin}` : ''
@@ -18,10 +19,6 @@ export function contentSecurityPolicy(wechatBridgeUrl: string): string {
   ].join('; ')
 }
 
-export function isHttps(url: string, forwardedProto: string | undefined): boolean {
-  return url.startsWith('https:') || forwardedProto?.split(',')[0]?.trim() === 'https'
-}
-
 /**
  * Headers every response carries, the CSP included (it matters on documents and costs nothing
  * elsewhere). All are set before the response is built: a header set on a finished response makes
@@ -36,7 +33,7 @@ export function securityHeaders(wechatBridgeUrl: string): MiddlewareHandler {
     c.header('Referrer-Policy', 'no-referrer')
     c.header('X-Frame-Options', 'DENY')
     c.header('Content-Security-Policy', csp)
-    if (isHttps(c.req.url, c.req.header('X-Forwarded-Proto'))) {
+    if (isHttpsRequest(c)) {
       c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains')
     }
     await next()
@@ -48,7 +45,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD'])
 /**
  * CSRF defence for the JSON API: a state-changing request must carry the custom header only
  * same-origin script can set without a CORS preflight (which this BFF never answers), must not
- * come from a foreign Origin, and must not be a cross-site fetch.
+ * come from a foreign Origin, and must not be a cross-site fetch. Origins are compared whole
+ * (scheme, host and port, as browsers serialize them) with the portal's (server/http/proxy.ts).
  */
 export const apiRequestGuard: MiddlewareHandler = async (c, next) => {
   c.header('Cache-Control', 'no-store')
@@ -57,8 +55,7 @@ export const apiRequestGuard: MiddlewareHandler = async (c, next) => {
       throw new ApiFailure(403, 'csrf_header_missing', 'This request must be sent by the portal itself.')
     }
     const origin = c.req.header('Origin')
-    const host = c.req.header('X-Forwarded-Host')?.split(',')[0]?.trim() ?? c.req.header('Host')
-    if (origin !== undefined && (origin === 'null' || safeHost(origin) !== host)) {
+    if (origin !== undefined && origin !== requestOrigin(c)) {
       throw new ApiFailure(403, 'foreign_origin', 'Requests from other sites are not accepted.')
     }
     if (c.req.header('Sec-Fetch-Site') === 'cross-site') {
@@ -70,14 +67,6 @@ export const apiRequestGuard: MiddlewareHandler = async (c, next) => {
     }
   }
   await next()
-}
-
-function safeHost(origin: string): string | undefined {
-  try {
-    return new URL(origin).host
-  } catch {
-    return undefined
-  }
 }
 
 function isJson(contentType: string | undefined): boolean {

@@ -36,8 +36,12 @@ export function asyncEntry(head: string): string {
   return head.replace('<script type="module"', '<script type="module" async')
 }
 
-/** The request headers /api reads that the page's own request carries too. */
-const FORWARDED_HEADERS = ['Cookie', 'Accept-Language', 'Host', 'X-Forwarded-Host', 'X-Forwarded-Proto']
+/**
+ * The request headers /api reads that the page's own request carries too. Not Host or
+ * `X-Forwarded-*`: the reads are addressed to the page's origin as the page's request resolved it
+ * (server/http/proxy.ts), and an in-process request has no socket whose proxy could be trusted.
+ */
+const FORWARDED_HEADERS = ['Cookie', 'Accept-Language']
 
 /**
  * The GET /api paths the SPA's first load of `url` reads: its route loader's and the header's
@@ -63,15 +67,18 @@ export function pageDataPaths(url: URL): string[] {
   return ['/api/session', application, '/api/biosamples', grantsPath(clientId)]
 }
 
-/** Starts every read of `paths` at once, as the page's request (its cookie) from the page itself. */
-export function startPageData(api: ApiFetch, page: Request, paths: readonly string[]): Promise<PageData | undefined>[] {
+/**
+ * Starts every read of `paths` at once, as the page's request (its cookie) from the page itself,
+ * at `origin`, the page's (requestOrigin).
+ */
+export function startPageData(api: ApiFetch, page: Request, origin: string, paths: readonly string[]): Promise<PageData | undefined>[] {
   const headers = new Headers({ Accept: 'application/json', 'X-Requested-With': 'fetch', 'Sec-Fetch-Site': 'same-origin' })
   for (const name of FORWARDED_HEADERS) {
     const value = page.headers.get(name)
     if (value !== null) headers.set(name, value)
   }
   return paths.map(async (path) => {
-    const response = await api(new Request(new URL(path, page.url), { headers }))
+    const response = await api(new Request(new URL(path, origin), { headers }))
     try {
       return { v: PAGE_DATA_VERSION, path, status: response.status, body: await response.json() }
     } catch {

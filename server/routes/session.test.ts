@@ -48,15 +48,16 @@ describe('POST /api/session (sandbox sign-in)', () => {
     expect(await session.json()).toEqual({ user: { id: BOB.id, name: BOB.name } })
   })
 
-  test('over https (behind a proxy) the cookie is Secure too', async () => {
-    const bff = useBff()
-    const response = await bff.request('/api/session', {
-      method: 'POST',
-      json: { user_id: ALICE.id },
-      headers: { 'X-Forwarded-Proto': 'https' },
-    })
+  test('over https (behind a trusted proxy) the cookie is Secure too', async () => {
+    const bff = useBff({ env: { TRUST_PROXY: '10.0.0.2' } })
+    const init = { method: 'POST', json: { user_id: ALICE.id }, headers: { 'X-Forwarded-Proto': 'https' }, origin: 'https://portal.test' }
+    const response = await bff.request('/api/session', { ...init, peer: '10.0.0.2' })
     expect(response.status).toBe(200)
     expect(response.headers.get('Set-Cookie')).toMatch(/;\s*Secure/i)
+    // Anyone else's X-Forwarded-Proto is not believed: plain http, so the cookie could not be Secure.
+    const untrusted = await bff.request('/api/session', { ...init, origin: 'http://portal.test', peer: '10.0.0.3' })
+    expect(untrusted.status).toBe(200)
+    expect(untrusted.headers.get('Set-Cookie')).not.toMatch(/;\s*Secure/i)
   })
 
   test('uses the configured cookie name', async () => {

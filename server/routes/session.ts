@@ -4,7 +4,7 @@ import { signInBodySchema } from '../../src/contract/api'
 import { ApiFailure } from '../http/api-failure'
 import type { BffDeps } from '../deps'
 import { requireAuthToken } from '../http/upstream'
-import { isHttps } from '../http/security'
+import { isHttpsRequest } from '../http/proxy'
 import { parseJsonBody } from '../http/validate'
 
 export function sessionRoutes(deps: BffDeps): Hono {
@@ -33,7 +33,7 @@ export function sessionRoutes(deps: BffDeps): Hono {
       path: '/',
       httpOnly: true,
       sameSite: 'Lax',
-      secure: isHttps(c.req.url, c.req.header('X-Forwarded-Proto')),
+      secure: isHttpsRequest(c),
     })
     return c.json({ user: { id: user.id, name: user.name } })
   })

@@ -132,7 +132,7 @@ describe('credentials', () => {
 describe('application', () => {
   it('answers the app of seed 000 exactly as the seed shows it', async () => {
     const { call } = setup()
-    const seed = readFileSync(resolve(repoRoot, '../shared/reference/seeds/000_904f7da2f5688db0.txt'), 'utf8')
+    const seed = readFileSync(resolve(repoRoot, 'test/fixtures/reference/seeds/000_904f7da2f5688db0.txt'), 'utf8')
     const expected: unknown = JSON.parse(seed.split('```json')[1]?.split('```')[0] ?? '')
     const answer = await call(P.application, { client_id: SEED_APP, redirect_uri: 'http://test.cn' })
     expect(answer).toEqual({ code: 0, msg: expect.any(String), data: expected })

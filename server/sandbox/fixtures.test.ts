@@ -8,7 +8,7 @@ import { demoFixtures, demoFixturesFor, FixturesError, loadFixturesFile, parseFa
 import { PLATFORM_SCOPES } from './platform-scopes'
 
 const repoRoot = resolve(import.meta.dirname, '../..')
-const SEED_000 = resolve(repoRoot, '../shared/reference/seeds/000_904f7da2f5688db0.txt')
+const SEED_000 = resolve(repoRoot, 'test/fixtures/reference/seeds/000_904f7da2f5688db0.txt')
 
 function minimal(): FixturesInput {
   return {

@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { formatTimestamp, percentEncode, signParams, stringToSign, verifySignature } from './signature'
 
 const repoRoot = resolve(import.meta.dirname, '../..')
-const vectorsFile = resolve(repoRoot, '../shared/reference/private-api/signature-vectors.json')
+const vectorsFile = resolve(repoRoot, 'test/fixtures/reference/private-api/signature-vectors.json')
 
 const vectorsSchema = z.object({
   salt: z.string(),

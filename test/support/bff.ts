@@ -161,6 +161,8 @@ export interface BffRequestInit extends Omit<RequestInit, 'body' | 'headers'> {
   csrf?: boolean
   /** Non-GET requests carry Origin: PORTAL unless set; null sends none. */
   origin?: string | null
+  /** The socket's peer address, as @hono/node-server hands it over; none by default, as in `app.request()`. */
+  peer?: string
 }
 
 /** A log line (server/http/log.ts): `msg` and `level` always; request lines have method, route, status… */
@@ -307,7 +309,7 @@ export function createBff(options: BffOptions = {}): Bff {
   const responses: RecordedResponse[] = []
 
   async function request(path: string, init: BffRequestInit = {}): Promise<Response> {
-    const { as, json, csrf = true, origin, headers: extra, ...rest } = init
+    const { as, json, csrf = true, origin, peer, headers: extra, ...rest } = init
     const method = (init.method ?? 'GET').toUpperCase()
     const headers: Record<string, string> = { Host: new URL(PORTAL).host }
     if (method !== 'GET' && method !== 'HEAD') {
@@ -325,7 +327,7 @@ export function createBff(options: BffOptions = {}): Bff {
       method,
       headers,
       body: json !== undefined ? JSON.stringify(json) : init.body,
-    })
+    }, peer === undefined ? undefined : { incoming: { socket: { remoteAddress: peer } } })
     responses.push({ method, path, status: response.status, headers: response.headers, body: await response.clone().text() })
     return response
   }

@@ -250,7 +250,7 @@ describe('PostgreSQL', () => {
       const applied = results.flatMap((result) => result.results ?? []).filter((result) => result.status === 'Success')
       expect(applied.map((result) => result.migrationName)).toEqual(Object.keys(await migrationProvider.getMigrations()))
       const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(dbs[0]!)
-      expect(tables.rows.map((row) => row.table_name)).toEqual(['consent_records', 'kysely_migration', 'kysely_migration_lock', 'ticket_decisions'])
+      expect(tables.rows.map((row) => row.table_name)).toEqual(['consent_records', 'kysely_migration', 'kysely_migration_lock', 'rate_limits', 'ticket_decisions'])
     } finally {
       await Promise.all(dbs.map((db) => db.destroy()))
       await fresh.drop()

@@ -51,6 +51,18 @@ export interface Config {
   store: StoreLocation
   /** The built SPA (`vite build` output). */
   distDir: string
+  /** Requests allowed per minute (SPEC.md "Security"), shared through the store; undefined: RATE_LIMIT=off. */
+  rateLimits: RateLimitSettings | undefined
+}
+
+/** RATE_LIMIT_*: how many requests of each kind one client IP or one session may make per minute. */
+export interface RateLimitSettings {
+  /** Per session: authorize and deny. */
+  decisionsPerMinute: number
+  /** Per session: GET /api/records and every path under it. */
+  recordReadsPerMinute: number
+  /** Per client IP: /api requests without a session, and those whose session the platform refuses. */
+  unauthenticatedPerMinute: number
 }
 
 export class ConfigError extends Error {}
@@ -91,6 +103,11 @@ const envSchema = z.object({
     })
     .optional(),
   PORTAL_DB: z.string().min(1).default('.data/portal.sqlite'),
+  // Rate limits (server/http/limits.ts).
+  RATE_LIMIT: z.enum(['on', 'off']).default('on'),
+  RATE_LIMIT_DECISIONS_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  RATE_LIMIT_RECORD_READS_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE: z.coerce.number().int().positive().default(60),
 })
 
 /**
@@ -140,5 +157,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandboxDb: e.SANDBOX_DB,
     store: e.DATABASE_URL ? { engine: 'postgres', url: e.DATABASE_URL } : { engine: 'sqlite', path: e.PORTAL_DB },
     distDir: e.DIST_DIR,
+    rateLimits:
+      e.RATE_LIMIT === 'off'
+        ? undefined
+        : {
+            decisionsPerMinute: e.RATE_LIMIT_DECISIONS_PER_MINUTE,
+            recordReadsPerMinute: e.RATE_LIMIT_RECORD_READS_PER_MINUTE,
+            unauthenticatedPerMinute: e.RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE,
+          },
   }
 }

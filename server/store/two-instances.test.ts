@@ -25,7 +25,8 @@ let a: Portal | undefined
 let b: Portal | undefined
 
 beforeAll(async () => {
-  const shared = { DATABASE_URL: databaseUrl(), SESSION_SECRET: randomBytes(32).toString('hex'), DIST_DIR: emptyDist }
+  // Many decisions a minute by one person, on purpose: the limit on them (RATE_LIMIT_*) is not what this tests.
+  const shared = { DATABASE_URL: databaseUrl(), SESSION_SECRET: randomBytes(32).toString('hex'), DIST_DIR: emptyDist, RATE_LIMIT_DECISIONS_PER_MINUTE: '10000' }
   const portA = await freePort()
   // Started together, so both also migrate the fresh database at the same moment.
   ;[a, b] = await Promise.all([

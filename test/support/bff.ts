@@ -10,6 +10,7 @@ import { onTestFinished } from 'vitest'
 import { z } from 'zod'
 import { createApp } from '../../server/app'
 import { PREPAINT_MODULE } from '../../server/pages/page-data'
+import type { PeerEnv } from '../../server/http/limits'
 import { loadConfig, SANDBOX_API_PREFIX, type Config } from '../../server/config'
 import { ConnectionDropped, createSandbox } from '../../server/sandbox/app'
 import { parseFixtures, type FaultInput, type FixturesInput } from '../../server/sandbox/fixtures'
@@ -149,6 +150,8 @@ export interface BffRequestInit extends Omit<RequestInit, 'body' | 'headers'> {
   csrf?: boolean
   /** Non-GET requests carry Origin: PORTAL unless set; null sends none. */
   origin?: string | null
+  /** The client's address, as @hono/node-server gives it (the socket peer); none by default. */
+  ip?: string
 }
 
 export interface Bff {
@@ -272,7 +275,7 @@ export function createBff(options: BffOptions = {}): Bff {
   const responses: RecordedResponse[] = []
 
   async function request(path: string, init: BffRequestInit = {}): Promise<Response> {
-    const { as, json, csrf = true, origin, headers: extra, ...rest } = init
+    const { as, json, csrf = true, origin, ip, headers: extra, ...rest } = init
     const method = (init.method ?? 'GET').toUpperCase()
     const headers: Record<string, string> = { Host: new URL(PORTAL).host }
     if (method !== 'GET' && method !== 'HEAD') {
@@ -285,12 +288,11 @@ export function createBff(options: BffOptions = {}): Bff {
       headers.Cookie = `${config.authCookie}=${token}`
     }
     Object.assign(headers, extra)
-    const response = await app.request(new URL(path, PORTAL).href, {
-      ...rest,
-      method,
-      headers,
-      body: json !== undefined ? JSON.stringify(json) : init.body,
-    })
+    const response = await app.request(
+      new URL(path, PORTAL).href,
+      { ...rest, method, headers, body: json !== undefined ? JSON.stringify(json) : init.body },
+      ip === undefined ? undefined : ({ incoming: { socket: { remoteAddress: ip } } } satisfies PeerEnv),
+    )
     responses.push({ method, path, status: response.status, headers: response.headers, body: await response.clone().text() })
     return response
   }

@@ -260,7 +260,7 @@ function DecisionFailure({
   const { t } = useTranslation()
   const stale = error instanceof ApiError && STALE_TICKET.has(error.code)
   const failure = failureKind(error)
-  const kind = stale ? 'stale' : failure === 'network' || failure === 'timeout' || failure === 'upstream' ? failure : 'generic'
+  const kind = stale ? 'stale' : failure === 'network' || failure === 'timeout' || failure === 'upstream' || failure === 'rateLimited' ? failure : 'generic'
   const code = errorCodeLabel(error)
   return (
     <Alert variant="error" title={t(`consent.failure.${kind}.title`)}>

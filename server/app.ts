@@ -20,6 +20,7 @@ import { recordRoutes } from './routes/records'
 import { sessionRoutes } from './routes/session'
 import type { SandboxStore } from './sandbox/store'
 import { jsonBodyLimit, requestTargetLimit, singleValuedQuery } from './http/request-limits'
+import { createRateLimits } from './http/limits'
 import { apiRequestGuard, securityHeaders } from './http/security'
 import { proxyTrust } from './http/proxy'
 import { spaRoutes } from './pages/spa'
@@ -129,6 +130,13 @@ export function createApp(options: AppOptions): Hono {
   api.use('*', apiRequestGuard)
   api.use('*', jsonBodyLimit)
   api.use('*', singleValuedQuery)
+  // Rate limits (server/http/limits.ts), before any route can ask the platform anything. Revoke
+  // has no limit of its own: withdrawal is never refused for lack of the store.
+  const limits = createRateLimits(config.rateLimits, options.store)
+  api.use('*', limits.unauthenticated)
+  api.on('POST', ['/oauth2/authorize', '/oauth2/deny'], limits.decisions)
+  // `/records/*` matches `/records` itself too.
+  api.get('/records/*', limits.recordReads)
   api.route('/', sessionRoutes(deps))
   api.route('/', applicationRoutes(deps))
   api.route('/', authorizeRoutes(deps))
@@ -141,6 +149,6 @@ export function createApp(options: AppOptions): Hono {
   app.route('/api', api)
 
   if (options.sandbox) app.route('/sandbox', options.sandbox.app)
-  app.route('/', spaRoutes(distDir, config, (request) => app.fetch(request), log))
+  app.route('/', spaRoutes(distDir, config, (request, env) => app.fetch(request, env), log))
   return app
 }

@@ -68,6 +68,18 @@ export interface Config {
   publicOrigin: string | undefined
   /** Node's server timeouts, set on the server `serve()` returns (server/index.ts). */
   serverTimeouts: ServerTimeouts
+  /** Requests allowed per minute (SPEC.md "Security"), shared through the store; undefined: RATE_LIMIT=off. */
+  rateLimits: RateLimitSettings | undefined
+}
+
+/** RATE_LIMIT_*: how many requests of each kind one client IP or one session may make per minute. */
+export interface RateLimitSettings {
+  /** Per session: authorize and deny. */
+  decisionsPerMinute: number
+  /** Per session: GET /api/records and every path under it. */
+  recordReadsPerMinute: number
+  /** Per client IP: /api requests without a session, and those whose session the platform refuses. */
+  unauthenticatedPerMinute: number
 }
 
 export interface ServerTimeouts {
@@ -162,6 +174,11 @@ const envSchema = z.object({
   HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(HEADERS_TIMEOUT_MS),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
   KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(KEEP_ALIVE_TIMEOUT_MS),
+  // Rate limits (server/http/limits.ts).
+  RATE_LIMIT: z.enum(['on', 'off']).default('on'),
+  RATE_LIMIT_DECISIONS_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  RATE_LIMIT_RECORD_READS_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE: z.coerce.number().int().positive().default(60),
 })
 
 /**
@@ -263,6 +280,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, readFile: (path
     trustProxy: e.TRUST_PROXY ?? (() => false),
     publicOrigin: e.PUBLIC_ORIGIN,
     serverTimeouts: { headersTimeout: e.HEADERS_TIMEOUT_MS, requestTimeout, keepAliveTimeout: e.KEEP_ALIVE_TIMEOUT_MS },
+    rateLimits:
+      e.RATE_LIMIT === 'off'
+        ? undefined
+        : {
+            decisionsPerMinute: e.RATE_LIMIT_DECISIONS_PER_MINUTE,
+            recordReadsPerMinute: e.RATE_LIMIT_RECORD_READS_PER_MINUTE,
+            unauthenticatedPerMinute: e.RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE,
+          },
   }
 }
 

@@ -100,16 +100,18 @@ describe('consent and grants pages carry their /api answers', () => {
     }
   })
 
-  test('an expired session: every answer is /api’s 401 envelope, which sends the SPA to sign-in', async () => {
+  test.each([
+    ['grants', '/grants'],
+    ['consent', CONSENT_PAGE],
+  ])('an expired or junk session (%s): one platform call, the session read, whose 401 envelope sends the SPA to sign-in', async (_name, path) => {
     const bff = useBff()
     const as = { token: 'tok-expired' }
-    const answers = embedded(await (await bff.request('/grants', { as })).text())
-    expect(answers.size).toBe(GRANTS_PATHS.length)
-    for (const path of GRANTS_PATHS) {
-      const data = answers.get(path)
-      expect(data?.status, path).toBe(401)
-      expect(withoutRequestId(data)?.body, path).toEqual(withoutRequestId(await apiAnswer(bff, path, as)).body)
-    }
+    const answers = embedded(await (await bff.request(path, { as })).text())
+    // The other reads are never started: a bad cookie costs the platform one call per page.
+    expect(bff.upstreamCalls.map((call) => call.path)).toEqual(['/openbge/user/profile'])
+    expect([...answers.keys()]).toEqual(['/api/session'])
+    expect(answers.get('/api/session')?.status).toBe(401)
+    expect(withoutRequestId(answers.get('/api/session'))?.body).toEqual(withoutRequestId(await apiAnswer(bff, '/api/session', as)).body)
   })
 
   test('an upstream failure is embedded as the status and error envelope /api gives', async () => {

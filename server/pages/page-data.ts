@@ -14,9 +14,13 @@ import { PREPAINT_ID } from '../../src/contract/first-paint'
 import { applicationPath, grantsPath, PAGE_DATA_ID_PREFIX, PAGE_DATA_VERSION, type PageData } from '../../src/contract/page-data'
 import { hasForbiddenScheme } from '../../src/contract/redirect'
 import { PAGE_ROUTES, pageOfPath } from '../../src/contract/routes'
+import type { PeerEnv } from '../http/limits'
 
-/** The BFF itself, as the page's own requests would reach it. */
-export type ApiFetch = (request: Request) => Response | Promise<Response>
+/**
+ * The BFF itself, as the page's own requests would reach it; `env` carries the page's client
+ * address (server/http/limits.ts `PeerEnv`), so the per-IP limit counts the page's reads.
+ */
+export type ApiFetch = (request: Request, env?: PeerEnv) => Response | Promise<Response>
 
 /**
  * How much longer than the request deadline the page waits for its answers before it ends without
@@ -51,7 +55,7 @@ const FORWARDED_HEADERS = ['Cookie', 'Accept-Language']
  */
 export function pageDataPaths(url: URL): string[] {
   const page = pageOfPath(url.pathname)
-  if (page === PAGE_ROUTES.grants) return [grantsPath(), '/api/biosamples', '/api/records', '/api/session']
+  if (page === PAGE_ROUTES.grants) return [SESSION_PATH, grantsPath(), '/api/biosamples', '/api/records']
   if (page !== PAGE_ROUTES.consent) return []
   const params = url.searchParams
   const names = [...params.keys()]
@@ -64,28 +68,37 @@ export function pageDataPaths(url: URL): string[] {
     scope: params.get('scope') ?? undefined,
     responseType: params.get('response_type') ?? undefined,
   })
-  return ['/api/session', application, '/api/biosamples', grantsPath(clientId)]
+  return [SESSION_PATH, application, '/api/biosamples', grantsPath(clientId)]
 }
 
+/** The session read, which every page that reads anything starts with. */
+export const SESSION_PATH = '/api/session'
+
 /**
- * Starts every read of `paths` at once, as the page's request (its cookie) from the page itself,
- * at `origin`, the page's (requestOrigin).
+ * Starts the reads of `paths` as the page's request (its cookie) from the page itself, at `origin`
+ * (requestOrigin), with `env` giving them the page's client address: the
+ * session first, then, once it answered 200, every other one at once (SPEC.md "Security": an
+ * invalid cookie costs at most one platform call per page). When the session is not good, the
+ * other reads are left out; the SPA, sent to sign-in or shown the failure, needs none of them.
  */
-export function startPageData(api: ApiFetch, page: Request, origin: string, paths: readonly string[]): Promise<PageData | undefined>[] {
+export function startPageData(api: ApiFetch, page: Request, origin: string, paths: readonly string[], env?: PeerEnv): Promise<PageData | undefined>[] {
   const headers = new Headers({ Accept: 'application/json', 'X-Requested-With': 'fetch', 'Sec-Fetch-Site': 'same-origin' })
   for (const name of FORWARDED_HEADERS) {
     const value = page.headers.get(name)
     if (value !== null) headers.set(name, value)
   }
-  return paths.map(async (path) => {
-    const response = await api(new Request(new URL(path, origin), { headers }))
+  const read = async (path: string): Promise<PageData | undefined> => {
+    const response = await api(new Request(new URL(path, origin), { headers }), env)
     try {
       return { v: PAGE_DATA_VERSION, path, status: response.status, body: await response.json() }
     } catch {
       // Not JSON (never from /api): left out, the page asks for it itself.
       return undefined
     }
-  })
+  }
+  const session = paths.includes(SESSION_PATH) ? read(SESSION_PATH) : undefined
+  const signedIn = session?.then((data) => data?.status === 200, () => false) ?? Promise.resolve(true)
+  return paths.map((path) => (path === SESSION_PATH && session ? session : signedIn.then((good) => (good ? read(path) : undefined))))
 }
 
 /**

@@ -14,6 +14,7 @@ import { DEFAULT_LANGUAGE, isLanguage, LANGUAGE_COOKIE, languageOfTag, type Lang
 import { PAGE_META } from '../../src/contract/page-meta'
 import { pageOfPath } from '../../src/contract/routes'
 import type { Config } from '../config'
+import { peerEnv } from '../http/limits'
 import { asyncEntry, pageDataPaths, PAGE_DATA_GRACE_MS, PREPAINT_MODULE, startPageData, streamPage, type ApiFetch, type Prepaint } from './page-data'
 import { requestOrigin } from '../http/proxy'
 
@@ -174,7 +175,7 @@ export function spaRoutes(
       .replace(/<html lang="[^"]*"/, `<html lang="${lang}"`)
       .replace('</head>', `${mayBePainted ? `<template id="${APP_PRELOADS_ID}">${links}</template>` : links}</head>`)
     if (api && paths.length > 0) {
-      const answers = startPageData(api, c.req.raw, requestOrigin(c), paths)
+      const answers = startPageData(api, c.req.raw, requestOrigin(c), paths, peerEnv(c))
       c.header('Cache-Control', 'no-store, no-transform')
       c.header('Content-Type', 'text/html; charset=utf-8')
       const root = page.indexOf(ROOT_ELEMENT)

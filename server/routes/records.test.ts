@@ -302,3 +302,74 @@ describe('a person reads only their own records', () => {
     expect((await bff.request('/api/records', { as: 'alice' })).headers.get('Cache-Control')).toBe('no-store')
   })
 })
+
+describe('paging (SPEC.md "BFF API": limit, before, next)', () => {
+  /** Alice's records written straight to the store, one a minute apart, oldest first. */
+  async function seeded(count: number): Promise<{ bff: Bff; ids: string[] }> {
+    const bff = useBff()
+    const ids: string[] = []
+    for (let i = 0; i < count; i++) {
+      const id = `rec-${String(i).padStart(3, '0')}`
+      ids.unshift(id)
+      await bff.portalStore.writeRecord({
+        id,
+        decision: 'deny',
+        outcome: 'denied',
+        resolves: null,
+        at: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+        user_id: ALICE.id,
+        client_id: i % 2 === 0 ? WEB_APP.client_id : 'profile-app',
+        app_name: 'Gene Insight',
+        app_logo: '',
+        redirect_host: 'app.example',
+        mini_program_name: null,
+        language: 'en',
+        scopes: [],
+        biosamples: [],
+        text_sha256: 'a'.repeat(64),
+      })
+    }
+    return { bff, ids }
+  }
+
+  async function page(bff: Bff, query: string): Promise<{ records: ConsentRecord[]; next?: string | null; vanished?: unknown }> {
+    const response = await bff.request(`/api/records${query}`, { as: 'alice' })
+    expect(response.status, query).toBe(200)
+    return response.json()
+  }
+
+  test('newest first, `limit` at a time, each `next` leading to the older page, null at the end; vanished only on the first', async () => {
+    const { bff, ids } = await seeded(5)
+    const first = await page(bff, '?limit=2')
+    expect(first.records.map((r) => r.id)).toEqual(ids.slice(0, 2))
+    expect(first.vanished).toEqual([])
+    expect(first.next).toEqual(expect.any(String))
+    const second = await page(bff, `?limit=2&before=${first.next}`)
+    expect(second.records.map((r) => r.id)).toEqual(ids.slice(2, 4))
+    expect(second).not.toHaveProperty('vanished')
+    const last = await page(bff, `?limit=2&before=${second.next}`)
+    expect(last.records.map((r) => r.id)).toEqual(ids.slice(4))
+    expect(last.next).toBeNull()
+  })
+
+  test('50 unless asked, and one app\'s pages with client_id', async () => {
+    const { bff, ids } = await seeded(53)
+    const first = await page(bff, '')
+    expect(first.records).toHaveLength(50)
+    expect((await page(bff, `?before=${first.next}`)).records.map((r) => r.id)).toEqual(ids.slice(50))
+    const web = ids.filter((id) => Number(id.slice(4)) % 2 === 0)
+    const webFirst = await page(bff, `?client_id=${WEB_APP.client_id}&limit=20`)
+    expect(webFirst.records.map((r) => r.id)).toEqual(web.slice(0, 20))
+    expect((await page(bff, `?client_id=${WEB_APP.client_id}&limit=20&before=${webFirst.next}`)).records.map((r) => r.id)).toEqual(web.slice(20))
+  })
+
+  test.each(['?limit=0', '?limit=101', '?limit=two', '?before=not-a-cursor', `?before=${Buffer.from('yesterday|rec').toString('base64url')}`])(
+    '%s: 400 invalid_request',
+    async (query) => {
+      const bff = useBff()
+      const response = await bff.request(`/api/records${query}`, { as: 'alice' })
+      expect(response.status).toBe(400)
+      expect((await response.json()).error.code).toBe('invalid_request')
+    },
+  )
+})

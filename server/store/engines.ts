@@ -30,14 +30,20 @@ export interface EngineOptions {
   connectTimeoutMs: number
 }
 
+/**
+ * The connection Kysely is given, for what must share it without Kysely: the rate limiter
+ * (server/store/rate-limits.ts) counts in the same database, on the same file or pool.
+ */
+export type EngineClient = { engine: 'sqlite'; database: Database.Database } | { engine: 'postgres'; pool: pg.Pool }
+
 /** Kysely's `destroy()` closes what this opens (the SQLite file, the PostgreSQL pool). */
-export function createDialect(location: StoreLocation, options: EngineOptions): Dialect {
+export function createDialect(location: StoreLocation, options: EngineOptions): { dialect: Dialect; client: EngineClient } {
   if (location.engine === 'sqlite') {
     if (location.path !== ':memory:') mkdirSync(dirname(location.path), { recursive: true })
     const database = new Database(location.path)
     database.pragma('journal_mode = WAL')
     database.pragma('busy_timeout = 5000')
-    return new SqliteDialect({ database })
+    return { dialect: new SqliteDialect({ database }), client: { engine: 'sqlite', database } }
   }
   const pool = new pg.Pool({
     connectionString: location.url,
@@ -50,5 +56,5 @@ export function createDialect(location: StoreLocation, options: EngineOptions): 
   // An idle connection that dies (database restarted) emits 'error' on the pool; without a listener
   // that would crash the process. The pool drops it and connects afresh on the next query.
   pool.on('error', () => undefined)
-  return new PostgresDialect({ pool })
+  return { dialect: new PostgresDialect({ pool }), client: { engine: 'postgres', pool } }
 }

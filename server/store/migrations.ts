@@ -86,6 +86,21 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('ticket_decisions_expires_at').on('ticket_decisions').column('expires_at').execute()
     },
   },
+  // Rate limits shared by every instance (SPEC.md "Security"): the table rate-limiter-flexible's
+  // PostgreSQL and SQLite limiters read and write (server/store/rate-limits.ts), in their own
+  // shape, so the library is told the table exists and never creates one. One row per key (a
+  // limit's prefix and a client IP or a hashed session); `expire` is epoch milliseconds.
+  '0004_rate_limits': {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('rate_limits')
+        .addColumn('key', 'varchar(255)', (col) => col.primaryKey())
+        .addColumn('points', 'integer', (col) => col.notNull().defaultTo(0))
+        .addColumn('expire', 'bigint')
+        .execute()
+      await db.schema.createIndex('rate_limits_expire').on('rate_limits').column('expire').execute()
+    },
+  },
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -4,10 +4,12 @@
 // PostgreSQL) is chosen by its location and hidden behind Kysely.
 import { randomBytes } from 'node:crypto'
 import { Kysely, Migrator, sql, type Insertable, type Selectable } from 'kysely'
+import type { RateLimiterAbstract } from 'rate-limiter-flexible'
 import { z } from 'zod'
 import { consentRecordSchema, type ConsentRecord } from '../../src/contract/records'
 import { createDialect, describeStore, type StoreLocation } from './engines'
 import { migrationProvider } from './migrations'
+import { RATE_LIMITS_TABLE, sharedLimiter, type SharedLimiterOptions } from './rate-limits'
 
 export type DecisionKind = 'authorize' | 'deny'
 
@@ -30,6 +32,19 @@ export interface ClaimedDecision {
 
 /** `won`: this caller holds the claim and must store the answer or release it; else what is there. */
 export type Claim = { won: true; token: string } | { won: false; existing: ClaimedDecision }
+
+/** Where a page of records ends: the last record's `at` and `id` (newest-first order is by both). */
+export interface RecordCursor {
+  at: string
+  id: string
+}
+
+/** Which of a person's records to list: one app's only, `limit` at most, those older than `before`. */
+export interface RecordFilter {
+  clientId?: string | undefined
+  limit?: number | undefined
+  before?: RecordCursor | undefined
+}
 
 /** Records are the contract's (src/contract/records.ts), id included: the writer makes it, so a retried write is the same record. */
 export type NewConsentRecord = ConsentRecord
@@ -66,10 +81,19 @@ export interface PortalStore {
    * at once): the settling record either way.
    */
   appendResolution(record: NewConsentRecord & { resolves: string }): Promise<ConsentRecord>
-  /** The user's records, newest first, optionally for one app. */
-  listRecords(userId: string, filter?: { clientId?: string }): Promise<ConsentRecord[]>
+  /**
+   * The user's records, newest first (by `at`, then `id`), optionally for one app; with `before`,
+   * only those after it in that order (a keyset page); every one unless `limit` is given.
+   */
+  listRecords(userId: string, filter?: RecordFilter): Promise<ConsentRecord[]>
   /** One record, only when it is this user's. */
   readRecord(userId: string, id: string): Promise<ConsentRecord | undefined>
+  /**
+   * A rate limiter counting in this store, so every instance sharing it shares the count; it falls
+   * back to `insuranceLimiter` whenever a query fails. Resolves once the store is migrated (its
+   * table exists); rejects with StoreUnavailableError when it cannot be.
+   */
+  sharedLimiter(options: SharedLimiterOptions): Promise<RateLimiterAbstract>
   /** Resolves when the store answers a query; rejects otherwise. */
   ping(): Promise<void>
   close(): Promise<void>
@@ -84,6 +108,8 @@ export class StoreUnavailableError extends Error {
 }
 
 interface PortalDatabase {
+  /** rate-limiter-flexible's own (server/store/rate-limits.ts); the store only sweeps it. */
+  rate_limits: { key: string; points: number; expire: number | null }
   ticket_decisions: {
     ticket_id: string
     decision: DecisionKind
@@ -128,7 +154,8 @@ const SWEEP_INTERVAL_MS = 60_000
  * handed to the app at once; start-up awaits `ping()` to refuse a store that does not work.
  */
 export function openPortalStore(location: StoreLocation, options: StoreOptions = {}): PortalStore {
-  const db = new Kysely<PortalDatabase>({ dialect: createDialect(location, { connectTimeoutMs: options.connectTimeoutMs ?? 3000 }) })
+  const { dialect, client } = createDialect(location, { connectTimeoutMs: options.connectTimeoutMs ?? 3000 })
+  const db = new Kysely<PortalDatabase>({ dialect })
   // Started at once and awaited by every method. A failed attempt (the database was down) is
   // forgotten, so the next use tries again and the store recovers when the database comes back.
   let migrated: Promise<void> | undefined
@@ -179,7 +206,17 @@ export function openPortalStore(location: StoreLocation, options: StoreOptions =
       return Number(result.numDeletedRows)
     })
   const sweepEvery = options.sweepIntervalMs ?? SWEEP_INTERVAL_MS
-  const sweeper = sweepEvery > 0 ? setInterval(() => void sweepDecisions().catch(() => undefined), sweepEvery) : undefined
+  // Counters rate-limiter-flexible left behind: its `expire` is the writing instance's clock, so
+  // only those an hour past it go, whatever the skew between instances.
+  const sweepRateLimits = () =>
+    use(() => db.deleteFrom(RATE_LIMITS_TABLE).where('expire', '<', Date.now() - 3_600_000).execute())
+  const sweeper =
+    sweepEvery > 0
+      ? setInterval(() => {
+          void sweepDecisions().catch(() => undefined)
+          void sweepRateLimits().catch(() => undefined)
+        }, sweepEvery)
+      : undefined
   sweeper?.unref()
 
   return {
@@ -299,8 +336,13 @@ export function openPortalStore(location: StoreLocation, options: StoreOptions =
       use(async () => {
         let query = db.selectFrom('consent_records').selectAll().where('user_id', '=', userId)
         if (filter.clientId !== undefined) query = query.where('client_id', '=', filter.clientId)
-        const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').execute()
-        return rows.map(fromRow)
+        const before = filter.before
+        // A row-value comparison, the same in both engines: strictly after the cursor in
+        // newest-first order, so a record written between two pages never repeats or goes missing.
+        if (before) query = query.where((eb) => eb(eb.refTuple('at', 'id'), '<', eb.tuple(before.at, before.id)))
+        query = query.orderBy('at', 'desc').orderBy('id', 'desc')
+        if (filter.limit !== undefined) query = query.limit(filter.limit)
+        return (await query.execute()).map(fromRow)
       }),
 
     readRecord: (userId, id) =>
@@ -313,6 +355,8 @@ export function openPortalStore(location: StoreLocation, options: StoreOptions =
           .executeTakeFirst()
         return row && fromRow(row)
       }),
+
+    sharedLimiter: (limiterOptions) => use(async () => sharedLimiter(client, limiterOptions)),
 
     ping: () => use(() => sql`select 1`.execute(db).then(() => undefined)),
 

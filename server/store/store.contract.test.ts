@@ -217,6 +217,27 @@ describe.each(engines)('portal store on %s', (_engine, location) => {
       expect(await store.listRecords(userId, { clientId: 'nobody' })).toEqual([])
     })
 
+    test('pages by (at, id): limit, then strictly older than the cursor, ties on `at` neither repeated nor skipped', async () => {
+      const store = open()
+      const userId = unique('u')
+      const same = '2026-03-01T08:00:00.000Z'
+      // Five records, three of them at the same moment, told apart by id.
+      const written = [
+        record({ user_id: userId, id: 'p-c', at: same }),
+        record({ user_id: userId, id: 'p-a', at: same }),
+        record({ user_id: userId, id: 'p-b', at: same, client_id: 'other-app' }),
+        record({ user_id: userId, id: 'p-new', at: '2026-03-02T08:00:00.000Z' }),
+        record({ user_id: userId, id: 'p-old', at: '2026-02-01T08:00:00.000Z' }),
+      ]
+      for (const entry of written) await store.writeRecord(entry)
+      const ids = async (filter: Parameters<PortalStore['listRecords']>[1]) => (await store.listRecords(userId, filter)).map((entry) => entry.id)
+      expect(await ids({ limit: 2 })).toEqual(['p-new', 'p-c'])
+      expect(await ids({ limit: 2, before: { at: same, id: 'p-c' } })).toEqual(['p-b', 'p-a'])
+      expect(await ids({ limit: 2, before: { at: same, id: 'p-a' } })).toEqual(['p-old'])
+      expect(await ids({ before: { at: '2026-02-01T08:00:00.000Z', id: 'p-old' } })).toEqual([])
+      expect(await ids({ clientId: 'web-app', limit: 10, before: { at: same, id: 'p-c' } })).toEqual(['p-a', 'p-old'])
+    })
+
     test('a record that breaks the contract is refused before it is written', async () => {
       const store = open()
       const userId = unique('u')
@@ -250,7 +271,7 @@ describe('PostgreSQL', () => {
       const applied = results.flatMap((result) => result.results ?? []).filter((result) => result.status === 'Success')
       expect(applied.map((result) => result.migrationName)).toEqual(Object.keys(await migrationProvider.getMigrations()))
       const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(dbs[0]!)
-      expect(tables.rows.map((row) => row.table_name)).toEqual(['consent_records', 'kysely_migration', 'kysely_migration_lock', 'ticket_decisions'])
+      expect(tables.rows.map((row) => row.table_name)).toEqual(['consent_records', 'kysely_migration', 'kysely_migration_lock', 'rate_limits', 'ticket_decisions'])
     } finally {
       await Promise.all(dbs.map((db) => db.destroy()))
       await fresh.drop()

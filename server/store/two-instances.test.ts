@@ -21,7 +21,8 @@ let a: Portal | undefined
 let b: Portal | undefined
 
 beforeAll(async () => {
-  const shared = { DATABASE_URL: databaseUrl(), SESSION_SECRET: randomBytes(32).toString('hex') }
+  // Many decisions a minute by one person, on purpose: the limit on them (RATE_LIMIT_*) is not what this tests.
+  const shared = { DATABASE_URL: databaseUrl(), SESSION_SECRET: randomBytes(32).toString('hex'), RATE_LIMIT_DECISIONS_PER_MINUTE: '10000' }
   const portA = await freePort()
   // Started together, so both also migrate the fresh database at the same moment.
   ;[a, b] = await Promise.all([

@@ -98,6 +98,11 @@ export const recordsResponseSchema = z.object({
   records: z.array(consentRecordSchema),
   /** Optional: a BFF that does not compare with the platform's grants sends none. */
   vanished: z.optional(z.array(vanishedGrantSchema)),
+  /**
+   * The cursor of the next, older page (`before`), or null at the end. Opaque: send it back as it
+   * came. Optional: a BFF that does not page sends none.
+   */
+  next: z.optional(z.nullable(z.string())),
 })
 
 /** One decision attempt as a person sees it: the attempt, and what became of it by now. */

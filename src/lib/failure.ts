@@ -6,7 +6,7 @@ import type { ErrorCode } from '@/contract/errors'
 import { ApiError } from '@/lib/http'
 
 /** The kinds of failure a person is told apart; each has its own title and way forward. */
-export type FailureKind = 'unauthenticated' | 'forbidden' | 'notFound' | 'network' | 'timeout' | 'upstream' | 'generic'
+export type FailureKind = 'unauthenticated' | 'forbidden' | 'notFound' | 'rateLimited' | 'network' | 'timeout' | 'upstream' | 'generic'
 
 /**
  * Sorts a failure by its HTTP status: no answer at all, signed out, refused, not there, the
@@ -25,6 +25,9 @@ export function failureKind(error: unknown): FailureKind {
       return 'forbidden'
     case 404:
       return 'notFound'
+    // `rate_limited`: too many requests from this person or address; waiting is the way forward.
+    case 429:
+      return 'rateLimited'
     case 504:
       return 'timeout'
     case 502:

@@ -1,6 +1,6 @@
 // The person's consent records (SPEC.md "Consent records"), read by the activity pages and the
 // grants page; the BFF writes them with each decision.
-import { queryOptions } from '@tanstack/react-query'
+import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query'
 import { PAGE_ROUTES } from '@/contract/routes'
 import { consentRecordSchema, foldAttempts, recordsResponseSchema, type ConsentAttempt, type ConsentRecord } from '@/contract/records'
 import { apiGet } from '@/lib/http'
@@ -12,6 +12,18 @@ export const recordQueries = {
     queryOptions({
       queryKey: [...recordQueries.all(), 'list'],
       queryFn: ({ signal }) => apiGet('/api/records', recordsResponseSchema, { signal }),
+    }),
+  /**
+   * The activity list, a page at a time (SPEC.md "BFF API"): the newest page first, the same
+   * answer as `list`, then each older one from the previous page's `next` cursor.
+   */
+  pages: () =>
+    infiniteQueryOptions({
+      queryKey: [...recordQueries.all(), 'pages'],
+      initialPageParam: undefined as string | undefined,
+      queryFn: ({ pageParam, signal }) =>
+        apiGet(pageParam === undefined ? '/api/records' : `/api/records?${new URLSearchParams({ before: pageParam })}`, recordsResponseSchema, { signal }),
+      getNextPageParam: (last) => last.next ?? undefined,
     }),
   /** The records of one app, newest first. */
   forClient: (clientId: string) =>

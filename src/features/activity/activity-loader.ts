@@ -9,12 +9,15 @@ import { sessionQueries, signInRedirect } from '@/lib/session'
  */
 export async function loadRecords(queryClient: QueryClient, returnPath: string, recordId?: string): Promise<null> {
   try {
-    await Promise.all([
-      queryClient.ensureQueryData(recordQueries.list()),
-      ...(recordId === undefined
-        ? []
-        : [queryClient.ensureQueryData(recordQueries.detail(recordId)), queryClient.ensureQueryData(sessionQueries.current())]),
-    ])
+    await Promise.all(
+      recordId === undefined
+        ? [queryClient.ensureInfiniteQueryData(recordQueries.pages())]
+        : [
+            queryClient.ensureQueryData(recordQueries.list()),
+            queryClient.ensureQueryData(recordQueries.detail(recordId)),
+            queryClient.ensureQueryData(sessionQueries.current()),
+          ],
+    )
   } catch (error) {
     if (isUnauthenticated(error)) throw signInRedirect(returnPath)
     throw error

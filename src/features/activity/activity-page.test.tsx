@@ -117,6 +117,37 @@ describe('activity', () => {
     expect(await items()).toHaveLength(3)
   })
 
+  test('Show older: the next page by the cursor, added below, announced, with focus on the first older decision; gone at the end', async () => {
+    const user = userEvent.setup()
+    const OLDER = consentRecord({ id: 'rec-old', decision: 'deny', at: daysAgo(40), app_name: 'Old App', client_id: 'old-app' })
+    const asked: (string | null)[] = []
+    server.use(
+      http.get('/api/records', ({ request }) => {
+        const before = new URL(request.url).searchParams.get('before')
+        asked.push(before)
+        return HttpResponse.json(before === 'page-2' ? { records: [OLDER], next: null } : { records, vanished: [], next: 'page-2' })
+      }),
+    )
+    renderApp('/activity')
+    expect(await items()).toHaveLength(3)
+    const showOlder = screen.getByRole('button', { name: 'Show older decisions' })
+    showOlder.focus()
+    await user.keyboard('{Enter}')
+    expect(await screen.findByRole('heading', { level: 2, name: 'Old App' })).toBeInTheDocument()
+    expect(await items()).toHaveLength(4)
+    expect(asked).toEqual([null, 'page-2'])
+    expect(screen.getByRole('status')).toHaveTextContent('1 older decision shown')
+    expect(screen.getByRole('link', { name: /^View receipt: Denied Old App/ })).toHaveFocus()
+    expect(screen.queryByRole('button', { name: 'Show older decisions' })).not.toBeInTheDocument()
+  })
+
+  test('no Show older when the first page is the whole list', async () => {
+    server.use(http.get('/api/records', () => HttpResponse.json({ records, next: null })))
+    renderApp('/activity')
+    expect(await items()).toHaveLength(3)
+    expect(screen.queryByRole('button', { name: 'Show older decisions' })).not.toBeInTheDocument()
+  })
+
   test('speaks Chinese', async () => {
     await setLanguage('zh-CN')
     renderApp('/activity')

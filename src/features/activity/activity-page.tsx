@@ -1,8 +1,11 @@
-import { useSuspenseQuery } from '@tanstack/react-query'
-import { useId, useState } from 'react'
+import { useSuspenseInfiniteQuery } from '@tanstack/react-query'
+import { useEffect, useId, useRef, useState } from 'react'
 import { Link } from 'react-router'
 import { AppLogo } from '@/components/ui/app-logo'
 import { EmptyState, ListFilter } from '@/components/ui/list-filter'
+import { Alert } from '@/components/ui/alert'
+import { Button } from '@/components/ui/button'
+import { LiveRegion } from '@/components/ui/live-region'
 import { Page } from '@/components/ui/page'
 import { VanishedNotices } from '@/components/records/vanished-notices'
 import { foldAttempts, type ConsentAttempt } from '@/contract/records'
@@ -24,13 +27,32 @@ export function filterAttempts(attempts: readonly ConsentAttempt[], query: strin
 
 /**
  * `/activity`: every authorize, deny and revoke the person made here, newest first: one row per
- * attempt, in the state it is in now (a record that settles an attempt is folded into it).
+ * attempt, in the state it is in now (a record that settles an attempt is folded into it). The
+ * BFF sends a page of records at a time; "Show older" adds the next one below (the list, the
+ * filter and the count cover what is loaded), and says how many came.
  */
 export function ActivityPage() {
   const { t } = useTranslation()
-  const { data } = useSuspenseQuery(recordQueries.list())
-  const attempts = foldAttempts(data.records)
+  const { data, hasNextPage, fetchNextPage, isFetchingNextPage, isFetchNextPageError } = useSuspenseInfiniteQuery(recordQueries.pages())
+  const [firstPage] = data.pages
+  const attempts = foldAttempts(data.pages.flatMap((page) => page.records))
   const [query, setQuery] = useState('')
+  const olderCount = attempts.length - foldAttempts(firstPage?.records ?? []).length
+  // Keyboard and screen reader: once older decisions came, focus moves to the first of them (the
+  // button it was on may be gone, as it is after the last page).
+  const focusFrom = useRef<number | undefined>(undefined)
+  const list = useRef<HTMLUListElement>(null)
+  useEffect(() => {
+    const from = focusFrom.current
+    if (from === undefined || isFetchingNextPage) return
+    focusFrom.current = undefined
+    const first = attempts[from]
+    if (first) list.current?.querySelector<HTMLElement>(`[data-record="${CSS.escape(first.record.id)}"] a`)?.focus()
+  }, [attempts, isFetchingNextPage])
+  function showOlder() {
+    focusFrom.current = attempts.length
+    void fetchNextPage()
+  }
 
   const showFilter = attempts.length >= FILTER_FROM
   const activeQuery = showFilter ? query.trim() : ''
@@ -40,7 +62,8 @@ export function ActivityPage() {
     <Page width="wide">
       <h1 className="text-2xl font-semibold tracking-tight sm:text-3xl">{t('common.titles.activity')}</h1>
       <p className="mt-3 max-w-prose text-slate-700 dark:text-slate-300">{t('activity.intro')}</p>
-      <VanishedNotices vanished={data.vanished} section="activity" className="mt-6" />
+      <VanishedNotices vanished={firstPage?.vanished} section="activity" className="mt-6" />
+      <LiveRegion message={isFetchingNextPage ? t('activity.loadingOlder') : olderCount > 0 ? t('activity.olderLoaded', { count: olderCount }) : ''} />
 
       {attempts.length === 0 ? (
         <EmptyState title={t('activity.empty.title')}>{t('activity.empty.body')}</EmptyState>
@@ -63,13 +86,23 @@ export function ActivityPage() {
             />
           ) : null}
           {shown.length ? (
-            <ul aria-label={t('activity.listLabel')} className="mt-4 grid gap-3">
+            <ul ref={list} aria-label={t('activity.listLabel')} className="mt-4 grid gap-3">
               {shown.map((attempt) => (
-                <li key={attempt.record.id}>
+                <li key={attempt.record.id} data-record={attempt.record.id}>
                   <AttemptCard attempt={attempt} />
                 </li>
               ))}
             </ul>
+          ) : null}
+          {isFetchNextPageError ? (
+            <Alert variant="error" className="mt-4">
+              {t('activity.olderFailed')}
+            </Alert>
+          ) : null}
+          {hasNextPage ? (
+            <Button variant="secondary" className="mt-4" busy={isFetchingNextPage} onClick={showOlder}>
+              {t('activity.showOlder')}
+            </Button>
           ) : null}
         </>
       )}

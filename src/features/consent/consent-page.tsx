@@ -289,7 +289,7 @@ function DecisionFailure({
   }
   const stale = error instanceof ApiError && STALE_TICKET.has(error.code)
   const failure = failureKind(error)
-  const kind = stale ? 'stale' : failure === 'network' || failure === 'timeout' || failure === 'upstream' ? failure : 'generic'
+  const kind = stale ? 'stale' : failure === 'network' || failure === 'timeout' || failure === 'upstream' || failure === 'rateLimited' ? failure : 'generic'
   return (
     <Alert variant="error" title={t(`consent.failure.${kind}.title`)}>
       <p>{t(`consent.failure.${kind}.body`)}</p>

@@ -87,24 +87,18 @@ export default defineConfig(({ command, isSsrBuild }) => ({
     // imported. The polyfill was 0.3 KB gzip of a first load with no margin left.
     modulePreload: { polyfill: false },
     sourcemap: false,
-    // server/pages/spa.ts reads it to preload the reader's catalogue from index.html.
+    // server/pages/spa.ts reads it to preload the reader's catalogue and the page's chunk.
     manifest: !isSsrBuild,
-    // The first-paint renderer (src/prepaint.tsx) needs none of public/.
+    // The server render (src/entry-server.tsx) needs none of public/.
     copyPublicDir: !isSsrBuild,
     // The app's shell and what every page needs (libraries, src/app, src/lib, src/contract,
     // src/components/ui) in one chunk, rather than an entry plus many small chunks shared by
     // different sets of pages: consent's first load then imports no bindings across chunks and
     // compresses as one file (1 KB gzip less). The records' code stays with the pages that read it.
     rolldownOptions: {
-      // The app (src/app/start.tsx) is an entry of its own, imported by the first (src/main.tsx) from
-      // the URL the BFF gives it (server/pages/spa.ts): an import the bundler saw would bring Vite's
-      // preload helper into the entry with it, 0.9 KB gzip more before anything renders.
-      ...(isSsrBuild ? {} : { input: { index: 'index.html', start: 'src/app/start.tsx' }, preserveEntrySignatures: 'exports-only' as const }),
       output: {
         codeSplitting: {
-          // The entry (src/main.tsx) must not import this chunk before the first paint is on
-          // screen: its own contract and the styles stay with it.
-          groups: [{ name: 'shared', test: (id) => SHARED_MODULES.test(id) && !id.includes('records') && !/first-paint\.ts$|\.css$/.test(id) }],
+          groups: [{ name: 'shared', test: (id) => SHARED_MODULES.test(id) && !id.includes('records') && !/\.css$/.test(id) }],
         },
       },
     },

@@ -23,7 +23,7 @@ import { jsonBodyLimit, requestTargetLimit, singleValuedQuery } from './http/req
 import { createRateLimits } from './http/limits'
 import { apiRequestGuard, securityHeaders } from './http/security'
 import { proxyTrust } from './http/proxy'
-import { spaRoutes } from './pages/spa'
+import { spaBuilt, spaRoutes, type Render } from './pages/spa'
 import { requestUpstream } from './http/upstream'
 import { StoreUnavailableError, type PortalStore } from './store/portal-store'
 import { createUpstreamClient, upstreamOptionsFrom, type UpstreamClient } from './upstream/client'
@@ -38,6 +38,8 @@ export interface AppOptions {
   /** Sandbox mode: the embedded private API, mounted at /sandbox, and its store. */
   sandbox?: { app: Hono; store: SandboxStore }
   distDir?: string
+  /** The server render; by default the build's (server/pages/spa.ts RENDER_MODULE). Tests give src/entry-server.tsx. */
+  render?: Render
   /** JSON lines to stdout at LOG_LEVEL by default (server/http/log.ts). */
   logger?: Logger
   /** This app's metrics (server/http/metrics.ts); made here, without process metrics, when not given. */
@@ -124,7 +126,7 @@ export function createApp(options: AppOptions): Hono {
   })
 
   // Probes for load balancers and orchestrators, outside /api and its request guard.
-  app.route('/', healthRoutes({ store, distDir, draining, metrics }))
+  app.route('/', healthRoutes({ store, spaReady: () => spaBuilt(distDir, options.render), draining, metrics }))
 
   const api = new Hono()
   api.use('*', apiRequestGuard)
@@ -149,6 +151,6 @@ export function createApp(options: AppOptions): Hono {
   app.route('/api', api)
 
   if (options.sandbox) app.route('/sandbox', options.sandbox.app)
-  app.route('/', spaRoutes(distDir, config, (request, env) => app.fetch(request, env), log))
+  app.route('/', spaRoutes(distDir, config, (request, env) => app.fetch(request, env), { log, render: options.render }))
   return app
 }

@@ -46,8 +46,6 @@ export interface Config {
   upstreamHonoursScope: boolean
   /** Origin of WeChat's JS bridge script; empty = the bridge is not loaded and not allowed by the CSP. */
   wechatBridgeUrl: string
-  /** Consent and grants stream their /api answers inside the page (server/pages/page-data.ts). */
-  embedPageData: boolean
   sandboxFixtures: string | undefined
   sandboxDb: string
   /** The portal store: PostgreSQL at DATABASE_URL, else SQLite at PORTAL_DB. */
@@ -134,7 +132,6 @@ const envSchema = z.object({
   UPSTREAM_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
   ALLOW_HTTP_REDIRECTS: boolean.default(false),
   UPSTREAM_HONOURS_SCOPE: boolean.default(false),
-  EMBED_PAGE_DATA: boolean.default(true),
   WECHAT_BRIDGE_URL: z.url({ protocol: /^https$/ }).optional(),
   SANDBOX_FIXTURES: z.string().min(1).optional(),
   SANDBOX_DB: z.string().min(1).default('.data/sandbox.sqlite'),
@@ -267,7 +264,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, readFile: (path
     allowHttpRedirects: e.ALLOW_HTTP_REDIRECTS,
     upstreamHonoursScope: e.UPSTREAM_HONOURS_SCOPE,
     wechatBridgeUrl: e.WECHAT_BRIDGE_URL ?? '',
-    embedPageData: e.EMBED_PAGE_DATA,
     sandboxFixtures: e.SANDBOX_FIXTURES,
     sandboxDb: e.SANDBOX_DB,
     store: e.DATABASE_URL ? { engine: 'postgres', url: e.DATABASE_URL } : { engine: 'sqlite', path: e.PORTAL_DB },

@@ -300,7 +300,7 @@ test('a consent page whose query is all of the above reflects nothing of it', as
     state: 'a\r\n\u0000#&code=marker-d',
   })
   const response = await bff.request(`/oauth2/authorize?${query}&__proto__=marker-e&client_id=marker-f`)
-  expect(response.status).toBe(200)
+  expect(response.status).toBe(400)
   const html = await response.text()
   expect(html).not.toMatch(/marker-|alert|onerror/)
 })

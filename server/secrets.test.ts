@@ -1,6 +1,7 @@
 // SPEC.md "Security": the auth_token, the app secret, signatures and codes never appear in an
 // /api body other than `redirect_to`, nor in logs; consent records hold none of them, nor `state`. One whole scenario, successes and failures,
 // with every answer and log line checked afterwards.
+import { RENDER_STATE_ID } from '../src/contract/render-state'
 import { expect, test } from 'vitest'
 import { ALICE, BOB, useBff, WEB_APP } from '../test/support/bff'
 import { SANDBOX_APP_SECRET, SANDBOX_SAMPLES_PATH } from './config'
@@ -50,11 +51,11 @@ test('no answer other than redirect_to, and no log line, carries a token, the ap
   await get('/api/oauth2/grants?client_id=web-app')
   await bff.request('/api/oauth2/grants/web-app', { method: 'DELETE', headers: { Cookie: cookie } })
   await bff.request('/api/oauth2/grants/web-app', { method: 'DELETE', headers: { Cookie: cookie } })
-  // The pages last: they carry the answers of the same reads (server/pages/page-data.ts), which would
-  // otherwise meet the faults meant for /api above.
+  // The pages last: they are rendered from the same reads, whose answers they carry in their render
+  // state (src/app/hydration.ts), and which would otherwise meet the faults meant for /api above.
   const consentQuery = new URLSearchParams({ ...WEB_APP, response_type: 'code', state: 's' })
-  expect(await (await get(`/oauth2/authorize?${consentQuery}`)).text()).toContain('bge-data-')
-  expect(await (await get('/grants')).text()).toContain('bge-data-')
+  expect(await (await get(`/oauth2/authorize?${consentQuery}`)).text()).toContain(RENDER_STATE_ID)
+  expect(await (await get('/grants')).text()).toContain(RENDER_STATE_ID)
 
   // The records of it all: never a token, a code or the state.
   const records = await get('/api/records')

@@ -1,54 +1,68 @@
-// The entry. It loads the app at once, except on a page the BFF may paint from its answers
-// (server/pages/spa.ts puts the app's preloads in a template there): then it first lets that paint reach
-// the screen. On a slow network the page's HTML then has the connection to itself instead of
-// sharing it with 130 KB of JavaScript, and with the code cached, its evaluation cannot hold the
-// paint back. Nothing here may import the app's shared chunk (vite.config.ts).
+// The browser's entry: the page arrives rendered by the BFF (src/entry-server.tsx) with the state
+// that render used (src/app/hydration.ts). This reads that state, loads the code and texts of the
+// routes the page matched, and hydrates: the painted page becomes the live one, its controls
+// working from the moment this has run, and nothing is fetched that the server already read.
 import '@/app/styles.css'
-import type { start } from '@/app/start'
-import { APP_LINK_ATTRIBUTE, APP_PRELOADS_ID, PREPAINT_ID, PREPAINT_WAIT_MS } from '@/contract/first-paint'
+import { hydrate, QueryClientProvider } from '@tanstack/react-query'
+import { StrictMode } from 'react'
+import { hydrateRoot } from 'react-dom/client'
+import { createBrowserRouter, matchRoutes } from 'react-router'
+import { RouterProvider } from 'react-router/dom'
+import { RENDER_STATE_ID, RENDER_STATE_VERSION, reviveQueries, reviveRouterErrors, type RenderState } from '@/app/hydration'
+import { createQueryClient } from '@/app/query-client'
+import { appRoutes } from '@/app/router'
+import { startI18n } from '@/lib/i18n'
+import { setBrowserSignInSettings, SignInSettingsProvider } from '@/lib/session'
 
-const firstPaint = () => document.getElementById(PREPAINT_ID)
-
-/** After the frame that shows what is in the document now (at once when the page is not shown). */
-function afterNextPaint(): Promise<void> {
-  if (document.visibilityState === 'hidden') return Promise.resolve()
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, PREPAINT_WAIT_MS)
-    requestAnimationFrame(() => setTimeout(() => (clearTimeout(timer), resolve())))
-  })
+function readState(): RenderState {
+  const element = document.getElementById(RENDER_STATE_ID)
+  const state = element ? (JSON.parse(element.textContent) as RenderState) : undefined
+  if (state?.v !== RENDER_STATE_VERSION) {
+    // A page from a server with another shape (a deploy between the page and its code): start over.
+    window.location.reload()
+    throw new Error('The page and its code are from different versions of the portal; reloading.')
+  }
+  return state
 }
 
-/**
- * Until the first paint has been on screen, or at once when the page turns out to have none. The
- * first paint ends the document (server/pages/page-data.ts), so the document's end says which; an
- * upstream slower than PREPAINT_WAIT_MS gets the app's own loading state instead.
- */
-function firstPaintShown(): Promise<void> {
-  return new Promise((resolve) => {
-    const settle = () => {
-      clearTimeout(timer)
-      document.removeEventListener('DOMContentLoaded', settle)
-      if (firstPaint()) void afterNextPaint().then(resolve)
-      else resolve()
-    }
-    const timer = setTimeout(settle, document.readyState === 'loading' ? PREPAINT_WAIT_MS : 0)
-    document.addEventListener('DOMContentLoaded', settle)
-  })
-}
+const state = readState()
+setBrowserSignInSettings(state.signIn)
+const queryClient = createQueryClient()
+hydrate(queryClient, reviveQueries(state.queries))
+const routes = appRoutes(queryClient, state.signIn)
 
-/** The app's module (src/app/start.tsx), its URL as the BFF announced it (server/pages/spa.ts). */
-async function importApp(): Promise<{ start: typeof start }> {
-  const href = document.querySelector<HTMLLinkElement>(`link[${APP_LINK_ATTRIBUTE}]`)?.href
-  if (href) return import(/* @vite-ignore */ href)
-  // Only `npm run dev` serves a page without it.
-  if (import.meta.env.DEV) return import('@/app/start')
-  throw new Error('The page does not say where the app is (server/pages/spa.ts)')
-}
+// The matched routes' code (and their catalogue sections) before hydrating, as react-router's
+// data-mode SSR example does: a lazy route would otherwise render nothing where the server
+// rendered the page.
+const lazyMatches = (matchRoutes(routes, window.location) ?? []).filter((match) => match.route.lazy)
+await Promise.all([
+  startI18n(state.lang, state.sections),
+  ...lazyMatches.map(async ({ route }) => {
+    const lazy = route.lazy
+    if (typeof lazy !== 'function') return
+    Object.assign(route, { ...(await lazy()), lazy: undefined })
+  }),
+])
 
-const preloads = document.getElementById(APP_PRELOADS_ID)
-if (preloads instanceof HTMLTemplateElement) {
-  await firstPaintShown()
-  document.head.append(preloads.content)
-}
-const app = await importApp()
-await app.start(firstPaint)
+const router = createBrowserRouter(routes, {
+  hydrationData: { loaderData: state.router.loaderData, actionData: state.router.actionData, errors: reviveRouterErrors(state.router.errors) },
+})
+
+const container = document.getElementById('root')
+if (!container) throw new Error('The page has no #root element')
+hydrateRoot(
+  container,
+  // The same providers as the server's (src/entry-server.tsx); the page's i18n instance is the default.
+  <StrictMode>
+    <SignInSettingsProvider value={state.signIn}>
+      <QueryClientProvider client={queryClient}>
+        <RouterProvider router={router} />
+      </QueryClientProvider>
+    </SignInSettingsProvider>
+  </StrictMode>,
+  {
+    // A mismatch means the two sides rendered different pages: a bug, which the browser journeys
+    // fail on (test/support/watch.ts reads the console).
+    onRecoverableError: (error) => console.error('hydration:', error),
+  },
+)

@@ -58,14 +58,25 @@ describe('request lines', () => {
     const bff = useBff()
     await bff.request('/api/oauth2/grants/profile-app', { method: 'DELETE', as: 'bob' })
     await bff.request('/api/records/rec-id-5d1e', { as: 'alice' })
-    // Signed out, so the page embeds no /api answers (each would be a request line of its own).
+    // Signed out: the page's render still reads (in-process, each a request line of its own).
     await bff.request('/activity/rec-id-5d1e')
     await bff.request('/api/oauth2/application?client_id=web-app&redirect_uri=x&state=secret-state-1', { as: 'alice' })
     await bff.request('/healthz')
     await bff.request('/readyz')
-    expect(requestLines(bff).map(({ method, route, path }) => ({ method, route, path }))).toEqual([
+    const lines = requestLines(bff).map(({ method, route, path }) => ({ method, route, path }))
+    expect(lines.slice(0, 2)).toEqual([
       { method: 'DELETE', route: '/api/oauth2/grants/:client_id', path: undefined },
       { method: 'GET', route: '/api/records/:id', path: undefined },
+    ])
+    // The page's reads, in the order they answered, then the page.
+    expect(lines.slice(2, 5)).toEqual(
+      expect.arrayContaining([
+        { method: 'GET', route: '/api/session', path: undefined },
+        { method: 'GET', route: '/api/records', path: undefined },
+        { method: 'GET', route: '/api/records/:id', path: undefined },
+      ]),
+    )
+    expect(lines.slice(5)).toEqual([
       { method: 'GET', route: '/activity/:id', path: undefined },
       { method: 'GET', route: '/api/oauth2/application', path: undefined },
     ])
@@ -78,8 +89,10 @@ describe('request lines', () => {
     const forged = `/x%0a{"level":"fatal","msg":"request","route":"/forged"}%0d%1b[31m${'y'.repeat(500)}`
     expect((await bff.request(forged)).status).toBe(404)
     expect((await bff.request('/api/no%0asuch')).status).toBe(404)
-    expect(bff.logs).toHaveLength(2)
-    const [page, api] = bff.logEntries()
+    // The page's render reads the session (its own line) before the page's line.
+    expect(bff.logs).toHaveLength(3)
+    const [session, page, api] = bff.logEntries()
+    expect(session).toMatchObject({ route: '/api/session', status: 401 })
     expect(page).toMatchObject({ route: '*', status: 404 })
     expect(page?.path).toMatch(/^\/x\?.*\?\?\[31my+…$/)
     expect(page?.path?.length).toBe(65)

@@ -178,13 +178,21 @@ describe('API responses', () => {
 })
 
 describe('pages', () => {
-  const PAGES = ['/oauth2/authorize?client_id=web-app&redirect_uri=x', '/grants', '/', '/developer/preview', '/signin?next=/grants', '/no/such/page']
+  // Signed in, and each with the status its render comes to: an error screen, a page, a redirect.
+  const PAGES = [
+    ['/oauth2/authorize?client_id=web-app&redirect_uri=x', 422],
+    ['/grants', 200],
+    ['/', 302],
+    ['/developer/preview', 200],
+    ['/signin?next=/grants', 200],
+    ['/no/such/page', 404],
+  ] as const
 
-  test.each(PAGES)('%s carries the CSP and the framing, referrer and sniffing headers', async (path) => {
+  test.each(PAGES)('%s (%i) carries the CSP and the framing, referrer and sniffing headers', async (path, status) => {
     const bff = useBff()
-    const response = await bff.request(path)
-    expect(response.status).toBe(path === '/no/such/page' ? 404 : 200)
-    expect(response.headers.get('Content-Type')).toMatch(/^text\/html/)
+    const response = await bff.request(path, { as: 'alice' })
+    expect(response.status).toBe(status)
+    if (status !== 302) expect(response.headers.get('Content-Type')).toMatch(/^text\/html/)
     const csp = response.headers.get('Content-Security-Policy') ?? ''
     const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name = '', ...values]) => [name, values]))
     expect(directives.get('frame-ancestors')).toEqual(["'none'"])
@@ -202,12 +210,13 @@ describe('pages', () => {
 
   test('the WeChat bridge’s origin joins script-src only when configured, and reaches the page by a meta tag', async () => {
     const bff = useBff({ env: { WECHAT_BRIDGE_URL: 'https://res.wx.qq.com/open/js/jweixin-1.6.0.js' } })
-    const response = await bff.request('/oauth2/authorize')
+    const response = await bff.request('/oauth2/authorize', { as: 'alice' })
     const csp = response.headers.get('Content-Security-Policy') ?? ''
     expect(csp).toMatch(/(^|;)\s*script-src 'self' https:\/\/res\.wx\.qq\.com(;|$)/)
     const html = await response.text()
     expect(html).toContain('<meta name="bge-wechat-bridge" content="https://res.wx.qq.com/open/js/jweixin-1.6.0.js" />')
-    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)/)
+    // No script but files, and the render's state, which is data.
+    expect(html).not.toMatch(/<script(?![^>]*\b(src=|type="application\/json"))/)
   })
 
   test('HSTS only when served over https', async () => {

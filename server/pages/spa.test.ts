@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
 import { PAGE_ROUTES } from '../../src/contract/routes'
 import { useBff } from '../../test/support/bff'
-import { pickLanguage, preloadPlan } from './spa'
+import { RENDER_STATE_ID } from '../../src/contract/render-state'
+import { preloadPlan } from './spa'
 
 const dirs: string[] = []
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })))
@@ -18,8 +19,7 @@ function distWith(manifest: unknown): string {
 }
 
 const MANIFEST = {
-  'index.html': { file: 'assets/index-1.js', name: 'index', src: 'index.html' },
-  'src/app/start.tsx': { file: 'assets/start-1.js', name: 'start', src: 'src/app/start.tsx', imports: ['_shared-1.js'] },
+  'index.html': { file: 'assets/index-1.js', name: 'index', src: 'index.html', imports: ['_shared-1.js'] },
   '_shared-1.js': { file: 'assets/shared-1.js', name: 'shared' },
   '_logo-1.js': { file: 'assets/logo-1.js', name: 'logo', imports: ['_shared-1.js'] },
   'src/features/consent/consent-route.tsx': { file: 'assets/consent-1.js', name: 'consent-route', imports: ['_logo-1.js', '_shared-1.js'] },
@@ -32,18 +32,13 @@ const MANIFEST = {
 }
 
 describe('preloadPlan', () => {
-  const APP = ['/assets/start-1.js', '/assets/shared-1.js']
-  const hrefs = (plan: ReturnType<typeof preloadPlan>, path: string, lang: 'en' | 'zh-CN') => plan(path, lang).map((preload) => preload.href)
+  const APP: string[] = []
+  const hrefs = (plan: ReturnType<typeof preloadPlan>, path: string, lang: 'en' | 'zh-CN') => plan(path, lang)
 
-  test('preloads the app, the reader’s catalogue and the page’s chunks that the app does not already load', () => {
+  test('preloads the reader’s catalogue and the page’s chunks that the entry does not already load', () => {
     const plan = preloadPlan(distWith(MANIFEST))
-    expect(hrefs(plan, '/oauth2/authorize', 'zh-CN')).toEqual([...APP, '/assets/zh-CN.json-1.js', '/assets/consent-1.js', '/assets/logo-1.js'])
-    expect(hrefs(plan, '/oauth2/authorize', 'en')[2]).toBe('/assets/en.json-1.js')
-  })
-
-  test('marks the app’s own module, which the entry imports by its link', () => {
-    const marked = preloadPlan(distWith(MANIFEST))('/grants', 'en').filter((preload) => preload.app)
-    expect(marked).toEqual([{ href: '/assets/start-1.js', app: true }])
+    expect(hrefs(plan, '/oauth2/authorize', 'zh-CN')).toEqual(['/assets/zh-CN.json-1.js', '/assets/consent-1.js', '/assets/logo-1.js'])
+    expect(hrefs(plan, '/oauth2/authorize', 'en')[0]).toBe('/assets/en.json-1.js')
   })
 
   test('the preview and grants also get their own catalogue section, in the reader’s language', () => {
@@ -68,22 +63,6 @@ describe('preloadPlan', () => {
   })
 })
 
-describe('pickLanguage', () => {
-  test.each([
-    [undefined, undefined, 'zh-CN'],
-    [undefined, 'en-US,en;q=0.9', 'en'],
-    [undefined, 'zh-TW,en;q=0.5', 'zh-CN'],
-    [undefined, 'zh-Hans-CN', 'zh-CN'],
-    [undefined, 'fr-FR, en;q=0.8, zh;q=0.5', 'en'],
-    [undefined, 'en;q=0, zh;q=0.1', 'zh-CN'],
-    [undefined, 'de', 'zh-CN'],
-    ['fr', 'en', 'en'],
-    ['zh-CN', 'en-GB', 'zh-CN'],
-  ] as const)('cookie %j, Accept-Language %j → %s', (cookie, acceptLanguage, lang) => {
-    expect(pickLanguage(cookie, acceptLanguage)).toBe(lang)
-  })
-})
-
 describe('index.html', () => {
   test.each([
     [undefined, undefined, 'zh-CN'],
@@ -98,26 +77,30 @@ describe('index.html', () => {
     const headers: Record<string, string> = {}
     if (acceptLanguage) headers['Accept-Language'] = acceptLanguage
     if (cookie) headers.Cookie = cookie
-    const response = await bff.request('/grants', { headers })
+    const response = await bff.request('/signin', { headers })
     const html = await response.text()
     expect(html).toContain(`<html lang="${lang}">`)
+    expect(html).toContain(`"lang":"${lang}"`)
     expect(html.match(/<html lang=/g)).toHaveLength(1)
     expect(response.headers.get('Vary')).toMatch(/Accept-Language/)
     expect(response.headers.get('Cache-Control')).toBe('no-store')
   })
 
-  test('every page of the SPA’s route list is served with 200, trailing slash or not; anything else with 404', async () => {
+  test('every page of the SPA’s route list is rendered, trailing slash or not; anything else is 404', async () => {
     const bff = useBff()
+    // Signed in; each page with what its render comes to: the page, its error screen (a consent
+    // link without its parameters, a receipt nobody has), or the home's redirect.
+    const expected: Record<string, number> = { '/': 302, '/oauth2/authorize': 400, '/activity/r-7Hq2xK9': 404 }
     for (const route of Object.values(PAGE_ROUTES)) {
       // A parameter stands for any one segment: a receipt's id, say.
       const path = route.path.replace(/:\w+/g, 'r-7Hq2xK9')
       for (const variant of path === '/' ? [path] : [path, `${path}/`]) {
-        const response = await bff.request(variant)
-        expect(response.status, variant).toBe(200)
-        expect(await response.text()).toContain('<div id="root">')
+        const response = await bff.request(variant, { as: 'alice' })
+        expect(response.status, variant).toBe(expected[path] ?? 200)
+        if (response.status !== 302) expect(await response.text()).toMatch(/<div id="root"><div/)
       }
     }
-    for (const path of ['/no/such/page', '/grants/extra', '/oauth2', '/index.html', '/activity/r-1/extra', '/activity//']) {
+    for (const path of ['/no/such/page', '/grants/extra', '/oauth2', '/index.html', '/activity/r-1/extra']) {
       const response = await bff.request(path)
       expect(response.status, path).toBe(404)
       expect(response.headers.get('Content-Type'), path).toMatch(/^text\/html/)
@@ -125,24 +108,23 @@ describe('index.html', () => {
     }
   })
 
-  test('the sign-in URL template reaches the page in a meta tag, {next} kept and the value escaped', async () => {
+  test('the sign-in URL template reaches the page in its render state, {next} kept and the value escaped', async () => {
+    const stateOf = (html: string) => JSON.parse(new RegExp(`<script type="application/json" id="${RENDER_STATE_ID}">([^<]*)</script>`).exec(html)?.[1] ?? 'null') as { signIn: { loginUrl: string } }
     const plain = useBff()
-    expect(await (await plain.request('/grants')).text()).toContain('<meta name="bge-login-url" content="/signin?next={next}" />')
+    expect(stateOf(await (await plain.request('/no/such/page')).text()).signIn.loginUrl).toBe('/signin?next={next}')
 
     const loginUrl = 'https://account.example/login?a=1&next={next}"><script>alert(1)</script>'
     const hostile = useBff({ env: { LOGIN_URL: loginUrl } })
     const html = await (await hostile.request('/no/such/page')).text()
-    expect(html).toContain(
-      '<meta name="bge-login-url" content="https://account.example/login?a=1&amp;next={next}&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" />',
-    )
+    expect(stateOf(html).signIn.loginUrl).toBe(loginUrl)
     expect(html).not.toContain('<script>alert(1)')
   })
 
   test('the WeChat bridge meta tag is escaped the same way, and absent when not configured', async () => {
     const plain = useBff()
-    expect(await (await plain.request('/grants')).text()).not.toContain('bge-wechat-bridge')
+    expect(await (await plain.request('/signin')).text()).not.toContain('bge-wechat-bridge')
     const bff = useBff({ env: { WECHAT_BRIDGE_URL: 'https://res.wx.qq.com/js/sdk.js?a=1&b="2"' } })
-    expect(await (await bff.request('/grants')).text()).toContain(
+    expect(await (await bff.request('/signin')).text()).toContain(
       '<meta name="bge-wechat-bridge" content="https://res.wx.qq.com/js/sdk.js?a=1&amp;b=&quot;2&quot;" />',
     )
   })

@@ -1,51 +1,43 @@
-// Serves the built SPA: hashed assets with a long cache, and index.html for every page route,
-// with <html lang> chosen per request so the first paint is in the reader's language.
+// Serves the SPA: hashed assets with a long cache, and every page rendered on the server with the
+// SPA's own routes (src/entry-server.tsx, built into RENDER_MODULE), in the language decided here
+// for both sides, with the state the browser hydrates from (src/app/hydration.ts).
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { serveStatic } from '@hono/node-server/serve-static'
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { compress } from 'hono/compress'
 import { getCookie } from 'hono/cookie'
 import { html } from 'hono/html'
 import { z } from 'zod'
-import { APP_LINK_ATTRIBUTE, APP_PRELOADS_ID } from '../../src/contract/first-paint'
-import { DEFAULT_LANGUAGE, isLanguage, LANGUAGE_COOKIE, languageOfTag, type Language } from '../../src/contract/languages'
+import { renderStateElement } from '../../src/contract/render-state'
+import { LANGUAGE_COOKIE, pickLanguage, type Language } from '../../src/contract/languages'
 import { PAGE_META } from '../../src/contract/page-meta'
 import { pageOfPath } from '../../src/contract/routes'
+import type { RenderInput, RenderResult } from '../../src/entry-server'
 import type { Config } from '../config'
-import { peerEnv } from '../http/limits'
-import { asyncEntry, pageDataPaths, PAGE_DATA_GRACE_MS, PREPAINT_MODULE, startPageData, streamPage, type ApiFetch, type Prepaint } from './page-data'
+import { peerEnv, type PeerEnv } from '../http/limits'
 import { requestOrigin } from '../http/proxy'
 
-/** Cookie first (the reader's own choice), then Accept-Language, then the default. */
-export function pickLanguage(cookie: string | undefined, acceptLanguage: string | undefined): Language {
-  if (isLanguage(cookie)) return cookie
-  const ranked = (acceptLanguage ?? '')
-    .split(',')
-    .map((part, index) => {
-      const [tag = '', ...params] = part.trim().split(';')
-      const q = params.map((p) => /^\s*q=([\d.]+)/.exec(p)?.[1]).find(Boolean)
-      return { tag, q: q === undefined ? 1 : Number(q), index }
-    })
-    .filter((entry) => entry.tag && entry.q > 0)
-    .sort((a, b) => b.q - a.q || a.index - b.index)
-  for (const { tag } of ranked) {
-    const language = languageOfTag(tag)
-    if (language) return language
-  }
-  return DEFAULT_LANGUAGE
-}
+/** Where `npm run build` puts src/entry-server.tsx, built for Node, inside the SPA's own build (never served: a dot path). */
+export const RENDER_MODULE = '.ssr/entry-server.js'
+
+/** The platform's zone: dates are shown in it until the browser has said the person's (issue #17). */
+export const PLATFORM_TIME_ZONE = 'Asia/Shanghai'
+
+/** The BFF itself, as the page's own requests would reach it, from the page's client address. */
+export type ApiFetch = (request: Request, env?: PeerEnv) => Response | Promise<Response>
+
+export type Render = (input: RenderInput) => Promise<RenderResult>
 
 /**
- * What the SPA learns from the page itself rather than from a request: the sign-in URL template
- * (with its literal `{next}`) and, when configured, the WeChat bridge's URL, so no inline script
- * is needed and the bridge is loaded only inside a mini-program web-view.
+ * What the browser learns from the page itself rather than from a request: the WeChat bridge's
+ * URL, when configured, so it is loaded only inside a mini-program web-view.
  */
-async function withPageMeta(page: string, meta: { loginUrl: string; wechatBridgeUrl: string }): Promise<string> {
-  const bridge = meta.wechatBridgeUrl ? html`\n    <meta name="${PAGE_META.wechatBridge}" content="${meta.wechatBridgeUrl}" />` : ''
-  const tags = await html`<meta name="${PAGE_META.loginUrl}" content="${meta.loginUrl}" />${bridge}`
-  return page.replace('</head>', `  ${tags}\n  </head>`)
+async function withPageMeta(page: string, meta: { wechatBridgeUrl: string }): Promise<string> {
+  if (!meta.wechatBridgeUrl) return page
+  const tag = await html`<meta name="${PAGE_META.wechatBridge}" content="${meta.wechatBridgeUrl}" />`
+  return page.replace('</head>', `  ${tag}\n  </head>`)
 }
 
 const manifestSchema = z.record(
@@ -53,23 +45,13 @@ const manifestSchema = z.record(
   z.object({ file: z.string(), name: z.string().optional(), src: z.string().optional(), imports: z.array(z.string()).optional() }),
 )
 
-/** The app's module, a build entry of its own (vite.config.ts), by its key in Vite's manifest. */
-export const APP_MODULE = 'src/app/start.tsx'
-
-export interface Preload {
-  href: string
-  /** The app's module itself. */
-  app: boolean
-}
-
 /**
- * What a page needs besides the entry, read from Vite's build manifest, first to last: the app the
- * entry imports (APP_MODULE, whose link the entry finds by APP_LINK_ATTRIBUTE) with the chunks it
- * imports, the reader's catalogue, and the page's own chunk with the chunks it imports. Announced
- * as `modulepreload` links, they load alongside the entry instead of after it. An absent or
- * unreadable manifest preloads nothing; the page then cannot start (src/main.tsx says so).
+ * What a page needs besides the entry and what the entry imports (Vite links those in index.html),
+ * from Vite's build manifest: the reader's catalogue and the page's own chunk with the chunks it
+ * imports. Announced as `modulepreload` links, they load alongside the entry instead of after it.
+ * An absent or unreadable manifest preloads nothing.
  */
-export function preloadPlan(distDir: string): (path: string, lang: Language) => Preload[] {
+export function preloadPlan(distDir: string): (path: string, lang: Language) => string[] {
   const manifestPath = join(distDir, '.vite', 'manifest.json')
   const parsed = existsSync(manifestPath) ? manifestSchema.safeParse(JSON.parse(readFileSync(manifestPath, 'utf8'))) : undefined
   if (!parsed?.success) return () => []
@@ -80,74 +62,70 @@ export function preloadPlan(distDir: string): (path: string, lang: Language) => 
     seen.add(key)
     return [`/${chunk.file}`, ...(chunk.imports ?? []).flatMap((child) => withImports(child, seen))]
   }
-  const entryFiles = new Set(withImports('index.html'))
-  const appFiles = withImports(APP_MODULE).filter((file) => !entryFiles.has(file))
-  const loaded = new Set([...entryFiles, ...appFiles])
+  const loaded = new Set(withImports('index.html'))
   // Catalogue chunks come from `?messages` imports (vite.config.ts): `locale-messages:<section>:<file>.js`.
   const catalogue = (section: string, lang: Language) =>
-    Object.values(manifest).find(
-      (chunk) => chunk.src?.startsWith(`locale-messages:${section}:`) && chunk.src.endsWith(`/${lang}.json.js`),
-    )?.file
+    Object.values(manifest).find((chunk) => chunk.src?.startsWith(`locale-messages:${section}:`) && chunk.src.endsWith(`/${lang}.json.js`))?.file
   return (path, lang) => {
     const page = pageOfPath(path)
     const pageFiles = page?.module ? withImports(page.module).filter((file) => !loaded.has(file)) : []
     const sections = ['core', ...(page?.sections ?? [])]
     const catalogueFiles = sections.flatMap((section) => catalogue(section, lang) ?? []).map((file) => `/${file}`)
-    return [...appFiles, ...catalogueFiles, ...pageFiles].map((href) => ({ href, app: href === appFiles[0] }))
+    return [...catalogueFiles, ...pageFiles]
   }
 }
 
-const prepaintModuleSchema = z.object({ prepaint: z.custom<Prepaint>((value) => typeof value === 'function') })
+const renderModuleSchema = z.object({ render: z.custom<Render>((value) => typeof value === 'function') })
 
-/**
- * The first-paint renderer of the build (`npm run build` puts it in `dist/.ssr`, which is never
- * served: paths starting with a dot are not), imported once. Without one, pages stream their
- * answers alone and the SPA paints them; with a broken one, each page logs why and does the same.
- * `mayRender` says, without waiting for the import, whether a page may still come painted: no
- * page's first bytes wait for it.
- */
-function prepaintLoader(distDir: string): { load: () => Promise<Prepaint | undefined>; mayRender: () => boolean } {
-  const path = join(distDir, PREPAINT_MODULE)
-  const present = existsSync(path)
-  let failed = false
-  let loaded: Promise<Prepaint | undefined> | undefined
-  const load = () =>
-    (loaded ??= present
-      ? import(pathToFileURL(path).href)
-          .then((module: unknown) => prepaintModuleSchema.parse(module).prepaint)
-          .catch((error: unknown) => {
-            failed = true
-            throw error
-          })
-      : Promise.resolve(undefined))
-  return { load, mayRender: () => present && !failed }
+/** The server render of the build, imported once; undefined when the build has none. */
+function renderLoader(distDir: string): () => Promise<Render | undefined> {
+  const path = join(distDir, RENDER_MODULE)
+  let loaded: Promise<Render | undefined> | undefined
+  return () =>
+    (loaded ??= existsSync(path) ? import(pathToFileURL(path).href).then((module: unknown) => renderModuleSchema.parse(module).render) : Promise.resolve(undefined))
 }
 
-/** Where the streamed page's answers go: after the root element, which the SPA replaces anyway. */
+/** Where the page's markup goes. */
 const ROOT_ELEMENT = '<div id="root"></div>'
 
+/** The session read, which every page that reads anything starts with. */
+const SESSION_PATH = '/api/session'
+
+/** Reads that never use the session: the sandbox's sign-in page lists its users to anyone. */
+const SESSIONLESS_READS = new Set(['/api/sandbox/users'])
+
+/** Headers a page's own `/api` reads carry from the page's request. */
+const FORWARDED_HEADERS = ['Cookie', 'Accept-Language']
+
+/** Whether the build can serve pages (`/readyz` asks): index.html and the server render are there. */
+export function spaBuilt(distDir: string, render?: Render): boolean {
+  return existsSync(join(distDir, 'index.html')) && (render !== undefined || existsSync(join(distDir, RENDER_MODULE)))
+}
+
 /**
- * `api` answers the reads consent and grants stream with their HTML (server/pages/page-data.ts); without
- * it, or with `EMBED_PAGE_DATA=false`, every page is index.html alone and the SPA fetches.
+ * The pages. `api` answers a page's `/api` reads in-process, as the page's own requests: the
+ * same routes, limits and deadline as the browser's reads. `render` is the build's server render
+ * unless given (tests give src/entry-server.tsx itself).
  */
 export function spaRoutes(
   distDir: string,
-  config: Pick<Config, 'loginUrl' | 'wechatBridgeUrl' | 'authCookie' | 'embedPageData' | 'requestDeadlineMs'>,
-  api?: ApiFetch,
-  log?: (line: string) => void,
+  config: Pick<Config, 'loginUrl' | 'wechatBridgeUrl' | 'authCookie'>,
+  api: ApiFetch,
+  options: { log?: (line: string) => void; render?: Render } = {},
 ): Hono {
+  const { log } = options
   const app = new Hono()
   const indexPath = join(distDir, 'index.html')
   const indexHtml = existsSync(indexPath) ? withPageMeta(readFileSync(indexPath, 'utf8'), config) : undefined
   const preloads = preloadPlan(distDir)
-  const prepaintModule = prepaintLoader(distDir)
-  // Loaded now rather than by the first page that needs it, which would otherwise wait for it.
-  void prepaintModule.load().catch((error: unknown) => log?.(`prepaint module not loaded: ${error instanceof Error ? error.message : String(error)}`))
+  const loadRender = options.render ? () => Promise.resolve(options.render) : renderLoader(distDir)
+  // Loaded now rather than by the first page, which would otherwise wait for it.
+  void loadRender().catch((error: unknown) => log?.(`server render not loaded: ${error instanceof Error ? error.message : String(error)}`))
 
-  // Only static files and index.html are compressed: /api answers, and the pages that carry them
-  // (server/pages/page-data.ts), hold tickets next to reflected input, which compression would expose to
-  // a BREACH-style length oracle.
-  app.use('*', compress())
+  // Only static files are compressed: pages hold the consent ticket and the person's samples next
+  // to text reflected from the query, which compression would expose to a BREACH-style length
+  // oracle (so /api answers are not compressed either).
+  app.use('/assets/*', compress())
   app.use('/assets/*', async (c, next) => {
     await next()
     // Hashed names never change content. Set here, not in serveStatic's onFound, which runs after
@@ -155,52 +133,73 @@ export function spaRoutes(
     if (c.res.ok) c.header('Cache-Control', 'public, max-age=31536000, immutable')
   })
   app.use('/assets/*', serveStatic({ root: distDir }))
+  app.use('*', compress())
   app.use('*', serveStatic({ root: distDir, rewriteRequestPath: (path) => (path === '/' || path === '/index.html' || path.startsWith('/.') ? '/__none__' : path) }))
 
   app.get('*', async (c) => {
-    if (!indexHtml) return c.text('The SPA is not built. Run `npm run build` (npm start does it for you).', 503)
+    const template = await indexHtml
+    const render = await loadRender().catch(() => undefined)
+    if (!template || !render) return c.text('The SPA is not built. Run `npm run build` (npm start does it for you).', 503)
     const lang = pickLanguage(getCookie(c, LANGUAGE_COOKIE), c.req.header('Accept-Language'))
-    c.header('Vary', 'Accept-Language, Cookie')
-    // Only someone signed in has anything to read (without the cookie every read would be a 401),
-    // and only a GET has a body to carry it.
-    const embed = api && config.embedPageData && c.req.method === 'GET' && getCookie(c, config.authCookie)
-    const paths = embed ? pageDataPaths(new URL(c.req.url)) : []
-    // A page that may come painted holds the app's preloads back until that paint is on screen
-    // (src/contract/first-paint.ts); any other page has them load with the entry.
-    const mayBePainted = paths.length > 0 && prepaintModule.mayRender()
-    const links = preloads(c.req.path, lang)
-      .map(({ href, app }) => `<link rel="modulepreload" crossorigin href="${href}"${app ? ` ${APP_LINK_ATTRIBUTE}` : ''}>`)
-      .join('')
-    const page = (await indexHtml)
-      .replace(/<html lang="[^"]*"/, `<html lang="${lang}"`)
-      .replace('</head>', `${mayBePainted ? `<template id="${APP_PRELOADS_ID}">${links}</template>` : links}</head>`)
-    if (api && paths.length > 0) {
-      const answers = startPageData(api, c.req.raw, requestOrigin(c), paths, peerEnv(c))
-      c.header('Cache-Control', 'no-store, no-transform')
-      c.header('Content-Type', 'text/html; charset=utf-8')
-      const root = page.indexOf(ROOT_ELEMENT)
-      const at = root === -1 ? page.length : root + ROOT_ELEMENT.length
-      const url = c.req.url
-      return streamPage(c, {
-        head: asyncEntry(page.slice(0, at)),
-        tail: page.slice(at),
-        answers,
-        waitMs: config.requestDeadlineMs + PAGE_DATA_GRACE_MS,
-        prepaint: async (data) => {
-          try {
-            const render = await prepaintModule.load()
-            return await render?.({ url, lang, answers: new Map(data.map((answer) => [answer.path, answer])) })
-          } catch (error) {
-            // The SPA paints the page anyway; a first paint that fails is a bug to see, not an outage.
-            log?.(`prepaint failed for ${c.req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
-            return undefined
-          }
-        },
-      })
-    }
+    const origin = requestOrigin(c)
+    const url = new URL(c.req.path + new URL(c.req.url).search, origin)
+    const result = await render({
+      request: new Request(url, { method: 'GET', signal: c.req.raw.signal }),
+      lang,
+      timeZone: PLATFORM_TIME_ZONE,
+      now: Date.now(),
+      signIn: { loginUrl: config.loginUrl, origin },
+      api: pageReads(c, api, origin, getCookie(c, config.authCookie) !== undefined),
+    })
     c.header('Cache-Control', 'no-store')
-    // Unknown paths still get the SPA (it shows the not-found page) but with an honest status.
-    return c.html(page, pageOfPath(c.req.path) ? 200 : 404)
+    c.header('Vary', 'Accept-Language, Cookie')
+    if (result.kind === 'response') return answerWith(c, result.response)
+    const links = preloads(c.req.path, lang)
+      .map((href) => `<link rel="modulepreload" crossorigin href="${href}">`)
+      .join('')
+    const page = template
+      .replace(/<html lang="[^"]*"/, `<html lang="${lang}"`)
+      .replace('</head>', `${links}</head>`)
+      .replace(ROOT_ELEMENT, `<div id="root">${result.html}</div>${renderStateElement(result.state)}`)
+    // The page's own status: 404 for an unknown path, a read's failure for an error screen.
+    return c.html(page, result.status as 200)
   })
   return app
+}
+
+/**
+ * A page's `/api` reads, made in-process with the page's cookie and language, from the page's
+ * own origin and client address (so limits and CSRF checks see what they would from the browser).
+ * With the session cookie (`withSession`), the session is read first and the reads that need it
+ * only once it is good (SPEC.md "Security": an invalid cookie costs the platform one call per
+ * page); until then they wait, and when it is not good they get its answer (the 401 that sends the
+ * page to sign-in).
+ */
+function pageReads(c: Context, api: ApiFetch, origin: string, withSession: boolean): (path: string, init: RequestInit) => Promise<Response> {
+  const forwarded: Record<string, string> = { 'Sec-Fetch-Site': 'same-origin' }
+  for (const name of FORWARDED_HEADERS) {
+    const value = c.req.header(name)
+    if (value !== undefined) forwarded[name] = value
+  }
+  const env = peerEnv(c)
+  const read = async (path: string, init: RequestInit): Promise<Response> => {
+    const headers = new Headers(init.headers)
+    for (const [name, value] of Object.entries(forwarded)) headers.set(name, value)
+    return api(new Request(new URL(path, origin), { ...init, headers, credentials: undefined }), env)
+  }
+  let session: Promise<Response> | undefined
+  const sessionRead = (init: RequestInit) => (session ??= read(SESSION_PATH, init))
+  return async (path, init) => {
+    if (path === SESSION_PATH) return (await sessionRead(init)).clone()
+    if (!withSession || SESSIONLESS_READS.has(path)) return read(path, init)
+    const answer = await sessionRead({ method: 'GET', headers: init.headers })
+    return answer.ok ? read(path, init) : answer.clone()
+  }
+}
+
+/** A loader's redirect as the HTTP answer it is: its status and Location, nothing of the router's own headers. */
+function answerWith(c: Context, response: Response): Response {
+  const location = response.headers.get('Location')
+  if (location === null) return response
+  return c.redirect(location, response.status === 301 || response.status === 303 || response.status === 307 || response.status === 308 ? response.status : 302)
 }

@@ -2,8 +2,6 @@
 // serve, naming each dependency. A store outage does not make it 503: revoking and reading still
 // work without the store, and every instance shares it, so failing readiness would take them all
 // out. The built SPA missing does, and so does draining (after SIGTERM, server/index.ts).
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import { Hono } from 'hono'
 import type { Metrics } from '../http/metrics'
 import type { PortalStore } from '../store/portal-store'
@@ -13,8 +11,8 @@ const STORE_PING_TIMEOUT_MS = 1000
 
 export interface Readiness {
   store: Pick<PortalStore, 'ping'>
-  /** The built SPA's directory: not ready without its index.html. */
-  distDir: string
+  /** Whether pages can be served (server/pages/spa.ts): not ready without the built SPA and its server render. */
+  spaReady: () => boolean
   draining: () => boolean
   metrics: Metrics
 }
@@ -29,7 +27,7 @@ async function storeAnswers(store: Pick<PortalStore, 'ping'>): Promise<boolean> 
   }
 }
 
-export function healthRoutes({ store, distDir, draining, metrics }: Readiness): Hono {
+export function healthRoutes({ store, spaReady, draining, metrics }: Readiness): Hono {
   // Mounted at the root, so no `use('*')` here: it would reach every page.
   const app = new Hono()
   const noStore = { 'Cache-Control': 'no-store' }
@@ -37,7 +35,7 @@ export function healthRoutes({ store, distDir, draining, metrics }: Readiness): 
   app.get('/readyz', async (c) => {
     const up = await storeAnswers(store)
     metrics.storeUp(up)
-    const spa = existsSync(join(distDir, 'index.html'))
+    const spa = spaReady()
     const stopping = draining()
     const ready = spa && !stopping
     const body = { status: ready ? 'ready' : 'unavailable', store: up ? 'up' : 'down', spa: spa ? 'ok' : 'missing', ...(stopping && { draining: true }) }

@@ -49,6 +49,8 @@ describe('the shell', () => {
   test('signed out, the header offers sign-in that returns to this page', async () => {
     server.use(http.get('/api/session', () => unauthenticated()))
     renderApp('/no/such/page?x=1')
+    // The header waits for the root loader's session read: find the banner once the page is there.
+    await screen.findByRole('heading', { level: 1, name: 'Page not found' })
     const signIn = await within(screen.getByRole('banner')).findByRole('link', { name: 'Sign in' })
     expect(signIn).toHaveAttribute('href', `/signin?next=${encodeURIComponent('/no/such/page?x=1')}`)
     expect(screen.queryByRole('button', { name: 'Sign out' })).not.toBeInTheDocument()

@@ -1,5 +1,5 @@
-// The portal's languages, shared by the SPA (which shows them) and the BFF (which picks `<html
-// lang>` for the first paint). Browser-safe: no Node imports.
+// The portal's languages, shared by the SPA (which shows them) and the BFF (which picks the
+// language a page is rendered in). Browser-safe: no Node imports.
 
 /** zh-CN first: the default for a reader who states no preference (SPEC.md "Quality bars"). */
 export const SUPPORTED_LANGUAGES = ['zh-CN', 'en'] as const
@@ -19,4 +19,27 @@ export function languageOfTag(tag: string): Language | undefined {
   if (lower === 'zh' || lower.startsWith('zh-')) return 'zh-CN'
   if (lower === 'en' || lower.startsWith('en-')) return 'en'
   return undefined
+}
+
+/**
+ * The page's language, decided once by the server for both sides (the browser hydrates in the
+ * language the page was rendered in): the `bge_lang` cookie first (the reader's own choice), then
+ * Accept-Language, then the default.
+ */
+export function pickLanguage(cookie: string | undefined, acceptLanguage: string | undefined): Language {
+  if (isLanguage(cookie)) return cookie
+  const ranked = (acceptLanguage ?? '')
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';')
+      const q = params.map((p) => /^\s*q=([\d.]+)/.exec(p)?.[1]).find(Boolean)
+      return { tag, q: q === undefined ? 1 : Number(q), index }
+    })
+    .filter((entry) => entry.tag && entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index)
+  for (const { tag } of ranked) {
+    const language = languageOfTag(tag)
+    if (language) return language
+  }
+  return DEFAULT_LANGUAGE
 }

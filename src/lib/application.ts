@@ -2,8 +2,8 @@
 // read, keyed and fetched here for both the consent page and the developer preview.
 import { queryOptions } from '@tanstack/react-query'
 import { applicationResponseSchema } from '@/contract/api'
-import { applicationPath } from '@/contract/page-data'
-import { apiGet } from '@/lib/http'
+import { applicationPath } from '@/contract/api-paths'
+import { apiGet, type RequestOptions } from '@/lib/http'
 
 /** The request's query parameters; absent ones are undefined. */
 export interface ApplicationRequest {
@@ -60,8 +60,8 @@ type AskedFor = Pick<ApplicationRequest, 'clientId' | 'redirectUri' | 'scope' | 
  * GET /api/oauth2/application; it carries a consent ticket only when someone is signed in and the
  * request can succeed (`response_type=code`, every named scope known).
  */
-function fetchApplication(request: AskedFor, signal: AbortSignal) {
-  return apiGet(applicationPath(request), applicationResponseSchema, { signal })
+function fetchApplication(request: AskedFor, options: RequestOptions) {
+  return apiGet(applicationPath(request), applicationResponseSchema, options)
 }
 
 export const applicationQueries = {
@@ -82,7 +82,7 @@ export const applicationQueries = {
     }
     return queryOptions({
       queryKey: [...applicationQueries.all(), purpose, asked.clientId, asked.redirectUri, asked.scope ?? null, asked.responseType ?? null],
-      queryFn: ({ signal }) => fetchApplication(asked, signal),
+      queryFn: ({ signal, client }) => fetchApplication(asked, { signal, client }),
     })
   },
 }

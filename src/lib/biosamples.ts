@@ -7,6 +7,6 @@ export const biosampleQueries = {
   list: () =>
     queryOptions({
       queryKey: ['biosamples'],
-      queryFn: ({ signal }) => apiGet('/api/biosamples', biosamplesResponseSchema, { signal }),
+      queryFn: ({ signal, client }) => apiGet('/api/biosamples', biosamplesResponseSchema, { signal, client }),
     }),
 }

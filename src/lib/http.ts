@@ -3,10 +3,10 @@
 // error type. No toasts and no redirects here: callers and the root error boundary decide.
 // zod's core, not its classic API: works with classic and `zod/mini` schemas alike and adds no
 // weight of its own to the bundle.
+import type { QueryClient } from '@tanstack/react-query'
 import { safeParse, type $ZodType, type output } from 'zod/v4/core'
 import { errorEnvelopeSchema } from '@/contract/api'
 import type { ErrorCode } from '@/contract/errors'
-import { takeEmbeddedAnswer } from '@/lib/page-data'
 
 /** Every failure of an API call: the BFF's error envelope, a network failure or a bad answer. */
 export class ApiError extends Error {
@@ -43,11 +43,27 @@ export type SendMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
 export interface RequestOptions {
   signal?: AbortSignal | undefined
+  /**
+   * The query client the request is made for (TanStack Query's query function gets it): its
+   * transport, when one is bound, carries the request. The server render binds one per render
+   * (src/entry-server.tsx), so its reads reach the BFF in-process, as the page's own request.
+   */
+  client?: QueryClient | undefined
+}
+
+/** How a request reaches the BFF: `fetch` in the browser. */
+export type Transport = (path: string, init: RequestInit) => Promise<Response>
+
+const transports = new WeakMap<QueryClient, Transport>()
+
+/** Every request made for `client` goes through `transport` instead of the browser's fetch. */
+export function bindTransport(client: QueryClient, transport: Transport): void {
+  transports.set(client, transport)
 }
 
 /** GET `path` (with its query string) and parse the JSON answer with `schema`. */
 export async function apiGet<S extends $ZodType>(path: string, schema: S, options: RequestOptions = {}): Promise<output<S>> {
-  const response = await request(path, { method: 'GET', signal: options.signal })
+  const response = await request(path, { method: 'GET', signal: options.signal }, options.client)
   return parseSuccess(response, schema, options.signal)
 }
 
@@ -69,21 +85,20 @@ export async function apiSend<S extends $ZodType>(
     init.body = JSON.stringify(body)
     init.headers = { 'Content-Type': 'application/json' }
   }
-  const response = await request(path, init)
+  const response = await request(path, init, options.client)
   if (schema === null) return undefined
   return parseSuccess(response, schema, options.signal)
 }
 
-async function request(path: string, init: RequestInit): Promise<Response> {
-  let response = init.method === 'GET' ? await takeEmbeddedAnswer(path) : undefined
-  if (!response) response = await send(path, init)
+async function request(path: string, init: RequestInit, client: QueryClient | undefined): Promise<Response> {
+  const response = await send(path, init, (client && transports.get(client)) ?? fetch)
   if (!response.ok) throw await errorFrom(response, init.signal)
   return response
 }
 
-async function send(path: string, init: RequestInit): Promise<Response> {
+async function send(path: string, init: RequestInit, transport: Transport): Promise<Response> {
   try {
-    return await fetch(path, {
+    return await transport(path, {
       ...init,
       credentials: 'same-origin',
       headers: { Accept: 'application/json', 'X-Requested-With': 'fetch', ...init.headers },

@@ -4,7 +4,7 @@ import { createElement } from 'react'
 import { describe, expect, test } from 'vitest'
 import en from '@/locales/en.json'
 import zhCN from '@/locales/zh-CN.json'
-import { knownMessage, pickInitialLanguage, setLanguage, translate, useTranslation } from './i18n'
+import { knownMessage, setLanguage, translate, useTranslation } from './i18n'
 import { I18nScope } from './i18n-scope'
 
 function keysOf(value: unknown, prefix = ''): string[] {
@@ -59,29 +59,6 @@ describe('messages', () => {
 
   test('a missing value is never shown as a raw placeholder', () => {
     expect(translate('common.errorCode', { code: 'e_1' })).toMatch(/e_1/)
-  })
-})
-
-describe('pickInitialLanguage', () => {
-  test('the reader’s own choice wins', () => {
-    expect(pickInitialLanguage('a=1; bge_lang=en; b=2', 'zh-CN', ['zh-CN'])).toBe('en')
-    expect(pickInitialLanguage('bge_lang=zh-CN', 'en', ['en-US'])).toBe('zh-CN')
-  })
-
-  test('then the language the server chose for <html lang>', () => {
-    expect(pickInitialLanguage('bge_lang=fr', 'en', ['zh-CN'])).toBe('en')
-    expect(pickInitialLanguage('', 'zh-CN', ['en-US'])).toBe('zh-CN')
-  })
-
-  test('then the browser’s first Chinese or English preference', () => {
-    expect(pickInitialLanguage('', '', ['fr-FR', 'en-GB', 'zh-TW'])).toBe('en')
-    expect(pickInitialLanguage('', 'fr', ['ja', 'zh-Hant-HK', 'en'])).toBe('zh-CN')
-    expect(pickInitialLanguage('', '', ['ZH'])).toBe('zh-CN')
-  })
-
-  test('else Chinese', () => {
-    expect(pickInitialLanguage('', '', ['fr-FR', 'de'])).toBe('zh-CN')
-    expect(pickInitialLanguage('', '', [])).toBe('zh-CN')
   })
 })
 

@@ -1,10 +1,10 @@
 // The page's language: zh-CN by default, English on request (SPEC.md "Quality bars"). Each
 // catalogue is its own chunk, compiled at build time (vite.config.ts) so no message parser ships;
 // only the reader's language is fetched, and the BFF preloads it from index.html (server/pages/spa.ts).
-import { i18n, type I18n, type Messages } from '@lingui/core'
+import { i18n, setupI18n, type I18n, type Messages } from '@lingui/core'
 import { createContext, useCallback, useContext, useSyncExternalStore } from 'react'
-import { DEFAULT_LANGUAGE, isLanguage, LANGUAGE_COOKIE, languageOfTag, type Language } from '@/contract/languages'
-import type { LazySection } from '@/contract/routes'
+import { DEFAULT_LANGUAGE, isLanguage, LANGUAGE_COOKIE, type Language } from '@/contract/languages'
+import { LAZY_SECTIONS, type LazySection } from '@/contract/routes'
 import type en from '@/locales/en.json'
 
 /** Every key of en.json (the source of truth) as a dotted path: a missing key is a type error. */
@@ -13,24 +13,6 @@ type KeyOf<T, Prefix extends string = ''> = {
 }[keyof T & string]
 export type MessageKey = KeyOf<typeof en>
 export type MessageValues = Record<string, string | number>
-
-/**
- * The language to start in: the `bge_lang` cookie, else `<html lang>` (the BFF chose it from
- * Accept-Language), else the browser's first Chinese or English preference, else Chinese.
- */
-export function pickInitialLanguage(cookieHeader: string, htmlLang: string, browserLanguages: readonly string[]): Language {
-  const fromCookie = cookieHeader
-    .split(';')
-    .map((part) => part.trim().split('='))
-    .find(([name]) => name === LANGUAGE_COOKIE)?.[1]
-  if (isLanguage(fromCookie)) return fromCookie
-  if (isLanguage(htmlLang)) return htmlLang
-  for (const tag of browserLanguages) {
-    const language = languageOfTag(tag)
-    if (language) return language
-  }
-  return DEFAULT_LANGUAGE
-}
 
 /** The language the page is in now. */
 export function currentLanguage(): Language {
@@ -137,12 +119,35 @@ export async function loadCatalogueSection(section: CatalogueSection): Promise<v
   )
 }
 
-/** Loads the reader's language; the app renders once this resolves. */
-export function startI18n(): Promise<void> {
-  return activate(pickInitialLanguage(document.cookie, document.documentElement.lang, navigator.languages ?? [])).then(() => {
-    followLanguage()
-    i18n.on('change', followLanguage)
-  })
+/**
+ * The browser's page in `lang`, the language the server rendered it in, with the catalogue
+ * `sections` that render used: the page hydrates once this resolves (src/main.tsx).
+ */
+export async function startI18n(lang: Language, sections: readonly CatalogueSection[]): Promise<void> {
+  for (const section of sections) wantedSections.add(section)
+  await activate(lang)
+  i18n.on('change', followLanguage)
+}
+
+/**
+ * A server render's own instance in `lang`, with every section (src/entry-server.tsx): nothing is
+ * shared with another render. `used` collects the lazy sections the render read a text from, so
+ * the browser loads them before it hydrates.
+ */
+export async function renderI18n(lang: Language): Promise<{ instance: I18n; used: () => CatalogueSection[] }> {
+  const sections: CatalogueSection[] = ['core', ...LAZY_SECTIONS]
+  const parts = await Promise.all(sections.map((section) => fetchSection(lang, section)))
+  const instance = setupI18n({ locale: lang, messages: { [lang]: Object.assign({}, ...parts) as Messages } })
+  const used = new Set<CatalogueSection>()
+  const translateText = instance._.bind(instance)
+  instance._ = ((id: unknown, ...rest: unknown[]) => {
+    if (typeof id === 'string') {
+      const section = LAZY_SECTIONS.find((name) => id.startsWith(`${name}.`))
+      if (section) used.add(section)
+    }
+    return (translateText as (...args: unknown[]) => string)(id, ...rest)
+  }) as I18n['_']
+  return { instance, used: () => [...used] }
 }
 
 /** The text of `key` in the page's language, ICU MessageFormat placeholders filled from `values`. */

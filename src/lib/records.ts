@@ -11,7 +11,7 @@ export const recordQueries = {
   list: () =>
     queryOptions({
       queryKey: [...recordQueries.all(), 'list'],
-      queryFn: ({ signal }) => apiGet('/api/records', recordsResponseSchema, { signal }),
+      queryFn: ({ signal, client }) => apiGet('/api/records', recordsResponseSchema, { signal, client }),
     }),
   /**
    * The activity list, a page at a time (SPEC.md "BFF API"): the newest page first, the same
@@ -21,21 +21,21 @@ export const recordQueries = {
     infiniteQueryOptions({
       queryKey: [...recordQueries.all(), 'pages'],
       initialPageParam: undefined as string | undefined,
-      queryFn: ({ pageParam, signal }) =>
-        apiGet(pageParam === undefined ? '/api/records' : `/api/records?${new URLSearchParams({ before: pageParam })}`, recordsResponseSchema, { signal }),
+      queryFn: ({ pageParam, signal, client }) =>
+        apiGet(pageParam === undefined ? '/api/records' : `/api/records?${new URLSearchParams({ before: pageParam })}`, recordsResponseSchema, { signal, client }),
       getNextPageParam: (last) => last.next ?? undefined,
     }),
   /** The records of one app, newest first. */
   forClient: (clientId: string) =>
     queryOptions({
       queryKey: [...recordQueries.all(), 'for-client', clientId],
-      queryFn: ({ signal }) => apiGet(`/api/records?${new URLSearchParams({ client_id: clientId })}`, recordsResponseSchema, { signal }),
+      queryFn: ({ signal, client }) => apiGet(`/api/records?${new URLSearchParams({ client_id: clientId })}`, recordsResponseSchema, { signal, client }),
     }),
   /** One record; 404 when it is not the signed-in person's. */
   detail: (id: string) =>
     queryOptions({
       queryKey: [...recordQueries.all(), 'detail', id],
-      queryFn: ({ signal }) => apiGet(`/api/records/${encodeURIComponent(id)}`, consentRecordSchema, { signal }),
+      queryFn: ({ signal, client }) => apiGet(`/api/records/${encodeURIComponent(id)}`, consentRecordSchema, { signal, client }),
     }),
 }
 

@@ -1,44 +1,43 @@
 import { afterEach, describe, expect, test } from 'vitest'
-import { loginHref, safeNextPath, signInHref } from './session'
+import { DEFAULT_LOGIN_URL, loginHref, safeNextPath, setBrowserSignInSettings, signInHref } from './session'
 
 describe('loginHref', () => {
   test('a relative template gets the encoded return path', () => {
-    expect(loginHref('/signin?next={next}', '/oauth2/authorize?client_id=a&state=x y')).toBe(
+    expect(loginHref('/signin?next={next}', '/oauth2/authorize?client_id=a&state=x y', 'https://portal.example')).toBe(
       '/signin?next=%2Foauth2%2Fauthorize%3Fclient_id%3Da%26state%3Dx%20y',
     )
   })
 
   test('a template on another origin gets the absolute return URL', () => {
-    expect(loginHref('https://account.bge.example/login?redirect={next}', '/grants')).toBe(
-      `https://account.bge.example/login?redirect=${encodeURIComponent(`${window.location.origin}/grants`)}`,
+    expect(loginHref('https://account.bge.example/login?redirect={next}', '/grants', 'https://portal.example')).toBe(
+      `https://account.bge.example/login?redirect=${encodeURIComponent('https://portal.example/grants')}`,
     )
   })
 
   test('a protocol-relative template counts as another origin', () => {
-    expect(loginHref('//account.bge.example/login?next={next}', '/grants')).toBe(
-      `//account.bge.example/login?next=${encodeURIComponent(`${window.location.origin}/grants`)}`,
+    expect(loginHref('//account.bge.example/login?next={next}', '/grants', 'https://portal.example')).toBe(
+      `//account.bge.example/login?next=${encodeURIComponent('https://portal.example/grants')}`,
     )
   })
 
   test('a template without {next} is used as it is', () => {
-    expect(loginHref('https://account.bge.example/login', '/grants')).toBe('https://account.bge.example/login')
+    expect(loginHref('https://account.bge.example/login', '/grants', 'https://portal.example')).toBe('https://account.bge.example/login')
   })
 })
 
 describe('signInHref', () => {
-  afterEach(() => {
-    document.querySelector('meta[name="bge-login-url"]')?.remove()
+  afterEach(() => setBrowserSignInSettings({ loginUrl: DEFAULT_LOGIN_URL, origin: window.location.origin }))
+
+  test('uses the sign-in URL and origin the page started with', () => {
+    setBrowserSignInSettings({ loginUrl: 'https://account.bge.example/login?redirect={next}', origin: 'https://consent.example' })
+    expect(signInHref('/grants')).toBe(`https://account.bge.example/login?redirect=${encodeURIComponent('https://consent.example/grants')}`)
   })
 
-  test('uses the sign-in URL index.html names', () => {
-    const meta = document.createElement('meta')
-    meta.name = 'bge-login-url'
-    meta.content = 'https://account.bge.example/login?redirect={next}'
-    document.head.append(meta)
-    expect(signInHref('/grants')).toBe(`https://account.bge.example/login?redirect=${encodeURIComponent(`${window.location.origin}/grants`)}`)
+  test('or the settings given', () => {
+    expect(signInHref('/grants', { loginUrl: '/login?to={next}', origin: 'https://x.example' })).toBe(`/login?to=${encodeURIComponent('/grants')}`)
   })
 
-  test('without one, the sandbox’s sign-in', () => {
+  test('without any, the sandbox’s sign-in', () => {
     expect(signInHref('/oauth2/authorize?client_id=a')).toBe(`/signin?next=${encodeURIComponent('/oauth2/authorize?client_id=a')}`)
   })
 })

@@ -2,6 +2,7 @@
 // people come back from it (SPEC.md: "Sign-in return paths are same-origin relative paths only")
 // and what signing in or out does to the page.
 import { mutationOptions, queryOptions } from '@tanstack/react-query'
+import { createContext, useContext } from 'react'
 import { replace } from 'react-router'
 import { sessionSchema } from '@/contract/api'
 import { apiGet, apiSend } from '@/lib/http'
@@ -14,11 +15,29 @@ export const DEFAULT_LOGIN_URL = '/signin?next={next}'
 export const DEFAULT_RETURN_PATH = '/grants'
 
 /**
- * Where sign-in lives: the BFF's configured `LOGIN_URL`, a template with `{next}`, which it puts
- * in index.html as `<meta name="bge-login-url">` (server/pages/spa.ts), as it does the WeChat bridge.
+ * Where sign-in lives and where this portal is: the BFF's configured `LOGIN_URL`, a template with
+ * `{next}`, and the portal's origin as the browser sees it. The server render gets them from the
+ * BFF and hands them to the browser with the page (src/app/hydration.ts).
  */
-function loginUrlTemplate(): string {
-  return document.querySelector<HTMLMetaElement>('meta[name="bge-login-url"]')?.content || DEFAULT_LOGIN_URL
+export interface SignInSettings {
+  loginUrl: string
+  origin: string
+}
+
+/** For render code: the page's settings (src/entry-server.tsx and src/main.tsx provide them). */
+const SignInContext = createContext<SignInSettings | undefined>(undefined)
+export const SignInSettingsProvider = SignInContext.Provider
+
+/** The page's settings in the browser, set once at start (src/main.tsx). */
+let browserSettings: SignInSettings | undefined
+
+export function setBrowserSignInSettings(settings: SignInSettings): void {
+  browserSettings = settings
+}
+
+/** Browser code only (event handlers): the settings the page started with. */
+function inBrowser(): SignInSettings {
+  return browserSettings ?? { loginUrl: DEFAULT_LOGIN_URL, origin: window.location.origin }
 }
 
 /**
@@ -26,24 +45,34 @@ function loginUrlTemplate(): string {
  * query). A relative template (the sandbox's `/signin`) gets the path itself; a platform sign-in
  * on another origin needs the absolute URL to send the user back here.
  */
-export function loginHref(template: string, returnPath: string): string {
+export function loginHref(template: string, returnPath: string, origin: string): string {
   const isRelative = template.startsWith('/') && !template.startsWith('//')
-  const next = isRelative ? returnPath : window.location.origin + returnPath
+  const next = isRelative ? returnPath : origin + returnPath
   return template.replaceAll('{next}', encodeURIComponent(next))
 }
 
-/** This portal's sign-in, coming back to `returnPath`: every sign-in link and redirect is built here. */
-export function signInHref(returnPath: string): string {
-  return loginHref(loginUrlTemplate(), returnPath)
+/**
+ * This portal's sign-in, coming back to `returnPath`: every sign-in link and redirect is built
+ * here. Without `settings`, the browser's (for event handlers; render code uses `useSignInHref`).
+ */
+export function signInHref(returnPath: string, settings: SignInSettings = inBrowser()): string {
+  return loginHref(settings.loginUrl, returnPath, settings.origin)
+}
+
+/** `signInHref` for render code, the same on the server and in the browser. */
+export function useSignInHref(): (returnPath: string) => string {
+  const settings = useContext(SignInContext)
+  return (returnPath) => signInHref(returnPath, settings ?? inBrowser())
 }
 
 /**
  * What a route loader throws when a request answered 401: straight to sign-in, which comes back
- * to `returnPath`. A replace, so Back from the sign-in page does not land on a page that bounces
- * there again; a sign-in on another origin becomes a full-page `location.replace`.
+ * to `returnPath`. An HTTP redirect when the server renders the page; in the browser a replace,
+ * so Back from the sign-in page does not land on a page that bounces there again (a sign-in on
+ * another origin becomes a full-page `location.replace`).
  */
-export function signInRedirect(returnPath: string): Response {
-  return replace(signInHref(returnPath))
+export function signInRedirect(returnPath: string, settings: SignInSettings): Response {
+  return replace(signInHref(returnPath, settings))
 }
 
 // Control characters and whitespace, which URL parsers strip or treat specially (`/\t/evil`
@@ -77,7 +106,7 @@ export const sessionQueries = {
       queryKey: [...sessionQueries.all(), 'current'],
       // No abort signal: a remounted header (first-load fallback → layout) then joins the
       // request in flight instead of cancelling it and asking again.
-      queryFn: () => apiGet('/api/session', sessionSchema),
+      queryFn: ({ client }) => apiGet('/api/session', sessionSchema, { client }),
     }),
 }
 

@@ -8,12 +8,11 @@ import { z } from 'zod'
 import { displayedScopes } from '../../server/consent/shown-texts'
 import { applicationResponseSchema } from '../../src/contract/api'
 import { SUPPORTED_LANGUAGES } from '../../src/contract/languages'
-import { pageDataSchema } from '../../src/contract/page-data'
 import { launchBrowser } from '../support/browser'
 import { ALICE, BOB } from '../support/fixture-users'
 import { basicWorld } from '../support/fixtures'
 import { startPortal, type Portal } from '../support/portal'
-import { signIn, upstreamCalls, watchedPage, watchTab } from '../support/watch'
+import { renderedQuery, renderStateOf, signIn, upstreamCalls, watchedPage, watchTab } from '../support/watch'
 
 const AUTHORIZE = '/openbge/oauth2/authorize'
 
@@ -152,14 +151,11 @@ describe('one upstream authorize per ticket, one code', () => {
     const { page, context } = watched
     await signIn(context, portal.origin, BOB.id)
     const query = consentQuery({ state: 'two tabs one ticket' })
-    // The page's own ticket: its application answer comes embedded in the HTML (server/pages/page-data.ts).
+    // The page's own ticket: its application answer comes with the HTML, in the render's state.
     const documentOf = page.waitForResponse((response) => new URL(response.url()).pathname === '/oauth2/authorize')
     await page.goto(`${portal.origin}/oauth2/authorize?${query}`)
     const html = await (await documentOf).text()
-    const embedded = [...html.matchAll(/<script type="application\/json" id="bge-data-\d+">([^<]*)<\/script>/g)]
-      .map(([, json = '']) => pageDataSchema.parse(JSON.parse(json)))
-      .find((data) => data.path.startsWith('/api/oauth2/application'))
-    const answer = applicationResponseSchema.parse(embedded?.body)
+    const answer = applicationResponseSchema.parse(renderedQuery(renderStateOf(html), 'application', 'consent'))
     const ticket = answer.ticket ?? ''
     expect(ticket).not.toBe('')
     // The texts this page shows, which a decision must carry (the BFF checks them against the ticket).

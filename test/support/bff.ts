@@ -9,10 +9,10 @@ import type { Hono } from 'hono'
 import { onTestFinished } from 'vitest'
 import { z } from 'zod'
 import { createApp } from '../../server/app'
+import { PAGE_ROUTES } from '../../src/contract/routes'
 import { createLogger } from '../../server/http/log'
 import { createMetrics, type Metrics } from '../../server/http/metrics'
-import { PREPAINT_MODULE } from '../../server/pages/page-data'
-import type { PeerEnv } from '../../server/http/limits'
+import { RENDER_MODULE, type Render } from '../../server/pages/spa'
 import { loadConfig, SANDBOX_API_PREFIX, type Config } from '../../server/config'
 import { ConnectionDropped, createSandbox } from '../../server/sandbox/app'
 import { parseFixtures, type FaultInput, type FixturesInput } from '../../server/sandbox/fixtures'
@@ -101,22 +101,38 @@ export const INDEX_HTML = `<!doctype html>
 `
 export const ASSET_PATH = '/assets/app-3f9c2a.js'
 
-/** Vite's manifest of that build: the entry, and the app (server/pages/spa.ts APP_MODULE) with its shared chunk. */
+/** Vite's manifest of that build: the entry alone. */
 export const BUILD_MANIFEST = {
   'index.html': { file: ASSET_PATH.slice(1), name: 'index', src: 'index.html' },
-  'src/app/start.tsx': { file: 'assets/start-5e1d.js', name: 'start', src: 'src/app/start.tsx', imports: ['_shared-9a7c.js'] },
-  '_shared-9a7c.js': { file: 'assets/shared-9a7c.js', name: 'shared' },
 }
 
-/** The built SPA's stand-in in `dist` (created if need be): index.html, one asset and the manifest. */
+/** The SPA's server render from its source (src/entry-server.tsx), imported by the first page asked for. */
+const sourceRender: Render = async (input) => (await import('../../src/entry-server')).render(input)
+
+/** The built SPA's stand-in in `dist` (created if need be): index.html, one asset, the manifest and a render module. */
+
 export function writeSpaStandIn(dist: string): string {
   mkdirSync(join(dist, 'assets'), { recursive: true })
   writeFileSync(join(dist, 'index.html'), INDEX_HTML)
   writeFileSync(join(dist, ASSET_PATH), 'console.log("portal")\n')
   mkdirSync(join(dist, '.vite'), { recursive: true })
   writeFileSync(join(dist, '.vite', 'manifest.json'), JSON.stringify(BUILD_MANIFEST))
+  mkdirSync(join(dist, dirname(RENDER_MODULE)), { recursive: true })
+  writeFileSync(join(dist, RENDER_MODULE), STAND_IN_RENDER)
   return dist
 }
+
+/**
+ * The built server render's stand-in, for a portal started as a process whose pages a test does not
+ * read (it checks probes, the API, signals): every page is one paragraph.
+ */
+const STAND_IN_RENDER = `const PAGES = ${JSON.stringify(Object.values(PAGE_ROUTES).map(({ path }) => `^${path.replace(/:\w+/g, '[^/]+')}/?$`))}
+export async function render(input) {
+  const path = new URL(input.request.url).pathname
+  const status = PAGES.some((page) => new RegExp(page).test(path)) ? 200 : 404
+  return { kind: 'page', status, html: '<p>portal</p>', state: { v: 1, lang: input.lang, sections: [], now: input.now, timeZone: input.timeZone, signIn: input.signIn, router: { loaderData: {}, actionData: null, errors: null }, queries: { mutations: [], queries: [] } } }
+}
+`
 
 export interface UpstreamCall {
   /** The private-API path, e.g. /openbge/oauth2/authorize. */
@@ -147,8 +163,8 @@ export interface BffOptions {
   wrapUpstream?: (client: UpstreamClient) => UpstreamClient
   /** The portal store; by default an in-memory SQLite one, closed with the BFF. */
   portalStore?: PortalStore
-  /** The source of the build's first-paint renderer (PREPAINT_MODULE); none by default. */
-  prepaintModule?: string
+  /** The server render; by default src/entry-server.tsx itself, loaded when a page is first asked for. */
+  render?: Render
 }
 
 export interface BffRequestInit extends Omit<RequestInit, 'body' | 'headers'> {
@@ -287,10 +303,6 @@ export function createBff(options: BffOptions = {}): Bff {
   const upstream = options.wrapUpstream ? options.wrapUpstream(signed) : signed
 
   const distDir = writeSpaStandIn(mkdtempSync(join(tmpdir(), 'bge-bff-')))
-  if (options.prepaintModule !== undefined) {
-    mkdirSync(dirname(join(distDir, PREPAINT_MODULE)), { recursive: true })
-    writeFileSync(join(distDir, PREPAINT_MODULE), options.prepaintModule)
-  }
 
   const portalStore = options.portalStore ?? openPortalStore({ engine: 'sqlite', path: ':memory:' })
   const logs: string[] = []
@@ -302,6 +314,7 @@ export function createBff(options: BffOptions = {}): Bff {
     upstream,
     ...(sandboxMode && { sandbox: { app: sandboxApp, store } }),
     distDir,
+    render: options.render ?? sourceRender,
     logger: createLogger('info', { write: (line: string) => void logs.push(line.replace(/\n$/, '')) }),
     metrics,
     draining: () => draining,

@@ -7,10 +7,11 @@ import { render } from '@testing-library/react'
 // resolve to different builds (ESM and CommonJS) that do not share the router's context.
 import { createMemoryRouter, RouterProvider } from 'react-router'
 import { appRoutes } from '@/app/router'
+import { DEFAULT_LOGIN_URL } from '@/lib/session'
 
 export function renderApp(path: string) {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } })
-  const router = createMemoryRouter(appRoutes(queryClient), { initialEntries: [path] })
+  const router = createMemoryRouter(appRoutes(queryClient, { loginUrl: DEFAULT_LOGIN_URL, origin: window.location.origin }), { initialEntries: [path] })
   const { unmount } = render(
     <QueryClientProvider client={queryClient}>
       <RouterProvider router={router} />

@@ -15,7 +15,7 @@ await loadCatalogueSection('signin')
 await loadCatalogueSection('problems')
 await setLanguage('zh-CN')
 await setLanguage('en')
-await startI18n()
+await startI18n('en', [])
 
 beforeEach(() => {
   vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {

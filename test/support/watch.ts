@@ -1,6 +1,8 @@
 // A browser page under watch, for the hostile-input and duplicate journeys: every dialog, script
 // error, console error and CSP violation it meets is kept, and so is every document it shows, so a
 // test can say "nothing ran, nothing was blocked, it went nowhere else".
+import type { RenderState } from '../../src/app/hydration'
+import { RENDER_STATE_ID } from '../../src/contract/render-state'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { DESKTOP } from './browser'
 
@@ -79,4 +81,19 @@ export function requestLines(output: string): { method?: string; route?: string;
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as { msg?: string; method?: string; route?: string; status?: number })
     .filter((line) => line.msg === 'request')
+}
+
+/**
+ * The state a server-rendered page hands the browser (src/app/hydration.ts), read from its HTML: what
+ * the render read, e.g. the consent page's application answer and its ticket.
+ */
+export function renderStateOf(html: string): RenderState {
+  const json = new RegExp(`<script type="application/json" id="${RENDER_STATE_ID}">([^<]*)</script>`).exec(html)?.[1]
+  if (json === undefined) throw new Error('The page carries no render state')
+  return JSON.parse(json) as RenderState
+}
+
+/** The data of the query whose key starts with `prefix` in a page's render state. */
+export function renderedQuery(state: RenderState, ...prefix: unknown[]): unknown {
+  return state.queries.queries.find((query) => prefix.every((part, index) => query.queryKey[index] === part))?.state.data
 }

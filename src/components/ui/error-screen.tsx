@@ -5,7 +5,7 @@ import { Page } from '@/components/ui/page'
 import { PAGE_ROUTES } from '@/contract/routes'
 import { errorCodeLabel, failureKind, useErrorRetry, type FailureKind } from '@/lib/failure'
 import { useTranslation } from '@/lib/i18n'
-import { signInHref } from '@/lib/session'
+import { useSignInHref } from '@/lib/session'
 
 /** A screen of its own for some kinds of failure (as Epic Stack's `GeneralErrorBoundary` takes `statusHandlers`). */
 export type FailureHandlers = Partial<Record<FailureKind, (error: unknown) => ReactNode>>
@@ -31,6 +31,7 @@ export function ErrorScreen({ error, handlers }: ErrorScreenProps) {
 function StandardScreen({ error, kind }: { error: unknown; kind: Exclude<FailureKind, 'notFound'> }) {
   const { t } = useTranslation()
   const location = useLocation()
+  const signInHref = useSignInHref()
   const { retry, retrying } = useErrorRetry(error)
   const code = errorCodeLabel(error)
 

@@ -1,13 +1,13 @@
 import type { QueryClient } from '@tanstack/react-query'
 import { isUnauthenticated } from '@/lib/failure'
 import { recordQueries } from '@/lib/records'
-import { sessionQueries, signInRedirect } from '@/lib/session'
+import { sessionQueries, signInRedirect, type SignInSettings } from '@/lib/session'
 
 /**
  * The activity pages' data, all requested at once. Without a session: straight to sign-in, which
  * returns to `returnPath`. Other failures go to the layout's error screen (a 404 to not-found).
  */
-export async function loadRecords(queryClient: QueryClient, returnPath: string, recordId?: string): Promise<null> {
+export async function loadRecords(queryClient: QueryClient, signIn: SignInSettings, returnPath: string, recordId?: string): Promise<null> {
   try {
     await Promise.all(
       recordId === undefined
@@ -19,7 +19,7 @@ export async function loadRecords(queryClient: QueryClient, returnPath: string, 
           ],
     )
   } catch (error) {
-    if (isUnauthenticated(error)) throw signInRedirect(returnPath)
+    if (isUnauthenticated(error)) throw signInRedirect(returnPath, signIn)
     throw error
   }
   return null

@@ -5,7 +5,7 @@ import {
   type AuthorizeBody,
   type DenyBody,
 } from '@/contract/api'
-import { grantsPath } from '@/contract/page-data'
+import { grantsPath } from '@/contract/api-paths'
 import { apiGet, apiSend } from '@/lib/http'
 
 // The app and its ticket come from `applicationQueries` (src/lib/application.ts), shared with the
@@ -18,8 +18,8 @@ export const consentQueries = {
   grant: (clientId: string) =>
     queryOptions({
       queryKey: ['grants', 'for-client', clientId],
-      queryFn: async ({ signal }) => {
-        const { grants } = await apiGet(grantsPath(clientId), grantsResponseSchema, { signal })
+      queryFn: async ({ signal, client }) => {
+        const { grants } = await apiGet(grantsPath(clientId), grantsResponseSchema, { signal, client })
         return grants.find((grant) => grant.client_id === clientId) ?? null
       },
     }),

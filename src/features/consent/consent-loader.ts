@@ -1,14 +1,14 @@
 import type { QueryClient } from '@tanstack/react-query'
 import type { ApplicationResponse } from '@/contract/api'
 import type { ApiErrorCode } from '@/contract/errors'
+import { replace } from 'react-router'
 import { appendToRedirect, hasForbiddenScheme } from '@/contract/redirect'
 import { applicationQueries, parseApplicationRequest, type ApplicationRequest } from '@/lib/application'
 import { biosampleQueries } from '@/lib/biosamples'
 import { isUnauthenticated } from '@/lib/failure'
 import { ApiError } from '@/lib/http'
 import { loadCatalogueSection } from '@/lib/i18n'
-import { replaceLocation } from '@/lib/navigation'
-import { sessionQueries, signInRedirect } from '@/lib/session'
+import { sessionQueries, signInRedirect, type SignInSettings } from '@/lib/session'
 import { consentQueries } from './api'
 
 /**
@@ -25,7 +25,7 @@ export class ConsentRequestError extends Error {
   }
 }
 
-export type ConsentLoaderData = { kind: 'ready'; request: ApplicationRequest } | { kind: 'leaving' }
+export type ConsentLoaderData = { kind: 'ready'; request: ApplicationRequest }
 
 /**
  * Validates the request, then asks for everything the page shows at once (SPEC.md: never one
@@ -35,9 +35,9 @@ export type ConsentLoaderData = { kind: 'ready'; request: ApplicationRequest } |
  * only end in an error goes to sign-in first: a link must not bounce the browser to the app, with
  * the app's `state`, without the person ever having signed in here (RFC 9700 §4.11.2).
  */
-export async function loadConsent(queryClient: QueryClient, url: URL): Promise<ConsentLoaderData> {
+export async function loadConsent(queryClient: QueryClient, url: URL, signIn: SignInSettings): Promise<ConsentLoaderData> {
   try {
-    return await checkAndLoad(queryClient, url)
+    return await checkAndLoad(queryClient, url, signIn)
   } catch (error) {
     // A refused request is explained with the catalogue's `problems` texts (consent-error-page.tsx):
     // fetched with the refusal rather than by every consent page, whose first load has no room.
@@ -48,7 +48,7 @@ export async function loadConsent(queryClient: QueryClient, url: URL): Promise<C
   }
 }
 
-async function checkAndLoad(queryClient: QueryClient, url: URL): Promise<ConsentLoaderData> {
+async function checkAndLoad(queryClient: QueryClient, url: URL, signIn: SignInSettings): Promise<ConsentLoaderData> {
   const parsed = parseApplicationRequest(url.searchParams)
   if (!parsed.ok) throw new ConsentRequestError(parsed.code, parsed.details)
   const { request } = parsed
@@ -65,34 +65,36 @@ async function checkAndLoad(queryClient: QueryClient, url: URL): Promise<Consent
   const returnPath = url.pathname + url.search
 
   if (application.status === 'rejected') {
-    if (isUnauthenticated(application.reason)) throw signInRedirect(returnPath)
+    if (isUnauthenticated(application.reason)) throw signInRedirect(returnPath, signIn)
     throw application.reason
   }
   // Nobody known to be signed in (a platform fault included): no redirect to the app yet.
   if (session.status === 'rejected') {
-    if (isUnauthenticated(session.reason)) throw signInRedirect(returnPath)
+    if (isUnauthenticated(session.reason)) throw signInRedirect(returnPath, signIn)
     throw session.reason
   }
-  if (request.responseType !== 'code') return refuse(application.value, request, 'unsupported_response_type')
-  if (application.value.unknown_scopes.length > 0) return refuse(application.value, request, 'invalid_scope')
+  if (request.responseType !== 'code') throw refusal(application.value, request, 'unsupported_response_type')
+  if (application.value.unknown_scopes.length > 0) throw refusal(application.value, request, 'invalid_scope')
 
   const failures = [biosamples, grant].flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []))
-  if (failures.some(isUnauthenticated)) throw signInRedirect(returnPath)
+  if (failures.some(isUnauthenticated)) throw signInRedirect(returnPath, signIn)
   if (failures.length > 0) throw failures[0]
   return { kind: 'ready', request }
 }
 
-/** RFC 6749 §4.1.2.1: once the redirect URI is trusted, request errors go back to the app. */
-function refuse(answer: ApplicationResponse, request: ApplicationRequest, error: 'unsupported_response_type' | 'invalid_scope'): ConsentLoaderData {
+/**
+ * RFC 6749 §4.1.2.1: once the redirect URI is trusted, request errors go back to the app, as the
+ * HTTP redirect the server answers with (a replace in the browser: Back does not return here).
+ */
+function refusal(answer: ApplicationResponse, request: ApplicationRequest, error: 'unsupported_response_type' | 'invalid_scope'): Error | Response {
   // A mini program's redirect URI is a page path inside WeChat, not somewhere a browser can go.
   if (answer.application.wxmp_app_id) {
-    throw new ConsentRequestError(error, { client_id: request.clientId, redirect_uri: request.redirectUri })
+    return new ConsentRequestError(error, { client_id: request.clientId, redirect_uri: request.redirectUri })
   }
-  replaceLocation(
+  return replace(
     appendToRedirect(answer.application.redirect_uri, [
       ['error', error],
       ['state', request.state],
     ]),
   )
-  return { kind: 'leaving' }
 }

@@ -31,7 +31,6 @@ type Outcome = 'leaving' | 'miniProgramHandedOff' | 'returnToMiniProgram'
 
 export function ConsentPage() {
   const data = useLoaderData<ConsentLoaderData>()
-  if (data.kind === 'leaving') return <Leaving />
   return <ConsentForm request={data.request} />
 }
 

@@ -1,6 +1,6 @@
 import { queryOptions } from '@tanstack/react-query'
 import { grantsResponseSchema, type Biosample, type Grant } from '@/contract/api'
-import { grantsPath } from '@/contract/page-data'
+import { grantsPath } from '@/contract/api-paths'
 import { apiGet, apiSend } from '@/lib/http'
 
 export const grantQueries = {
@@ -9,7 +9,7 @@ export const grantQueries = {
   list: () =>
     queryOptions({
       queryKey: [...grantQueries.all(), 'list'],
-      queryFn: ({ signal }) => apiGet(grantsPath(), grantsResponseSchema, { signal }),
+      queryFn: ({ signal, client }) => apiGet(grantsPath(), grantsResponseSchema, { signal, client }),
     }),
 }
 

@@ -2,7 +2,7 @@ import type { QueryClient } from '@tanstack/react-query'
 import { PAGE_ROUTES } from '@/contract/routes'
 import { biosampleQueries } from '@/lib/biosamples'
 import { isUnauthenticated } from '@/lib/failure'
-import { sessionQueries, signInRedirect } from '@/lib/session'
+import { signInRedirect, type SignInSettings } from '@/lib/session'
 import { grantQueries } from './api'
 
 /**
@@ -12,7 +12,7 @@ import { grantQueries } from './api'
  * which returns here. Upstream faults go to the layout's error boundary, with a retry: never an
  * empty list that pretends there are no grants.
  */
-export async function loadGrants(queryClient: QueryClient): Promise<null> {
+export async function loadGrants(queryClient: QueryClient, signIn: SignInSettings): Promise<null> {
   try {
     await Promise.all([
       queryClient.ensureQueryData(grantQueries.list()),
@@ -20,12 +20,9 @@ export async function loadGrants(queryClient: QueryClient): Promise<null> {
       // Through the page's own module, which the router is fetching anyway (and the BFF preloads):
       // the records' schemas then stay out of every page's first load, this module being in the entry.
       import('./grants-route').then(({ recordQueries }) => queryClient.ensureQueryData(recordQueries.list())),
-      // The header's, asked here too so the page's first render is whole (a painted page goes
-      // straight to it: src/app/start.tsx); the header shows its own failure, so this one never throws.
-      queryClient.prefetchQuery(sessionQueries.current()),
     ])
   } catch (error) {
-    if (isUnauthenticated(error)) throw signInRedirect(PAGE_ROUTES.grants.path)
+    if (isUnauthenticated(error)) throw signInRedirect(PAGE_ROUTES.grants.path, signIn)
     throw error
   }
   return null

@@ -11,6 +11,6 @@ export const signInQueries = {
   sandboxUsers: () =>
     queryOptions({
       queryKey: [...sessionQueries.all(), 'sandbox-users'],
-      queryFn: ({ signal }) => apiGet('/api/sandbox/users', sandboxUsersSchema, { signal }),
+      queryFn: ({ signal, client }) => apiGet('/api/sandbox/users', sandboxUsersSchema, { signal, client }),
     }),
 }

@@ -26,17 +26,6 @@ export const shownScopeSchema = z.strictObject({
 })
 export type ShownScope = z.infer<typeof shownScopeSchema>
 
-/**
- * What the consent page displayed, sent with authorize and deny. The BFF checks it against what it
- * served (the platform's texts, or the English catalogue's for known scopes) and refuses a
- * mismatch, so a record is the truth about the screen, not what a script claims it showed.
- */
-export const shownTextsSchema = z.strictObject({
-  language: z.enum(SUPPORTED_LANGUAGES),
-  scopes: /* @__PURE__ */ z.array(shownScopeSchema).check(z.maxLength(100)),
-})
-export type ShownTexts = z.infer<typeof shownTextsSchema>
-
 export const recordScopeSchema = z.object({
   scope: z.string(),
   title: z.string(),

@@ -90,7 +90,7 @@ describe('index.html', () => {
     const bff = useBff()
     // Signed in; each page with what its render comes to: the page, its error screen (a consent
     // link without its parameters, a receipt nobody has), or the home's redirect.
-    const expected: Record<string, number> = { '/': 302, '/oauth2/authorize': 400, '/activity/r-7Hq2xK9': 404 }
+    const expected: Record<string, number> = { '/': 302, '/oauth2/authorize': 400, '/activity/r-7Hq2xK9': 404, '/grants/r-7Hq2xK9/revoke': 302 }
     for (const route of Object.values(PAGE_ROUTES)) {
       // A parameter stands for any one segment: a receipt's id, say.
       const path = route.path.replace(/:\w+/g, 'r-7Hq2xK9')

@@ -22,7 +22,8 @@ function seeOther(location: string): Response {
 }
 
 function refused(failure: ApiFailure, selected: string[]): FormAnswer {
-  return { data: { kind: 'refused', status: failure.status, code: failure.code, message: failure.message, selected }, status: failure.status }
+  const { details } = failure.extra
+  return { data: { kind: 'refused', status: failure.status, code: failure.code, message: failure.message, ...(details && { details }), selected }, status: failure.status }
 }
 
 function isDecision(value: unknown): value is Decision {

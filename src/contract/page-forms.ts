@@ -30,7 +30,7 @@ export function parseBiosampleFieldValue(value: string): { biosample_id: string;
  * mini program (whose page path no browser can follow), that the decision was made.
  */
 export type FormActionData =
-  | { kind: 'refused'; status: number; code: string; message: string; selected: string[] }
+  | { kind: 'refused'; status: number; code: string; message: string; details?: Record<string, string>; selected: string[] }
   | { kind: 'answered'; decision: 'authorize' | 'deny' }
 
 /** The grants page's query after a revoke made by the revoke page's form: whose, and how it ended. */

@@ -228,7 +228,7 @@ function ConsentForm({ request, posted }: { request: ApplicationRequest; posted:
             ) : null}
             {switchAccount.isError ? <Alert variant="error">{t('consent.switchFailed')}</Alert> : null}
             {posted?.kind === 'refused' && !failure ? (
-              <DecisionFailure error={new ApiError({ status: posted.status, code: posted.code, message: posted.message })} reloadHref={returnPath} retryDisabled={!online} />
+              <DecisionFailure error={new ApiError({ status: posted.status, code: posted.code, message: posted.message, details: posted.details })} reloadHref={returnPath} retryDisabled={!online} />
             ) : null}
             {failure ? (
               <DecisionFailure

@@ -181,14 +181,16 @@ describe('accessibility without JavaScript', () => {
     ['revoke', 'en', DESKTOP],
     ['revoke', 'zh-CN', PHONE],
   ] as const)('%s page in %s: axe finds nothing', async (which, lang, viewport) => {
-    const { context, page } = await noScriptPage({ lang, viewport, forAxe: true })
-    // The revoke page needs a grant: authorize web-app first, by the form.
+    // The revoke page needs a grant: authorize web-app first, by the form, script off.
     if (which === 'revoke') {
-      await page.goto(portal.origin + consentPath())
-      await page.getByRole('checkbox', { name: /E-A0001/ }).check()
-      await page.getByRole('button', { name: lang === 'en' ? 'Authorize' : '授权' }).click()
-      await page.waitForURL((url) => url.pathname === '/sandbox/callback')
+      const deciding = await noScriptPage({ lang })
+      await deciding.page.goto(portal.origin + consentPath())
+      await deciding.page.getByRole('checkbox', { name: /E-A0001/ }).check()
+      await deciding.page.getByRole('button', { name: lang === 'en' ? 'Authorize' : '授权' }).click()
+      await deciding.page.waitForURL((url) => url.pathname === '/sandbox/callback')
+      await deciding.context.close()
     }
+    const { context, page } = await noScriptPage({ lang, viewport, forAxe: true })
     await page.goto(portal.origin + (which === 'consent' ? consentPath() : '/grants/web-app/revoke'))
     await page.getByRole('heading', { level: 1 }).first().waitFor()
     const violations = await axeViolations(page)

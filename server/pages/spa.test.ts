@@ -83,7 +83,15 @@ describe('index.html', () => {
     expect(html).toContain(`"lang":"${lang}"`)
     expect(html.match(/<html lang=/g)).toHaveLength(1)
     expect(response.headers.get('Vary')).toMatch(/Accept-Language/)
-    expect(response.headers.get('Cache-Control')).toBe('no-store')
+    expect(response.headers.get('Cache-Control')).toBe('no-store, no-transform')
+  })
+
+  test('a page is never compressed, whatever the browser accepts (BREACH: the ticket sits beside reflected text)', async () => {
+    const bff = useBff()
+    const response = await bff.request('/grants', { as: 'alice', headers: { 'Accept-Encoding': 'gzip, deflate, br, zstd' } })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('Content-Encoding')).toBeNull()
+    expect(await response.text()).toContain('bge-render-state')
   })
 
   test('every page of the SPA’s route list is rendered, trailing slash or not; anything else is 404', async () => {

@@ -151,7 +151,10 @@ export function spaRoutes(
       signIn: { loginUrl: config.loginUrl, origin },
       api: pageReads(c, api, origin, getCookie(c, config.authCookie) !== undefined),
     })
-    c.header('Cache-Control', 'no-store')
+    // no-transform: never compressed (hono/compress honours it), whatever the middleware above.
+    // A page holds the consent ticket and the person's samples beside text reflected from the
+    // query: compressed, its length would be a BREACH oracle for them.
+    c.header('Cache-Control', 'no-store, no-transform')
     c.header('Vary', 'Accept-Language, Cookie')
     if (result.kind === 'response') return answerWith(c, result.response)
     const links = preloads(c.req.path, lang)

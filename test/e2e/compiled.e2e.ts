@@ -58,13 +58,17 @@ beforeAll(() => {
   // Offline: pruning only removes what the lock marks as dev.
   const pruned = spawnSync('npm', ['prune', '--omit=dev', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: app, encoding: 'utf8' })
   if (pruned.status !== 0) throw new Error(`npm prune --omit=dev failed:\n${pruned.stdout}\n${pruned.stderr}`)
+  // The build as an image ships it: read-only (for root, who may write anyway, the snapshot below tells).
+  spawnSync('chmod', ['-R', 'a-w', join(app, 'dist')])
   data = join(app, 'data')
   mkdirSync(data)
   writeFileSync(join(data, 'fixtures.json'), JSON.stringify({ users: [USER], applications: [], latency_ms: LATENCY_MS }))
 }, 120_000)
 
 afterAll(() => {
-  if (app) rmSync(app, { recursive: true, force: true })
+  if (!app) return
+  spawnSync('chmod', ['-R', 'u+w', join(app, 'dist')])
+  rmSync(app, { recursive: true, force: true })
 })
 
 interface Started {

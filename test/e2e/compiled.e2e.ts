@@ -15,8 +15,8 @@ import { freePort } from '../support/portal'
 const repoRoot = resolve(import.meta.dirname, '../..')
 
 /** The sandbox answers every private-API call this late: a request that reads the session is slow. */
-const LATENCY_MS = 2500
-const GRACE_MS = 1000
+const LATENCY_MS = 4000
+const GRACE_MS = 2000
 const USER = { id: 'u-compiled', name: 'Compiled Check', auth_token: 'tok-compiled-check' }
 
 /** The runtime stage: built output, manifests, production dependencies only. */

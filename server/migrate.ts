@@ -9,8 +9,10 @@ import { migratePortalStore } from './store/portal-store'
 const CONNECT_TIMEOUT_MS = 10_000
 
 try {
-  // Only the store's settings matter here, so the sandbox guard of NODE_ENV=production does not.
-  const { store } = loadConfig({ ...process.env, NODE_ENV: undefined })
+  // Only the store's settings are read, checked as the server checks them: what the server alone
+  // needs (UPSTREAM_URL's companions, the production guard) does not stop a migration.
+  const { DATABASE_URL, DATABASE_URL_FILE, PORTAL_DB } = process.env
+  const { store } = loadConfig({ DATABASE_URL, DATABASE_URL_FILE, PORTAL_DB })
   const applied = await migratePortalStore(store, { connectTimeoutMs: CONNECT_TIMEOUT_MS })
   console.log(
     applied.length === 0

@@ -101,7 +101,8 @@ const server = serve({ fetch: app.fetch, hostname: listenHost, port: config.port
 // (the listen callback above runs later).
 Object.assign(server as Server, config.serverTimeouts)
 
-const stopRetention = config.recordsRetentionDays === undefined ? undefined : startRetention(store, config.recordsRetentionDays, logger)
+// Timed like every store query (portal_store_query_duration_seconds, query="purgeRecords").
+const stopRetention = config.recordsRetentionDays === undefined ? undefined : startRetention(observeStore(store, metrics), config.recordsRetentionDays, logger)
 
 let stopping = false
 function shutdown(signal: string, graceMs: number) {

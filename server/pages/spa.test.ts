@@ -116,6 +116,21 @@ describe('index.html', () => {
     }
   })
 
+  test('the bundled server under the build (dist/server/) is never served; the build’s public files are', async () => {
+    const bff = useBff()
+    mkdirSync(join(bff.distDir, 'server', 'chunks'), { recursive: true })
+    writeFileSync(join(bff.distDir, 'server', 'index.js'), 'const SECRET_SOURCE = 1\n')
+    writeFileSync(join(bff.distDir, 'server', 'chunks', 'config-1.js'), 'const SECRET_SOURCE = 2\n')
+    writeFileSync(join(bff.distDir, 'server.txt'), 'public\n')
+    for (const path of ['/server/index.js', '/server/chunks/config-1.js', '/server/', '/server/%69ndex.js']) {
+      const response = await bff.request(path)
+      expect(response.status, path).toBe(404)
+      expect(await response.text(), path).not.toContain('SECRET_SOURCE')
+    }
+    // A file beside it, with a name that starts the same, is served as any public file is.
+    expect(await (await bff.request('/server.txt')).text()).toBe('public\n')
+  })
+
   test('the sign-in URL template reaches the page in its render state, {next} kept and the value escaped', async () => {
     const stateOf = (html: string) => JSON.parse(new RegExp(`<script type="application/json" id="${RENDER_STATE_ID}">([^<]*)</script>`).exec(html)?.[1] ?? 'null') as { signIn: { loginUrl: string } }
     const plain = useBff()

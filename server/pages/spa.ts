@@ -22,6 +22,17 @@ import { requestOrigin } from '../http/proxy'
 /** Where `npm run build` puts src/entry-server.tsx, built for Node, inside the SPA's own build (never served: a dot path). */
 export const RENDER_MODULE = '.ssr/entry-server.js'
 
+/**
+ * Where `npm run build` puts the bundled BFF (scripts/build-server.mjs), inside the build like
+ * RENDER_MODULE and, like it, never served: its paths fall through to the pages (a 404).
+ */
+export const SERVER_BUNDLE_DIR = '/server/'
+
+/** Paths under the build that are not public: the SPA's template itself, dot paths, the server bundle. */
+function isPrivatePath(path: string): boolean {
+  return path === '/' || path === '/index.html' || path.startsWith('/.') || path.startsWith(SERVER_BUNDLE_DIR)
+}
+
 /** The platform's zone: dates are shown in it until the browser has said the person's (issue #17). */
 export const PLATFORM_TIME_ZONE = 'Asia/Shanghai'
 
@@ -134,7 +145,7 @@ export function spaRoutes(
   })
   app.use('/assets/*', serveStatic({ root: distDir }))
   app.use('*', compress())
-  app.use('*', serveStatic({ root: distDir, rewriteRequestPath: (path) => (path === '/' || path === '/index.html' || path.startsWith('/.') ? '/__none__' : path) }))
+  app.use('*', serveStatic({ root: distDir, rewriteRequestPath: (path) => (isPrivatePath(path) ? '/__none__' : path) }))
 
   app.get('*', async (c) => {
     const template = await indexHtml

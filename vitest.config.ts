@@ -8,6 +8,10 @@ export default defineConfig({
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
   test: {
     restoreMocks: true,
+    // A ceiling, not a measure: on a busy 2-core machine a render-heavy test can take seconds.
+    // Tests wait on events; nothing here times anything (figures live in `npm run bench`).
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
     projects: [
       {
         extends: true,

@@ -25,6 +25,17 @@ import { consentFormAction, revokeFormAction } from '../consent/form-actions'
 /** Where `npm run build` puts src/entry-server.tsx, built for Node, inside the SPA's own build (never served: a dot path). */
 export const RENDER_MODULE = '.ssr/entry-server.js'
 
+/**
+ * Where `npm run build` puts the bundled BFF (scripts/build-server.mjs), inside the build like
+ * RENDER_MODULE and, like it, never served: its paths fall through to the pages (a 404).
+ */
+export const SERVER_BUNDLE_DIR = '/server/'
+
+/** Paths under the build that are not public: the SPA's template itself, dot paths, the server bundle. */
+function isPrivatePath(path: string): boolean {
+  return path === '/' || path === '/index.html' || path.startsWith('/.') || path.startsWith(SERVER_BUNDLE_DIR)
+}
+
 /** The platform's zone: dates are shown in it until the browser has said the person's (issue #17). */
 export const PLATFORM_TIME_ZONE = 'Asia/Shanghai'
 
@@ -137,7 +148,7 @@ export function spaRoutes(
   })
   app.use('/assets/*', serveStatic({ root: distDir }))
   app.use('*', compress())
-  app.use('*', serveStatic({ root: distDir, rewriteRequestPath: (path) => (path === '/' || path === '/index.html' || path.startsWith('/.') ? '/__none__' : path) }))
+  app.use('*', serveStatic({ root: distDir, rewriteRequestPath: (path) => (isPrivatePath(path) ? '/__none__' : path) }))
 
   // A page's form (the consent decision, revoke) posts to the page itself: checked here as a form
   // from the portal's own page (server/http/page-forms.ts), then answered by the route's action.
@@ -169,7 +180,10 @@ export function spaRoutes(
         },
       } satisfies FormActionContext,
     })
-    c.header('Cache-Control', 'no-store')
+    // no-transform: never compressed (hono/compress honours it), whatever the middleware above.
+    // A page holds the consent ticket and the person's samples beside text reflected from the
+    // query: compressed, its length would be a BREACH oracle for them.
+    c.header('Cache-Control', 'no-store, no-transform')
     c.header('Vary', 'Accept-Language, Cookie')
     if (result.kind === 'response') return answerWith(c, result.response)
     // The consent page's form may send the person to its validated redirect (server/http/page-forms.ts).

@@ -22,7 +22,7 @@ import { sessionMutations, sessionQueries, signInHref } from '@/lib/session'
 import { authorize, consentQueries, deny } from './api'
 import { handOffToMiniProgram } from './browser'
 import type { ConsentLoaderData } from './consent-loader'
-import { useSelectionStore } from './selection-store'
+import { useSelectionStore, useStoredFlows } from './selection-store'
 import { useOnline } from './use-online'
 import { UpstreamMessage } from '@/components/ui/upstream-text'
 
@@ -75,6 +75,7 @@ function ConsentForm({ request, posted }: { request: ApplicationRequest; posted:
   const setSelected = useSelectionStore((state) => state.setSelected)
   const markDecided = useSelectionStore((state) => state.markDecided)
   const clearDecided = useSelectionStore((state) => state.clearDecided)
+  useStoredFlows()
   const known = new Set(biosamples.map((sample) => sample.biosample_id))
   // A refused form keeps what was chosen; otherwise what the person chose here, else the grant's.
   const postedSelection = posted?.kind === 'refused' ? posted.selected : undefined

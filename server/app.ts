@@ -59,8 +59,11 @@ export function createApp(options: AppOptions): Hono {
   const draining = options.draining ?? (() => false)
   const distDir = options.distDir ?? 'dist'
   const store = observeStore(options.store, metrics)
+  // Rate limits (server/http/limits.ts), shared by the JSON API and the pages' forms.
+  const limits = createRateLimits(config.rateLimits, options.store)
   const deps: BffDeps = {
     config,
+    limits,
     upstream:
       options.upstream ??
       createUpstreamClient(upstreamOptionsFrom(config)),
@@ -124,7 +127,6 @@ export function createApp(options: AppOptions): Hono {
   api.use('*', singleValuedQuery)
   // Rate limits (server/http/limits.ts), before any route can ask the platform anything. Revoke
   // has no limit of its own: withdrawal is never refused for lack of the store.
-  const limits = createRateLimits(config.rateLimits, options.store)
   api.use('*', limits.unauthenticated)
   api.on('POST', ['/oauth2/authorize', '/oauth2/deny'], limits.decisions)
   // `/records/*` matches `/records` itself too.

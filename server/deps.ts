@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import type { Config } from './config'
 import type { Continuations } from './consent/continuations'
+import type { RateLimits } from './http/limits'
 import type { ConsentDecisions } from './consent/decisions'
 import type { RecordOutbox } from './consent/records'
 import type { ConsentTickets } from './consent/ticket'
@@ -13,6 +14,8 @@ export interface BffDeps {
   config: Config
   /** The signed client itself; routes use `c.var.upstream`, bound to their request (server/http/upstream.ts). */
   upstream: UpstreamClient
+  /** The rate limits; the consent form takes a point of `decisions` as the JSON API does. */
+  limits: RateLimits
   tickets: ConsentTickets
   /** Where the consent form sends a web app's person next (server/consent/continuations.ts). */
   continuations: Continuations

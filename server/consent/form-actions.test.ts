@@ -145,6 +145,17 @@ describe('the consent form', () => {
     expect((await records(bff)).map((r) => r.decision)).not.toContain('deny')
   })
 
+  test('past RATE_LIMIT_DECISIONS_PER_MINUTE: the page again, 429 with Retry-After, nothing asked of the platform', async () => {
+    const bff = useBff({ env: { RATE_LIMIT_DECISIONS_PER_MINUTE: '1' } })
+    const path = consentPath(WEB_APP)
+    expect((await formPost(bff, path, decision((await openPage(bff, path)).ticket, 'deny', []))).status).toBe(303)
+    const limited = await formPost(bff, path, decision((await openPage(bff, path)).ticket, 'authorize'))
+    expect(limited.status).toBe(429)
+    expect(Number(limited.headers.get('Retry-After'))).toBeGreaterThan(0)
+    expect(await limited.text()).toMatch(/<form [^>]*method="post"/)
+    expect(bff.callsTo(AUTHORIZE_PATH)).toEqual([])
+  })
+
   test('a ticket of another session or request is refused on the page', async () => {
     const bff = useBff()
     const path = consentPath(WEB_APP)

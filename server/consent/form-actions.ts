@@ -4,6 +4,7 @@
 // same functions (server/consent/decide.ts, server/consent/revoke.ts); only the answer differs: a
 // 303 where the script would navigate, or the page again with the reason.
 import type { Context } from 'hono'
+import type { DecisionResponse } from '../../src/contract/api'
 import { checkConsentRequest } from '../../src/contract/consent-request'
 import { isLanguage } from '../../src/contract/languages'
 import { CONSENT_FIELDS, parseBiosampleFieldValue, revokeStatusPath } from '../../src/contract/page-forms'
@@ -50,16 +51,23 @@ export async function consentFormAction(c: Context, request: Request): Promise<F
   }
   const { request: asked } = checked
   try {
-    const answer = await decide(c, deps, {
-      decision,
-      ticket,
-      client_id: asked.clientId,
-      redirect_uri: asked.redirectUri,
-      scope: asked.scope,
-      state: asked.state,
-      language,
-      biosample_ids: samples.flatMap((sample) => (sample ? [sample] : [])),
+    // The same per-session limit as the JSON API's decisions; its Retry-After stays on `c`, which
+    // the page's answer is built from (server/pages/spa.ts).
+    let decided: DecisionResponse | undefined
+    await deps.limits.decisions(c, async () => {
+      decided = await decide(c, deps, {
+        decision,
+        ticket,
+        client_id: asked.clientId,
+        redirect_uri: asked.redirectUri,
+        scope: asked.scope,
+        state: asked.state,
+        language,
+        biosample_ids: samples.flatMap((sample) => (sample ? [sample] : [])),
+      })
     })
+    const answer = decided
+    if (!answer) throw new Error('The decision limit neither refused nor let the decision run.')
     // A mini program's page path is somewhere only WeChat's bridge can go: the page says to return there.
     if (!('redirect_to' in answer)) return { data: { kind: 'answered', decision }, status: 200 }
     const target = new URL(answer.redirect_to)

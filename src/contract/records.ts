@@ -1,6 +1,6 @@
 // Consent records (SPEC.md "Consent records"): what a person agreed to, refused or took back, in
-// the words they were shown. Shared by the BFF (which writes and serves them) and the SPA (which
-// sends what it displayed, and shows the activity list and receipts). Browser-safe.
+// the words they were shown. Shared by the BFF (which recomputes what a page displayed, writes and
+// serves them) and the SPA (which shows the activity list and receipts). Browser-safe.
 // `@__PURE__`: see src/contract/api.ts.
 import { z } from 'zod/mini'
 import { SUPPORTED_LANGUAGES } from './languages'

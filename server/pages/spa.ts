@@ -19,7 +19,8 @@ import type { RenderInput, RenderResult } from '../../src/entry-server'
 import type { Config } from '../config'
 import { peerEnv, type PeerEnv } from '../http/limits'
 import { requestOrigin } from '../http/proxy'
-import { consentPageCsp, pageFormGuard } from '../http/page-forms'
+import { consentPageCsp } from '../http/page-forms'
+import { pageFormGuard } from '../http/security'
 import { consentFormAction, revokeFormAction } from '../consent/form-actions'
 
 /** Where `npm run build` puts src/entry-server.tsx, built for Node, inside the SPA's own build (never served: a dot path). */

@@ -14,6 +14,7 @@ import { renderStateElement } from '../../src/contract/render-state'
 import { LANGUAGE_COOKIE, pickLanguage, type Language } from '../../src/contract/languages'
 import { PAGE_META } from '../../src/contract/page-meta'
 import { pageOfPath } from '../../src/contract/routes'
+import { TIME_ZONE_COOKIE, timeZoneOf } from '../../src/contract/time-zone'
 import type { RenderInput, RenderResult } from '../../src/entry-server'
 import type { Config } from '../config'
 import { peerEnv, type PeerEnv } from '../http/limits'
@@ -21,9 +22,6 @@ import { requestOrigin } from '../http/proxy'
 
 /** Where `npm run build` puts src/entry-server.tsx, built for Node, inside the SPA's own build (never served: a dot path). */
 export const RENDER_MODULE = '.ssr/entry-server.js'
-
-/** The platform's zone: dates are shown in it until the browser has said the person's (issue #17). */
-export const PLATFORM_TIME_ZONE = 'Asia/Shanghai'
 
 /** The BFF itself, as the page's own requests would reach it, from the page's client address. */
 export type ApiFetch = (request: Request, env?: PeerEnv) => Response | Promise<Response>
@@ -109,7 +107,7 @@ export function spaBuilt(distDir: string, render?: Render): boolean {
  */
 export function spaRoutes(
   distDir: string,
-  config: Pick<Config, 'loginUrl' | 'wechatBridgeUrl' | 'authCookie'>,
+  config: Pick<Config, 'loginUrl' | 'wechatBridgeUrl' | 'authCookie' | 'upstreamTimeZone'>,
   api: ApiFetch,
   options: { log?: (line: string) => void; render?: Render } = {},
 ): Hono {
@@ -146,7 +144,8 @@ export function spaRoutes(
     const result = await render({
       request: new Request(url, { method: 'GET', signal: c.req.raw.signal }),
       lang,
-      timeZone: PLATFORM_TIME_ZONE,
+      // The person's zone once their browser has said it (src/lib/clock.tsx), the platform's before.
+      timeZone: timeZoneOf(getCookie(c, TIME_ZONE_COOKIE), config.upstreamTimeZone),
       now: Date.now(),
       signIn: { loginUrl: config.loginUrl, origin },
       api: pageReads(c, api, origin, getCookie(c, config.authCookie) !== undefined),

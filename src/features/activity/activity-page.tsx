@@ -9,6 +9,7 @@ import { LiveRegion } from '@/components/ui/live-region'
 import { Page } from '@/components/ui/page'
 import { VanishedNotices } from '@/components/records/vanished-notices'
 import { foldAttempts, type ConsentAttempt } from '@/contract/records'
+import { useNow, useTimeZone } from '@/lib/clock'
 import { formatDate, formatRelative } from '@/lib/format'
 import { useTranslation } from '@/lib/i18n'
 import { receiptPath, recordQueries } from '@/lib/records'
@@ -113,10 +114,12 @@ export function ActivityPage() {
 /** One decision: which app, what was decided and what became of it, when, which samples; and its receipt. */
 function AttemptCard({ attempt }: { attempt: ConsentAttempt }) {
   const { t, language } = useTranslation()
+  const timeZone = useTimeZone()
+  const now = useNow()
   const stateLabel = useStateLabel()
   const nameId = useId()
   const { record } = attempt
-  const date = formatDate(record.at, language)
+  const date = formatDate(record.at, language, timeZone)
   const decision = stateLabel(attempt)
   const samples = record.biosamples
   return (
@@ -134,7 +137,7 @@ function AttemptCard({ attempt }: { attempt: ConsentAttempt }) {
             <StateBadge attempt={attempt} />
             <time dateTime={record.at}>{date}</time>
             <span aria-hidden="true">·</span>
-            <span className="whitespace-nowrap">{formatRelative(record.at, language)}</span>
+            <span className="whitespace-nowrap">{formatRelative(record.at, language, now)}</span>
           </p>
           <p className="mt-1 text-sm break-words text-slate-600 dark:text-slate-400">
             {samples.length

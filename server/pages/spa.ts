@@ -28,6 +28,15 @@ export type ApiFetch = (request: Request, env?: PeerEnv) => Response | Promise<R
 
 export type Render = (input: RenderInput) => Promise<RenderResult>
 
+/** The page's HTML around the render, for a page's URL: index.html as the browser gets it. */
+export type PageTemplate = (url: string) => Promise<string>
+
+/** Pages from source (`npm run dev`, server/dev.ts): Vite's index.html and src/entry-server.tsx, read per request. */
+export interface PageSource {
+  render: Render
+  template: PageTemplate
+}
+
 /**
  * What the browser learns from the page itself rather than from a request: the WeChat bridge's
  * URL, when configured, so it is loaded only inside a mini-program web-view.
@@ -96,25 +105,27 @@ const SESSIONLESS_READS = new Set(['/api/sandbox/users'])
 const FORWARDED_HEADERS = ['Cookie', 'Accept-Language']
 
 /** Whether the build can serve pages (`/readyz` asks): index.html and the server render are there. */
-export function spaBuilt(distDir: string, render?: Render): boolean {
-  return existsSync(join(distDir, 'index.html')) && (render !== undefined || existsSync(join(distDir, RENDER_MODULE)))
+export function spaBuilt(distDir: string, render?: Render, template?: PageTemplate): boolean {
+  return (template !== undefined || existsSync(join(distDir, 'index.html'))) && (render !== undefined || existsSync(join(distDir, RENDER_MODULE)))
 }
 
 /**
  * The pages. `api` answers a page's `/api` reads in-process, as the page's own requests: the
  * same routes, limits and deadline as the browser's reads. `render` is the build's server render
- * unless given (tests give src/entry-server.tsx itself).
+ * unless given (tests give src/entry-server.tsx itself), and `template` the build's index.html.
  */
 export function spaRoutes(
   distDir: string,
   config: Pick<Config, 'loginUrl' | 'wechatBridgeUrl' | 'authCookie' | 'upstreamTimeZone'>,
   api: ApiFetch,
-  options: { log?: (line: string) => void; render?: Render } = {},
+  options: { log?: (line: string) => void; render?: Render; template?: PageTemplate } = {},
 ): Hono {
   const { log } = options
   const app = new Hono()
   const indexPath = join(distDir, 'index.html')
   const indexHtml = existsSync(indexPath) ? withPageMeta(readFileSync(indexPath, 'utf8'), config) : undefined
+  const { template: pageTemplate } = options
+  const loadTemplate = pageTemplate ? async (url: string) => withPageMeta(await pageTemplate(url), config) : () => indexHtml
   const preloads = preloadPlan(distDir)
   const loadRender = options.render ? () => Promise.resolve(options.render) : renderLoader(distDir)
   // Loaded now rather than by the first page, which would otherwise wait for it.
@@ -135,7 +146,7 @@ export function spaRoutes(
   app.use('*', serveStatic({ root: distDir, rewriteRequestPath: (path) => (path === '/' || path === '/index.html' || path.startsWith('/.') ? '/__none__' : path) }))
 
   app.get('*', async (c) => {
-    const template = await indexHtml
+    const template = await loadTemplate(c.req.path)
     const render = await loadRender().catch(() => undefined)
     if (!template || !render) return c.text('The SPA is not built. Run `npm run build` (npm start does it for you).', 503)
     const lang = pickLanguage(getCookie(c, LANGUAGE_COOKIE), c.req.header('Accept-Language'))

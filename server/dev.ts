@@ -27,6 +27,17 @@ function withDevNonce(response: Response): Response {
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
 }
 
+/**
+ * The build links the SPA's stylesheet from index.html; in development src/main.tsx's import of it
+ * only becomes a `<style>` once the script runs. Linked here too (Vite serves a stylesheet that a
+ * `<link>` asks for as plain CSS), the rendered page is styled from its first paint, as in production.
+ */
+const STYLESHEET = '/src/app/styles.css'
+
+function withStylesheet(page: string): string {
+  return page.replace('</head>', `  <link rel="stylesheet" href="${STYLESHEET}" />\n  </head>`)
+}
+
 const httpServer = createHttpServer()
 const vite = await createViteServer({
   server: { middlewareMode: true, hmr: { server: httpServer } },
@@ -40,7 +51,7 @@ await startPortal({
   pages: {
     // Per request: Vite reloads the module graph when a file changes.
     render: async (input: RenderInput) => ((await vite.ssrLoadModule('/src/entry-server.tsx')) as { render: (input: RenderInput) => Promise<RenderResult> }).render(input),
-    template: (url) => vite.transformIndexHtml(url, readFileSync('index.html', 'utf8')),
+    template: async (url) => withStylesheet(await vite.transformIndexHtml(url, readFileSync('index.html', 'utf8'))),
   },
   createServer: (fetch) => {
     const answer = getRequestListener(async (request, env) => withDevNonce(await fetch(request, env)))

@@ -28,7 +28,7 @@ async function signIn(): Promise<string> {
   return response.headers.get('Set-Cookie')?.split(';')[0] ?? ''
 }
 
-test('pages are rendered on the server from source, with the render state and Vite’s client', async () => {
+test('pages are rendered on the server from source, with the render state, the stylesheet and Vite’s client', async () => {
   const cookie = await signIn()
   const consent = `/oauth2/authorize?${new URLSearchParams({ client_id: 'web-app', redirect_uri: `${portal.origin}/sandbox/callback`, response_type: 'code', scope: 'profile.default', state: 'dev' })}`
   for (const [path, text] of [
@@ -42,6 +42,8 @@ test('pages are rendered on the server from source, with the render state and Vi
     expect(html, path).toContain(text)
     expect(html, path).toContain(`<script type="application/json" id="${RENDER_STATE_ID}">`)
     expect(html, path).toContain('src="/@vite/client"')
+    // Styled from the first paint, as the build's pages are.
+    expect(html, path).toContain('<link rel="stylesheet" href="/src/app/styles.css" />')
   }
 })
 

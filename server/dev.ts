@@ -38,11 +38,18 @@ function withStylesheet(page: string): string {
   return page.replace('</head>', `  <link rel="stylesheet" href="${STYLESHEET}" />\n  </head>`)
 }
 
+// `node --watch` restarts the process with SIGTERM on every change under server/: with no load
+// balancer to tell, there is nothing to drain for (SHUTDOWN_GRACE_MS), unless one is set.
+process.env.SHUTDOWN_GRACE_MS ??= '0'
+
 const httpServer = createHttpServer()
 const vite = await createViteServer({
   server: { middlewareMode: true, hmr: { server: httpServer } },
   appType: 'custom',
   html: { cspNonce: devNonce },
+  // vite.config.ts imported by this process itself (tsx is its loader), not bundled to a file
+  // beside it that `node --watch` would see come and go and restart the process for.
+  configLoader: 'native',
 })
 
 await startPortal({

@@ -83,6 +83,20 @@ test('bad values are named', () => {
   expect(() => loadConfig({ SESSION_SECRET: 'short' })).toThrow(/SESSION_SECRET: must be at least 32 characters/)
 })
 
+describe('the store’s data: AUTO_MIGRATE and RECORDS_RETENTION_DAYS', () => {
+  test('by default migrations run at start and records are kept', () => {
+    expect(loadConfig({})).toMatchObject({ autoMigrate: true, recordsRetentionDays: undefined })
+  })
+
+  test('AUTO_MIGRATE=false leaves migrations to `npm run migrate`; RECORDS_RETENTION_DAYS is a whole number of days', () => {
+    expect(loadConfig({ AUTO_MIGRATE: 'false', RECORDS_RETENTION_DAYS: '365' })).toMatchObject({ autoMigrate: false, recordsRetentionDays: 365 })
+    for (const days of ['0', '-3', '1.5', 'forever']) {
+      expect(() => loadConfig({ RECORDS_RETENTION_DAYS: days }), days).toThrow(/RECORDS_RETENTION_DAYS/)
+    }
+    expect(() => loadConfig({ AUTO_MIGRATE: 'no' })).toThrow(/AUTO_MIGRATE/)
+  })
+})
+
 describe('UPSTREAM_URL names exactly what is missing', () => {
   const complete = {
     UPSTREAM_URL: 'https://pre.private.omgut.com',

@@ -66,6 +66,10 @@ export interface Config {
   publicOrigin: string | undefined
   /** Node's server timeouts, set on the server `serve()` returns (server/index.ts). */
   serverTimeouts: ServerTimeouts
+  /** AUTO_MIGRATE: false = the store's migrations are applied only by `npm run migrate`; start-up refuses a store that lacks one. */
+  autoMigrate: boolean
+  /** RECORDS_RETENTION_DAYS: consent records older than this many days are purged (server/consent/retention.ts); undefined = kept. */
+  recordsRetentionDays: number | undefined
   /** Requests allowed per minute (SPEC.md "Security"), shared through the store; undefined: RATE_LIMIT=off. */
   rateLimits: RateLimitSettings | undefined
 }
@@ -171,6 +175,8 @@ const envSchema = z.object({
   HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(HEADERS_TIMEOUT_MS),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
   KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(KEEP_ALIVE_TIMEOUT_MS),
+  AUTO_MIGRATE: boolean.default(true),
+  RECORDS_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
   // Rate limits (server/http/limits.ts).
   RATE_LIMIT: z.enum(['on', 'off']).default('on'),
   RATE_LIMIT_DECISIONS_PER_MINUTE: z.coerce.number().int().positive().default(30),
@@ -276,6 +282,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, readFile: (path
     trustProxy: e.TRUST_PROXY ?? (() => false),
     publicOrigin: e.PUBLIC_ORIGIN,
     serverTimeouts: { headersTimeout: e.HEADERS_TIMEOUT_MS, requestTimeout, keepAliveTimeout: e.KEEP_ALIVE_TIMEOUT_MS },
+    autoMigrate: e.AUTO_MIGRATE,
+    recordsRetentionDays: e.RECORDS_RETENTION_DAYS,
     rateLimits:
       e.RATE_LIMIT === 'off'
         ? undefined

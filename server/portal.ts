@@ -6,12 +6,13 @@ import type { createServer, Server } from 'node:http'
 import { serve, type Http2Bindings, type HttpBindings } from '@hono/node-server'
 import { createApp } from './app'
 import { RecordOutbox } from './consent/records'
+import { startRetention } from './consent/retention'
 import { ConfigError, loadConfig, SANDBOX_API_PREFIX, startWarnings, type Config } from './config'
 import { createLogger, lineLog } from './http/log'
 import { createMetrics, metricsApp, observeStore } from './http/metrics'
 import type { PageSource } from './pages/spa'
 import { startSandbox } from './sandbox/start'
-import { openPortalStore } from './store/portal-store'
+import { openPortalStore, StoreNotMigratedError } from './store/portal-store'
 
 /** How long start-up waits for the store (PostgreSQL may be unreachable) before refusing to start. */
 const STORE_CONNECT_TIMEOUT_MS = 5000
@@ -47,11 +48,12 @@ export async function startPortal(options: PortalOptions = {}): Promise<void> {
 
   // A store that cannot be reached or migrated refuses the start: the portal cannot keep its promise
   // of one decision per ticket without it.
-  const store = openPortalStore(config.store, { connectTimeoutMs: STORE_CONNECT_TIMEOUT_MS })
+  const store = openPortalStore(config.store, { connectTimeoutMs: STORE_CONNECT_TIMEOUT_MS, autoMigrate: config.autoMigrate })
   try {
     await store.ping()
   } catch (error) {
     await store.close().catch(() => undefined)
+    if (error instanceof StoreNotMigratedError) fail(`The portal store (${store.description}) cannot be used: ${error.message}`)
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error
     const check = config.store.engine === 'postgres' ? `DATABASE_URL, and that the database is up (waited ${STORE_CONNECT_TIMEOUT_MS / 1000} s)` : 'PORTAL_DB'
     fail(`The portal store (${store.description}) cannot be used: ${cause instanceof Error ? cause.message || cause.name : String(cause)}.\nCheck ${check}.`)
@@ -95,7 +97,8 @@ export async function startPortal(options: PortalOptions = {}): Promise<void> {
     const { headersTimeout, requestTimeout, keepAliveTimeout } = server as Server
     const lines = [
       `BGE consent portal on ${base}`,
-      `  store: ${store.description}`,
+      `  store: ${store.description}${config.autoMigrate ? '' : ' (AUTO_MIGRATE=false)'}`,
+      ...(config.recordsRetentionDays === undefined ? [] : [`  retention: consent records older than ${config.recordsRetentionDays} days are purged`]),
       `  timeouts: headers ${headersTimeout} ms, request ${requestTimeout} ms, keep-alive ${keepAliveTimeout} ms`,
       ...startWarnings(config).map((warning) => `  warning: ${warning}`),
     ]
@@ -123,6 +126,9 @@ export async function startPortal(options: PortalOptions = {}): Promise<void> {
   // (the listen callback above runs later).
   Object.assign(server as Server, config.serverTimeouts)
 
+  // Timed like every store query (portal_store_query_duration_seconds, query="purgeRecords").
+  const stopRetention = config.recordsRetentionDays === undefined ? undefined : startRetention(observeStore(store, metrics), config.recordsRetentionDays, logger)
+
   let stopping = false
   function shutdown(signal: string, graceMs: number) {
     if (stopping) return
@@ -138,6 +144,7 @@ export async function startPortal(options: PortalOptions = {}): Promise<void> {
       // Revokes made while the store was down get one last chance to be written.
       await outbox.flush()
       outbox.stop()
+      stopRetention?.()
       sandbox?.store.close()
       await store.close().catch(() => undefined)
       metricsServer?.close()

@@ -4,7 +4,7 @@
 // working from the moment this has run, and nothing is fetched that the server already read.
 import '@/app/styles.css'
 import { hydrate, QueryClientProvider } from '@tanstack/react-query'
-import { StrictMode } from 'react'
+import { StrictMode, useEffect, type ReactNode } from 'react'
 import { hydrateRoot } from 'react-dom/client'
 import { createBrowserRouter, matchRoutes } from 'react-router'
 import { RouterProvider } from 'react-router/dom'
@@ -49,6 +49,17 @@ const router = createBrowserRouter(routes, {
   hydrationData: { loaderData: state.router.loaderData, actionData: state.router.actionData, errors: reviveRouterErrors(state.router.errors) },
 })
 
+/**
+ * Marks `<html data-hydrated>` once React has taken over the server's markup: effects run after
+ * the hydration commit. Browser journeys wait on it before using what only script makes work.
+ */
+function Hydrated({ children }: { children: ReactNode }) {
+  useEffect(() => {
+    document.documentElement.dataset['hydrated'] = 'true'
+  }, [])
+  return children
+}
+
 const container = document.getElementById('root')
 if (!container) throw new Error('The page has no #root element')
 hydrateRoot(
@@ -58,7 +69,9 @@ hydrateRoot(
     <SignInSettingsProvider value={state.signIn}>
       <QueryClientProvider client={queryClient}>
         <ClockProvider value={{ now: state.now, timeZone: state.timeZone }}>
-          <RouterProvider router={router} />
+          <Hydrated>
+            <RouterProvider router={router} />
+          </Hydrated>
         </ClockProvider>
       </QueryClientProvider>
     </SignInSettingsProvider>

@@ -155,4 +155,14 @@ describe('per client IP, without a valid session', () => {
     await expectRateLimited(await bff.request(app, { peer: '192.0.2.4' }))
     expect(bff.callsTo('/openbge/oauth2/application')).toHaveLength(2)
   })
+  test('signed out, a page is one request to its address, however many reads it makes', async () => {
+    const bff = useBff({ env })
+    const consent = `/oauth2/authorize?${new URLSearchParams({ ...WEB_APP, response_type: 'code', state: 's' })}`
+    // Four reads each (who is signed in, the app, the samples, the grant): one point per page.
+    expect((await bff.request(consent, { peer: '192.0.2.5' })).status).toBe(302)
+    expect((await bff.request(consent, { peer: '192.0.2.5' })).status).toBe(302)
+    const page = await bff.request(consent, { peer: '192.0.2.5' })
+    expect(page.status).toBe(429)
+    expect(await page.text()).toContain('rate_limited')
+  })
 })

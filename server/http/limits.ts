@@ -16,15 +16,18 @@ import { clientIp } from './proxy'
 /** What @hono/node-server puts on `c.env`, as far as an in-process request needs it. */
 export interface PeerEnv {
   incoming?: { socket?: { remoteAddress?: string | undefined } | undefined } | undefined
+  /** Set on a page's own reads: the page is one request to the per-IP limit, however many reads it makes. */
+  page?: { charge?: Promise<number | undefined> }
 }
 
 /**
- * The environment that gives an in-process request (a page's own read) the page's client address,
- * as server/http/proxy.ts `clientIp` resolved it, so the per-IP limit counts the page's reads.
+ * The environment that gives a page's own in-process reads the page's client address, as
+ * server/http/proxy.ts `clientIp` resolved it, so the per-IP limit counts them, once per page.
+ * One environment per page: its reads share it.
  */
 export function peerEnv(c: Context): PeerEnv | undefined {
   const ip = clientIp(c)
-  return ip === undefined ? undefined : { incoming: { socket: { remoteAddress: ip } } }
+  return ip === undefined ? undefined : { incoming: { socket: { remoteAddress: ip } }, page: {} }
 }
 
 /** How long a store-backed count may take before this instance counts in memory instead. */
@@ -129,11 +132,19 @@ export function createRateLimits(settings: RateLimitSettings | undefined, store:
     unauthenticated: async (c, next) => {
       const ip = clientIp(c)
       if (!ip) return next()
+      const page = (c.env as PeerEnv | undefined)?.page
+      // A point per request, or per page for a page's reads: the first to count takes it, and
+      // the page's other reads share its answer.
+      const take = () => {
+        if (!page) return perIp.take(ip)
+        page.charge ??= perIp.take(ip)
+        return page.charge
+      }
       const signedIn = c.var.upstream.authToken !== undefined
-      const wait = signedIn ? await perIp.exhausted(ip) : await perIp.take(ip)
+      const wait = signedIn ? await perIp.exhausted(ip) : await take()
       if (wait !== undefined) refuse(c, wait)
       await next()
-      if (signedIn && c.res.status === 401) await perIp.take(ip)
+      if (signedIn && c.res.status === 401) await take()
     },
     decisions: perSession('decisions', settings.decisionsPerMinute),
     recordReads: perSession('records', settings.recordReadsPerMinute),

@@ -201,6 +201,14 @@ describe('pages', () => {
     expect(directives.get('script-src')).toEqual(["'self'"])
     expect(directives.get('img-src')).toEqual(["'self'", 'https:'])
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/)
+    expect(directives.get('require-trusted-types-for')).toEqual(["'script'"])
+    // No bridge configured: no Trusted Types policy may be created at all.
+    expect(directives.get('trusted-types')).toEqual(["'none'"])
+    expect(response.headers.get('Cross-Origin-Opener-Policy')).toBe('same-origin')
+    expect(response.headers.get('Cross-Origin-Resource-Policy')).toBe('same-origin')
+    const permissions = new Map((response.headers.get('Permissions-Policy') ?? '').split(',').map((entry) => entry.trim().split('=') as [string, string]))
+    for (const feature of ['camera', 'microphone', 'geolocation', 'payment', 'usb', 'fullscreen', 'clipboard-read']) expect(permissions.get(feature), feature).toBe('()')
+    expect(permissions.get('clipboard-write')).toBe('(self)')
     expect(response.headers.get('X-Frame-Options')).toBe('DENY')
     expect(response.headers.get('Referrer-Policy')).toBe('no-referrer')
     expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff')
@@ -213,6 +221,8 @@ describe('pages', () => {
     const response = await bff.request('/oauth2/authorize', { as: 'alice' })
     const csp = response.headers.get('Content-Security-Policy') ?? ''
     expect(csp).toMatch(/(^|;)\s*script-src 'self' https:\/\/res\.wx\.qq\.com(;|$)/)
+    // Its one Trusted Types policy, which passes that URL only (src/features/consent/browser.ts).
+    expect(csp).toMatch(/(^|;)\s*trusted-types bge-wechat-bridge(;|$)/)
     const html = await response.text()
     expect(html).toContain('<meta name="bge-wechat-bridge" content="https://res.wx.qq.com/open/js/jweixin-1.6.0.js" />')
     // No script but files, and the render's state, which is data.
@@ -250,6 +260,6 @@ describe('pages', () => {
 
     const missing = await bff.request('/assets/missing-0000.js')
     expect(missing.status).toBe(404)
-    expect(missing.headers.get('Cache-Control')).toBe('no-store')
+    expect(missing.headers.get('Cache-Control')).toBe('no-store, no-transform')
   })
 })

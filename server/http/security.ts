@@ -1,11 +1,16 @@
 // Response headers and request checks of SPEC.md "Security".
 import type { MiddlewareHandler } from 'hono'
+import { WECHAT_BRIDGE_POLICY } from '../../src/contract/page-meta'
 import { ApiFailure } from './api-failure'
 import { isHttpsRequest, requestOrigin } from './proxy'
 
 export function contentSecurityPolicy(wechatBridgeUrl: string): string {
   const bridgeOrigin = wechatBridgeUrl ? ` ${new URL(wechatBridgeUrl).origin}` : ''
   return [
+    // DOM XSS sinks (innerHTML, script.src, …) take only Trusted Types values; without the bridge
+    // no policy may be created at all.
+    "require-trusted-types-for 'script'",
+    `trusted-types ${wechatBridgeUrl ? WECHAT_BRIDGE_POLICY : "'none'"}`,
     "default-src 'self'",
     `script-src 'self'${bridgeOrigin}`,
     "style-src 'self'",
@@ -18,6 +23,46 @@ export function contentSecurityPolicy(wechatBridgeUrl: string): string {
     "base-uri 'none'",
   ].join('; ')
 }
+
+/**
+ * Every powerful feature the portal never uses, denied to the page and anything it could embed.
+ * Only the developer preview copies a URL (clipboard-write, this origin only). Names Chromium
+ * knows, so none is reported as unrecognized (test/e2e/policies.e2e.ts checks in Chromium).
+ */
+const DENIED_FEATURES = [
+  'accelerometer',
+  'autoplay',
+  'browsing-topics',
+  'camera',
+  'clipboard-read',
+  'compute-pressure',
+  'display-capture',
+  'encrypted-media',
+  'fullscreen',
+  'gamepad',
+  'geolocation',
+  'gyroscope',
+  'hid',
+  'identity-credentials-get',
+  'idle-detection',
+  'local-fonts',
+  'magnetometer',
+  'microphone',
+  'midi',
+  'otp-credentials',
+  'payment',
+  'picture-in-picture',
+  'publickey-credentials-create',
+  'publickey-credentials-get',
+  'screen-wake-lock',
+  'serial',
+  'storage-access',
+  'usb',
+  'window-management',
+  'xr-spatial-tracking',
+] as const
+
+export const PERMISSIONS_POLICY = [...DENIED_FEATURES.map((feature) => `${feature}=()`), 'clipboard-write=(self)'].join(', ')
 
 /**
  * Headers every response carries, the CSP included (it matters on documents and costs nothing
@@ -33,6 +78,11 @@ export function securityHeaders(wechatBridgeUrl: string): MiddlewareHandler {
     c.header('Referrer-Policy', 'no-referrer')
     c.header('X-Frame-Options', 'DENY')
     c.header('Content-Security-Policy', csp)
+    // No other window keeps a handle on a portal page (a consent page opened by an app cannot be
+    // scripted or navigated by it), and no other origin may embed the portal's responses.
+    c.header('Cross-Origin-Opener-Policy', 'same-origin')
+    c.header('Cross-Origin-Resource-Policy', 'same-origin')
+    c.header('Permissions-Policy', PERMISSIONS_POLICY)
     if (isHttpsRequest(c)) {
       c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains')
     }

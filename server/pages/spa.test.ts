@@ -83,7 +83,15 @@ describe('index.html', () => {
     expect(html).toContain(`"lang":"${lang}"`)
     expect(html.match(/<html lang=/g)).toHaveLength(1)
     expect(response.headers.get('Vary')).toMatch(/Accept-Language/)
-    expect(response.headers.get('Cache-Control')).toBe('no-store')
+    expect(response.headers.get('Cache-Control')).toBe('no-store, no-transform')
+  })
+
+  test('a page is never compressed, whatever the browser accepts (BREACH: the ticket sits beside reflected text)', async () => {
+    const bff = useBff()
+    const response = await bff.request('/grants', { as: 'alice', headers: { 'Accept-Encoding': 'gzip, deflate, br, zstd' } })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('Content-Encoding')).toBeNull()
+    expect(await response.text()).toContain('bge-render-state')
   })
 
   test('every page of the SPA’s route list is rendered, trailing slash or not; anything else is 404', async () => {
@@ -106,6 +114,21 @@ describe('index.html', () => {
       expect(response.headers.get('Content-Type'), path).toMatch(/^text\/html/)
       expect(await response.text(), path).toContain('<div id="root">')
     }
+  })
+
+  test('the bundled server under the build (dist/server/) is never served; the build’s public files are', async () => {
+    const bff = useBff()
+    mkdirSync(join(bff.distDir, 'server', 'chunks'), { recursive: true })
+    writeFileSync(join(bff.distDir, 'server', 'index.js'), 'const SECRET_SOURCE = 1\n')
+    writeFileSync(join(bff.distDir, 'server', 'chunks', 'config-1.js'), 'const SECRET_SOURCE = 2\n')
+    writeFileSync(join(bff.distDir, 'server.txt'), 'public\n')
+    for (const path of ['/server/index.js', '/server/chunks/config-1.js', '/server/', '/server/%69ndex.js']) {
+      const response = await bff.request(path)
+      expect(response.status, path).toBe(404)
+      expect(await response.text(), path).not.toContain('SECRET_SOURCE')
+    }
+    // A file beside it, with a name that starts the same, is served as any public file is.
+    expect(await (await bff.request('/server.txt')).text()).toBe('public\n')
   })
 
   test('the sign-in URL template reaches the page in its render state, {next} kept and the value escaped', async () => {

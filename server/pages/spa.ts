@@ -23,6 +23,17 @@ import { requestOrigin } from '../http/proxy'
 /** Where `npm run build` puts src/entry-server.tsx, built for Node, inside the SPA's own build (never served: a dot path). */
 export const RENDER_MODULE = '.ssr/entry-server.js'
 
+/**
+ * Where `npm run build` puts the bundled BFF (scripts/build-server.mjs), inside the build like
+ * RENDER_MODULE and, like it, never served: its paths fall through to the pages (a 404).
+ */
+export const SERVER_BUNDLE_DIR = '/server/'
+
+/** Paths under the build that are not public: the SPA's template itself, dot paths, the server bundle. */
+function isPrivatePath(path: string): boolean {
+  return path === '/' || path === '/index.html' || path.startsWith('/.') || path.startsWith(SERVER_BUNDLE_DIR)
+}
+
 /** The BFF itself, as the page's own requests would reach it, from the page's client address. */
 export type ApiFetch = (request: Request, env?: PeerEnv) => Response | Promise<Response>
 
@@ -143,7 +154,7 @@ export function spaRoutes(
   })
   app.use('/assets/*', serveStatic({ root: distDir }))
   app.use('*', compress())
-  app.use('*', serveStatic({ root: distDir, rewriteRequestPath: (path) => (path === '/' || path === '/index.html' || path.startsWith('/.') ? '/__none__' : path) }))
+  app.use('*', serveStatic({ root: distDir, rewriteRequestPath: (path) => (isPrivatePath(path) ? '/__none__' : path) }))
 
   app.get('*', async (c) => {
     const template = await loadTemplate(c.req.path)
@@ -161,7 +172,10 @@ export function spaRoutes(
       signIn: { loginUrl: config.loginUrl, origin },
       api: pageReads(c, api, origin, getCookie(c, config.authCookie) !== undefined),
     })
-    c.header('Cache-Control', 'no-store')
+    // no-transform: never compressed (hono/compress honours it), whatever the middleware above.
+    // A page holds the consent ticket and the person's samples beside text reflected from the
+    // query: compressed, its length would be a BREACH oracle for them.
+    c.header('Cache-Control', 'no-store, no-transform')
     c.header('Vary', 'Accept-Language, Cookie')
     if (result.kind === 'response') return answerWith(c, result.response)
     const links = preloads(c.req.path, lang)

@@ -332,7 +332,7 @@ describe('paging (SPEC.md "BFF API": limit, before, next)', () => {
     return { bff, ids }
   }
 
-  async function page(bff: Bff, query: string): Promise<{ records: ConsentRecord[]; next?: string | null; vanished?: unknown }> {
+  async function page(bff: Bff, query: string): Promise<{ records: ConsentRecord[]; next?: string | null; vanished?: unknown; purged?: unknown }> {
     const response = await bff.request(`/api/records${query}`, { as: 'alice' })
     expect(response.status, query).toBe(200)
     return response.json()
@@ -361,6 +361,22 @@ describe('paging (SPEC.md "BFF API": limit, before, next)', () => {
     const webFirst = await page(bff, `?client_id=${WEB_APP.client_id}&limit=20`)
     expect(webFirst.records.map((r) => r.id)).toEqual(web.slice(0, 20))
     expect((await page(bff, `?client_id=${WEB_APP.client_id}&limit=20&before=${webFirst.next}`)).records.map((r) => r.id)).toEqual(web.slice(20))
+  })
+
+  test('after a retention purge, the page that ends the list carries the marker (how many, up to when); earlier pages and one app\'s list do not', async () => {
+    const { bff, ids } = await seeded(6)
+    expect(await page(bff, '')).not.toHaveProperty('purged')
+    // The four oldest (00:00 to 00:03) go.
+    expect(await bff.portalStore.purgeRecords('2026-01-01T00:03:30.000Z')).toEqual({ people: 1, records: 4 })
+    const first = await page(bff, '?limit=1')
+    expect(first.records.map((r) => r.id)).toEqual(ids.slice(0, 1))
+    expect(first).not.toHaveProperty('purged')
+    const last = await page(bff, `?limit=1&before=${first.next}`)
+    expect(last.records.map((r) => r.id)).toEqual(ids.slice(1, 2))
+    expect(last.next).toBeNull()
+    expect(last).toMatchObject({ purged: { count: 4, through: '2026-01-01T00:03:00.000Z' } })
+    expect(await page(bff, '')).toMatchObject({ purged: { count: 4 } })
+    expect(await page(bff, `?client_id=${WEB_APP.client_id}`)).not.toHaveProperty('purged')
   })
 
   test.each(['?limit=0', '?limit=101', '?limit=two', '?before=not-a-cursor', `?before=${Buffer.from('yesterday|rec').toString('base64url')}`])(

@@ -55,12 +55,22 @@ export function recordRoutes(deps: BffDeps): Hono {
     const cursor = before === undefined ? undefined : parseCursor(before)
     // One more than the page, to know whether another follows.
     const filter = { clientId: client_id, limit: limit + 1, before: cursor }
+    // The page that ends the whole list says what retention removed before it (one app's list
+    // does not: the marker counts every app's records).
+    const withMarker = async (userId: string, answer: ReturnType<typeof page>) => {
+      if (answer.next !== null || client_id !== undefined) return answer
+      const purged = await deps.store.readPurgeMarker(userId)
+      return purged ? { ...answer, purged } : answer
+    }
     // An older page is records only: settling and the vanished grants come with the first.
-    if (cursor) return c.json(page(await deps.store.listRecords((await c.var.upstream.user()).id, filter), limit))
+    if (cursor) {
+      const userId = (await c.var.upstream.user()).id
+      return c.json(await withMarker(userId, page(await deps.store.listRecords(userId, filter), limit)))
+    }
     // The platform's grants settle attempts whose outcome was unknown; without them (the platform
     // is down) the records are still the person's to read.
     const [user, grants] = await Promise.all([c.var.upstream.user(), c.var.upstream.grants().catch(() => undefined)])
-    if (!grants) return c.json(page(await deps.store.listRecords(user.id, filter), limit))
+    if (!grants) return c.json(await withMarker(user.id, page(await deps.store.listRecords(user.id, filter), limit)))
     // Settling and finding vanished grants read every record of the person (an app's newest
     // attempt may be old); the answer is the first page of them.
     const { records, vanished } = await reconcile(deps.store, user.id, grants, {
@@ -68,7 +78,7 @@ export function recordRoutes(deps: BffDeps): Hono {
       clockMarginMs: deps.config.upstreamClockMarginMs,
       waiting: deps.outbox.pendingFor(user.id),
     })
-    if (client_id === undefined) return c.json({ ...page(records, limit), vanished })
+    if (client_id === undefined) return c.json({ ...(await withMarker(user.id, page(records, limit))), vanished })
     return c.json(page(records.filter((record) => record.client_id === client_id), limit))
   })
 

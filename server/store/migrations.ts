@@ -101,6 +101,25 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('rate_limits_expire').on('rate_limits').column('expire').execute()
     },
   },
+  // Retention (RECORDS_RETENTION_DAYS) deletes old records and leaves one of these per purge, so a
+  // person's history says what went: how many records, up to which `at` (SPEC.md "Consent records").
+  '0005_record_purges': {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('record_purges')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('user_id', 'text', (col) => col.notNull())
+        // When the purge ran, ISO-8601 UTC.
+        .addColumn('at', 'text', (col) => col.notNull())
+        .addColumn('purged_count', 'integer', (col) => col.notNull())
+        // The `at` of the newest record it deleted.
+        .addColumn('purged_through', 'text', (col) => col.notNull())
+        .execute()
+      await db.schema.createIndex('record_purges_user_id').on('record_purges').column('user_id').execute()
+      // Retention finds the people with old records.
+      await db.schema.createIndex('consent_records_at').on('consent_records').column('at').execute()
+    },
+  },
 }
 
 export const migrationProvider: MigrationProvider = {

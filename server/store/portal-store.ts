@@ -3,10 +3,10 @@
 // the consent records. Routes see only the `PortalStore` interface; the engine (SQLite or
 // PostgreSQL) is chosen by its location and hidden behind Kysely.
 import { randomBytes } from 'node:crypto'
-import { Kysely, Migrator, sql, type Insertable, type Selectable } from 'kysely'
+import { Kysely, Migrator, sql, type CompiledQuery, type Insertable, type Selectable } from 'kysely'
 import type { RateLimiterAbstract } from 'rate-limiter-flexible'
 import { z } from 'zod'
-import { consentRecordSchema, type ConsentRecord } from '../../src/contract/records'
+import { consentRecordSchema, foldAttempts, type ConsentRecord, type PurgeMarker } from '../../src/contract/records'
 import { createDialect, describeStore, type StoreLocation } from './engines'
 import { migrationProvider } from './migrations'
 import { RATE_LIMITS_TABLE, sharedLimiter, type SharedLimiterOptions } from './rate-limits'
@@ -94,9 +94,33 @@ export interface PortalStore {
    * table exists); rejects with StoreUnavailableError when it cannot be.
    */
   sharedLimiter(options: SharedLimiterOptions): Promise<RateLimiterAbstract>
+  /**
+   * Retention (RECORDS_RETENTION_DAYS): deletes every person's records older than `before`, oldest
+   * first, and leaves for each person one marker of what went (how many, up to when). Never the
+   * newest granted authorize of an app still in force, nor what settles it, nor an attempt whose
+   * settling record is newer than `before`. Safe on several instances at once: each record is
+   * deleted, and counted in a marker, once.
+   */
+  purgeRecords(before: string): Promise<{ people: number; records: number }>
+  /** What retention removed of the person's history, all purges together; undefined when nothing was. */
+  readPurgeMarker(userId: string): Promise<PurgeMarker | undefined>
   /** Resolves when the store answers a query; rejects otherwise. */
   ping(): Promise<void>
   close(): Promise<void>
+}
+
+/**
+ * AUTO_MIGRATE=false and the store lacks migrations: the operator runs `npm run migrate` first.
+ * Not a StoreUnavailableError, which a retry may cure; this one is refused at start.
+ */
+export class StoreNotMigratedError extends Error {
+  constructor(readonly pending: string[]) {
+    super(
+      `the portal store lacks ${pending.length} migration${pending.length === 1 ? '' : 's'} (${pending.join(', ')}) and AUTO_MIGRATE=false. ` +
+        'Run `npm run migrate` (in the image: `node dist/server/migrate.js`) with the same DATABASE_URL or PORTAL_DB, then start again.',
+    )
+    this.name = 'StoreNotMigratedError'
+  }
 }
 
 /** The store failed (unreachable, not migrated, a query error): the BFF answers 503 store_unavailable. */
@@ -108,6 +132,8 @@ export class StoreUnavailableError extends Error {
 }
 
 interface PortalDatabase {
+  /** One row per purge of a person's records (retention), never edited. */
+  record_purges: { id: string; user_id: string; at: string; purged_count: number; purged_through: string }
   /** rate-limiter-flexible's own (server/store/rate-limits.ts); the store only sweeps it. */
   rate_limits: { key: string; points: number; expire: number | null }
   ticket_decisions: {
@@ -145,6 +171,11 @@ export interface StoreOptions {
   connectTimeoutMs?: number
   /** How often expired claims are swept; 0 turns the timer off (a test sweeps by hand). */
   sweepIntervalMs?: number
+  /**
+   * AUTO_MIGRATE: true (the default) applies missing migrations on first use; false only checks
+   * that none is missing, and the store is unusable (StoreNotMigratedError) until `npm run migrate`.
+   */
+  autoMigrate?: boolean
 }
 
 const SWEEP_INTERVAL_MS = 60_000
@@ -161,7 +192,7 @@ export function openPortalStore(location: StoreLocation, options: StoreOptions =
   let migrated: Promise<void> | undefined
   function migration(): Promise<void> {
     if (!migrated) {
-      const attempt = migrate(db)
+      const attempt = options.autoMigrate === false ? requireMigrated(db) : migrate(db)
       migrated = attempt
       attempt.catch(() => {
         if (migrated === attempt) migrated = undefined
@@ -178,7 +209,7 @@ export function openPortalStore(location: StoreLocation, options: StoreOptions =
       await migration()
       return await work()
     } catch (error) {
-      throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError(error)
+      throw error instanceof StoreUnavailableError || error instanceof StoreNotMigratedError ? error : new StoreUnavailableError(error)
     }
   }
 
@@ -218,6 +249,50 @@ export function openPortalStore(location: StoreLocation, options: StoreOptions =
         }, sweepEvery)
       : undefined
   sweeper?.unref()
+
+  /**
+   * Deletes the person's records `ids` and, when this call deleted any, writes the marker of those
+   * it did (another instance purging at the same moment deleted, and counts, the rest): one
+   * transaction, so a marker and its deletion exist together or not at all.
+   */
+  async function deleteAndMark(userId: string, ids: string[]): Promise<number> {
+    const deletes: CompiledQuery<{ at: string }>[] = []
+    for (let i = 0; i < ids.length; i += PURGE_BATCH) {
+      deletes.push(db.deleteFrom('consent_records').where('user_id', '=', userId).where('id', 'in', ids.slice(i, i + PURGE_BATCH)).returning('at').compile())
+    }
+    const marker = (rows: readonly { at: string }[]) =>
+      db
+        .insertInto('record_purges')
+        .values({
+          id: randomBytes(16).toString('base64url'),
+          user_id: userId,
+          at: new Date().toISOString(),
+          purged_count: rows.length,
+          purged_through: rows.reduce((latest, row) => (row.at > latest ? row.at : latest), rows[0]!.at),
+        })
+        .compile()
+    if (client.engine === 'sqlite') {
+      // better-sqlite3 answers synchronously: the transaction runs whole, with no await inside
+      // that another connection of this process could wait on while holding the write lock.
+      const database = client.database
+      return database
+        .transaction(() => {
+          const rows = deletes.flatMap((query) => database.prepare(query.sql).all(...query.parameters) as { at: string }[])
+          if (rows.length > 0) {
+            const insert = marker(rows)
+            database.prepare(insert.sql).run(...insert.parameters)
+          }
+          return rows.length
+        })
+        .immediate()
+    }
+    return db.transaction().execute(async (trx) => {
+      const rows: { at: string }[] = []
+      for (const query of deletes) rows.push(...(await trx.executeQuery(query)).rows)
+      if (rows.length > 0) await trx.executeQuery(marker(rows))
+      return rows.length
+    })
+  }
 
   return {
     description: describeStore(location),
@@ -358,6 +433,32 @@ export function openPortalStore(location: StoreLocation, options: StoreOptions =
 
     sharedLimiter: (limiterOptions) => use(async () => sharedLimiter(client, limiterOptions)),
 
+    purgeRecords: (before) =>
+      use(async () => {
+        const people = await db.selectFrom('consent_records').select('user_id').distinct().where('at', '<', before).execute()
+        let records = 0
+        let purgedPeople = 0
+        for (const { user_id: userId } of people) {
+          const ids = purgeable((await db.selectFrom('consent_records').selectAll().where('user_id', '=', userId).execute()).map(fromRow), before)
+          if (ids.length === 0) continue
+          const deleted = await deleteAndMark(userId, ids)
+          if (deleted > 0) purgedPeople++
+          records += deleted
+        }
+        return { people: purgedPeople, records }
+      }),
+
+    readPurgeMarker: (userId) =>
+      use(async () => {
+        const row = await db
+          .selectFrom('record_purges')
+          .select((eb) => [eb.fn.sum<number | string>('purged_count').as('count'), eb.fn.max('purged_through').as('through')])
+          .where('user_id', '=', userId)
+          .executeTakeFirst()
+        if (!row || row.through === null || row.through === undefined) return undefined
+        return { count: Number(row.count), through: row.through }
+      }),
+
     ping: () => use(() => sql`select 1`.execute(db).then(() => undefined)),
 
     close: () => {
@@ -382,6 +483,81 @@ function toRow(record: ConsentRecord): Insertable<RecordRow> {
 
 function fromRow(row: Selectable<RecordRow>): ConsentRecord {
   return z.parse(consentRecordSchema, { ...row, scopes: JSON.parse(row.scopes), biosamples: JSON.parse(row.biosamples) })
+}
+
+/** Ids per DELETE statement: well below SQLite's and PostgreSQL's limits on bound parameters. */
+const PURGE_BATCH = 500
+
+/**
+ * Which of one person's records retention removes (SPEC.md "Consent records"): those older than
+ * `before`, but never the newest granted authorize of an app that no granted revoke followed (the
+ * grant still in force: the grants page's "What you agreed to" reads it), and never half an
+ * attempt: an attempt goes with the records that settle it, only when all of them are old.
+ */
+export function purgeable(records: readonly ConsentRecord[], before: string): string[] {
+  const newestFirst = [...records].sort((a, b) => (a.at === b.at ? (a.id < b.id ? 1 : -1) : a.at < b.at ? 1 : -1))
+  const attempts = foldAttempts(newestFirst)
+  const kept = new Set<string>()
+  const decided = new Set<string>()
+  // Newest first: the first granted authorize or revoked revoke seen for an app is its latest.
+  for (const attempt of attempts) {
+    const app = attempt.record.client_id
+    if (decided.has(app)) continue
+    // An authorize whose outcome is still unknown may be the grant in force: kept until settled.
+    if (attempt.record.decision === 'authorize' && attempt.outcome === 'unknown') kept.add(attempt.record.id)
+    if (attempt.record.decision === 'revoke' && attempt.outcome === 'revoked') decided.add(app)
+    if (attempt.record.decision === 'authorize' && attempt.outcome === 'granted') {
+      decided.add(app)
+      kept.add(attempt.record.id)
+    }
+  }
+  const settling = new Map<string, ConsentRecord[]>()
+  for (const record of records) {
+    if (record.resolves !== null) settling.set(record.resolves, [...(settling.get(record.resolves) ?? []), record])
+  }
+  const ids: string[] = []
+  for (const record of records) {
+    if (record.at >= before) continue
+    if (record.resolves !== null) {
+      // A settling record goes with its attempt, or alone when its attempt is already gone.
+      const attempt = records.find((candidate) => candidate.id === record.resolves)
+      if (attempt === undefined) ids.push(record.id)
+      continue
+    }
+    if (kept.has(record.id)) continue
+    const settled = settling.get(record.id) ?? []
+    if (settled.some((resolution) => resolution.at >= before)) continue
+    ids.push(record.id, ...settled.map((resolution) => resolution.id))
+  }
+  return ids
+}
+
+/** Kysely's Migrator over the store's migrations: what is applied, what is missing. */
+async function pendingMigrations(db: Kysely<PortalDatabase>): Promise<string[]> {
+  const migrations = await new Migrator({ db, provider: migrationProvider }).getMigrations()
+  return migrations.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name)
+}
+
+async function requireMigrated(db: Kysely<PortalDatabase>): Promise<void> {
+  const pending = await pendingMigrations(db)
+  if (pending.length > 0) throw new StoreNotMigratedError(pending)
+}
+
+/**
+ * `npm run migrate` (server/migrate.ts): applies the missing migrations and closes the store; the
+ * names of those it applied. Safe while instances run, and on several at once (PostgreSQL: an
+ * advisory lock; SQLite: one writer).
+ */
+export async function migratePortalStore(location: StoreLocation, options: Pick<StoreOptions, 'connectTimeoutMs'> = {}): Promise<string[]> {
+  const { dialect } = createDialect(location, { connectTimeoutMs: options.connectTimeoutMs ?? 3000 })
+  const db = new Kysely<PortalDatabase>({ dialect })
+  try {
+    const pending = await pendingMigrations(db)
+    await migrate(db)
+    return pending
+  } finally {
+    await db.destroy()
+  }
 }
 
 async function migrate(db: Kysely<PortalDatabase>): Promise<void> {

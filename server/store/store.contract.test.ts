@@ -10,7 +10,7 @@ import { useTestDatabase } from '../../test/support/database'
 import { createTestDatabase } from '../../test/support/postgres'
 import type { StoreLocation } from './engines'
 import { migrationProvider } from './migrations'
-import { openPortalStore, StoreUnavailableError, type NewConsentRecord, type PortalStore } from './portal-store'
+import { migratePortalStore, openPortalStore, StoreNotMigratedError, StoreUnavailableError, type NewConsentRecord, type PortalStore } from './portal-store'
 
 const postgresUrl = useTestDatabase()
 // A file, not :memory:, so several stores in one test share it as instances share PostgreSQL.
@@ -247,6 +247,81 @@ describe.each(engines)('portal store on %s', (_engine, location) => {
     })
   })
 
+  describe('retention', () => {
+    const CUTOFF = '2026-03-01T00:00:00.000Z'
+    const old = (day: number) => `2026-01-${String(day).padStart(2, '0')}T08:00:00.000Z`
+
+    test('purges the records older than the cutoff, oldest first, and leaves one marker of how many, up to when', async () => {
+      const store = open()
+      const userId = unique('u')
+      const other = unique('u')
+      // Denials and a revoked grant: nothing of these is in force.
+      await store.writeRecord(record({ user_id: userId, id: unique('a'), at: old(2), decision: 'deny', outcome: 'denied' }))
+      await store.writeRecord(record({ user_id: userId, id: unique('a'), at: old(3), client_id: 'gone-app' }))
+      await store.writeRecord(record({ user_id: userId, id: unique('a'), at: old(4), client_id: 'gone-app', decision: 'revoke', outcome: 'revoked' }))
+      const recent = await store.writeRecord(record({ user_id: userId, id: unique('a'), at: '2026-03-05T08:00:00.000Z', decision: 'deny', outcome: 'denied' }))
+      const theirs = await store.writeRecord(record({ user_id: other, id: unique('a'), at: '2026-03-02T08:00:00.000Z' }))
+      expect(await store.readPurgeMarker(userId)).toBeUndefined()
+
+      const result = await store.purgeRecords(CUTOFF)
+      expect(result.records).toBeGreaterThanOrEqual(3)
+      expect((await store.listRecords(userId)).map((entry) => entry.id)).toEqual([recent.id])
+      expect(await store.readPurgeMarker(userId)).toEqual({ count: 3, through: old(4) })
+      expect(await store.listRecords(other)).toEqual([theirs])
+      expect(await store.readPurgeMarker(other)).toBeUndefined()
+
+      // A later purge adds to the marker; one with nothing to purge leaves it as it is.
+      await store.writeRecord(record({ user_id: userId, id: unique('a'), at: '2026-03-10T08:00:00.000Z', decision: 'deny', outcome: 'denied' }))
+      await store.purgeRecords('2026-03-08T00:00:00.000Z')
+      await store.purgeRecords('2026-03-08T00:00:00.000Z')
+      expect(await store.readPurgeMarker(userId)).toEqual({ count: 4, through: recent.at })
+    })
+
+    test('never purges the newest granted authorize of an app still in force, nor what settles it, nor half an attempt', async () => {
+      const store = open()
+      const userId = unique('u')
+      const superseded = await store.writeRecord(record({ user_id: userId, id: unique('a'), at: old(1) }))
+      // The grant in force was settled later: its attempt was unknown, its resolution says granted.
+      const inForce = await store.writeRecord(record({ user_id: userId, id: unique('a'), at: old(5), outcome: 'unknown' }))
+      const settles = await store.appendResolution({ ...inForce, id: unique('r'), at: old(6), outcome: 'granted', resolves: inForce.id })
+      // Another app: an attempt made before the cutoff, settled after it, stays whole.
+      const straddling = await store.writeRecord(record({ user_id: userId, id: unique('a'), at: old(20), client_id: 'other-app', decision: 'deny', outcome: 'unknown' }))
+      const late = await store.appendResolution({ ...straddling, id: unique('r'), at: '2026-03-02T08:00:00.000Z', outcome: 'denied', resolves: straddling.id })
+
+      await store.purgeRecords(CUTOFF)
+      const left = (await store.listRecords(userId)).map((entry) => entry.id)
+      expect(left).toEqual([late.id, straddling.id, settles.id, inForce.id])
+      expect(left).not.toContain(superseded.id)
+      expect(await store.readPurgeMarker(userId)).toEqual({ count: 1, through: superseded.at })
+    })
+
+    test('two instances purging at once delete each record once, and the markers count each once', async () => {
+      const stores = [open(), open()]
+      const userId = unique('u')
+      for (let day = 1; day <= 12; day++) {
+        await stores[0]!.writeRecord(record({ user_id: userId, id: unique('a'), at: old(day), decision: 'deny', outcome: 'denied' }))
+      }
+      await Promise.all([stores[0]!.purgeRecords(CUTOFF), stores[1]!.purgeRecords(CUTOFF)])
+      expect(await stores[0]!.listRecords(userId)).toEqual([])
+      expect(await stores[1]!.readPurgeMarker(userId)).toEqual({ count: 12, through: old(12) })
+    })
+  })
+
+  test('AUTO_MIGRATE=false: a store lacking migrations is refused, naming them and `npm run migrate`; once migrated it works', async () => {
+    const fresh: StoreLocation = location().engine === 'sqlite' ? { engine: 'sqlite', path: join(sqliteDir, `${unique('fresh')}.sqlite`) } : location()
+    if (fresh.engine === 'postgres') {
+      // A database of its own, since the shared one is migrated by the other tests.
+      const database = await createTestDatabase(inject('postgresUrl'))
+      try {
+        await checkMigrateMode({ engine: 'postgres', url: database.url })
+      } finally {
+        await database.drop()
+      }
+    } else {
+      await checkMigrateMode(fresh)
+    }
+  })
+
   test('ping answers while the store works; a closed store is unavailable', async () => {
     const store = openPortalStore(location())
     await expect(store.ping()).resolves.toBeUndefined()
@@ -254,6 +329,29 @@ describe.each(engines)('portal store on %s', (_engine, location) => {
     await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError)
   })
 })
+
+async function checkMigrateMode(fresh: StoreLocation): Promise<void> {
+  const unmigrated = openPortalStore(fresh, { autoMigrate: false, sweepIntervalMs: 0 })
+  try {
+    const refused = await unmigrated.ping().then(() => undefined, (error: unknown) => error)
+    expect(refused).toBeInstanceOf(StoreNotMigratedError)
+    expect((refused as StoreNotMigratedError).pending).toEqual(Object.keys(await migrationProvider.getMigrations()))
+    expect((refused as Error).message).toMatch(/npm run migrate/)
+    // Only checked: nothing was created.
+    await expect(unmigrated.listRecords('u-x')).rejects.toBeInstanceOf(StoreNotMigratedError)
+  } finally {
+    await unmigrated.close()
+  }
+  expect(await migratePortalStore(fresh)).toEqual(Object.keys(await migrationProvider.getMigrations()))
+  expect(await migratePortalStore(fresh)).toEqual([])
+  const migrated = openPortalStore(fresh, { autoMigrate: false, sweepIntervalMs: 0 })
+  try {
+    await expect(migrated.ping()).resolves.toBeUndefined()
+    expect(await migrated.listRecords('u-x')).toEqual([])
+  } finally {
+    await migrated.close()
+  }
+}
 
 describe('PostgreSQL', () => {
   test('two instances migrating a fresh database at the same moment both succeed, each migration applied once', async () => {
@@ -271,7 +369,7 @@ describe('PostgreSQL', () => {
       const applied = results.flatMap((result) => result.results ?? []).filter((result) => result.status === 'Success')
       expect(applied.map((result) => result.migrationName)).toEqual(Object.keys(await migrationProvider.getMigrations()))
       const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(dbs[0]!)
-      expect(tables.rows.map((row) => row.table_name)).toEqual(['consent_records', 'kysely_migration', 'kysely_migration_lock', 'rate_limits', 'ticket_decisions'])
+      expect(tables.rows.map((row) => row.table_name)).toEqual(['consent_records', 'kysely_migration', 'kysely_migration_lock', 'rate_limits', 'record_purges', 'ticket_decisions'])
     } finally {
       await Promise.all(dbs.map((db) => db.destroy()))
       await fresh.drop()

@@ -92,16 +92,18 @@ function AppShell({ children, busy, mainRef }: { children: ReactNode; busy: bool
       </a>
       {busy ? <div aria-hidden="true" className="fixed inset-x-0 top-0 z-40 h-1 bg-brand-600 motion-safe:animate-pulse" /> : null}
       <header className="border-b border-slate-200 bg-white print:hidden dark:border-slate-800 dark:bg-slate-900">
-        {/* Phone: two rows (product and language; navigation and account, the navigation never squeezed). Wider: one row. */}
-        <div className="mx-auto grid max-w-5xl grid-cols-[auto_minmax(0,1fr)] items-center gap-x-3 px-4 py-1 sm:flex sm:gap-x-4 sm:px-6">
+        {/* Phone: two rows, each laid out on its own (product and account; navigation and language),
+            so neither the navigation nor the person's name is squeezed by the other row. Wider: one
+            row, in the order of the markup (which is also the order of Tab). */}
+        <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-2 px-4 py-1 sm:flex-nowrap sm:gap-x-4 sm:px-6">
           <Link
             to="/grants"
-            className="col-start-1 row-start-1 flex min-h-target min-w-0 items-center gap-2 justify-self-start rounded-lg font-semibold text-slate-900 dark:text-white"
+            className="order-1 flex min-h-target min-w-0 items-center gap-2 rounded-lg font-semibold text-slate-900 sm:order-none dark:text-white"
           >
             <ProductMark />
             <span className="truncate">{t('common.productName')}</span>
           </Link>
-          <nav aria-label={t('header.navLabel')} className="col-start-1 row-start-2 -ml-2 flex sm:ml-0">
+          <nav aria-label={t('header.navLabel')} className="order-4 -ml-2 flex sm:order-none sm:ml-0">
             <NavLink to="/grants" className={NAV_LINK}>
               {t('header.myAuthorizations')}
             </NavLink>
@@ -110,12 +112,13 @@ function AppShell({ children, busy, mainRef }: { children: ReactNode; busy: bool
               {t('header.activity')}
             </NavLink>
           </nav>
-          <div className="col-start-2 row-start-1 justify-self-end sm:ml-auto">
+          <div className="order-5 ml-auto sm:order-none">
             <LanguageSwitch />
           </div>
-          <div className="col-start-2 row-start-2 min-w-0 justify-self-end">
+          <div className="order-2 ml-auto min-w-0 sm:order-none sm:ml-0">
             <UserMenu />
           </div>
+          <div aria-hidden="true" className="order-3 basis-full sm:hidden" />
         </div>
       </header>
       <main id="main" ref={mainRef} tabIndex={-1} className="flex-1">

@@ -7,3 +7,9 @@ export const PAGE_META = {
   /** WeChat's JS-SDK URL; present only when the bridge is configured. */
   wechatBridge: 'bge-wechat-bridge',
 } as const
+
+/**
+ * The one Trusted Types policy the page may create (the CSP's `trusted-types`, only when the bridge
+ * is configured): it turns the configured WeChat bridge URL, and nothing else, into a script URL.
+ */
+export const WECHAT_BRIDGE_POLICY = 'bge-wechat-bridge'

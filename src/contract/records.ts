@@ -94,7 +94,20 @@ export const vanishedGrantSchema = z.object({
 })
 export type VanishedGrant = z.infer<typeof vanishedGrantSchema>
 
+/**
+ * What retention (RECORDS_RETENTION_DAYS) removed of a person's history: `count` records, the
+ * newest of them made at `through`. Sent with the page that ends the list, so Activity says it
+ * after the oldest record still kept.
+ */
+export const purgeMarkerSchema = z.object({
+  count: /* @__PURE__ */ z.int().check(z.positive()),
+  through: z.iso.datetime(),
+})
+export type PurgeMarker = z.infer<typeof purgeMarkerSchema>
+
 export const recordsResponseSchema = z.object({
+  /** Optional: only on the last page, and only when retention removed records of this person. */
+  purged: z.optional(purgeMarkerSchema),
   records: z.array(consentRecordSchema),
   /** Optional: a BFF that does not compare with the platform's grants sends none. */
   vanished: z.optional(z.array(vanishedGrantSchema)),

@@ -93,10 +93,7 @@ async function activate(lang: Language): Promise<void> {
   activateWith(lang, await loadMessages(lang))
 }
 
-/**
- * `lang` with its `messages`, at once. The BFF's first paint (src/prepaint.tsx) calls it right
- * before its render, so no other page's language gets in between.
- */
+/** `lang` with its `messages`, at once. */
 export function activateWith(lang: Language, messages: Messages): void {
   i18n.load(lang, messages)
   i18n.activate(lang)

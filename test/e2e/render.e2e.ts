@@ -86,7 +86,8 @@ describe.each([
     try {
       const consentDocument = await page.goto(consentUrl(portal))
       // Rendered by the server: the heading and the samples are in the HTML itself.
-      const consentHtml = (await consentDocument?.text()) ?? ''
+      // Upstream texts sit in their own isolating elements: read the markup's text.
+      const consentHtml = ((await consentDocument?.text()) ?? '').replace(/<[^>]*>/g, '')
       expect(consentHtml).toContain('Gene Insight would like to access your BGE account')
       expect(consentHtml).toContain('E-A0001')
       await page.getByRole('button', { name: 'Authorize' }).waitFor()

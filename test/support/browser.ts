@@ -1,7 +1,7 @@
 // Launches the system Chromium through playwright-core with the flags this workplace needs.
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core'
 import { findChromium } from './chromium-path.mjs'
 
 /** Headless, and no background traffic: this machine's network is closed to all but registries. */
@@ -19,10 +19,50 @@ export const CHROMIUM_FLAGS = [
 export async function launchBrowser(): Promise<Browser> {
   const executablePath = findChromium()
   if (!executablePath) throw new Error('No Chromium found: run `node test/support/ensure-chromium.mjs`.')
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath,
     args: CHROMIUM_FLAGS,
   })
+  const newContext = browser.newContext.bind(browser)
+  browser.newContext = async (options) => {
+    const context = await newContext(options)
+    if (options?.javaScriptEnabled === false) scriptless.add(context)
+    return context
+  }
+  await actLikeAPerson(browser)
+  return browser
+}
+
+/** Contexts with JavaScript off: their pages never hydrate, and their controls are plain HTML. */
+const scriptless = new WeakSet<BrowserContext>()
+
+/** What a locator does to a page: the actions a person takes. */
+const ACTIONS = ['click', 'dblclick', 'check', 'uncheck', 'setChecked', 'fill', 'press', 'pressSequentially', 'selectOption', 'tap'] as const
+let patched = false
+
+/**
+ * A server-rendered page is painted before its script has hydrated it, and a control that only
+ * script makes work does nothing until then (a person sees it and waits; the bench measures that
+ * window, `npm run bench`). So a journey's every action on such a page first waits for
+ * `<html data-hydrated>` (src/main.tsx), an event, never a clock. Pages without the render state
+ * (the sandbox's callback page) and contexts without JavaScript act at once.
+ */
+async function actLikeAPerson(browser: Browser): Promise<void> {
+  if (patched) return
+  patched = true
+  const context = await browser.newContext()
+  const prototype = Object.getPrototypeOf((await context.newPage()).locator('body')) as Record<string, unknown>
+  await context.close()
+  for (const action of ACTIONS) {
+    const original = prototype[action] as (this: Locator, ...args: unknown[]) => Promise<unknown>
+    prototype[action] = async function (this: Locator, ...args: unknown[]) {
+      const page = this.page()
+      if (!scriptless.has(page.context())) {
+        await page.waitForFunction(() => document.getElementById('bge-render-state') === null || document.documentElement.dataset['hydrated'] === 'true')
+      }
+      return original.apply(this, args)
+    }
+  }
 }
 
 export const PHONE = { width: 360, height: 740 } as const

@@ -148,6 +148,30 @@ describe('activity', () => {
     expect(screen.queryByRole('button', { name: 'Show older decisions' })).not.toBeInTheDocument()
   })
 
+  test('retention’s marker ends the list, once the last page is there, in either language; the kept records stay', async () => {
+    const PURGED = { count: 12, through: '2025-01-15T08:00:00.000Z' }
+    server.use(
+      http.get('/api/records', ({ request }) =>
+        HttpResponse.json(new URL(request.url).searchParams.get('before') === 'page-2' ? { records: [], next: null, purged: PURGED } : { records, vanished: [], next: 'page-2' }),
+      ),
+    )
+    const date = new Intl.DateTimeFormat('en', { dateStyle: 'medium' }).format(new Date(PURGED.through))
+    const marker = `Earlier history: 12 records up to ${date} were removed under this portal’s retention period.`
+    const { unmount } = renderApp('/activity')
+    expect(await items()).toHaveLength(3)
+    expect(screen.queryByText(marker)).not.toBeInTheDocument()
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Show older decisions' }))
+    expect(await screen.findByText(marker)).toBeInTheDocument()
+    expect(await items()).toHaveLength(3)
+    unmount()
+
+    await setLanguage('zh-CN')
+    server.use(http.get('/api/records', () => HttpResponse.json({ records: [DENY], next: null, purged: { count: 1, through: PURGED.through } })))
+    renderApp('/activity')
+    const zhDate = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'medium' }).format(new Date(PURGED.through))
+    expect(await screen.findByText(`更早的历史：截至 ${zhDate} 的 1 条记录已按本门户的保存期限删除。`)).toBeInTheDocument()
+  })
+
   test('speaks Chinese', async () => {
     await setLanguage('zh-CN')
     renderApp('/activity')

@@ -33,9 +33,11 @@ export function filterAttempts(attempts: readonly ConsentAttempt[], query: strin
  * filter and the count cover what is loaded), and says how many came.
  */
 export function ActivityPage() {
-  const { t } = useTranslation()
+  const { t, language } = useTranslation()
+  const timeZone = useTimeZone()
   const { data, hasNextPage, fetchNextPage, isFetchingNextPage, isFetchNextPageError } = useSuspenseInfiniteQuery(recordQueries.pages())
   const [firstPage] = data.pages
+  const purged = data.pages.at(-1)?.purged
   const attempts = foldAttempts(data.pages.flatMap((page) => page.records))
   const [query, setQuery] = useState('')
   const olderCount = attempts.length - foldAttempts(firstPage?.records ?? []).length
@@ -107,6 +109,12 @@ export function ActivityPage() {
           ) : null}
         </>
       )}
+      {/* Retention's marker ends the list: what was removed before the oldest record kept. */}
+      {!hasNextPage && purged ? (
+        <p className="mt-6 max-w-prose border-t border-slate-200 pt-4 text-sm text-slate-700 dark:border-slate-800 dark:text-slate-300">
+          {t('activity.purged', { count: purged.count, date: formatDate(purged.through, language, timeZone) })}
+        </p>
+      ) : null}
     </Page>
   )
 }

@@ -22,7 +22,7 @@ import { sessionMutations, sessionQueries, signInHref } from '@/lib/session'
 import { authorize, consentQueries, deny } from './api'
 import { handOffToMiniProgram } from './browser'
 import type { ConsentLoaderData } from './consent-loader'
-import { useSelectionStore } from './selection-store'
+import { useSelectionStore, useStoredFlows } from './selection-store'
 import { useOnline } from './use-online'
 import { UpstreamMessage } from '@/components/ui/upstream-text'
 
@@ -74,6 +74,7 @@ function ConsentForm({ request }: { request: ApplicationRequest }) {
   const setSelected = useSelectionStore((state) => state.setSelected)
   const markDecided = useSelectionStore((state) => state.markDecided)
   const clearDecided = useSelectionStore((state) => state.clearDecided)
+  useStoredFlows()
   const known = new Set(biosamples.map((sample) => sample.biosample_id))
   const selected = stored?.selected?.filter((id) => known.has(id)) ?? grantedSelection(grant, biosamples)
 

@@ -2,10 +2,12 @@ import { beforeEach, describe, expect, test, vi } from 'vitest'
 
 const KEY = 'bge-consent-flows'
 
-/** The store as a new page load finds it: the module reads sessionStorage once, when it loads. */
+/** The store as a new page load finds it once hydrated: storage is read once, after the first render. */
 async function freshStore() {
   vi.resetModules()
-  return (await import('./selection-store')).useSelectionStore
+  const { useSelectionStore, restoreStoredFlows } = await import('./selection-store')
+  restoreStoredFlows()
+  return useSelectionStore
 }
 
 beforeEach(() => {
@@ -13,6 +15,15 @@ beforeEach(() => {
 })
 
 describe('selection store', () => {
+  test('empty until restored, as on the server: the first render in the browser is the server’s', async () => {
+    sessionStorage.setItem(KEY, JSON.stringify({ state: { flows: { f: { selected: ['E-2'] } } }, version: 1 }))
+    vi.resetModules()
+    const { useSelectionStore, restoreStoredFlows } = await import('./selection-store')
+    expect(useSelectionStore.getState().flows).toEqual({})
+    restoreStoredFlows()
+    expect(useSelectionStore.getState().flows).toEqual({ f: { selected: ['E-2'] } })
+  })
+
   test('what one page load stores, the next one reads', async () => {
     const first = await freshStore()
     first.getState().setSelected('flow-a', ['E-1', 'E-3'])

@@ -1,6 +1,7 @@
 // The form in progress, per consent flow, kept in sessionStorage so it survives the trip to the
 // sign-in page (40008) and a reload, and so that coming back after a decision never decides again.
 // UI state only: no ticket, code or redirect target is ever stored (SPEC.md "Security").
+import { useEffect } from 'react'
 import { z } from 'zod/mini'
 import { create } from 'zustand'
 import type { Decision } from '@/components/consent/consent-actions'
@@ -60,11 +61,30 @@ function readFlows(): Record<string, FlowState> {
 }
 
 export const useSelectionStore = create<SelectionStore>()((set) => ({
-  flows: readFlows(),
+  // Empty until the page has hydrated: the server has no storage, and the browser's first render
+  // must be the server's (useStoredFlows reads storage in an effect, then the page catches up).
+  flows: {},
   setSelected: (flow, selected) => set((state) => ({ flows: update(state.flows, flow, { selected }) })),
   markDecided: (flow, decision) => set((state) => ({ flows: update(state.flows, flow, { decided: decision }) })),
   clearDecided: (flow) => set((state) => ({ flows: update(state.flows, flow, { decided: undefined }) })),
 }))
+
+let restored = false
+
+/**
+ * Brings back the flows this tab kept, once per page load, after the first render: mounted by the
+ * consent page. What the person did since the page started wins over what storage remembers.
+ */
+export function useStoredFlows(): void {
+  useEffect(restoreStoredFlows, [])
+}
+
+/** What useStoredFlows does, once per page load. */
+export function restoreStoredFlows(): void {
+  if (restored) return
+  restored = true
+  useSelectionStore.setState((state) => ({ flows: { ...readFlows(), ...state.flows } }))
+}
 
 useSelectionStore.subscribe(({ flows }) => {
   try {

@@ -37,7 +37,16 @@ try {
       await page.getByRole('button', { name: /Authorize|授权|同意/ }).first().waitFor({ timeout: 30_000 })
       // The first screen as a person sees it, and the page's end (the buttons after 1,000 rows).
       await page.screenshot({ path: join(outDir, `consent-1000-${size}-${locale}-top.png`) })
-      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight))
+      // Instant, not the page's smooth scrolling, and again until the end stays put: rows off screen
+      // are laid out at an estimated height (content-visibility) until first seen.
+      await page.evaluate(async () => {
+        let y = -1
+        while (y !== window.scrollY) {
+          y = window.scrollY
+          window.scrollTo({ top: document.documentElement.scrollHeight, behavior: 'instant' })
+          await new Promise((frame) => setTimeout(frame, 200))
+        }
+      })
       await page.screenshot({ path: join(outDir, `consent-1000-${size}-${locale}-end.png`) })
       const width = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth])
       console.log(`${size} ${locale}: scrollWidth ${width[0]} of ${width[1]}`)

@@ -35,8 +35,12 @@ try {
       const page = await context.newPage()
       await page.goto(url.href)
       await page.getByRole('button', { name: /Authorize|授权|同意/ }).first().waitFor({ timeout: 30_000 })
-      // The first screen as a person sees it, and the page's end (the buttons after 1,000 rows).
+      // The first screen as a person sees it, the picker's head, and the page's end (the buttons after 1,000 rows).
       await page.screenshot({ path: join(outDir, `consent-1000-${size}-${locale}-top.png`) })
+      // The picker's head: the filter, Select all and the count above the first rows.
+      await page.evaluate(() => document.querySelector('fieldset')?.scrollIntoView({ behavior: 'instant', block: 'start' }))
+      await page.waitForTimeout(200)
+      await page.screenshot({ path: join(outDir, `consent-1000-${size}-${locale}-picker.png`) })
       // Instant, not the page's smooth scrolling, and again until the end stays put: rows off screen
       // are laid out at an estimated height (content-visibility) until first seen.
       await page.evaluate(async () => {

@@ -8,7 +8,7 @@
 // to text reflected from the query (`state`, `scope`…), which makes compressed length an oracle for
 // anything in it that stays the same across responses (BREACH). The payload's session binding
 // (`sid`) and request fields stay the same for every page of a session, so each response carries
-// the ticket XOR a fresh random pad, with the pad: no byte of it repeats from one response to the
+// a fresh random pad and the ticket XOR that pad: no byte of it repeats from one response to the
 // next. verify() takes the masked form only; the signed form never leaves the BFF.
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'

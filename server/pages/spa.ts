@@ -123,7 +123,7 @@ export function spaRoutes(
   void loadRender().catch((error: unknown) => log?.(`server render not loaded: ${error instanceof Error ? error.message : String(error)}`))
 
   // Static files and pages are compressed (gzip): a consent page with 1,000 samples is 870 KB of
-  // HTML, 34 KB gzipped, which is what makes it paint fast at 1.6 Mbit/s (docs/performance.md).
+  // HTML, 35 KB gzipped, which is what makes it paint fast at 1.6 Mbit/s (docs/performance.md).
   // A page holds its consent ticket beside text reflected from the query, so the ticket is masked
   // afresh in every response (server/consent/ticket.ts, BREACH) and no byte of it repeats. /api
   // answers (mounted before this) are not compressed: a page's reads come inside the page.

@@ -9,7 +9,8 @@
 //     Authorize every 100 ms from the moment it is painted, the first tap that works (test/bench/phone.ts),
 //   - Lighthouse mobile on consent (3, 60, 1,000 samples) and grants: score, FCP, LCP, TBT and CLS,
 //     each the median of LIGHTHOUSE_RUNS runs (one run is not a measurement: the score moves by
-//     several points), with Lighthouse's simulated throttling (its default),
+//     several points), with Lighthouse's simulated throttling (its default), and LCP and TBT again
+//     with the same throttling applied to the real load,
 //   - Select all, one checkbox and one character of filter over 1,000 samples: input to next frame.
 // Prints a table and writes it with every run's figures to test/bench/results/ (not committed).
 // Exits 1 when a budget is missed, so it can gate a change; stops itself after BENCH_TIMEOUT_MIN
@@ -150,10 +151,15 @@ interface LighthouseRun {
 }
 
 /**
- * One Lighthouse mobile run with its default, simulated throttling: one fast load, replayed on a
- * model of a slow phone (150 ms × 3.75 per request, 1.6 Mbit/s, CPU ×4).
+ * `simulate` is Lighthouse's default: one fast load, replayed on a model of a slow phone (150 ms ×
+ * 3.75 per request, 1.6 Mbit/s, CPU ×4). The model counts every request that finished before the
+ * observed paint as needed for it; on loopback the app's code (preloaded with the page, as hydration
+ * wants) finishes before the paint, so simulated FCP and LCP include it. `devtools` slows the real
+ * load down instead and reports the paints that happened.
  */
-async function lighthouseRun(url: string, cookie: string): Promise<LighthouseRun> {
+type Throttling = 'simulate' | 'devtools'
+
+async function lighthouseRun(url: string, cookie: string, throttlingMethod: Throttling): Promise<LighthouseRun> {
   const chrome = await chromeLauncher.launch({
     chromePath: findChromium() ?? undefined,
     chromeFlags: CHROMIUM_FLAGS,
@@ -165,7 +171,7 @@ async function lighthouseRun(url: string, cookie: string): Promise<LighthouseRun
       logLevel: 'error',
       onlyCategories: ['performance'],
       extraHeaders: { Cookie: cookie },
-    })
+    }, { extends: 'lighthouse:default', settings: { throttlingMethod } })
     const lhr = result?.lhr
     if (!lhr) throw new Error(`Lighthouse returned no report for ${url}`)
     if (lhr.runtimeError) throw new Error(`Lighthouse: ${lhr.runtimeError.message}`)
@@ -270,23 +276,33 @@ function tapRows(label: string, runs: TapRun[]): Row[] {
 
 async function lighthouseRows(label: string, url: string, cookie: string): Promise<Row[]> {
   const runs: LighthouseRun[] = []
-  for (let run = 0; run < LIGHTHOUSE_RUNS; run += 1) runs.push(await lighthouseRun(url, cookie))
-  const seconds = (pick: (run: LighthouseRun) => number) => runs.map((run) => (pick(run) / 1000).toFixed(2)).join(' / ')
-  console.log(
-    `  Lighthouse ${label}: scores ${runs.map((run) => run.score).join(' / ')}, FCP ${seconds((run) => run.fcpMs)} s, LCP ${seconds((run) => run.lcpMs)} s, ` +
-      `TBT ${runs.map((run) => run.tbtMs.toFixed(0)).join(' / ')} ms (load ${uptime()})`,
-  )
-  details[`lighthouse, ${label}`] = runs
-  const of = (pick: (run: LighthouseRun) => number) => median(runs.map(pick))
-  const score = of((run) => run.score)
-  const lcpMs = of((run) => run.lcpMs)
-  const tbtMs = of((run) => run.tbtMs)
+  const applied: LighthouseRun[] = []
+  for (let run = 0; run < LIGHTHOUSE_RUNS; run += 1) {
+    runs.push(await lighthouseRun(url, cookie, 'simulate'))
+    applied.push(await lighthouseRun(url, cookie, 'devtools'))
+  }
+  for (const [mode, list] of [['simulated', runs], ['applied  ', applied]] as const) {
+    const seconds = (pick: (run: LighthouseRun) => number) => list.map((run) => (pick(run) / 1000).toFixed(2)).join(' / ')
+    console.log(
+      `  Lighthouse ${label}, ${mode}: scores ${list.map((run) => run.score).join(' / ')}, FCP ${seconds((run) => run.fcpMs)} s, LCP ${seconds((run) => run.lcpMs)} s, ` +
+        `TBT ${list.map((run) => run.tbtMs.toFixed(0)).join(' / ')} ms (load ${uptime()})`,
+    )
+  }
+  details[`lighthouse, ${label}`] = { simulated: runs, applied }
+  const of = (list: LighthouseRun[], pick: (run: LighthouseRun) => number) => median(list.map(pick))
+  const score = of(runs, (run) => run.score)
+  const lcpMs = of(runs, (run) => run.lcpMs)
+  const tbtMs = of(runs, (run) => run.tbtMs)
+  const appliedLcpMs = of(applied, (run) => run.lcpMs)
+  const appliedTbtMs = of(applied, (run) => run.tbtMs)
   return [
     { measure: `Lighthouse mobile performance, ${label} (median of ${LIGHTHOUSE_RUNS})`, value: String(score), budget: `≥ ${BUDGET.lighthouse}`, ok: score >= BUDGET.lighthouse },
-    { measure: `  FCP, ${label}`, value: `${(of((run) => run.fcpMs) / 1000).toFixed(2)} s`, budget: '', ok: true },
+    { measure: `  FCP, ${label}`, value: `${(of(runs, (run) => run.fcpMs) / 1000).toFixed(2)} s`, budget: '', ok: true },
     { measure: `  LCP, ${label}`, value: `${(lcpMs / 1000).toFixed(2)} s`, budget: `≤ ${(BUDGET.lcpMs / 1000).toFixed(1)} s`, ok: lcpMs <= BUDGET.lcpMs },
     { measure: `  TBT, ${label}`, value: `${tbtMs.toFixed(0)} ms`, budget: `≤ ${BUDGET.tbtMs} ms`, ok: tbtMs <= BUDGET.tbtMs },
-    { measure: `  CLS, ${label}`, value: of((run) => run.cls).toFixed(3), budget: '', ok: true },
+    { measure: `  CLS, ${label}`, value: of(runs, (run) => run.cls).toFixed(3), budget: '', ok: true },
+    // No budget of their own: the budgets are Lighthouse's default mode; these say what the real load did.
+    { measure: `  LCP / TBT, ${label}, throttling applied`, value: `${(appliedLcpMs / 1000).toFixed(2)} s / ${appliedTbtMs.toFixed(0)} ms`, budget: '', ok: true },
   ]
 }
 

@@ -3,7 +3,7 @@
 // test:e2e` builds dist/ first; a missing build fails here rather than passing on nothing.
 // (Every /api body and the in-process log lines: server/secrets.test.ts.)
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { join, relative, resolve } from 'node:path'
+import { join, relative, resolve, sep } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { SANDBOX_APP_SECRET } from '../../server/config'
 import { demoFixtures } from '../../server/sandbox/fixtures'

@@ -61,12 +61,10 @@ export function localeMessages(): Plugin {
 /** Modules of the `shared` chunk (see `codeSplitting` below). */
 const SHARED_MODULES = /[\\/](node_modules|src[\\/](lib|contract|components[\\/]ui|app))[\\/]/
 
-const bffPort = process.env.BFF_PORT ?? '3000'
-
 /**
  * React Router's package exports name only its development build, whose dev-only warnings then
  * ship to every reader (remix-run/react-router#12532, #14102). Builds take the production build
- * beside it instead (0.6 KB gzip less on every page); `npm run dev` keeps the warnings. A layout
+ * beside it instead (0.6 KB gzip less on every page); `npm run dev` (server/dev.ts) keeps the warnings. A layout
  * change in the package fails the build here rather than going unnoticed.
  */
 const reactRouterProduction = [
@@ -101,12 +99,6 @@ export default defineConfig(({ command, isSsrBuild }) => ({
           groups: [{ name: 'shared', test: (id) => SHARED_MODULES.test(id) && !id.includes('records') && !/\.css$/.test(id) }],
         },
       },
-    },
-  },
-  server: {
-    proxy: {
-      '/api': `http://127.0.0.1:${bffPort}`,
-      '/sandbox': `http://127.0.0.1:${bffPort}`,
     },
   },
 }))

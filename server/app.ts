@@ -25,7 +25,7 @@ import { jsonBodyLimit, requestTargetLimit, singleValuedQuery } from './http/req
 import { createRateLimits } from './http/limits'
 import { apiRequestGuard, securityHeaders } from './http/security'
 import { proxyTrust } from './http/proxy'
-import { spaBuilt, spaRoutes, type Render } from './pages/spa'
+import { spaBuilt, spaRoutes, type PageTemplate, type Render } from './pages/spa'
 import { requestUpstream } from './http/upstream'
 import type { PortalStore } from './store/portal-store'
 import { createUpstreamClient, upstreamOptionsFrom, type UpstreamClient } from './upstream/client'
@@ -41,6 +41,8 @@ export interface AppOptions {
   distDir?: string
   /** The server render; by default the build's (server/pages/spa.ts RENDER_MODULE). Tests give src/entry-server.tsx. */
   render?: Render
+  /** The pages' HTML around the render; by default the build's index.html (`npm run dev`: Vite's). */
+  template?: PageTemplate
   /** JSON lines to stdout at LOG_LEVEL by default (server/http/log.ts). */
   logger?: Logger
   /** This app's metrics (server/http/metrics.ts); made here, without process metrics, when not given. */
@@ -119,7 +121,7 @@ export function createApp(options: AppOptions): Hono {
   })
 
   // Probes for load balancers and orchestrators, outside /api and its request guard.
-  app.route('/', healthRoutes({ store, spaReady: () => spaBuilt(distDir, options.render), draining, metrics }))
+  app.route('/', healthRoutes({ store, spaReady: () => spaBuilt(distDir, options.render, options.template), draining, metrics }))
 
   const api = new Hono()
   api.use('*', apiRequestGuard)
@@ -145,6 +147,6 @@ export function createApp(options: AppOptions): Hono {
   if (options.sandbox) app.route('/sandbox', options.sandbox.app)
   // Where a web app's decision made by the consent page's form goes on from (before the pages).
   app.route('/', continuationRoutes(deps.continuations))
-  app.route('/', spaRoutes(distDir, config, (request, env) => app.fetch(request, env), { log, render: options.render }))
+  app.route('/', spaRoutes(distDir, config, (request, env) => app.fetch(request, env), { log, render: options.render, template: options.template }))
   return app
 }

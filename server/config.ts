@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import proxyAddr from 'proxy-addr'
 import { z } from 'zod'
 import type { StoreLocation } from './store/engines'
-import { isTimeZone } from './upstream/platform-time'
+import { isTimeZone, PLATFORM_TIME_ZONE } from '../src/contract/time-zone'
 
 export const SANDBOX_APP_KEY = 'sandbox'
 export const SANDBOX_APP_SECRET = 'sandbox-secret'
@@ -133,7 +133,7 @@ const envSchema = z.object({
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(8000),
   UPSTREAM_CLOCK_MARGIN_MS: z.coerce.number().int().nonnegative().default(5000),
   REQUEST_DEADLINE_MS: z.coerce.number().int().positive().default(10_000),
-  UPSTREAM_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
+  UPSTREAM_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai').default(PLATFORM_TIME_ZONE),
   ALLOW_HTTP_REDIRECTS: boolean.default(false),
   UPSTREAM_HONOURS_SCOPE: boolean.default(false),
   WECHAT_BRIDGE_URL: z.url({ protocol: /^https$/ }).optional(),

@@ -11,6 +11,7 @@ import { createQueryClient } from '@/app/query-client'
 import { appRoutes } from '@/app/router'
 import type { Language } from '@/contract/languages'
 import { ConsentRequestError } from '@/features/consent/consent-loader'
+import { ClockProvider } from '@/lib/clock'
 import { ApiError, bindTransport, type Transport } from '@/lib/http'
 import { I18nContext, renderI18n } from '@/lib/i18n'
 import { SignInSettingsProvider, type SignInSettings } from '@/lib/session'
@@ -52,7 +53,9 @@ export async function render(input: RenderInput): Promise<RenderResult> {
       <I18nContext.Provider value={instance}>
         <SignInSettingsProvider value={input.signIn}>
           <QueryClientProvider client={queryClient}>
-            <StaticRouterProvider router={router} context={context} hydrate={false} />
+            <ClockProvider value={{ now: input.now, timeZone: input.timeZone }}>
+              <StaticRouterProvider router={router} context={context} hydrate={false} />
+            </ClockProvider>
           </QueryClientProvider>
         </SignInSettingsProvider>
       </I18nContext.Provider>

@@ -11,6 +11,7 @@ import { RouterProvider } from 'react-router/dom'
 import { RENDER_STATE_ID, RENDER_STATE_VERSION, reviveQueries, reviveRouterErrors, type RenderState } from '@/app/hydration'
 import { createQueryClient } from '@/app/query-client'
 import { appRoutes } from '@/app/router'
+import { ClockProvider } from '@/lib/clock'
 import { startI18n } from '@/lib/i18n'
 import { setBrowserSignInSettings, SignInSettingsProvider } from '@/lib/session'
 
@@ -67,9 +68,11 @@ hydrateRoot(
   <StrictMode>
     <SignInSettingsProvider value={state.signIn}>
       <QueryClientProvider client={queryClient}>
-        <Hydrated>
-          <RouterProvider router={router} />
-        </Hydrated>
+        <ClockProvider value={{ now: state.now, timeZone: state.timeZone }}>
+          <Hydrated>
+            <RouterProvider router={router} />
+          </Hydrated>
+        </ClockProvider>
       </QueryClientProvider>
     </SignInSettingsProvider>
   </StrictMode>,

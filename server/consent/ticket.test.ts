@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
-import { ConsentTickets, TICKET_TTL_MS } from './ticket'
+import { ConsentTickets, maskTicket, TICKET_TTL_MS, unmaskTicket } from './ticket'
 
 const request = { authToken: 'tok-1', clientId: 'app', redirectUri: 'https://a.example/cb', scope: 'profile.default' }
 /** What the page shows, carried for the decision's record. */
@@ -31,11 +31,50 @@ test('a ticket is bound to its session, client, redirect and scope', () => {
 test('a forged or foreign ticket is refused', () => {
   const t = tickets()
   const ticket = t.issue({ ...request, requiresSamples: false, wxmpAppId: '', ...shown })
-  const [body = '', mac = ''] = ticket.split('.')
+  const [body = '', mac = ''] = signedForm(ticket).split('.')
   const tampered = Buffer.from(Buffer.from(body, 'base64url').toString().replace('"rs":false', '"rs":true')).toString('base64url')
-  expect(t.verify(`${tampered}.${mac}`, request)).toEqual({ ok: false, problem: 'malformed' })
+  expect(t.verify(maskTicket(`${tampered}.${mac}`), request)).toEqual({ ok: false, problem: 'malformed' })
   expect(tickets().verify(ticket, request)).toEqual({ ok: false, problem: 'malformed' })
   expect(t.verify('garbage', request)).toEqual({ ok: false, problem: 'malformed' })
+})
+
+function signedForm(masked: string): string {
+  const signed = unmaskTicket(masked)
+  if (signed === undefined) throw new Error('not a masked ticket')
+  return signed
+}
+
+describe('masked per response (BREACH: compressed pages hold the ticket beside reflected text)', () => {
+  test('the same signed ticket is masked differently every time, and each masking verifies', () => {
+    const t = tickets()
+    const signed = signedForm(t.issue({ ...request, requiresSamples: false, wxmpAppId: '', ...shown }))
+    const [one, two] = [maskTicket(signed), maskTicket(signed)]
+    expect(one).not.toBe(two)
+    expect(t.verify(one, request).ok).toBe(true)
+    expect(t.verify(two, request).ok).toBe(true)
+    // Not a byte in common position by position beyond chance: nothing stays the same across responses.
+    const [a, b] = [Buffer.from(one, 'base64url'), Buffer.from(two, 'base64url')]
+    const same = a.filter((byte, i) => byte === b[i]).length
+    expect(same / a.length).toBeLessThan(0.05)
+  })
+
+  test("no part of a session's tickets repeats from one page to the next, though their payloads share the session binding", () => {
+    const t = tickets()
+    const [first, second] = [1, 2].map(() => t.issue({ ...request, requiresSamples: false, wxmpAppId: '', ...shown }))
+    // Unmasked, the two share their payload's opening (version, session binding, client…).
+    const prefix = (s: string) => s.slice(0, 40)
+    expect(prefix(signedForm(first!))).toBe(prefix(signedForm(second!)))
+    expect(prefix(first!)).not.toBe(prefix(second!))
+  })
+
+  test('only the masked form verifies: the signed ticket as such is refused', () => {
+    const t = tickets()
+    const ticket = t.issue({ ...request, requiresSamples: false, wxmpAppId: '', ...shown })
+    expect(t.verify(signedForm(ticket), request)).toEqual({ ok: false, problem: 'malformed' })
+    expect(unmaskTicket('')).toBeUndefined()
+    expect(unmaskTicket('abcd')).toBeUndefined() // three bytes: no pad and ticket of one length
+    expect(unmaskTicket('abcde')).toBeUndefined() // a dangling character Node would drop
+  })
 })
 
 test('a ticket expires after ten minutes', () => {
@@ -52,8 +91,12 @@ test('the MAC is decoded strictly: trailing garbage, padding or foreign characte
   const t = tickets()
   const ticket = t.issue({ ...request, requiresSamples: false, wxmpAppId: '', ...shown })
   expect(t.verify(ticket, request).ok).toBe(true)
-  // Node's base64url decoder would skip these and decode the same MAC.
-  for (const spoiled of [`${ticket}=`, `${ticket}!!`, `${ticket}.x`, `${ticket} `, ticket.replace('.', '.*'), `${ticket.slice(0, -1)}`]) {
+  // Node's base64url decoder would skip these and decode the same MAC, masked or not.
+  const signed = signedForm(ticket)
+  for (const spoiled of [`${signed}=`, `${signed}!!`, `${signed}.x`, `${signed} `, signed.replace('.', '.*'), `${signed.slice(0, -1)}`]) {
+    expect(t.verify(maskTicket(spoiled), request)).toEqual({ ok: false, problem: 'malformed' })
+  }
+  for (const spoiled of [`${ticket}=`, `${ticket}!!`, `${ticket}.x`, `${ticket} `, `${ticket.slice(0, -1)}`, `${ticket}A`]) {
     expect(t.verify(spoiled, request)).toEqual({ ok: false, problem: 'malformed' })
   }
 })
@@ -67,7 +110,7 @@ test('each ticket seals its decision under a key of its own that only the ticket
   expect(a.sealingKey).toHaveLength(32)
   expect(a.sealingKey.equals(b.sealingKey)).toBe(false)
   // Derived from the MAC, never stored: the payload (which names the store's row) does not contain it.
-  expect(Buffer.from(first.split('.')[0]!, 'base64url').toString()).not.toContain(a.sealingKey.toString('base64url'))
+  expect(Buffer.from(signedForm(first).split('.')[0]!, 'base64url').toString()).not.toContain(a.sealingKey.toString('base64url'))
   const again = t.verify(first, request)
   expect(again.ok && again.sealingKey.equals(a.sealingKey)).toBe(true)
 })

@@ -3,6 +3,13 @@
 // signed, so any BFF instance can check one; the first decision per ticket is kept in the portal
 // store, which every instance shares. SESSION_SECRET is a list: the first key signs, every key
 // verifies, so a key can be rotated in without refusing the tickets of pages already open.
+//
+// A ticket leaves the BFF masked (maskTicket): pages are compressed, and a page holds its ticket next
+// to text reflected from the query (`state`, `scope`…), which makes compressed length an oracle for
+// anything in it that stays the same across responses (BREACH). The payload's session binding
+// (`sid`) and request fields stay the same for every page of a session, so each response carries
+// a fresh random pad and the ticket XOR that pad: no byte of it repeats from one response to the
+// next. verify() takes the masked form only; the signed form never leaves the BFF.
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
 
@@ -76,14 +83,16 @@ export class ConsentTickets {
       jti: randomBytes(12).toString('base64url'),
     }
     const body = Buffer.from(JSON.stringify(payload)).toString('base64url')
-    return `${body}.${mac(signing, `ticket:${body}`).toString('base64url')}`
+    return maskTicket(`${body}.${mac(signing, `ticket:${body}`).toString('base64url')}`)
   }
 
   /** Checks the signature, the expiry, the session and that the decision is about the same request. */
   verify(
-    ticket: string,
+    masked: string,
     expected: { authToken: string; clientId: string; redirectUri: string; scope: string },
   ): { ok: true; ticket: ConsentTicket; sealingKey: Buffer } | { ok: false; problem: TicketProblem } {
+    const ticket = unmaskTicket(masked)
+    if (ticket === undefined) return { ok: false, problem: 'malformed' }
     // Strictly base64url, as issued: Node's decoder skips characters it does not know, so a
     // ticket with trailing garbage would otherwise verify.
     const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{43})$/.exec(ticket)
@@ -114,6 +123,32 @@ export class ConsentTickets {
     // alone, whichever key made it: every instance, before or after a rotation, derives the same.
     return { ok: true, ticket: parsed, sealingKey: Buffer.from(hkdfSync('sha256', got, Buffer.alloc(0), `bge decision answer ${parsed.jti}`, 32)) }
   }
+}
+
+/**
+ * The signed ticket as one response carries it: base64url(pad ‖ ticket XOR pad), the pad fresh
+ * random bytes as long as the ticket (the per-response masking of a CSRF token, as Rails and Django do it).
+ */
+export function maskTicket(signed: string): string {
+  const plain = Buffer.from(signed, 'utf8')
+  const pad = randomBytes(plain.length)
+  return Buffer.concat([pad, xor(plain, pad)]).toString('base64url')
+}
+
+/** The signed ticket inside a masked one; undefined unless `masked` is exactly what maskTicket writes. */
+export function unmaskTicket(masked: string): string | undefined {
+  if (!/^[A-Za-z0-9_-]+$/.test(masked)) return undefined
+  const bytes = Buffer.from(masked, 'base64url')
+  // Strict, as the MAC below: Node's decoder ignores a dangling character rather than refusing it.
+  if (bytes.toString('base64url') !== masked || bytes.length === 0 || bytes.length % 2 !== 0) return undefined
+  const half = bytes.length / 2
+  return xor(bytes.subarray(half), bytes.subarray(0, half)).toString('utf8')
+}
+
+function xor(a: Buffer, b: Buffer): Buffer {
+  const out = Buffer.alloc(a.length)
+  for (let i = 0; i < a.length; i += 1) out[i] = (a[i] ?? 0) ^ (b[i] ?? 0)
+  return out
 }
 
 function mac(secret: Buffer, message: string): Buffer {

@@ -260,6 +260,6 @@ describe('pages', () => {
 
     const missing = await bff.request('/assets/missing-0000.js')
     expect(missing.status).toBe(404)
-    expect(missing.headers.get('Cache-Control')).toBe('no-store, no-transform')
+    expect(missing.headers.get('Cache-Control')).toBe('no-store')
   })
 })

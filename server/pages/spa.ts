@@ -14,6 +14,7 @@ import { renderStateElement } from '../../src/contract/render-state'
 import { LANGUAGE_COOKIE, pickLanguage, type Language } from '../../src/contract/languages'
 import { PAGE_META } from '../../src/contract/page-meta'
 import { PAGE_ROUTES, pageOfPath } from '../../src/contract/routes'
+import { TIME_ZONE_COOKIE, timeZoneOf } from '../../src/contract/time-zone'
 import type { FormActionContext } from '../../src/lib/form-action'
 import type { RenderInput, RenderResult } from '../../src/entry-server'
 import type { Config } from '../config'
@@ -37,13 +38,19 @@ function isPrivatePath(path: string): boolean {
   return path === '/' || path === '/index.html' || path.startsWith('/.') || path.startsWith(SERVER_BUNDLE_DIR)
 }
 
-/** The platform's zone: dates are shown in it until the browser has said the person's (issue #17). */
-export const PLATFORM_TIME_ZONE = 'Asia/Shanghai'
-
 /** The BFF itself, as the page's own requests would reach it, from the page's client address. */
 export type ApiFetch = (request: Request, env?: PeerEnv) => Response | Promise<Response>
 
 export type Render = (input: RenderInput) => Promise<RenderResult>
+
+/** The page's HTML around the render, for a page's URL: index.html as the browser gets it. */
+export type PageTemplate = (url: string) => Promise<string>
+
+/** Pages from source (`npm run dev`, server/dev.ts): Vite's index.html and src/entry-server.tsx, read per request. */
+export interface PageSource {
+  render: Render
+  template: PageTemplate
+}
 
 /**
  * What the browser learns from the page itself rather than from a request: the WeChat bridge's
@@ -113,33 +120,37 @@ const SESSIONLESS_READS = new Set(['/api/sandbox/users'])
 const FORWARDED_HEADERS = ['Cookie', 'Accept-Language']
 
 /** Whether the build can serve pages (`/readyz` asks): index.html and the server render are there. */
-export function spaBuilt(distDir: string, render?: Render): boolean {
-  return existsSync(join(distDir, 'index.html')) && (render !== undefined || existsSync(join(distDir, RENDER_MODULE)))
+export function spaBuilt(distDir: string, render?: Render, template?: PageTemplate): boolean {
+  return (template !== undefined || existsSync(join(distDir, 'index.html'))) && (render !== undefined || existsSync(join(distDir, RENDER_MODULE)))
 }
 
 /**
  * The pages. `api` answers a page's `/api` reads in-process, as the page's own requests: the
  * same routes, limits and deadline as the browser's reads. `render` is the build's server render
- * unless given (tests give src/entry-server.tsx itself).
+ * unless given (tests give src/entry-server.tsx itself), and `template` the build's index.html.
  */
 export function spaRoutes(
   distDir: string,
-  config: Pick<Config, 'loginUrl' | 'wechatBridgeUrl' | 'authCookie'>,
+  config: Pick<Config, 'loginUrl' | 'wechatBridgeUrl' | 'authCookie' | 'upstreamTimeZone'>,
   api: ApiFetch,
-  options: { log?: (line: string) => void; render?: Render } = {},
+  options: { log?: (line: string) => void; render?: Render; template?: PageTemplate } = {},
 ): Hono {
   const { log } = options
   const app = new Hono()
   const indexPath = join(distDir, 'index.html')
   const indexHtml = existsSync(indexPath) ? withPageMeta(readFileSync(indexPath, 'utf8'), config) : undefined
+  const { template: pageTemplate } = options
+  const loadTemplate = pageTemplate ? async (url: string) => withPageMeta(await pageTemplate(url), config) : () => indexHtml
   const preloads = preloadPlan(distDir)
   const loadRender = options.render ? () => Promise.resolve(options.render) : renderLoader(distDir)
   // Loaded now rather than by the first page, which would otherwise wait for it.
   void loadRender().catch((error: unknown) => log?.(`server render not loaded: ${error instanceof Error ? error.message : String(error)}`))
 
-  // Only static files are compressed: pages hold the consent ticket and the person's samples next
-  // to text reflected from the query, which compression would expose to a BREACH-style length
-  // oracle (so /api answers are not compressed either).
+  // Static files and pages are compressed (gzip): a consent page with 1,000 samples is 870 KB of
+  // HTML, 35 KB gzipped, which is what makes it paint fast at 1.6 Mbit/s (docs/performance.md).
+  // A page holds its consent ticket beside text reflected from the query, so the ticket is masked
+  // afresh in every response (server/consent/ticket.ts, BREACH) and no byte of it repeats. /api
+  // answers (mounted before this) are not compressed: a page's reads come inside the page.
   app.use('/assets/*', compress())
   app.use('/assets/*', async (c, next) => {
     await next()
@@ -152,10 +163,10 @@ export function spaRoutes(
   app.use('*', serveStatic({ root: distDir, rewriteRequestPath: (path) => (isPrivatePath(path) ? '/__none__' : path) }))
 
   // A page's form (the consent decision, revoke) posts to the page itself: checked here as a form
-  // from the portal's own page (server/http/page-forms.ts), then answered by the route's action.
+  // from the portal's own page (pageFormGuard, server/http/security.ts), then answered by the route's action.
   app.post('*', pageFormGuard)
   app.on(['GET', 'POST'], '*', async (c) => {
-    const template = await indexHtml
+    const template = await loadTemplate(c.req.path)
     const render = await loadRender().catch(() => undefined)
     if (!template || !render) return c.text('The SPA is not built. Run `npm run build` (npm start does it for you).', 503)
     const lang = pickLanguage(getCookie(c, LANGUAGE_COOKIE), c.req.header('Accept-Language'))
@@ -170,7 +181,8 @@ export function spaRoutes(
         ...(posted && { headers: { 'Content-Type': c.req.header('Content-Type') ?? '' }, body: await c.req.arrayBuffer() }),
       }),
       lang,
-      timeZone: PLATFORM_TIME_ZONE,
+      // The person's zone once their browser has said it (src/lib/clock.tsx), the platform's before.
+      timeZone: timeZoneOf(getCookie(c, TIME_ZONE_COOKIE), config.upstreamTimeZone),
       now: Date.now(),
       signIn: { loginUrl: config.loginUrl, origin },
       api: pageReads(c, api, origin, getCookie(c, config.authCookie) !== undefined),
@@ -181,10 +193,7 @@ export function spaRoutes(
         },
       } satisfies FormActionContext,
     })
-    // no-transform: never compressed (hono/compress honours it), whatever the middleware above.
-    // A page holds the consent ticket and the person's samples beside text reflected from the
-    // query: compressed, its length would be a BREACH oracle for them.
-    c.header('Cache-Control', 'no-store, no-transform')
+    c.header('Cache-Control', 'no-store')
     c.header('Vary', 'Accept-Language, Cookie')
     if (result.kind === 'response') return answerWith(c, result.response)
     // The consent page's form may send the person to its validated redirect (server/http/page-forms.ts).

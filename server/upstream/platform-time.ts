@@ -1,16 +1,6 @@
 // The platform writes some times (`grant_time`) as 'YYYY-MM-DD HH:MM:SS' with no zone: wall-clock
 // time in its own zone, UPSTREAM_TIME_ZONE (Asia/Shanghai, the platform's home, by default).
 
-/** True for a time zone this runtime knows (an IANA name such as Asia/Shanghai, or UTC). */
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat(undefined, { timeZone })
-    return true
-  } catch {
-    return false
-  }
-}
-
 const WALL_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/
 /** A date-time that names its own zone (`Z` or an offset): no zone of ours applies to it. */
 const ZONED = /(?:[zZ]|[+-]\d{2}:?\d{2})$/

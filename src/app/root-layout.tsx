@@ -4,6 +4,7 @@ import { Link, NavLink, Outlet, useLocation, useMatches, useNavigation, useReval
 import { Skeleton } from '@/components/ui/skeleton'
 import { StillWaiting } from '@/components/ui/still-waiting'
 import { UserMenu } from '@/features/session/user-menu'
+import { RememberTimeZone } from '@/lib/clock'
 import type en from '@/locales/en.json'
 import { LanguageSwitch } from './language-switch'
 
@@ -54,6 +55,7 @@ export function RootLayout() {
         </div>
       ) : null}
       <Outlet />
+      <RememberTimeZone />
     </AppShell>
   )
 }

@@ -1,19 +1,30 @@
-// Dates as people read them, in the page's language and the reader's own time zone.
+// Dates as people read them, in the page's language and the zone the page is rendered in
+// (src/lib/clock.tsx): the same text on the server and in the browser, whatever zone either runs in.
 
-// One formatter per language: building one costs far more than using it, and a list of a
-// thousand samples formats a thousand dates.
-const dateFormats = new Map<string, Intl.DateTimeFormat>()
+// One formatter per language, zone and style: building one costs far more than using it, and a
+// list of a thousand samples formats a thousand dates.
+const formats = new Map<string, Intl.DateTimeFormat>()
 
-/** A calendar date such as "Mar 19, 2021" / "2021年3月19日"; empty when `iso` is not a date. */
-export function formatDate(iso: string, lang: string): string {
-  const date = parseDate(iso)
-  if (!date) return ''
-  let format = dateFormats.get(lang)
+function formatter(lang: string, timeZone: string, style: Pick<Intl.DateTimeFormatOptions, 'dateStyle' | 'timeStyle'>): Intl.DateTimeFormat {
+  const key = `${lang}|${timeZone}|${style.dateStyle ?? ''}|${style.timeStyle ?? ''}`
+  let format = formats.get(key)
   if (!format) {
-    format = new Intl.DateTimeFormat(lang, { dateStyle: 'medium' })
-    dateFormats.set(lang, format)
+    format = new Intl.DateTimeFormat(lang, { ...style, timeZone })
+    formats.set(key, format)
   }
-  return format.format(date)
+  return format
+}
+
+/** A calendar date such as "Mar 19, 2021" / "2021年3月19日" in `timeZone`; empty when `iso` is not a date. */
+export function formatDate(iso: string, lang: string, timeZone: string): string {
+  const date = parseDate(iso)
+  return date ? formatter(lang, timeZone, { dateStyle: 'medium' }).format(date) : ''
+}
+
+/** "19 March 2021 at 15:00:41 GMT+8": date and time in `timeZone`, the zone named; empty when `iso` is not a date. */
+export function formatDateTime(iso: string, lang: string, timeZone: string): string {
+  const date = parseDate(iso)
+  return date ? formatter(lang, timeZone, { dateStyle: 'long', timeStyle: 'long' }).format(date) : ''
 }
 
 const SECOND = 1000
@@ -32,12 +43,15 @@ const UNITS: { unit: Intl.RelativeTimeFormatUnit; ms: number; from: number }[] =
   { unit: 'minute', ms: MINUTE, from: MINUTE },
 ]
 
-/** "3 days ago" / "3 天前", "yesterday" / "昨天", "now" / "现在"; empty when `iso` is not a date. */
-export function formatRelative(iso: string, lang: string, now: Date = new Date()): string {
+/**
+ * "3 days ago" / "3 天前", "yesterday" / "昨天", "now" / "现在", counted back from `now` (epoch ms: the
+ * render's, so both sides say the same); empty when `iso` is not a date.
+ */
+export function formatRelative(iso: string, lang: string, now: number): string {
   const date = parseDate(iso)
   if (!date) return ''
   const format = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' })
-  const diff = date.getTime() - now.getTime()
+  const diff = date.getTime() - now
   const size = Math.abs(diff)
   const match = UNITS.find((entry) => size >= entry.from)
   if (!match) return format.format(0, 'second')

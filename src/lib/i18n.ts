@@ -6,6 +6,7 @@ import { createContext, useCallback, useContext, useSyncExternalStore } from 're
 import { DEFAULT_LANGUAGE, isLanguage, LANGUAGE_COOKIE, type Language } from '@/contract/languages'
 import { LAZY_SECTIONS, type LazySection } from '@/contract/routes'
 import type en from '@/locales/en.json'
+import { rememberPreference } from './preference-cookie'
 
 /** Every key of en.json (the source of truth) as a dotted path: a missing key is a type error. */
 type KeyOf<T, Prefix extends string = ''> = {
@@ -21,8 +22,7 @@ export function currentLanguage(): Language {
 
 /** Switch the page's language and remember the choice for a year. */
 export async function setLanguage(lang: Language): Promise<void> {
-  const secure = window.location.protocol === 'https:' ? '; Secure' : ''
-  document.cookie = `${LANGUAGE_COOKIE}=${lang}; Path=/; Max-Age=${60 * 60 * 24 * 365}; SameSite=Lax${secure}`
+  rememberPreference(LANGUAGE_COOKIE, lang)
   await activate(lang)
 }
 

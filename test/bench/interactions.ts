@@ -5,29 +5,11 @@
 // requestAnimationFrame, which runs once that frame has been painted.
 import type { Locator, Page } from 'playwright-core'
 import { launchBrowser, PHONE } from '../support/browser'
+import { biosamples } from './worlds'
 
+/** The person the picker is timed with (test/bench/worlds.ts): 1,000 samples, the first pre-selected. */
 export const MANY_SAMPLES = 1000
-export const MANY_SAMPLES_USER_ID = 'u-many'
 const TRIALS = 5
-
-const TYPES = ['Lowpass', 'Full', '16S', 'Metagenome'] as const
-const PROJECTS = ['Healthy Gut', 'Family Ancestry', '华南肠道队列', 'Longevity Cohort 2024', 'Infant Microbiome'] as const
-
-/** A sandbox user with MANY_SAMPLES biosamples, in the fixtures format. */
-export function manySamplesUser() {
-  return {
-    id: MANY_SAMPLES_USER_ID,
-    name: 'Many Samples',
-    auth_token: 'sbxBenchManySamples0000000000000',
-    biosamples: Array.from({ length: MANY_SAMPLES }, (_, index) => ({
-      biosample_id: `E-${String(190_000_000_000 + index * 7_919).padStart(12, '0')}`,
-      type: TYPES[index % TYPES.length] ?? 'Lowpass',
-      status: index % 5,
-      sample_time: new Date(Date.UTC(2019, 0, 1) + index * 86_400_000).toISOString(),
-      project_name: PROJECTS[index % PROJECTS.length] ?? '',
-    })),
-  }
-}
 
 export interface InteractionTimes {
   /** Milliseconds from the input to the next frame, one per trial. */
@@ -135,7 +117,7 @@ async function expectText(locator: Locator): Promise<void> {
 }
 
 /**
- * Opens `consentUrl` in Chromium on a phone viewport, signed in with `cookie` as a user with
+ * Opens `consentUrl` in Chromium on a phone viewport, signed in with `cookie` as the person with
  * MANY_SAMPLES samples (in English, so the controls are found by their English names), and times
  * Select all, one checkbox and one character typed into the filter, TRIALS times each.
  */
@@ -171,7 +153,7 @@ export async function timePicker(origin: string, consentUrl: string, cookie: str
     }
 
     // A row halfway down the list, as someone scrolling would reach it.
-    const row = page.getByRole('checkbox', { name: new RegExp(manySamplesUser().biosamples[MANY_SAMPLES / 2]?.biosample_id ?? '') })
+    const row = page.getByRole('checkbox', { name: new RegExp(biosamples(MANY_SAMPLES)[MANY_SAMPLES / 2]?.biosample_id ?? '') })
     await row.scrollIntoViewIfNeeded()
     const toggleTimes = await timeTrials(
       page,

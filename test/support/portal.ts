@@ -40,6 +40,8 @@ export async function startPortal(options: {
   port?: number
   /** Serve the built SPA's stand-in (test/support/bff.ts) instead of `dist`, which may not be built. */
   spaStandIn?: boolean
+  /** The process to start: server/index.ts (`npm start`'s) by default, or server/dev.ts (`npm run dev`'s). */
+  entry?: 'server/index.ts' | 'server/dev.ts'
 } = {}): Promise<Portal> {
   const port = options.port ?? (await freePort())
   const origin = `http://127.0.0.1:${port}`
@@ -60,7 +62,7 @@ export async function startPortal(options: {
     writeFileSync(file, JSON.stringify(options.fixtures(origin), null, 2))
     env.SANDBOX_FIXTURES = file
   }
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'server/index.ts'], {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

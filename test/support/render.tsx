@@ -7,6 +7,7 @@ import { render } from '@testing-library/react'
 // resolve to different builds (ESM and CommonJS) that do not share the router's context.
 import { createMemoryRouter, RouterProvider } from 'react-router'
 import { appRoutes } from '@/app/router'
+import { ClockProvider } from '@/lib/clock'
 import { DEFAULT_LOGIN_URL } from '@/lib/session'
 
 export function renderApp(path: string) {
@@ -14,7 +15,10 @@ export function renderApp(path: string) {
   const router = createMemoryRouter(appRoutes(queryClient, { loginUrl: DEFAULT_LOGIN_URL, origin: window.location.origin }), { initialEntries: [path] })
   const { unmount } = render(
     <QueryClientProvider client={queryClient}>
-      <RouterProvider router={router} />
+      {/* As a page rendered for a person whose zone the server already knows: the browser's own. */}
+      <ClockProvider value={{ now: Date.now(), timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone }}>
+        <RouterProvider router={router} />
+      </ClockProvider>
     </QueryClientProvider>,
   )
   return { router, queryClient, unmount }

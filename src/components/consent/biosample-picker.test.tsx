@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event'
 import { useState } from 'react'
 import { beforeEach, describe, expect, test } from 'vitest'
 import type { Biosample } from '@/contract/api'
+import { ClockProvider } from '@/lib/clock'
 import { setLanguage } from '@/lib/i18n'
 import { BiosamplePicker } from './biosample-picker'
 
@@ -18,10 +19,10 @@ const SAMPLES: Biosample[] = Array.from({ length: 12 }, (_, i) => ({
 function Harness({ initial = [] }: { initial?: string[] }) {
   const [selected, setSelected] = useState<string[]>(initial)
   return (
-    <>
+    <ClockProvider value={{ now: Date.parse('2024-03-22T12:00:00Z'), timeZone: 'Asia/Shanghai' }}>
       <BiosamplePicker biosamples={SAMPLES} selected={selected} onChange={setSelected} required />
       <output data-testid="selected">{selected.join(',')}</output>
-    </>
+    </ClockProvider>
   )
 }
 

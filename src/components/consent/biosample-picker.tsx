@@ -3,6 +3,7 @@ import { useTranslation, type translate } from '@/lib/i18n'
 import type { Biosample } from '@/contract/api'
 import type { Language } from '@/contract/languages'
 import { biosampleFieldValue, CONSENT_FIELDS } from '@/contract/page-forms'
+import { useTimeZone } from '@/lib/clock'
 import { formatDate } from '@/lib/format'
 import { UpstreamText } from '@/components/ui/upstream-text'
 
@@ -33,6 +34,7 @@ interface BiosamplePickerProps {
  */
 export function BiosamplePicker({ biosamples, selected, onChange, required, disabled = false }: BiosamplePickerProps) {
   const { t, language } = useTranslation()
+  const timeZone = useTimeZone()
   const [filter, setFilter] = useState('')
   // The list follows the filter in a render of its own, which React interrupts for the next key.
   const shownFilter = useDeferredValue(filter)
@@ -147,7 +149,15 @@ export function BiosamplePicker({ biosamples, selected, onChange, required, disa
       ) : (
         <ul ref={listRef} onChange={toggle} className="mt-2 grid gap-2">
           {visible.map((sample) => (
-            <SampleRow key={sample.biosample_id} sample={sample} t={t} language={language} initiallyChecked={initial.has(sample.biosample_id)} required={requiredBox} />
+            <SampleRow
+              key={sample.biosample_id}
+              sample={sample}
+              t={t}
+              language={language}
+              timeZone={timeZone}
+              initiallyChecked={initial.has(sample.biosample_id)}
+              required={requiredBox}
+            />
           ))}
         </ul>
       )}
@@ -159,6 +169,8 @@ interface SampleRowProps {
   sample: Biosample
   t: typeof translate
   language: Language
+  /** The zone its date is shown in (src/lib/clock.tsx). */
+  timeZone: string
   /** Checked in the markup: the page's starting selection. */
   initiallyChecked: boolean
   required: boolean
@@ -171,12 +183,12 @@ interface SampleRowProps {
 const ROW_CLASS = '[content-visibility:auto] [contain-intrinsic-block-size:auto_4.25rem]'
 
 /**
- * One sample; its props change only with the sample or the language, so it renders about once.
+ * One sample; its props change only with the sample, the language or the zone, so it renders about once.
  * Whether its box is checked is the picker's to set, and the list hears its changes (see there).
  */
-const SampleRow = memo(function SampleRow({ sample, t, language, initiallyChecked, required }: SampleRowProps) {
+const SampleRow = memo(function SampleRow({ sample, t, language, timeZone, initiallyChecked, required }: SampleRowProps) {
   const id = sample.biosample_id
-  const date = formatDate(sample.sample_time, language)
+  const date = formatDate(sample.sample_time, language, timeZone)
   return (
     <li className={ROW_CLASS}>
       <label className="grid min-h-target cursor-pointer grid-cols-[auto_minmax(0,1fr)] items-start gap-x-3 rounded-lg border border-slate-200 bg-white px-3 py-3 has-checked:border-brand-600 has-checked:bg-brand-50 dark:border-slate-700 dark:bg-slate-900 dark:has-checked:border-brand-100 dark:has-checked:bg-slate-800">

@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event'
 import { useState } from 'react'
 import { beforeEach, describe, expect, test, vi } from 'vitest'
 import type { Biosample, GrantedScope } from '@/contract/api'
+import { ClockProvider } from '@/lib/clock'
 import { setLanguage } from '@/lib/i18n'
 import { ConsentView, type ConsentViewProps } from './consent-view'
 
@@ -17,22 +18,26 @@ const SAMPLES: Biosample[] = [
   { biosample_id: 'E-2', type: 'Full', status: 0, sample_time: '', project_name: '' },
 ]
 
+const CLOCK = { now: Date.parse('2024-03-22T12:00:00Z'), timeZone: 'Asia/Shanghai' }
+
 /** The view holds no state: a parent keeps the selection, as the page and the preview do. */
 function Harness(props: Partial<ConsentViewProps>) {
   const [selected, setSelected] = useState<string[]>([])
   return (
-    <ConsentView
-      app={{ name: 'Gene Insight', logo: '', description: '' }}
-      returnTo={{ kind: 'web', host: 'test.cn' }}
-      scopes={SCOPES}
-      biosamples={SAMPLES}
-      selected={selected}
-      onSelectedChange={setSelected}
-      onAuthorize={() => {}}
-      onDeny={() => {}}
-      pending={null}
-      {...props}
-    />
+    <ClockProvider value={CLOCK}>
+      <ConsentView
+        app={{ name: 'Gene Insight', logo: '', description: '' }}
+        returnTo={{ kind: 'web', host: 'test.cn' }}
+        scopes={SCOPES}
+        biosamples={SAMPLES}
+        selected={selected}
+        onSelectedChange={setSelected}
+        onAuthorize={() => {}}
+        onDeny={() => {}}
+        pending={null}
+        {...props}
+      />
+    </ClockProvider>
   )
 }
 

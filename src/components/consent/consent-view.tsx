@@ -3,6 +3,7 @@ import { useId, useState } from 'react'
 import { useTranslation } from '@/lib/i18n'
 import type { Biosample, GrantedScope, Scope } from '@/contract/api'
 import { readsSampleData } from '@/contract/scopes'
+import { useTimeZone } from '@/lib/clock'
 import { formatDate } from '@/lib/format'
 import { AppSummary, type ConsentAccount, type ReturnTarget } from './app-summary'
 import { BiosamplePicker } from './biosample-picker'
@@ -50,10 +51,11 @@ export function needsSamples(scopes: readonly Scope[]): boolean {
 export function ConsentView(props: ConsentViewProps) {
   const { app, returnTo, account, scopes, biosamples, selected, onSelectedChange, grantedAt, pending } = props
   const { t, language } = useTranslation()
+  const timeZone = useTimeZone()
   const headingId = useId()
   const [refusedUnsent, setRefusedUnsent] = useState(false)
   const required = needsSamples(scopes)
-  const grantedOn = grantedAt ? formatDate(grantedAt, language) : ''
+  const grantedOn = grantedAt ? formatDate(grantedAt, language, timeZone) : ''
   const blockedReason = !required
     ? undefined
     : biosamples.length === 0

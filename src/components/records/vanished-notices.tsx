@@ -2,6 +2,7 @@ import { useId } from 'react'
 import { Link } from 'react-router'
 import { AppLogo } from '@/components/ui/app-logo'
 import type { VanishedGrant } from '@/contract/records'
+import { useTimeZone } from '@/lib/clock'
 import { formatDate } from '@/lib/format'
 import { useTranslation } from '@/lib/i18n'
 import { receiptPath } from '@/lib/records'
@@ -20,6 +21,7 @@ interface VanishedNoticesProps {
  */
 export function VanishedNotices({ vanished, section, className = '' }: VanishedNoticesProps) {
   const { t, language } = useTranslation()
+  const timeZone = useTimeZone()
   const titleId = useId()
   if (!vanished?.length) return null
   return (
@@ -37,7 +39,7 @@ export function VanishedNotices({ vanished, section, className = '' }: VanishedN
             <div className="min-w-0">
               <p className="break-words">{t(`${section}.vanished.notice`, { name: grant.app_name })}</p>
               <p className="mt-0.5">
-                <time dateTime={grant.granted_at}>{t(`${section}.vanished.grantedOn`, { date: formatDate(grant.granted_at, language) })}</time>{' '}
+                <time dateTime={grant.granted_at}>{t(`${section}.vanished.grantedOn`, { date: formatDate(grant.granted_at, language, timeZone) })}</time>{' '}
                 <Link to={receiptPath(grant.record_id)} className="font-medium underline underline-offset-4">
                   {t(`${section}.vanished.receipt`, { name: grant.app_name })}
                 </Link>

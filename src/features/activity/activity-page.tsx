@@ -9,6 +9,7 @@ import { LiveRegion } from '@/components/ui/live-region'
 import { Page } from '@/components/ui/page'
 import { VanishedNotices } from '@/components/records/vanished-notices'
 import { foldAttempts, type ConsentAttempt } from '@/contract/records'
+import { useNow, useTimeZone } from '@/lib/clock'
 import { formatDate, formatRelative } from '@/lib/format'
 import { useTranslation } from '@/lib/i18n'
 import { receiptPath, recordQueries } from '@/lib/records'
@@ -33,6 +34,7 @@ export function filterAttempts(attempts: readonly ConsentAttempt[], query: strin
  */
 export function ActivityPage() {
   const { t, language } = useTranslation()
+  const timeZone = useTimeZone()
   const { data, hasNextPage, fetchNextPage, isFetchingNextPage, isFetchNextPageError } = useSuspenseInfiniteQuery(recordQueries.pages())
   const [firstPage] = data.pages
   const purged = data.pages.at(-1)?.purged
@@ -110,7 +112,7 @@ export function ActivityPage() {
       {/* Retention's marker ends the list: what was removed before the oldest record kept. */}
       {!hasNextPage && purged ? (
         <p className="mt-6 max-w-prose border-t border-slate-200 pt-4 text-sm text-slate-700 dark:border-slate-800 dark:text-slate-300">
-          {t('activity.purged', { count: purged.count, date: formatDate(purged.through, language) })}
+          {t('activity.purged', { count: purged.count, date: formatDate(purged.through, language, timeZone) })}
         </p>
       ) : null}
     </Page>
@@ -120,10 +122,12 @@ export function ActivityPage() {
 /** One decision: which app, what was decided and what became of it, when, which samples; and its receipt. */
 function AttemptCard({ attempt }: { attempt: ConsentAttempt }) {
   const { t, language } = useTranslation()
+  const timeZone = useTimeZone()
+  const now = useNow()
   const stateLabel = useStateLabel()
   const nameId = useId()
   const { record } = attempt
-  const date = formatDate(record.at, language)
+  const date = formatDate(record.at, language, timeZone)
   const decision = stateLabel(attempt)
   const samples = record.biosamples
   return (
@@ -141,7 +145,7 @@ function AttemptCard({ attempt }: { attempt: ConsentAttempt }) {
             <StateBadge attempt={attempt} />
             <time dateTime={record.at}>{date}</time>
             <span aria-hidden="true">·</span>
-            <span className="whitespace-nowrap">{formatRelative(record.at, language)}</span>
+            <span className="whitespace-nowrap">{formatRelative(record.at, language, now)}</span>
           </p>
           <p className="mt-1 text-sm break-words text-slate-600 dark:text-slate-400">
             {samples.length

@@ -8,17 +8,14 @@ import { Page } from '@/components/ui/page'
 import { LANGUAGE_NAMES } from '@/components/ui/language-options'
 import { PAGE_ROUTES } from '@/contract/routes'
 import { foldAttempts, type ConsentAttempt } from '@/contract/records'
+import { useTimeZone } from '@/lib/clock'
+import { formatDateTime } from '@/lib/format'
 import { useTranslation } from '@/lib/i18n'
 import { attemptOf, isInForce, receiptPath, recordQueries } from '@/lib/records'
 import { sessionQueries } from '@/lib/session'
 import { StateBadge, StateNote, useStateLabel } from './attempt-state'
 import { downloadReceipt } from './receipt-json'
 import { UpstreamText } from '@/components/ui/upstream-text'
-
-/** "19 March 2021 at 15:00:41 GMT+8": the reader's local time, with its zone named. */
-function formatDateTime(iso: string, lang: string): string {
-  return new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'long' }).format(new Date(iso))
-}
 
 /**
  * `/activity/:id`: one decision as a receipt — who, which app, what and when, the words shown,
@@ -27,6 +24,7 @@ function formatDateTime(iso: string, lang: string): string {
  */
 export function ReceiptPage() {
   const { t, language } = useTranslation()
+  const timeZone = useTimeZone()
   const { id = '' } = useParams()
   const { data: record } = useSuspenseQuery(recordQueries.detail(id))
   const { data: list } = useSuspenseQuery(recordQueries.list())
@@ -64,7 +62,7 @@ export function ReceiptPage() {
           <p className="text-lg font-semibold break-words"><UpstreamText>{record.app_name}</UpstreamText></p>
           <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
             <StateBadge attempt={attempt} />
-            <time dateTime={record.at}>{formatDateTime(record.at, language)}</time>
+            <time dateTime={record.at}>{formatDateTime(record.at, language, timeZone)}</time>
           </p>
         </div>
       </div>
@@ -85,7 +83,7 @@ export function ReceiptPage() {
         </Field>
         {settles === null ? <Answer attempt={attempt} /> : null}
         <Field label={t('activity.receipt.when')}>
-          <time dateTime={record.at}>{formatDateTime(record.at, language)}</time>
+          <time dateTime={record.at}>{formatDateTime(record.at, language, timeZone)}</time>
           <span className="block text-slate-600 dark:text-slate-400">
             {t('activity.receipt.utc')} <code className="font-mono">{record.at}</code>
           </span>
@@ -174,12 +172,13 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
  */
 function Answer({ attempt }: { attempt: ConsentAttempt }) {
   const { t, language } = useTranslation()
+  const timeZone = useTimeZone()
   const { resolution } = attempt
   if (!resolution) {
     if (attempt.outcome !== 'unknown') return null
     return <Field label={t('activity.receipt.settled')}>{t('activity.receipt.noAnswer')}</Field>
   }
-  const date = formatDateTime(resolution.at, language)
+  const date = formatDateTime(resolution.at, language, timeZone)
   return (
     <Field label={t('activity.receipt.settled')}>
       <time dateTime={resolution.at}>

@@ -5,6 +5,7 @@ import { RecordedScopes } from '@/components/records/recorded-scopes'
 import { Alert } from '@/components/ui/alert'
 import { AppLogo } from '@/components/ui/app-logo'
 import { Button } from '@/components/ui/button'
+import { useNow, useTimeZone } from '@/lib/clock'
 import { formatDate, formatRelative } from '@/lib/format'
 import type { Grant } from '@/contract/api'
 import type { ConsentRecord } from '@/contract/records'
@@ -26,9 +27,11 @@ interface GrantCardProps {
 /** One authorized app: who it is, since when, which samples it reads, and a way to end that. */
 export function GrantCard({ grant, record, notShared, revokeFailed, onRevoke }: GrantCardProps) {
   const { t, language } = useTranslation()
+  const timeZone = useTimeZone()
+  const now = useNow()
   const nameId = useId()
-  const date = formatDate(grant.grant_time, language)
-  const relative = formatRelative(grant.grant_time, language)
+  const date = formatDate(grant.grant_time, language, timeZone)
+  const relative = formatRelative(grant.grant_time, language, now)
   const samples = grant.biosample_ids
 
   return (
@@ -109,6 +112,7 @@ export function GrantCard({ grant, record, notShared, revokeFailed, onRevoke }: 
 /** "What you agreed to": the words and samples of the latest authorize, or that there is no record. */
 function AgreedTo({ record }: { record: ConsentRecord | undefined }) {
   const { t, language } = useTranslation()
+  const timeZone = useTimeZone()
   return (
     <details className="group sm:col-start-1">
       <summary className="inline-flex min-h-target cursor-pointer items-center gap-1 rounded-lg font-medium text-brand-700 dark:text-brand-100">
@@ -121,7 +125,7 @@ function AgreedTo({ record }: { record: ConsentRecord | undefined }) {
         {record ? (
           <>
             <p className="text-slate-700 dark:text-slate-300">
-              {t('grants.agreed.when', { date: formatDate(record.at, language) })}
+              {t('grants.agreed.when', { date: formatDate(record.at, language, timeZone) })}
             </p>
             <RecordedScopes scopes={record.scopes} language={record.language} headingLevel={3} />
             <p className="break-words">

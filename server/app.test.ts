@@ -33,11 +33,11 @@ describe('an expired or unknown session (40008) anywhere: 401 unauthenticated wi
   test('POST /api/oauth2/authorize (the session ended after the page was shown)', async () => {
     const bff = useBff()
     const token = { token: 'tok-gone-since' }
-    const { ticket, shown } = await bff.consent(token, WEB_APP)
+    const { ticket, language } = await bff.consent(token, WEB_APP)
     const response = await bff.request('/api/oauth2/authorize', {
       method: 'POST',
       as: token,
-      json: { ticket, shown, ...WEB_APP, state: 's', biosample_ids: SAMPLES },
+      json: { ticket, language, ...WEB_APP, state: 's', biosample_ids: SAMPLES },
     })
     expect(response.status).toBe(401)
     expect(await response.json()).toMatchObject({ error: { code: 'unauthenticated', upstream_code: 40008, login_url: '/signin?next={next}' } })
@@ -112,9 +112,9 @@ describe('retries', () => {
     async (kind) => {
       // No clock margin, so "did not happen" is known as soon as the attempt is older than one upstream timeout.
       const bff = useBff({ faults: [{ path: AUTHORIZE_PATH, kind, times: 1 }], env: { UPSTREAM_TIMEOUT_MS: '150', UPSTREAM_CLOCK_MARGIN_MS: '0' } })
-      const { ticket, shown } = await bff.consent('alice', WEB_APP)
+      const { ticket, language } = await bff.consent('alice', WEB_APP)
       const decide = () =>
-        bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, shown, ...WEB_APP, state: 's', biosample_ids: SAMPLES } })
+        bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 's', biosample_ids: SAMPLES } })
       const lost = await decide()
       expect(lost.status).toBe(504)
       expect(await lost.json()).toMatchObject({ error: { code: 'decision_outcome_unknown' } })
@@ -138,11 +138,11 @@ describe('retries', () => {
 
   test('a refusal on authorize (blocked since the page was shown) is answered, not retried', async () => {
     const bff = useBff({ faults: [{ path: AUTHORIZE_PATH, kind: 'error_code', code: 40015 }] })
-    const { ticket, shown } = await bff.consent('alice', WEB_APP)
+    const { ticket, language } = await bff.consent('alice', WEB_APP)
     const response = await bff.request('/api/oauth2/authorize', {
       method: 'POST',
       as: 'alice',
-      json: { ticket, shown, ...WEB_APP, state: 's', biosample_ids: SAMPLES },
+      json: { ticket, language, ...WEB_APP, state: 's', biosample_ids: SAMPLES },
     })
     expect(response.status).toBe(403)
     expect(await response.json()).toMatchObject({ error: { code: 'application_blocked', upstream_code: 40015 } })
@@ -157,11 +157,11 @@ test('an upstream that echoes another redirect address: the user still goes only
       authorize: async (p) => ({ ...(await client.authorize(p)), redirect_uri: 'https://evil.example/steal' }),
     }),
   })
-  const { ticket, shown } = await bff.consent('alice', WEB_APP)
+  const { ticket, language } = await bff.consent('alice', WEB_APP)
   const response = await bff.request('/api/oauth2/authorize', {
     method: 'POST',
     as: 'alice',
-    json: { ticket, shown, ...WEB_APP, state: 's', biosample_ids: SAMPLES },
+    json: { ticket, language, ...WEB_APP, state: 's', biosample_ids: SAMPLES },
   })
   // Web apps are sent to the ticket's redirect URI, whatever the upstream echoes.
   expect(response.status).toBe(200)

@@ -2,13 +2,15 @@
 import { Hono } from 'hono'
 import { requestId } from 'hono/request-id'
 import { decisionResponseSchema, type ErrorEnvelope } from '../src/contract/api'
-import { ApiFailure } from './http/api-failure'
+import { ApiFailure, toApiFailure } from './http/api-failure'
 import type { Config } from './config'
 import { ConsentDecisions } from './consent/decisions'
 import { RecordOutbox } from './consent/records'
 import { ConsentTickets } from './consent/ticket'
+import { Continuations } from './consent/continuations'
+import { continuationRoutes } from './pages/continue'
 import { requestDeadline } from './http/deadline'
-import type { BffDeps } from './deps'
+import { provideDeps, type BffDeps } from './deps'
 import { createLogger, lineLog, observeRequests, type Logger } from './http/log'
 import { createMetrics, observeStore, type Metrics } from './http/metrics'
 import { applicationRoutes } from './routes/application'
@@ -25,9 +27,8 @@ import { apiRequestGuard, securityHeaders } from './http/security'
 import { proxyTrust } from './http/proxy'
 import { spaBuilt, spaRoutes, type PageTemplate, type Render } from './pages/spa'
 import { requestUpstream } from './http/upstream'
-import { StoreUnavailableError, type PortalStore } from './store/portal-store'
+import type { PortalStore } from './store/portal-store'
 import { createUpstreamClient, upstreamOptionsFrom, type UpstreamClient } from './upstream/client'
-import { toApiError } from './upstream/errors'
 
 export interface AppOptions {
   config: Config
@@ -60,12 +61,16 @@ export function createApp(options: AppOptions): Hono {
   const draining = options.draining ?? (() => false)
   const distDir = options.distDir ?? 'dist'
   const store = observeStore(options.store, metrics)
+  // Rate limits (server/http/limits.ts), shared by the JSON API and the pages' forms.
+  const limits = createRateLimits(config.rateLimits, options.store)
   const deps: BffDeps = {
     config,
+    limits,
     upstream:
       options.upstream ??
       createUpstreamClient(upstreamOptionsFrom(config)),
     tickets: new ConsentTickets(config.sessionSecrets),
+    continuations: new Continuations(config.sessionSecrets),
     decisions: new ConsentDecisions({
       answerSchema: decisionResponseSchema,
       // A winner holds its claim at most one upstream call (authorize is never retried).
@@ -96,22 +101,10 @@ export function createApp(options: AppOptions): Hono {
   // deadline starts first, so it counts from the request's arrival.
   app.use('*', requestDeadline(config.requestDeadlineMs))
   app.use('*', requestUpstream(deps.upstream, config.authCookie))
+  app.use('*', provideDeps(deps))
 
   app.onError((error, c) => {
-    const failure =
-      error instanceof ApiFailure
-        ? error
-        : (() => {
-            if (error instanceof StoreUnavailableError) {
-              logger.error({ err: error.message }, 'portal store unavailable')
-              return new ApiFailure(503, 'store_unavailable', 'The portal cannot save this right now. Please try again in a moment.')
-            }
-            const mapped = toApiError(error)
-            if (mapped.status >= 500 && !(mapped.upstream_code || mapped.code.startsWith('upstream'))) {
-              logger.error({ err: error }, 'unexpected error')
-            }
-            return new ApiFailure(mapped.status, mapped.code, mapped.message, { upstream_code: mapped.upstream_code })
-          })()
+    const failure = toApiFailure(error, (message, cause) => logger.error({ err: cause }, message))
     const body: ErrorEnvelope = {
       error: {
         code: failure.code,
@@ -136,7 +129,6 @@ export function createApp(options: AppOptions): Hono {
   api.use('*', singleValuedQuery)
   // Rate limits (server/http/limits.ts), before any route can ask the platform anything. Revoke
   // has no limit of its own: withdrawal is never refused for lack of the store.
-  const limits = createRateLimits(config.rateLimits, options.store)
   api.use('*', limits.unauthenticated)
   api.on('POST', ['/oauth2/authorize', '/oauth2/deny'], limits.decisions)
   // `/records/*` matches `/records` itself too.
@@ -153,6 +145,8 @@ export function createApp(options: AppOptions): Hono {
   app.route('/api', api)
 
   if (options.sandbox) app.route('/sandbox', options.sandbox.app)
+  // Where a web app's decision made by the consent page's form goes on from (before the pages).
+  app.route('/', continuationRoutes(deps.continuations))
   app.route('/', spaRoutes(distDir, config, (request, env) => app.fetch(request, env), { log, render: options.render, template: options.template }))
   return app
 }

@@ -55,8 +55,8 @@ const CALLS: Record<string, Call> = {
     decides: true,
     aboutTheApp: true,
     send: async (bff) => {
-      const { ticket, shown } = await bff.consent('alice', WEB_APP)
-      return bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, shown, ...WEB_APP, state: 's', biosample_ids: SAMPLES } })
+      const { ticket, language } = await bff.consent('alice', WEB_APP)
+      return bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 's', biosample_ids: SAMPLES } })
     },
     succeeded: async (response) => expect((await response.json()).redirect_to).toMatch(/&code=\w{30}&state=s$/),
   },

@@ -86,11 +86,11 @@ function applicationUrl(params: Record<string, string>): string {
 }
 
 async function authorize(bff: Bff, extra: Record<string, unknown>) {
-  const { ticket, shown } = await bff.consent('alice', GOOD)
+  const { ticket, language } = await bff.consent('alice', GOOD)
   return bff.request('/api/oauth2/authorize', {
     method: 'POST',
     as: 'alice',
-    json: { ticket, shown, ...GOOD, state: 'xyz', biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }], ...extra },
+    json: { ticket, language, ...GOOD, state: 'xyz', biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }], ...extra },
   })
 }
 
@@ -223,11 +223,11 @@ describe('state', () => {
   test(`over ${MAX_STATE_LENGTH} characters (64 KiB): 400 naming state, no code minted`, async () => {
     const bff = useBff({ fixtures: hostileWorld() })
     for (const path of ['/api/oauth2/authorize', '/api/oauth2/deny']) {
-      const { ticket, shown } = await bff.consent('alice', GOOD)
+      const { ticket, language } = await bff.consent('alice', GOOD)
       const response = await bff.request(path, {
         method: 'POST',
         as: 'alice',
-        json: { ticket, shown, ...GOOD, state: 's'.repeat(64 * 1024), ...(path.endsWith('authorize') && { biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] }) },
+        json: { ticket, language, ...GOOD, state: 's'.repeat(64 * 1024), ...(path.endsWith('authorize') && { biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] }) },
       })
       expect(response.status).toBe(400)
       expect(await response.json()).toMatchObject({ error: { code: 'invalid_request', details: { state: expect.any(String) } } })

@@ -26,17 +26,17 @@ test('no answer other than redirect_to, and no log line, carries a token, the ap
   await get('/api/session')
   expect((await get('/api/biosamples')).status).toBe(502)
   expect((await get('/api/biosamples')).status).toBe(200)
-  const { ticket, shown } = await bff.consent('alice', WEB_APP)
+  const { ticket, language } = await bff.consent('alice', WEB_APP)
   await get('/api/oauth2/application?client_id=no-such-app&redirect_uri=https://app.example/callback')
   await get('/api/oauth2/application?client_id=blocked-app&redirect_uri=https://app.example/callback')
 
   // Authorize: a failed first try, a success, a repeat, a decision the ticket no longer allows.
-  const decision = { ticket, shown, ...WEB_APP, state: 'st&te', biosample_ids: SAMPLES }
+  const decision = { ticket, language, ...WEB_APP, state: 'st&te', biosample_ids: SAMPLES }
   expect((await post('/api/oauth2/authorize', decision)).status).toBe(502)
   const authorized = await post('/api/oauth2/authorize', decision)
   expect(authorized.status).toBe(200)
   await post('/api/oauth2/authorize', decision)
-  expect((await post('/api/oauth2/deny', { ticket, shown, ...WEB_APP, state: 'x' })).status).toBe(409)
+  expect((await post('/api/oauth2/deny', { ticket, language, ...WEB_APP, state: 'x' })).status).toBe(409)
   await post('/api/oauth2/authorize', { ...decision, biosample_ids: [] })
   await post('/api/oauth2/authorize', { ...decision, ticket: `${ticket}x` })
 

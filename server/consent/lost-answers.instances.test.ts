@@ -9,7 +9,6 @@ import { foldAttempts, latestGrantedAuthorize, type ConsentAttempt, type Consent
 import { ALICE, WEB_APP } from '../../test/support/bff'
 import { startInstances, type Instance } from '../../test/support/instances'
 import { SANDBOX_CALL_PATHS as P } from '../sandbox/fixtures'
-import { displayedScopes } from './shown-texts'
 import { until } from '../../test/support/until'
 
 /** Process starts under tsx are slow on a loaded machine; every wait inside has its own bound. */
@@ -44,7 +43,7 @@ test('A dies while the platform holds its authorize answer: B finds the grant, a
   if (!page.ticket) throw new Error('no ticket')
   const decision = {
     ticket: page.ticket,
-    shown: { language: 'zh-CN', scopes: displayedScopes(page.granted_scopes, 'zh-CN') },
+    language: 'zh-CN',
     ...WEB_APP,
     state: 'st',
     biosample_ids: SAMPLES,

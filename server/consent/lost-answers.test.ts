@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, inject, onTestFinished, test } from 'vitest'
-import { foldAttempts, latestGrantedAuthorize, type ConsentAttempt, type ConsentRecord, type ShownTexts } from '../../src/contract/records'
+import { foldAttempts, latestGrantedAuthorize, type ConsentAttempt, type ConsentRecord } from '../../src/contract/records'
+import type { Language } from '../../src/contract/languages'
 import { ALICE, useBff, WEB_APP, type Bff } from '../../test/support/bff'
 import { createTestDatabase } from '../../test/support/postgres'
 import { SANDBOX_CALL_PATHS as P } from '../sandbox/fixtures'
@@ -46,7 +47,7 @@ async function freshStore(kind: StoreKind): Promise<PortalStore> {
   return store
 }
 
-type Held = { ticket: string; shown: ShownTexts }
+type Held = { ticket: string; language: Language }
 
 function authorize(bff: Bff, held: Held, samples = SAMPLES): Promise<Response> {
   return bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ...held, ...WEB_APP, state: 'st', biosample_ids: samples } })

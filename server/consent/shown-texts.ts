@@ -1,7 +1,7 @@
 // What the consent page displays, as the BFF knows it: the platform's scope texts and the SPA's
-// catalogues, put through the page's own rule (src/contract/scope-text.ts). A decision must name
-// exactly these texts (hashed into its consent ticket) before it is recorded as the truth about
-// the screen (SPEC.md "Consent records").
+// catalogues, put through the page's own rule (src/contract/scope-text.ts). Hashed into the consent
+// ticket when the page is served, and recomputed when it decides (server/consent/decide.ts): only
+// texts that hash the same are recorded as the truth about the screen (SPEC.md "Consent records").
 import { createHash } from 'node:crypto'
 import type { Scope } from '../../src/contract/api'
 import type { Language } from '../../src/contract/languages'

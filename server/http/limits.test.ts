@@ -23,11 +23,11 @@ function openStore(engine: 'sqlite' | 'postgres'): PortalStore {
 }
 
 async function authorize(bff: Bff): Promise<Response> {
-  const { ticket, shown } = await bff.consent('alice', WEB_APP)
+  const { ticket, language } = await bff.consent('alice', WEB_APP)
   return bff.request('/api/oauth2/authorize', {
     method: 'POST',
     as: 'alice',
-    json: { ticket, shown, ...WEB_APP, state: 'xyz', biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
+    json: { ticket, language, ...WEB_APP, state: 'xyz', biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
   })
 }
 
@@ -54,8 +54,8 @@ describe('per session', () => {
     await expectRateLimited(await authorize(bff))
     expect(bff.callsTo(AUTHORIZE)).toHaveLength(2)
     // Another person's decisions have their own count.
-    const { ticket, shown } = await bff.consent('bob', { client_id: 'profile-app', redirect_uri: 'https://profile.example/cb', scope: 'profile.default' })
-    const bobs = await bff.request('/api/oauth2/deny', { method: 'POST', as: 'bob', json: { ticket, shown, client_id: 'profile-app', redirect_uri: 'https://profile.example/cb', scope: 'profile.default', state: 's' } })
+    const { ticket, language } = await bff.consent('bob', { client_id: 'profile-app', redirect_uri: 'https://profile.example/cb', scope: 'profile.default' })
+    const bobs = await bff.request('/api/oauth2/deny', { method: 'POST', as: 'bob', json: { ticket, language, client_id: 'profile-app', redirect_uri: 'https://profile.example/cb', scope: 'profile.default', state: 's' } })
     expect(bobs.status).toBe(200)
   })
 

@@ -17,8 +17,8 @@ async function sample(bff: Bff, name: string, labels: Record<string, string> = {
 }
 
 async function authorize(bff: Bff): Promise<Response> {
-  const { ticket, shown } = await bff.consent('alice', WEB_APP)
-  return bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, shown, ...WEB_APP, state: 's', biosample_ids: SAMPLES } })
+  const { ticket, language } = await bff.consent('alice', WEB_APP)
+  return bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 's', biosample_ids: SAMPLES } })
 }
 
 describe('a scripted flow', () => {
@@ -49,12 +49,12 @@ describe('a scripted flow', () => {
 
   test('a repeat of the same decision waits for (or reuses) the first answer; another decision on the ticket is a conflict', async () => {
     const bff = useBff()
-    const { ticket, shown } = await bff.consent('alice', WEB_APP)
-    const decision = { ticket, shown, ...WEB_APP, state: 's', biosample_ids: SAMPLES }
+    const { ticket, language } = await bff.consent('alice', WEB_APP)
+    const decision = { ticket, language, ...WEB_APP, state: 's', biosample_ids: SAMPLES }
     const post = (path: string, json: unknown) => bff.request(path, { method: 'POST', as: 'alice', json })
     expect((await post('/api/oauth2/authorize', decision)).status).toBe(200)
     expect((await post('/api/oauth2/authorize', decision)).status).toBe(200)
-    expect((await post('/api/oauth2/deny', { ticket, shown, ...WEB_APP, state: 's' })).status).toBe(409)
+    expect((await post('/api/oauth2/deny', { ticket, language, ...WEB_APP, state: 's' })).status).toBe(409)
     expect(await sample(bff, 'portal_consent_claims_total', { result: 'won' })).toBe(1)
     expect(await sample(bff, 'portal_consent_claims_total', { result: 'waited' })).toBe(1)
     expect(await sample(bff, 'portal_consent_claims_total', { result: 'conflict' })).toBe(1)
@@ -62,8 +62,8 @@ describe('a scripted flow', () => {
 
   test('deny and revoke: one record each, by decision and outcome', async () => {
     const bff = useBff()
-    const { ticket, shown } = await bff.consent('alice', WEB_APP)
-    expect((await bff.request('/api/oauth2/deny', { method: 'POST', as: 'alice', json: { ticket, shown, ...WEB_APP, state: 's' } })).status).toBe(200)
+    const { ticket, language } = await bff.consent('alice', WEB_APP)
+    expect((await bff.request('/api/oauth2/deny', { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 's' } })).status).toBe(200)
     expect(await sample(bff, 'portal_consent_records_total', { decision: 'deny', outcome: 'denied' })).toBe(1)
     const revokes = () => bff.metrics.registry.getSingleMetricAsString('portal_consent_records_total').then((text) => text.split('\n').filter((line) => line.includes('decision="revoke"')))
     expect(await revokes()).toEqual([])

@@ -52,12 +52,12 @@ test('empty required values: 400 invalid_request naming each', async () => {
   const grants = await bff.request('/api/oauth2/grants?client_id=', { as: 'bob' })
   expect(grants.status).toBe(400)
   expect(await grants.json()).toMatchObject({ error: { code: 'invalid_request', details: { client_id: expect.any(String) } } })
-  const { ticket, shown } = await bff.consent('alice', WEB_APP)
+  const { ticket, language } = await bff.consent('alice', WEB_APP)
   for (const empty of ['ticket', 'client_id', 'redirect_uri']) {
     const decided = await bff.request('/api/oauth2/authorize', {
       method: 'POST',
       as: 'alice',
-      json: { ticket, shown, ...WEB_APP, biosample_ids: SAMPLES, [empty]: '' },
+      json: { ticket, language, ...WEB_APP, biosample_ids: SAMPLES, [empty]: '' },
     })
     expect(decided.status).toBe(400)
     expect(await decided.json()).toMatchObject({ error: { code: 'invalid_request', details: { [empty]: expect.any(String) } } })
@@ -99,12 +99,12 @@ describe(`addresses longer than ${MAX_REQUEST_TARGET_BYTES} bytes`, () => {
 describe('JSON bodies', () => {
   test(`over ${MAX_JSON_BODY_BYTES / 1024} KiB: 413 payload_too_large, upstream not asked`, async () => {
     const bff = useBff()
-    const { ticket, shown } = await bff.consent('alice', WEB_APP)
+    const { ticket, language } = await bff.consent('alice', WEB_APP)
     const callsBefore = bff.upstreamCalls.length
     const response = await bff.request('/api/oauth2/authorize', {
       method: 'POST',
       as: 'alice',
-      json: { ticket, shown, ...WEB_APP, state: 'x'.repeat(MAX_JSON_BODY_BYTES), biosample_ids: SAMPLES },
+      json: { ticket, language, ...WEB_APP, state: 'x'.repeat(MAX_JSON_BODY_BYTES), biosample_ids: SAMPLES },
     })
     expect(response.status).toBe(413)
     expect(await response.json()).toEqual({ error: { code: 'payload_too_large', message: expect.any(String), request_id: expect.any(String) } })

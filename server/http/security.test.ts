@@ -133,7 +133,7 @@ describe('state-changing API requests', () => {
 describe('API responses', () => {
   test('every /api answer, success or error, is no-store and has no Access-Control-* header', async () => {
     const bff = useBff()
-    const { ticket, shown } = await bff.consent('alice', WEB_APP)
+    const { ticket, language } = await bff.consent('alice', WEB_APP)
     const calls: [string, Parameters<typeof bff.request>[1]][] = [
       ['/api/session', { as: 'alice' }],
       ['/api/session', {}],
@@ -145,8 +145,8 @@ describe('API responses', () => {
       ['/api/oauth2/application', {}],
       [`/api/oauth2/application?${new URLSearchParams(WEB_APP)}`, { as: 'alice' }],
       ['/api/oauth2/application?client_id=x&redirect_uri=javascript:alert(1)', {}],
-      ['/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, shown, ...WEB_APP, state: 's', biosample_ids: [] } }],
-      ['/api/oauth2/deny', { method: 'POST', as: 'alice', json: { ticket, shown, ...WEB_APP, state: 's' } }],
+      ['/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 's', biosample_ids: [] } }],
+      ['/api/oauth2/deny', { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 's' } }],
       ['/api/oauth2/grants', { as: 'alice' }],
       ['/api/oauth2/grants/web-app', { method: 'DELETE', as: 'alice' }],
       ['/api/oauth2/grants/web-app', { method: 'DELETE', as: 'alice', csrf: false }],

@@ -1,5 +1,6 @@
 // Response headers and request checks of SPEC.md "Security".
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { WECHAT_BRIDGE_POLICY } from '../../src/contract/page-meta'
 import { ApiFailure } from './api-failure'
 import { isHttpsRequest, requestOrigin } from './proxy'
@@ -104,8 +105,7 @@ export const apiRequestGuard: MiddlewareHandler = async (c, next) => {
     if (c.req.header('X-Requested-With') !== 'fetch') {
       throw new ApiFailure(403, 'csrf_header_missing', 'This request must be sent by the portal itself.')
     }
-    const origin = c.req.header('Origin')
-    if (origin !== undefined && origin !== requestOrigin(c)) {
+    if (hasForeignOrigin(c)) {
       throw new ApiFailure(403, 'foreign_origin', 'Requests from other sites are not accepted.')
     }
     if (c.req.header('Sec-Fetch-Site') === 'cross-site') {
@@ -117,6 +117,43 @@ export const apiRequestGuard: MiddlewareHandler = async (c, next) => {
     }
   }
   await next()
+}
+
+/**
+ * An `Origin` other than the portal's. A page's own form post says `null` (pages send
+ * `Referrer-Policy: no-referrer`), which `nullIsOwn` lets pass for forms, whose check is
+ * `Sec-Fetch-Site`; the JSON API's fetches always send the portal's own.
+ */
+function hasForeignOrigin(c: Context, nullIsOwn = false): boolean {
+  const origin = c.req.header('Origin')
+  return origin !== undefined && !(nullIsOwn && origin === 'null') && origin !== requestOrigin(c)
+}
+
+/** A thousand samples' checkboxes are about 40 KB of form; anything much larger is not the page's. */
+export const MAX_FORM_BODY_BYTES = 256 * 1024
+
+function formRefused(c: Context, status: 403 | 413 | 415, text: string): Response {
+  c.header('Cache-Control', 'no-store')
+  return c.text(text, status)
+}
+
+/**
+ * CSRF defence for a page's own form (the consent decision, revoke; docs/security.md "Page forms"),
+ * the API guard's counterpart for what a form can send: no custom header, and an `Origin` of `null`
+ * that cannot tell the portal from another site. `Sec-Fetch-Site`, which the browser sets and no
+ * page can, must say `same-origin`; an `Origin` naming another site is refused too; the body must
+ * be a form. What the form changes also needs its session-bound, single-use consent ticket (or, for
+ * revoke, the session). Refusals are short text pages: nothing is read or decided.
+ */
+export const pageFormGuard: MiddlewareHandler = async (c, next) => {
+  if (c.req.method !== 'POST') return next()
+  if (c.req.header('Sec-Fetch-Site') !== 'same-origin' || hasForeignOrigin(c, true)) {
+    return formRefused(c, 403, 'This form must be sent from the portal’s own page. Please go back, reload it and try again.')
+  }
+  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(c.req.header('Content-Type') ?? '')) {
+    return formRefused(c, 415, 'This form must be sent as the page sends it.')
+  }
+  return bodyLimit({ maxSize: MAX_FORM_BODY_BYTES, onError: (cx) => formRefused(cx, 413, 'This form is larger than any page of the portal sends.') })(c, next)
 }
 
 function isJson(contentType: string | undefined): boolean {

@@ -116,6 +116,7 @@ describe('the server render', () => {
       signin: '/signin',
       activity: '/activity',
       receipt,
+      revoke: '/grants/web-app/revoke',
     }
     const expected: Record<PageName, { status: number; text?: RegExp[]; dates?: string[] }> = {
       home: { status: 302 },
@@ -130,6 +131,7 @@ describe('the server render', () => {
       signin: { status: 200, text: [/Sign in as Alice Chen/, /Sign in as Bob Wang/] },
       activity: { status: 200, text: [/Activity/, /Gene Insight/, /Mar 20, 2024 · 3 days ago/] },
       receipt: { status: 200, text: [/Consent receipt/, /Gene Insight/, /March 20, 2024 at 12:30:00 AM GMT\+8/, /2024-03-19T16:30:00\.000Z/] },
+      revoke: { status: 200, text: [/Revoke Gene Insight ?’s access\?/, /E-A0001/, /Cancel/] },
     }
     for (const name of Object.keys(PAGE_ROUTES) as PageName[]) {
       const rendered = await page(bff, paths[name], { processZone: 'UTC' })

@@ -92,7 +92,7 @@ describe('index.html', () => {
     const bff = useBff()
     // Signed in; each page with what its render comes to: the page, its error screen (a consent
     // link without its parameters, a receipt nobody has), or the home's redirect.
-    const expected: Record<string, number> = { '/': 302, '/oauth2/authorize': 400, '/activity/r-7Hq2xK9': 404 }
+    const expected: Record<string, number> = { '/': 302, '/oauth2/authorize': 400, '/activity/r-7Hq2xK9': 404, '/grants/r-7Hq2xK9/revoke': 302 }
     for (const route of Object.values(PAGE_ROUTES)) {
       // A parameter stands for any one segment: a receipt's id, say.
       const path = route.path.replace(/:\w+/g, 'r-7Hq2xK9')
@@ -198,12 +198,12 @@ describe('compressed pages (issue 17: many samples stay fast)', { timeout: 30_00
     // Unmasked they would share their whole opening (version, session binding, client…).
     expect(a.filter((byte, i) => byte === b[i]).length / a.length).toBeLessThan(0.05)
 
-    const { shown } = await bff.consent('alice', WEB_APP)
+    const { language } = await bff.consent('alice', WEB_APP)
     const chosen = manySamples.slice(0, 2).map(({ biosample_id, type }) => ({ biosample_id, type }))
-    const authorized = await bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket: first, shown, ...WEB_APP, state: 'reflected-state', biosample_ids: chosen } })
+    const authorized = await bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket: first, language, ...WEB_APP, state: 'reflected-state', biosample_ids: chosen } })
     expect(authorized.status).toBe(200)
     expect(await authorized.json()).toMatchObject({ redirect_to: expect.stringContaining('code=') })
-    const denied = await bff.request('/api/oauth2/deny', { method: 'POST', as: 'alice', json: { ticket: second, shown, ...WEB_APP, state: 'reflected-state' } })
+    const denied = await bff.request('/api/oauth2/deny', { method: 'POST', as: 'alice', json: { ticket: second, language, ...WEB_APP, state: 'reflected-state' } })
     expect(denied.status).toBe(200)
     expect(await denied.json()).toMatchObject({ redirect_to: expect.stringContaining('error=access_denied') })
   })

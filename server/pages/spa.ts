@@ -13,12 +13,16 @@ import { z } from 'zod'
 import { renderStateElement } from '../../src/contract/render-state'
 import { LANGUAGE_COOKIE, pickLanguage, type Language } from '../../src/contract/languages'
 import { PAGE_META } from '../../src/contract/page-meta'
-import { pageOfPath } from '../../src/contract/routes'
+import { PAGE_ROUTES, pageOfPath } from '../../src/contract/routes'
 import { TIME_ZONE_COOKIE, timeZoneOf } from '../../src/contract/time-zone'
+import type { FormActionContext } from '../../src/lib/form-action'
 import type { RenderInput, RenderResult } from '../../src/entry-server'
 import type { Config } from '../config'
 import { peerEnv, type PeerEnv } from '../http/limits'
 import { requestOrigin } from '../http/proxy'
+import { consentPageCsp } from '../http/page-forms'
+import { pageFormGuard } from '../http/security'
+import { consentFormAction, revokeFormAction } from '../consent/form-actions'
 
 /** Where `npm run build` puts src/entry-server.tsx, built for Node, inside the SPA's own build (never served: a dot path). */
 export const RENDER_MODULE = '.ssr/entry-server.js'
@@ -158,25 +162,43 @@ export function spaRoutes(
   app.use('*', compress())
   app.use('*', serveStatic({ root: distDir, rewriteRequestPath: (path) => (isPrivatePath(path) ? '/__none__' : path) }))
 
-  app.get('*', async (c) => {
+  // A page's form (the consent decision, revoke) posts to the page itself: checked here as a form
+  // from the portal's own page (pageFormGuard, server/http/security.ts), then answered by the route's action.
+  app.post('*', pageFormGuard)
+  app.on(['GET', 'POST'], '*', async (c) => {
     const template = await loadTemplate(c.req.path)
     const render = await loadRender().catch(() => undefined)
     if (!template || !render) return c.text('The SPA is not built. Run `npm run build` (npm start does it for you).', 503)
     const lang = pickLanguage(getCookie(c, LANGUAGE_COOKIE), c.req.header('Accept-Language'))
     const origin = requestOrigin(c)
     const url = new URL(c.req.path + new URL(c.req.url).search, origin)
+    const posted = c.req.method === 'POST'
     const result = await render({
-      request: new Request(url, { method: 'GET', signal: c.req.raw.signal }),
+      // A form's body goes to the route's action as the browser sent it.
+      request: new Request(url, {
+        method: c.req.method,
+        signal: c.req.raw.signal,
+        ...(posted && { headers: { 'Content-Type': c.req.header('Content-Type') ?? '' }, body: await c.req.arrayBuffer() }),
+      }),
       lang,
       // The person's zone once their browser has said it (src/lib/clock.tsx), the platform's before.
       timeZone: timeZoneOf(getCookie(c, TIME_ZONE_COOKIE), config.upstreamTimeZone),
       now: Date.now(),
       signIn: { loginUrl: config.loginUrl, origin },
       api: pageReads(c, api, origin, getCookie(c, config.authCookie) !== undefined),
+      requestContext: {
+        formActions: {
+          consent: (request: Request) => consentFormAction(c, request),
+          revoke: (request: Request) => revokeFormAction(c, request),
+        },
+      } satisfies FormActionContext,
     })
     c.header('Cache-Control', 'no-store')
     c.header('Vary', 'Accept-Language, Cookie')
     if (result.kind === 'response') return answerWith(c, result.response)
+    // The consent page's form may send the person to its validated redirect (server/http/page-forms.ts).
+    const consentRedirect = c.req.path === PAGE_ROUTES.consent.path && result.state.router.errors === null ? url.searchParams.get('redirect_uri') : null
+    if (consentRedirect) c.header('Content-Security-Policy', consentPageCsp(c, consentRedirect))
     const links = preloads(c.req.path, lang)
       .map((href) => `<link rel="modulepreload" crossorigin href="${href}">`)
       .join('')

@@ -1,5 +1,4 @@
 import { describe, expect, test } from 'vitest'
-import { displayedScopes } from '../consent/shown-texts'
 import { unmaskTicket } from '../consent/ticket'
 import { useBff, WEB_APP, WX_APP, type Bff } from '../../test/support/bff'
 
@@ -15,15 +14,14 @@ function granted(body: { granted_scopes: { scope: string; asked: boolean }[] }) 
   return body.granted_scopes.map(({ scope, asked }) => [scope, asked])
 }
 
-/** Alice decides on the consent page for `scope`, sending `shown` as the words on her screen. */
-async function authorizeShowing(bff: Bff, scope: string, shownScopes: (body: { granted_scopes: { scope: string; title: string; message: string }[] }) => { scope: string; title: string; message: string }[], biosampleIds = [{ biosample_id: 'E-A0001', type: 'Lowpass' }]) {
+/** Authorize on a consent page (in English) for a link naming `scope`. */
+async function authorizeOn(bff: Bff, scope: string, biosampleIds = [{ biosample_id: 'E-A0001', type: 'Lowpass' }]) {
   const consent = { client_id: WEB_APP.client_id, redirect_uri: WEB_APP.redirect_uri, scope }
   const body = await (await bff.request(applicationUrl({ ...consent, response_type: 'code' }), { as: 'alice' })).json()
-  const shown = { language: 'en' as const, scopes: displayedScopes(shownScopes(body), 'en') }
   return bff.request('/api/oauth2/authorize', {
     method: 'POST',
     as: 'alice',
-    json: { ticket: body.ticket, shown, ...consent, state: 's', biosample_ids: biosampleIds },
+    json: { ticket: body.ticket, language: 'en', ...consent, state: 's', biosample_ids: biosampleIds },
   })
 }
 
@@ -115,13 +113,9 @@ describe('GET /api/oauth2/application', () => {
     expect(granted(all)).toEqual(REGISTERED.map((scope) => [scope, true]))
   })
 
-  test('the ticket binds the granted set: a decision showing only the named scope is refused, one showing all is recorded with all', async () => {
+  test('the granted set is the server’s: a link naming one scope is recorded with every scope the platform grants', async () => {
     const bff = useBff()
-    const onlyNamed = await authorizeShowing(bff, 'profile.default', (body) => body.granted_scopes.filter((s) => s.scope === 'profile.default'))
-    expect(onlyNamed.status).toBe(400)
-    expect((await onlyNamed.json()).error.code).toBe('shown_texts_mismatch')
-
-    const all = await authorizeShowing(bff, 'profile.default', (body) => body.granted_scopes)
+    const all = await authorizeOn(bff, 'profile.default')
     expect(all.status).toBe(200)
     const [record] = (await (await bff.request('/api/records', { as: 'alice' })).json()).records
     expect(record.scopes.map((s: { scope: string; tier: string }) => [s.scope, s.tier])).toEqual([
@@ -134,7 +128,7 @@ describe('GET /api/oauth2/application', () => {
 
   test('a sample must be chosen when a granted scope reads sample data, although the link named none that does', async () => {
     const bff = useBff()
-    const response = await authorizeShowing(bff, 'profile.default', (body) => body.granted_scopes, [])
+    const response = await authorizeOn(bff, 'profile.default', [])
     expect(response.status).toBe(400)
     expect((await response.json()).error.code).toBe('biosamples_required')
     expect(bff.callsTo('/openbge/oauth2/authorize')).toEqual([])

@@ -3,8 +3,9 @@ import { z } from 'zod'
 import type { ApplicationResponse } from '../../src/contract/api'
 import { redirectRefusalCode } from '../../src/contract/errors'
 import { displayedLogo } from '../../src/contract/logo'
-import { checkRedirectUri, hasForbiddenScheme } from '../../src/contract/redirect'
-import { parseScopeParam, readsSampleData } from '../../src/contract/scopes'
+import { checkConsentRequest, grantedScopesOf, unknownScopes } from '../../src/contract/consent-request'
+import { checkRedirectUri } from '../../src/contract/redirect'
+import { readsSampleData } from '../../src/contract/scopes'
 import { ApiFailure } from '../http/api-failure'
 import type { BffDeps } from '../deps'
 import { expectedDigests } from '../consent/shown-texts'
@@ -32,8 +33,10 @@ export function applicationRoutes(deps: BffDeps): Hono {
   app.get('/oauth2/application', async (c) => {
     const query = parseQuery(c, querySchema)
     const details = { client_id: query.client_id, redirect_uri: query.redirect_uri }
+    const params = new URL(c.req.url).searchParams
     // Refused before the upstream hears of it: no app may ever be sent to such an address.
-    if (hasForbiddenScheme(query.redirect_uri)) {
+    const before = checkConsentRequest(params)
+    if (!before.ok && before.problem.code === 'forbidden_redirect_scheme') {
       throw new ApiFailure(400, redirectRefusalCode('forbidden_scheme'), REDIRECT_PROBLEMS.forbidden_scheme, { details })
     }
     const application = await c.var.upstream
@@ -56,19 +59,18 @@ export function applicationRoutes(deps: BffDeps): Hono {
       }
     }
 
-    const named = parseScopeParam(query.scope)
-    const registered = new Set(application.scopes.map((s) => s.scope))
-    const unknownScopes = named ? named.filter((name) => !registered.has(name)) : []
-    const asked = (scope: string) => !named || named.includes(scope)
-    // What a decision grants, in the app's own order. The platform's authorize takes no scope and
-    // grants every scope the app is registered for, so the page shows, gates on and records all of
-    // them (SPEC.md "Consent page") until UPSTREAM_HONOURS_SCOPE says the platform enforces `scope`.
-    const grantedScopes = application.scopes
-      .filter((s) => !deps.config.upstreamHonoursScope || asked(s.scope))
-      .map(({ scope, title, message }) => ({ scope, title, message, asked: asked(scope) }))
+    const registered = application.scopes.map((s) => s.scope)
+    const grantedScopes = grantedScopesOf(application.scopes, query.scope, deps.config.upstreamHonoursScope).map(({ scope, title, message, asked }) => ({
+      scope,
+      title,
+      message,
+      asked,
+    }))
 
-    // No ticket for a request that must end in an error redirect (SPEC.md "Security").
-    const canSucceed = query.response_type === 'code' && unknownScopes.length === 0
+    // No ticket for a request that must end in an error redirect (SPEC.md "Security"): the same
+    // check as the consent page's (src/contract/consent-request.ts). The developer preview sends
+    // no response_type and never gets one.
+    const canSucceed = checkConsentRequest(params, { scopes: registered }).ok
     const token = c.var.upstream.authToken
     const ticket =
       token && canSucceed
@@ -98,7 +100,7 @@ export function applicationRoutes(deps: BffDeps): Hono {
         scopes: application.scopes.map(({ scope, title, message }) => ({ scope, title, message })),
       },
       granted_scopes: grantedScopes,
-      unknown_scopes: unknownScopes,
+      unknown_scopes: unknownScopes(query.scope, registered),
       ticket,
     }
     return c.json(body)

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { useBff, WEB_APP, WX_APP, type Bff, type UserKey } from '../../test/support/bff'
-import type { ShownTexts } from '../../src/contract/records'
+import type { Language } from '../../src/contract/languages'
 import { maskTicket, unmaskTicket } from '../consent/ticket'
 
 const AUTHORIZE_PATH = '/openbge/oauth2/authorize'
@@ -16,11 +16,11 @@ interface Consent {
 }
 
 async function authorize(bff: Bff, consent: Consent, extra: Record<string, unknown> = {}, as: UserKey = 'alice') {
-  const { ticket, shown } = await bff.consent(as, consent)
+  const { ticket, language } = await bff.consent(as, consent)
   return bff.request('/api/oauth2/authorize', {
     method: 'POST',
     as,
-    json: { ticket, shown, ...consent, state: 'xyz', biosample_ids: ALICE_SAMPLES, ...extra },
+    json: { ticket, language, ...consent, state: 'xyz', biosample_ids: ALICE_SAMPLES, ...extra },
   })
 }
 
@@ -86,13 +86,13 @@ describe('POST /api/oauth2/authorize', () => {
 
   test('a state that is not well-formed Unicode (a lone surrogate): 400 before the platform mints a code', async () => {
     const bff = useBff()
-    const { ticket, shown } = await bff.consent('alice', WEB_APP)
+    const { ticket, language } = await bff.consent('alice', WEB_APP)
     for (const path of ['/api/oauth2/authorize', '/api/oauth2/deny']) {
       // JSON.stringify escapes the lone surrogate as \ud800, which JSON.parse turns back into one.
       const response = await bff.request(path, {
         method: 'POST',
         as: 'alice',
-        json: { ticket, shown, ...WEB_APP, state: 'ab\ud800c', ...(path.endsWith('authorize') && { biosample_ids: ALICE_SAMPLES }) },
+        json: { ticket, language, ...WEB_APP, state: 'ab\ud800c', ...(path.endsWith('authorize') && { biosample_ids: ALICE_SAMPLES }) },
       })
       expect(response.status).toBe(400)
       expect(await response.json()).toMatchObject({ error: { code: 'invalid_request', details: { state: expect.any(String) } } })
@@ -102,7 +102,7 @@ describe('POST /api/oauth2/authorize', () => {
     const response = await bff.request('/api/oauth2/authorize', {
       method: 'POST',
       as: 'alice',
-      json: { ticket, shown, ...WEB_APP, state: 'abc', biosample_ids: ALICE_SAMPLES },
+      json: { ticket, language, ...WEB_APP, state: 'abc', biosample_ids: ALICE_SAMPLES },
     })
     expect(response.status).toBe(200)
   })
@@ -133,7 +133,8 @@ describe('POST /api/oauth2/authorize', () => {
     const [code] = mintedCodes(bff)
     expect(await response.json()).toEqual({
       wxmp_app_id: WX_APP.wxmp_app_id,
-      mini_program_path: `${WX_APP.redirect_uri}?code=${code}&state=wx%20state`,
+      // Absolute: WeChat resolves a relative page path against the web-view's own page.
+      mini_program_path: `/${WX_APP.redirect_uri}?code=${code}&state=wx%20state`,
     })
   })
 
@@ -171,10 +172,10 @@ describe('POST /api/oauth2/authorize', () => {
   describe('the consent ticket', () => {
     test('signed out: 401 unauthenticated with the login URL', async () => {
       const bff = useBff()
-      const { ticket, shown } = await bff.consent('alice', WEB_APP)
+      const { ticket, language } = await bff.consent('alice', WEB_APP)
       const response = await bff.request('/api/oauth2/authorize', {
         method: 'POST',
-        json: { ticket, shown, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES },
+        json: { ticket, language, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES },
       })
       expect(response.status).toBe(401)
       expect(await response.json()).toMatchObject({ error: { code: 'unauthenticated', login_url: '/signin?next={next}' } })
@@ -190,7 +191,7 @@ describe('POST /api/oauth2/authorize', () => {
       expect(missing.status).toBe(400)
       expect(await missing.json()).toMatchObject({ error: { code: 'invalid_request', details: { ticket: expect.any(String) } } })
 
-      const { ticket, shown } = await bff.consent('alice', WEB_APP)
+      const { ticket, language } = await bff.consent('alice', WEB_APP)
       const [payload = '', mac = ''] = (unmaskTicket(ticket) ?? '').split('.')
       const widened = Buffer.from(
         JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), exp: Date.now() + 86_400_000 }),
@@ -200,7 +201,7 @@ describe('POST /api/oauth2/authorize', () => {
         const response = await bff.request('/api/oauth2/authorize', {
           method: 'POST',
           as: 'alice',
-          json: { ticket: forged, shown, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES },
+          json: { ticket: forged, language, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES },
         })
         expect(response.status).toBe(400)
         expect(await response.json()).toMatchObject({ error: { code: 'invalid_ticket' } })
@@ -210,11 +211,11 @@ describe('POST /api/oauth2/authorize', () => {
 
     test('from another session: 403 ticket_session_mismatch, upstream not asked', async () => {
       const bff = useBff()
-      const { ticket, shown } = await bff.consent('alice', WEB_APP)
+      const { ticket, language } = await bff.consent('alice', WEB_APP)
       const response = await bff.request('/api/oauth2/authorize', {
         method: 'POST',
         as: 'bob',
-        json: { ticket, shown, ...WEB_APP, state: 'xyz', biosample_ids: [{ biosample_id: 'E-B0001', type: 'Lowpass' }] },
+        json: { ticket, language, ...WEB_APP, state: 'xyz', biosample_ids: [{ biosample_id: 'E-B0001', type: 'Lowpass' }] },
       })
       expect(response.status).toBe(403)
       expect(await response.json()).toMatchObject({ error: { code: 'ticket_session_mismatch' } })
@@ -228,12 +229,12 @@ describe('POST /api/oauth2/authorize', () => {
       ['no scope at all', { scope: undefined }],
     ])('for %s: 403 ticket_request_mismatch, upstream not asked', async (_name, change) => {
       const bff = useBff()
-      const { ticket, shown } = await bff.consent('alice', WEB_APP)
+      const { ticket, language } = await bff.consent('alice', WEB_APP)
       for (const path of ['/api/oauth2/authorize', '/api/oauth2/deny']) {
         const response = await bff.request(path, {
           method: 'POST',
           as: 'alice',
-          json: { ticket, shown, ...WEB_APP, ...change, state: 'xyz', ...(path.endsWith('authorize') && { biosample_ids: ALICE_SAMPLES }) },
+          json: { ticket, language, ...WEB_APP, ...change, state: 'xyz', ...(path.endsWith('authorize') && { biosample_ids: ALICE_SAMPLES }) },
         })
         expect(response.status).toBe(403)
         expect(await response.json()).toMatchObject({ error: { code: 'ticket_request_mismatch' } })
@@ -246,9 +247,9 @@ describe('POST /api/oauth2/authorize', () => {
       vi.useFakeTimers({ toFake: ['Date'] })
       vi.setSystemTime(new Date('2026-03-01T08:00:00Z'))
       const bff = useBff()
-      const { ticket, shown } = await bff.consent('alice', WEB_APP)
+      const { ticket, language } = await bff.consent('alice', WEB_APP)
       const decide = (path: string) =>
-        bff.request(path, { method: 'POST', as: 'alice', json: { ticket, shown, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES } })
+        bff.request(path, { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES } })
 
       vi.setSystemTime(new Date('2026-03-01T08:10:00Z'))
       const expired = await decide('/api/oauth2/authorize')
@@ -262,9 +263,9 @@ describe('POST /api/oauth2/authorize', () => {
 
     test('used twice: the first answer again, and the platform minted exactly one code', async () => {
       const bff = useBff()
-      const { ticket, shown } = await bff.consent('alice', WEB_APP)
+      const { ticket, language } = await bff.consent('alice', WEB_APP)
       const decide = () =>
-        bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, shown, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES } })
+        bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES } })
       const first = await (await decide()).json()
       const again = await (await decide()).json()
       // A double click: both in flight at once.
@@ -278,9 +279,9 @@ describe('POST /api/oauth2/authorize', () => {
 
     test('five sends arriving together (double clicks, two tabs) reach the platform once, all with the one code', async () => {
       const bff = useBff({ latencyMs: 30 })
-      const { ticket, shown } = await bff.consent('alice', WEB_APP)
+      const { ticket, language } = await bff.consent('alice', WEB_APP)
       const decide = () =>
-        bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, shown, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES } })
+        bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES } })
       const answers = await Promise.all([decide(), decide(), decide(), decide(), decide()])
       expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200])
       const bodies = await Promise.all(answers.map((a) => a.json()))
@@ -295,15 +296,15 @@ describe('POST /api/oauth2/authorize', () => {
 
     test('deny sent while authorize is in flight on the same ticket: 409 ticket_used, one upstream authorize, one code', async () => {
       const bff = useBff({ latencyMs: 50 })
-      const { ticket, shown } = await bff.consent('alice', WEB_APP)
+      const { ticket, language } = await bff.consent('alice', WEB_APP)
       const authorizing = bff.request('/api/oauth2/authorize', {
         method: 'POST',
         as: 'alice',
-        json: { ticket, shown, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES },
+        json: { ticket, language, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES },
       })
       // Deny leaves once the platform has heard authorize: sent together, either may claim first.
       await vi.waitFor(() => expect(bff.callsTo(AUTHORIZE_PATH)).toHaveLength(1), { interval: 1 })
-      const denying = bff.request('/api/oauth2/deny', { method: 'POST', as: 'alice', json: { ticket, shown, ...WEB_APP, state: 'xyz' } })
+      const denying = bff.request('/api/oauth2/deny', { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 'xyz' } })
       const [authorized, denied] = await Promise.all([authorizing, denying])
       expect(authorized.status).toBe(200)
       expect(denied.status).toBe(409)
@@ -314,9 +315,9 @@ describe('POST /api/oauth2/authorize', () => {
 
     test('authorize the platform refuses, then five at once by hand: one more upstream authorize, one code', async () => {
       const bff = useBff({ latencyMs: 20, faults: [{ path: AUTHORIZE_PATH, kind: 'error_code', code: 50001, times: 1 }] })
-      const { ticket, shown } = await bff.consent('alice', WEB_APP)
+      const { ticket, language } = await bff.consent('alice', WEB_APP)
       const decide = () =>
-        bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, shown, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES } })
+        bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES } })
       expect((await decide()).status).toBe(502)
       const answers = await Promise.all([decide(), decide(), decide(), decide(), decide()])
       expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200])
@@ -335,12 +336,12 @@ describe('POST /api/oauth2/authorize', () => {
 
   test('a body with unknown fields or a malformed sample list: 400 invalid_request', async () => {
     const bff = useBff()
-    const { ticket, shown } = await bff.consent('alice', WEB_APP)
+    const { ticket, language } = await bff.consent('alice', WEB_APP)
     for (const json of [
-      { ticket, shown, ...WEB_APP, biosample_ids: ALICE_SAMPLES, admin: true },
-      { ticket, shown, ...WEB_APP, biosample_ids: 'E-A0001' },
-      { ticket, shown, ...WEB_APP, biosample_ids: [{ biosample_id: '', type: 'Lowpass' }] },
-      { ticket, shown, ...WEB_APP, state: 42, biosample_ids: ALICE_SAMPLES },
+      { ticket, language, ...WEB_APP, biosample_ids: ALICE_SAMPLES, admin: true },
+      { ticket, language, ...WEB_APP, biosample_ids: 'E-A0001' },
+      { ticket, language, ...WEB_APP, biosample_ids: [{ biosample_id: '', type: 'Lowpass' }] },
+      { ticket, language, ...WEB_APP, state: 42, biosample_ids: ALICE_SAMPLES },
     ]) {
       const response = await bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json })
       expect(response.status).toBe(400)
@@ -351,29 +352,29 @@ describe('POST /api/oauth2/authorize', () => {
 })
 
 describe('POST /api/oauth2/deny', () => {
-  async function deny(bff: Bff, consent: Consent, held: { ticket: string; shown: ShownTexts }, state?: string) {
+  async function deny(bff: Bff, consent: Consent, held: { ticket: string; language: Language }, state?: string) {
     return bff.request('/api/oauth2/deny', { method: 'POST', as: 'alice', json: { ...held, ...consent, state } })
   }
 
-  test('sends the user back with error=access_denied and the state; the platform only says who the user is (for the record)', async () => {
+  test('sends the user back with error=access_denied and the state; the platform only says who the user is and the texts shown (for the record)', async () => {
     const bff = useBff()
-    const { ticket, shown } = await bff.consent('alice', WEB_APP)
+    const { ticket, language } = await bff.consent('alice', WEB_APP)
     const callsBefore = bff.upstreamCalls.length
-    const response = await deny(bff, WEB_APP, { ticket, shown }, 'a b+c&d #中文 😀')
+    const response = await deny(bff, WEB_APP, { ticket, language }, 'a b+c&d #中文 😀')
     expect(response.status).toBe(200)
     const body = await response.json()
     expect(body).toEqual({
       redirect_to: `${WEB_APP.redirect_uri}&error=access_denied&state=${encodeURIComponent('a b+c&d #中文 😀')}`,
     })
     expect(new URL(body.redirect_to).searchParams.get('state')).toBe('a b+c&d #中文 😀')
-    expect(bff.upstreamCalls.slice(callsBefore).map((call) => call.path)).toEqual(['/openbge/user/profile'])
+    expect(bff.upstreamCalls.slice(callsBefore).map((call) => call.path).sort()).toEqual(['/openbge/oauth2/application', '/openbge/user/profile'])
   })
 
   test('twice with one ticket: the same answer', async () => {
     const bff = useBff()
-    const { ticket, shown } = await bff.consent('alice', WEB_APP)
-    const first = await (await deny(bff, WEB_APP, { ticket, shown }, 'xyz')).json()
-    const again = await deny(bff, WEB_APP, { ticket, shown }, 'xyz')
+    const { ticket, language } = await bff.consent('alice', WEB_APP)
+    const first = await (await deny(bff, WEB_APP, { ticket, language }, 'xyz')).json()
+    const again = await deny(bff, WEB_APP, { ticket, language }, 'xyz')
     expect(again.status).toBe(200)
     expect(await again.json()).toEqual(first)
   })
@@ -381,17 +382,17 @@ describe('POST /api/oauth2/deny', () => {
   test('a mini-program app: the page path with the error', async () => {
     const bff = useBff()
     const consent = { client_id: WX_APP.client_id, redirect_uri: WX_APP.redirect_uri }
-    const { ticket, shown } = await bff.consent('alice', consent)
-    expect(await (await deny(bff, consent, { ticket, shown }, undefined)).json()).toEqual({
+    const { ticket, language } = await bff.consent('alice', consent)
+    expect(await (await deny(bff, consent, { ticket, language }, undefined)).json()).toEqual({
       wxmp_app_id: WX_APP.wxmp_app_id,
-      mini_program_path: `${WX_APP.redirect_uri}?error=access_denied`,
+      mini_program_path: `/${WX_APP.redirect_uri}?error=access_denied`,
     })
   })
 
   test('needs a session and a ticket', async () => {
     const bff = useBff()
-    const { ticket, shown } = await bff.consent('alice', WEB_APP)
-    const signedOut = await bff.request('/api/oauth2/deny', { method: 'POST', json: { ticket, shown, ...WEB_APP, state: 'xyz' } })
+    const { ticket, language } = await bff.consent('alice', WEB_APP)
+    const signedOut = await bff.request('/api/oauth2/deny', { method: 'POST', json: { ticket, language, ...WEB_APP, state: 'xyz' } })
     expect(signedOut.status).toBe(401)
     const noTicket = await bff.request('/api/oauth2/deny', { method: 'POST', as: 'alice', json: { ...WEB_APP, state: 'xyz' } })
     expect(noTicket.status).toBe(400)

@@ -4,11 +4,11 @@ import { useBff, WEB_APP, type Bff } from '../../test/support/bff'
 const REVOKE_PATH = '/openbge/oauth2/revoke_grant'
 
 async function grantWebApp(bff: Bff) {
-  const { ticket, shown } = await bff.consent('bob', WEB_APP)
+  const { ticket, language } = await bff.consent('bob', WEB_APP)
   const response = await bff.request('/api/oauth2/authorize', {
     method: 'POST',
     as: 'bob',
-    json: { ticket, shown, ...WEB_APP, state: 's', biosample_ids: [{ biosample_id: 'E-B0001', type: 'Lowpass' }] },
+    json: { ticket, language, ...WEB_APP, state: 's', biosample_ids: [{ biosample_id: 'E-B0001', type: 'Lowpass' }] },
   })
   expect(response.status).toBe(200)
 }

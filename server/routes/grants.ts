@@ -1,15 +1,11 @@
 import { Hono, type Context } from 'hono'
-import { getCookie } from 'hono/cookie'
 import { z } from 'zod'
 import type { Grant } from '../../src/contract/api'
-import { LANGUAGE_COOKIE, pickLanguage } from '../../src/contract/languages'
-import { displayedLogo } from '../../src/contract/logo'
-import { latestGrantedAuthorize, type VanishedGrant } from '../../src/contract/records'
-import { makeRecord, reconcile } from '../consent/records'
+import type { VanishedGrant } from '../../src/contract/records'
+import { reconcile } from '../consent/records'
+import { revokeGrant } from '../consent/revoke'
 import type { BffDeps } from '../deps'
-import { ApiFailure } from '../http/api-failure'
 import { parseQuery } from '../http/validate'
-import { callOutcome } from '../upstream/errors'
 import type { UpstreamGrant } from '../upstream/schemas'
 
 // Built once: zod compiles an object schema's parser on its first use, so a schema built per
@@ -54,53 +50,9 @@ export function grantRoutes(deps: BffDeps): Hono {
     return c.json({ grants, ...(vanished && { vanished }) })
   })
 
-  // Withdrawal never waits on the audit (SPEC.md "Consent records"): the platform is asked first,
-  // and the record follows, kept in memory while the store cannot take it.
+  // Withdrawal never waits on the audit: server/consent/revoke.ts, shared with the revoke page's form.
   app.delete('/oauth2/grants/:client_id', async (c) => {
-    const clientId = c.req.param('client_id')
-    const [listed, user] = await Promise.all([c.var.upstream.grants({ client_id: clientId }), c.var.upstream.user()])
-    const grant = listed.find((g) => g.application.client_id === clientId)
-    if (!grant) {
-      // Already revoked (or never granted): nothing is taken back, so nothing is recorded. The
-      // platform is still told, in case its grant list lagged behind.
-      await c.var.upstream.revokeGrant({ client_id: clientId })
-      return c.body(null, 204)
-    }
-    // The words the person agreed to, when this portal kept them: what they now take back. Read
-    // alongside the revoke, never before it, so a store that hangs cannot hold the withdrawal up.
-    const agreed = deps.store
-      .listRecords(user.id, { clientId })
-      .then((records) => latestGrantedAuthorize(records, clientId)?.record)
-      .catch(() => undefined)
-    const started = new Date()
-    let outcome: 'revoked' | 'failed' | 'unknown' = 'revoked'
-    let failure: unknown
-    try {
-      await c.var.upstream.revokeGrant({ client_id: clientId })
-    } catch (error) {
-      outcome = callOutcome(error)
-      failure = error
-    }
-    const record = makeRecord({
-      decision: 'revoke',
-      outcome,
-      resolves: null,
-      at: started,
-      user_id: user.id,
-      client_id: clientId,
-      app_name: grant.application.name,
-      app_logo: displayedLogo(grant.application.logo),
-      redirect_host: null,
-      mini_program_name: null,
-      language: pickLanguage(getCookie(c, LANGUAGE_COOKIE), c.req.header('Accept-Language')),
-      scopes: (await agreed)?.scopes ?? [],
-      biosamples: grant.biosample_ids,
-    })
-    await deps.outbox.write(record)
-    if (outcome === 'unknown') {
-      throw new ApiFailure(504, 'decision_outcome_unknown', 'BGE did not confirm the revoke in time. The app may no longer have access: check your authorized apps again in a moment.')
-    }
-    if (failure !== undefined) throw failure
+    await revokeGrant(c, deps, c.req.param('client_id'))
     return c.body(null, 204)
   })
 

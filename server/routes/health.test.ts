@@ -30,7 +30,7 @@ describe('GET /healthz and /readyz', () => {
   test('a store that is gone: /readyz stays 200 and says store down (reading and revoking still work); a decision is 503 store_unavailable with nothing minted', async () => {
     const store = openPortalStore({ engine: 'sqlite', path: ':memory:' })
     const bff = useBff({ portalStore: store })
-    const { ticket, shown } = await bff.consent('alice', WEB_APP)
+    const { ticket, language } = await bff.consent('alice', WEB_APP)
     await store.close()
 
     expect((await bff.request('/healthz')).status).toBe(200)
@@ -43,7 +43,7 @@ describe('GET /healthz and /readyz', () => {
     const decided = await bff.request('/api/oauth2/authorize', {
       method: 'POST',
       as: 'alice',
-      json: { ticket, shown, ...WEB_APP, state: 'xyz', biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
+      json: { ticket, language, ...WEB_APP, state: 'xyz', biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
     })
     expect(decided.status).toBe(503)
     expect(await decided.json()).toMatchObject({ error: { code: 'store_unavailable' } })

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
-import { canonicalConsentText, foldAttempts, type ConsentRecord, type ShownTexts } from '../../src/contract/records'
+import type { Language } from '../../src/contract/languages'
+import { canonicalConsentText, foldAttempts, type ConsentRecord } from '../../src/contract/records'
 import { ALICE, BOB, useBff, WEB_APP, WX_APP, type Bff, type UserKey } from '../../test/support/bff'
 import { openPortalStore, StoreUnavailableError, type PortalStore } from '../store/portal-store'
 
@@ -18,7 +19,7 @@ interface Consent {
   scope?: string
 }
 
-function decide(bff: Bff, path: 'authorize' | 'deny', held: { ticket: string; shown: ShownTexts }, consent: Consent, as: UserKey = 'alice', samples = ALICE_SAMPLES) {
+function decide(bff: Bff, path: 'authorize' | 'deny', held: { ticket: string; language: Language }, consent: Consent, as: UserKey = 'alice', samples = ALICE_SAMPLES) {
   return bff.request(`/api/oauth2/${path}`, {
     method: 'POST',
     as,
@@ -133,27 +134,45 @@ describe('a record for each decision', () => {
   })
 })
 
-describe('the words shown are checked against the page that was served', () => {
-  const tampered: [string, (shown: ShownTexts) => ShownTexts][] = [
-    ['a title changed', (s) => ({ ...s, scopes: s.scopes.map((scope, i) => (i === 0 ? { ...scope, title: `${scope.title}.` } : scope)) })],
-    ['a message changed', (s) => ({ ...s, scopes: s.scopes.map((scope, i) => (i === 2 ? { ...scope, message: '' } : scope)) })],
-    ['a scope missing', (s) => ({ ...s, scopes: s.scopes.slice(1) })],
-    ['an extra scope', (s) => ({ ...s, scopes: [...s.scopes, { scope: 'profile.advanced', title: '增强基本信息', message: '读取用户编号等其他基本用户信息' }] })],
-    ['the scopes reordered', (s) => ({ ...s, scopes: [...s.scopes].reverse() })],
-    ['the wrong language', (s) => ({ ...s, language: 'en' })],
-  ]
-  test.each(tampered)('%s: 400 shown_texts_mismatch, nothing minted or recorded', async (_name, tamper) => {
-    const bff = useBff()
+describe('the words recorded are the ones the page was served, recomputed by the BFF', () => {
+  test('texts the platform changed since the page was shown: 409 shown_texts_mismatch, nothing minted or recorded', async () => {
+    let changed = false
+    const bff = useBff({
+      wrapUpstream: (client) => ({
+        ...client,
+        application: async (p, o) => {
+          const app = await client.application(p, o)
+          return changed ? { ...app, scopes: app.scopes.map((scope, i) => (i === 0 ? { ...scope, title: `${scope.title}.` } : scope)) } : app
+        },
+      }),
+    })
     const held = await bff.consent('alice', WEB_APP)
+    changed = true
     for (const path of ['authorize', 'deny'] as const) {
-      const response = await decide(bff, path, { ...held, shown: tamper(held.shown) }, WEB_APP)
-      expect(response.status).toBe(400)
+      const response = await decide(bff, path, held, WEB_APP)
+      expect(response.status).toBe(409)
       expect(await response.json()).toMatchObject({ error: { code: 'shown_texts_mismatch' } })
     }
     expect(bff.callsTo(AUTHORIZE_PATH)).toEqual([])
     expect(await records(bff, 'alice')).toEqual([])
-    // Refused before the ticket was claimed: the page's true words still decide.
+    // Refused before the ticket was claimed: once the texts are the page's again, it decides.
+    changed = false
     expect((await decide(bff, 'authorize', held, WEB_APP)).status).toBe(200)
+  })
+
+  test('a language the ticket was not issued for is refused; a body that names texts is refused as malformed', async () => {
+    const bff = useBff()
+    const held = await bff.consent('alice', WEB_APP)
+    const odd = await decide(bff, 'deny', { ...held, language: 'fr' as Language }, WEB_APP)
+    expect(odd.status).toBe(400)
+    const claimed = await bff.request('/api/oauth2/deny', {
+      method: 'POST',
+      as: 'alice',
+      json: { ...held, ...WEB_APP, state: 'st', shown: { language: 'zh-CN', scopes: [] } },
+    })
+    expect(claimed.status).toBe(400)
+    expect(await claimed.json()).toMatchObject({ error: { code: 'invalid_request' } })
+    expect(await records(bff, 'alice')).toEqual([])
   })
 
   test('an English page’s words are accepted in English, and a Chinese page’s in Chinese', async () => {

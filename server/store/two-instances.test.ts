@@ -6,11 +6,11 @@ import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { z } from 'zod'
 import { applicationResponseSchema } from '../../src/contract/api'
-import { foldAttempts, recordsResponseSchema, type ShownTexts } from '../../src/contract/records'
+import { foldAttempts, recordsResponseSchema } from '../../src/contract/records'
 import { ALICE, testWorld, WEB_APP } from '../../test/support/bff'
 import { useTestDatabase } from '../../test/support/database'
 import { freePort, startPortal, type Portal } from '../../test/support/portal'
-import { displayedScopes } from '../consent/shown-texts'
+import type { Language } from '../../src/contract/languages'
 import { SANDBOX_API_PREFIX, SANDBOX_APP_KEY, SANDBOX_APP_SECRET, SANDBOX_SAMPLES_PATH, SANDBOX_USER_PATH } from '../config'
 
 const TICKETS = 20
@@ -76,16 +76,16 @@ async function signIn(portal: Portal): Promise<string> {
   return cookie
 }
 
-/** The ticket this instance hands out, and what its consent page (in Chinese) sends as shown. */
-async function ticket(portal: Portal, cookie: string): Promise<{ ticket: string; shown: ShownTexts }> {
+/** The ticket this instance hands out, and the language its consent page (in Chinese) sends. */
+async function ticket(portal: Portal, cookie: string): Promise<{ ticket: string; language: Language }> {
   const query = new URLSearchParams({ client_id: WEB_APP.client_id, redirect_uri: WEB_APP.redirect_uri, scope: WEB_APP.scope, response_type: 'code' })
   const response = await send(portal, `/api/oauth2/application?${query}`, { cookie })
   const body = z.parse(applicationResponseSchema, await response.json())
   if (response.status !== 200 || body.ticket === null) throw new Error(`no ticket: ${response.status} ${JSON.stringify(body)}`)
-  return { ticket: body.ticket, shown: { language: 'zh-CN', scopes: displayedScopes(body.granted_scopes, 'zh-CN') } }
+  return { ticket: body.ticket, language: 'zh-CN' }
 }
 
-async function authorize(portal: Portal, cookie: string, consent: { ticket: string; shown: ShownTexts }): Promise<{ status: number; body: unknown }> {
+async function authorize(portal: Portal, cookie: string, consent: { ticket: string; language: Language }): Promise<{ status: number; body: unknown }> {
   const response = await send(portal, '/api/oauth2/authorize', {
     cookie,
     json: { ...consent, ...WEB_APP, state: 'two instances', biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },

@@ -3,7 +3,8 @@
 // uses the same schemas, which zod's classic API accepts as well. A `.check(…)` is a method call the
 // bundler must assume has effects: `@__PURE__` lets it drop the request schemas the SPA never runs.
 import { z } from 'zod/mini'
-import { shownTextsSchema, vanishedGrantSchema } from './records'
+import { SUPPORTED_LANGUAGES } from './languages'
+import { vanishedGrantSchema } from './records'
 
 export const userSchema = z.object({ id: z.string(), name: z.string() })
 export type User = z.infer<typeof userSchema>
@@ -105,8 +106,11 @@ export const authorizeBodySchema = z.strictObject({
     /** Returned byte for byte; absent when the app sent none. */
     state: z.optional(/* @__PURE__ */ z.string().check(z.maxLength(MAX_STATE_LENGTH))),
     biosample_ids: /* @__PURE__ */ z.array(biosampleRefSchema).check(z.maxLength(1000)),
-    /** What the page displayed (language, scope texts in request order): checked and recorded. */
-    shown: shownTextsSchema,
+    /**
+     * The language the page was shown in. The BFF recomputes the texts it rendered in it and checks
+     * them against the ticket's digests: the record keeps them, the browser never sends them.
+     */
+    language: z.enum(SUPPORTED_LANGUAGES),
 })
 export type AuthorizeBody = z.infer<typeof authorizeBodySchema>
 

@@ -1,6 +1,6 @@
 // Consent records (SPEC.md "Consent records"): what a person agreed to, refused or took back, in
-// the words they were shown. Shared by the BFF (which writes and serves them) and the SPA (which
-// sends what it displayed, and shows the activity list and receipts). Browser-safe.
+// the words they were shown. Shared by the BFF (which recomputes what a page displayed, writes and
+// serves them) and the SPA (which shows the activity list and receipts). Browser-safe.
 // `@__PURE__`: see src/contract/api.ts.
 import { z } from 'zod/mini'
 import { SUPPORTED_LANGUAGES } from './languages'
@@ -25,17 +25,6 @@ export const shownScopeSchema = z.strictObject({
   message: z.string(),
 })
 export type ShownScope = z.infer<typeof shownScopeSchema>
-
-/**
- * What the consent page displayed, sent with authorize and deny. The BFF checks it against what it
- * served (the platform's texts, or the English catalogue's for known scopes) and refuses a
- * mismatch, so a record is the truth about the screen, not what a script claims it showed.
- */
-export const shownTextsSchema = z.strictObject({
-  language: z.enum(SUPPORTED_LANGUAGES),
-  scopes: /* @__PURE__ */ z.array(shownScopeSchema).check(z.maxLength(100)),
-})
-export type ShownTexts = z.infer<typeof shownTextsSchema>
 
 export const recordScopeSchema = z.object({
   scope: z.string(),

@@ -22,6 +22,8 @@ export const PAGE_ROUTES = {
   home: { path: '/' },
   consent: { path: '/oauth2/authorize', module: 'src/features/consent/consent-route.tsx' },
   grants: { path: '/grants', module: 'src/features/grants/grants-route.tsx', sections: ['grants'] },
+  // The revoke confirmation that works without JavaScript (with it, the grants page's dialog asks).
+  revoke: { path: '/grants/:clientId/revoke', module: 'src/features/grants/revoke-route.tsx', sections: ['grants'] },
   preview: { path: '/developer/preview', module: 'src/features/preview/preview-route.tsx', sections: ['preview'] },
   signin: { path: '/signin', module: 'src/features/session/signin-route.tsx', sections: ['signin'] },
   activity: { path: '/activity', module: 'src/features/activity/activity-route.tsx', sections: ['activity'] },

@@ -3,51 +3,11 @@
 import { queryOptions } from '@tanstack/react-query'
 import { applicationResponseSchema } from '@/contract/api'
 import { applicationPath } from '@/contract/api-paths'
+import type { ConsentRequest } from '@/contract/consent-request'
 import { apiGet, type RequestOptions } from '@/lib/http'
 
-/** The request's query parameters; absent ones are undefined. */
-export interface ApplicationRequest {
-  clientId: string
-  redirectUri: string
-  responseType: string | undefined
-  /** The `scope` parameter exactly as the app sent it; undefined asks for all of the app's scopes. */
-  scope: string | undefined
-  /** Returned byte for byte. */
-  state: string | undefined
-}
-
-/** The request, or why the portal will not act on it (the consent page's error codes). */
-export type ParsedApplicationRequest =
-  | { ok: true; request: ApplicationRequest }
-  | { ok: false; code: 'duplicate_parameter'; details: { parameter: string } }
-  | { ok: false; code: 'missing_parameters'; details: { missing: string } }
-
-/**
- * Reads the query the app sent. A parameter given twice makes the request ambiguous and is
- * refused before anything else (RFC 6749 §3.1), never resolved by picking one; then `client_id`
- * and `redirect_uri` must be there.
- */
-export function parseApplicationRequest(params: URLSearchParams): ParsedApplicationRequest {
-  const seen = new Set<string>()
-  for (const name of params.keys()) {
-    if (seen.has(name)) return { ok: false, code: 'duplicate_parameter', details: { parameter: name } }
-    seen.add(name)
-  }
-  const clientId = params.get('client_id') ?? ''
-  const redirectUri = params.get('redirect_uri') ?? ''
-  const missing = [!clientId && 'client_id', !redirectUri && 'redirect_uri'].filter((name): name is string => Boolean(name))
-  if (missing.length > 0) return { ok: false, code: 'missing_parameters', details: { missing: missing.join(', ') } }
-  return {
-    ok: true,
-    request: {
-      clientId,
-      redirectUri,
-      responseType: params.get('response_type') ?? undefined,
-      scope: params.get('scope') ?? undefined,
-      state: params.get('state') ?? undefined,
-    },
-  }
-}
+/** A consent request's query parameters (read and checked by src/contract/consent-request.ts). */
+export type ApplicationRequest = ConsentRequest
 
 /** One consent flow: the same app asking the same thing with the same state. */
 export function requestKey(request: Pick<ApplicationRequest, 'clientId' | 'redirectUri' | 'scope' | 'state'>): string {

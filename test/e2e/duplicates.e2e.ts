@@ -5,7 +5,6 @@
 import type { Browser, Page, Request } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { z } from 'zod'
-import { displayedScopes } from '../../server/consent/shown-texts'
 import { applicationResponseSchema } from '../../src/contract/api'
 import { SUPPORTED_LANGUAGES } from '../../src/contract/languages'
 import { launchBrowser } from '../support/browser'
@@ -158,9 +157,8 @@ describe('one upstream authorize per ticket, one code', () => {
     const answer = applicationResponseSchema.parse(renderedQuery(renderStateOf(html), 'application', 'consent'))
     const ticket = answer.ticket ?? ''
     expect(ticket).not.toBe('')
-    // The texts this page shows, which a decision must carry (the BFF checks them against the ticket).
+    // The page's language, which a decision carries (the BFF recomputes the texts shown in it).
     const language = z.enum(SUPPORTED_LANGUAGES).parse(await page.evaluate(() => document.documentElement.lang))
-    const shown = { language, scopes: displayedScopes(answer.granted_scopes, language) }
     await page.getByRole('checkbox', { name: /E-B0001/ }).check()
     const before = authorizeCalls()
 
@@ -178,7 +176,7 @@ describe('one upstream authorize per ticket, one code', () => {
       },
       {
         ticket,
-        shown,
+        language,
         client_id: 'web-app',
         redirect_uri: `${portal.origin}/sandbox/callback`,
         scope: 'profile.default sample.default:read',

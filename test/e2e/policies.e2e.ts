@@ -101,6 +101,9 @@ describe('without the WeChat bridge', () => {
     visited.add('/sandbox/callback')
 
     await visit('/grants')
+    // The revoke page (its form works without script), for the app just authorized.
+    await visit('/grants/web-app/revoke')
+    visited.add(PAGE_ROUTES.revoke.path)
     await visit('/activity')
     await page.getByRole('link', { name: /^View receipt/ }).first().click()
     await page.waitForURL(/\/activity\/[^/]+$/)

@@ -7,7 +7,6 @@ import { join, relative, resolve, sep } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { SANDBOX_APP_SECRET } from '../../server/config'
 import { demoFixtures } from '../../server/sandbox/fixtures'
-import { displayedScopes } from '../../server/consent/shown-texts'
 import { applicationResponseSchema } from '../../src/contract/api'
 import { ALICE, BOB } from '../support/fixture-users'
 import { basicWorld, TRICKY_STATE } from '../support/fixtures'
@@ -84,11 +83,11 @@ describe('the log of a real portal process through a whole journey', () => {
     expect((await call(`/oauth2/authorize?${new URLSearchParams({ ...consent, response_type: 'code', state: TRICKY_STATE })}`, cookie)).status).toBe(200)
     const application = applicationResponseSchema.parse(await (await call(`/api/oauth2/application?${new URLSearchParams({ ...consent, response_type: 'code' })}`, cookie)).json())
     const ticket = application.ticket ?? ''
-    const shown = { language: 'zh-CN', scopes: displayedScopes(application.granted_scopes, 'zh-CN') } as const
+    const language = 'zh-CN'
     expect((await call('/api/biosamples', cookie)).status).toBe(200)
     const authorized = await call('/api/oauth2/authorize', cookie, {
       method: 'POST',
-      json: { ticket, shown, ...consent, state: TRICKY_STATE, biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
+      json: { ticket, language, ...consent, state: TRICKY_STATE, biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
     })
     expect(authorized.status).toBe(200)
     const redirect = new URL((await authorized.json()).redirect_to)
@@ -101,7 +100,7 @@ describe('the log of a real portal process through a whole journey', () => {
     // Failures log too: an unknown session, an unknown app, a forged ticket.
     expect((await call('/api/session', `bge_auth_token=${BOB.auth_token}x`)).status).toBe(401)
     expect((await call('/api/oauth2/application?client_id=nope&redirect_uri=https%3A%2F%2Fx.example%2F', cookie)).status).toBe(422)
-    expect((await call('/api/oauth2/authorize', cookie, { method: 'POST', json: { ticket: `${ticket}x`, shown, ...consent, biosample_ids: [] } })).status).toBe(400)
+    expect((await call('/api/oauth2/authorize', cookie, { method: 'POST', json: { ticket: `${ticket}x`, language, ...consent, biosample_ids: [] } })).status).toBe(400)
     expect((await call('/api/session', cookie, { method: 'DELETE' })).status).toBe(204)
 
     const output = portal.output()

@@ -19,10 +19,8 @@ import { parseFixtures, type FaultInput, type FixturesInput } from '../../server
 import { openStore, type SandboxStore } from '../../server/sandbox/store'
 import { openPortalStore, type PortalStore } from '../../server/store/portal-store'
 import { createUpstreamClient, upstreamOptionsFrom, type UpstreamClient } from '../../server/upstream/client'
-import { displayedScopes } from '../../server/consent/shown-texts'
 import { applicationResponseSchema } from '../../src/contract/api'
 import type { Language } from '../../src/contract/languages'
-import type { ShownTexts } from '../../src/contract/records'
 import { ALICE, BOB } from './fixture-users'
 
 /** The portal's own origin in these tests; requests carry its Host, and its Origin when they change something. */
@@ -222,9 +220,9 @@ export interface Bff {
   signIn(as: UserKey): Promise<string>
   /**
    * What the consent page holds for this user and request: the ticket the application call hands
-   * out, and the `shown` a page in `language` (zh-CN by default) sends with its decision.
+   * out, and the `language` a page in it (zh-CN by default) sends with its decision.
    */
-  consent(as: UserKey | { token: string }, params: { client_id: string; redirect_uri: string; scope?: string }, language?: Language): Promise<{ ticket: string; shown: ShownTexts }>
+  consent(as: UserKey | { token: string }, params: { client_id: string; redirect_uri: string; scope?: string }, language?: Language): Promise<{ ticket: string; language: Language }>
   callsTo(path: string): UpstreamCall[]
   /**
    * Spoils a later call while the BFF runs, after the faults it started with (a fixtures fault,
@@ -372,7 +370,7 @@ export function createBff(options: BffOptions = {}): Bff {
       const response = await request(`/api/oauth2/application?${query}`, { as })
       const body = z.parse(applicationResponseSchema, await response.json())
       if (response.status !== 200 || !body.ticket) throw new Error(`no ticket: ${response.status} ${JSON.stringify(body)}`)
-      return { ticket: body.ticket, shown: { language, scopes: displayedScopes(body.granted_scopes, language) } }
+      return { ticket: body.ticket, language }
     },
     callsTo: (path) => upstreamCalls.filter((call) => call.path === path),
     addFault: (fault) => sandboxApp.addFault(fault),

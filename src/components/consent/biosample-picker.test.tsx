@@ -39,7 +39,7 @@ beforeEach(async () => {
 describe('BiosamplePicker', () => {
   test('boxes start as the selection the parent holds', () => {
     render(<Harness initial={['E-02', 'E-05']} />)
-    expect(screen.getAllByRole('checkbox', { name: /^E-/, checked: true }).map((el) => el.getAttribute('value'))).toEqual(['E-02', 'E-05'])
+    expect(screen.getAllByRole('checkbox', { name: /^E-/, checked: true }).map((el) => el.getAttribute('data-id'))).toEqual(['E-02', 'E-05'])
     expect(screen.getByText('2 of 12 selected')).toBeInTheDocument()
   })
 
@@ -67,7 +67,7 @@ describe('BiosamplePicker', () => {
 
     await user.clear(filter)
     expect(screen.getAllByRole('checkbox', { name: /^E-/ })).toHaveLength(12)
-    const ticked = screen.getAllByRole('checkbox', { name: /^E-/, checked: true }).map((el) => el.getAttribute('value'))
+    const ticked = screen.getAllByRole('checkbox', { name: /^E-/, checked: true }).map((el) => el.getAttribute('data-id'))
     expect(ticked).toEqual(['E-01', 'E-02', 'E-04', 'E-07', 'E-10'])
     // Some but not all: Select all says so.
     const selectAll = screen.getByRole('checkbox', { name: 'Select all' })

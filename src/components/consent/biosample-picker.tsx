@@ -2,6 +2,7 @@ import { memo, useDeferredValue, useId, useLayoutEffect, useMemo, useRef, useSta
 import { useTranslation, type translate } from '@/lib/i18n'
 import type { Biosample } from '@/contract/api'
 import type { Language } from '@/contract/languages'
+import { biosampleFieldValue, CONSENT_FIELDS } from '@/contract/page-forms'
 import { useTimeZone } from '@/lib/clock'
 import { formatDate } from '@/lib/format'
 import { UpstreamText } from '@/components/ui/upstream-text'
@@ -40,6 +41,12 @@ export function BiosamplePicker({ biosamples, selected, onChange, required, disa
   const hintId = useId()
   const filterId = useId()
   const selectAllRef = useRef<HTMLInputElement>(null)
+  // What the boxes are rendered checked with (the server's markup, and so the hydrated page's):
+  // the selection the page starts with. After that the picker sets them (below), never React.
+  const [initial] = useState(() => new Set(selected))
+  // HTML can require a sample only when there is one box: `required` on one of several would
+  // require that one. Otherwise the page's script and the server check it.
+  const requiredBox = required && biosamples.length === 1
 
   const chosen = new Set(selected)
   const needle = shownFilter.trim().toLocaleLowerCase()
@@ -65,7 +72,7 @@ export function BiosamplePicker({ biosamples, selected, onChange, required, disa
   useLayoutEffect(() => {
     if (selectAllRef.current) selectAllRef.current.indeterminate = visibleChosen > 0 && !allVisibleChosen
     for (const box of listRef.current?.querySelectorAll('input') ?? []) {
-      const on = chosen.has(box.value)
+      const on = chosen.has(box.dataset['id'] ?? '')
       if (box.checked !== on) box.checked = on
     }
   })
@@ -79,7 +86,7 @@ export function BiosamplePicker({ biosamples, selected, onChange, required, disa
   // selection change makes them render again.
   function toggle(event: ChangeEvent<HTMLUListElement>) {
     const box = event.target
-    if (box instanceof HTMLInputElement) choose((id) => (id === box.value ? box.checked : undefined))
+    if (box instanceof HTMLInputElement) choose((id) => (id === box.dataset['id'] ? box.checked : undefined))
   }
 
   function toggleAllVisible(on: boolean) {
@@ -142,7 +149,15 @@ export function BiosamplePicker({ biosamples, selected, onChange, required, disa
       ) : (
         <ul ref={listRef} onChange={toggle} className="mt-2 grid gap-2">
           {visible.map((sample) => (
-            <SampleRow key={sample.biosample_id} sample={sample} t={t} language={language} timeZone={timeZone} />
+            <SampleRow
+              key={sample.biosample_id}
+              sample={sample}
+              t={t}
+              language={language}
+              timeZone={timeZone}
+              initiallyChecked={initial.has(sample.biosample_id)}
+              required={requiredBox}
+            />
           ))}
         </ul>
       )}
@@ -156,6 +171,9 @@ interface SampleRowProps {
   language: Language
   /** The zone its date is shown in (src/lib/clock.tsx). */
   timeZone: string
+  /** Checked in the markup: the page's starting selection. */
+  initiallyChecked: boolean
+  required: boolean
 }
 
 // `content-visibility: auto`: the browser skips style, layout and paint of rows off screen, so
@@ -168,7 +186,7 @@ const ROW_CLASS = '[content-visibility:auto] [contain-intrinsic-block-size:auto_
  * One sample; its props change only with the sample, the language or the zone, so it renders about once.
  * Whether its box is checked is the picker's to set, and the list hears its changes (see there).
  */
-const SampleRow = memo(function SampleRow({ sample, t, language, timeZone }: SampleRowProps) {
+const SampleRow = memo(function SampleRow({ sample, t, language, timeZone, initiallyChecked, required }: SampleRowProps) {
   const id = sample.biosample_id
   const date = formatDate(sample.sample_time, language, timeZone)
   return (
@@ -176,7 +194,12 @@ const SampleRow = memo(function SampleRow({ sample, t, language, timeZone }: Sam
       <label className="grid min-h-target cursor-pointer grid-cols-[auto_minmax(0,1fr)] items-start gap-x-3 rounded-lg border border-slate-200 bg-white px-3 py-3 has-checked:border-brand-600 has-checked:bg-brand-50 dark:border-slate-700 dark:bg-slate-900 dark:has-checked:border-brand-100 dark:has-checked:bg-slate-800">
         <input
           type="checkbox"
-          value={id}
+          // Posted by the consent form without script: the platform needs the sample's id and type.
+          name={CONSENT_FIELDS.biosample}
+          value={biosampleFieldValue(sample)}
+          data-id={id}
+          defaultChecked={initiallyChecked}
+          required={required}
           className="row-span-2 mt-0.5 size-5 shrink-0 accent-brand-600"
         />
         <span className="font-mono text-sm font-medium break-all">{id}</span>{' '}

@@ -51,15 +51,20 @@ beforeEach(async () => {
 })
 
 describe('ConsentView', () => {
-  test('renders without an account (the developer preview) and reports decisions through callbacks', async () => {
+  test('renders without an account (the developer preview) and reports decisions through callbacks, Authorize only with a sample', async () => {
     const user = userEvent.setup()
     const onAuthorize = vi.fn()
     const onDeny = vi.fn()
     render(<Harness onAuthorize={onAuthorize} onDeny={onDeny} banner={<p>Preview</p>} />)
     expect(screen.getByText('Preview')).toBeInTheDocument()
     expect(screen.queryByRole('button', { name: 'Not you?' })).not.toBeInTheDocument()
-    // model.default reads sample data: Authorize waits for a sample.
-    expect(screen.getByRole('button', { name: 'Authorize' })).toBeDisabled()
+    // model.default reads sample data: Authorize works from the start, but without a sample it
+    // sends nothing and says why.
+    const authorize = screen.getByRole('button', { name: 'Authorize' })
+    expect(authorize).toBeEnabled()
+    await user.click(authorize)
+    expect(onAuthorize).not.toHaveBeenCalled()
+    expect(screen.getByRole('alert')).toHaveTextContent('Choose at least one sample to authorize.')
     await user.click(screen.getByRole('checkbox', { name: /E-1/ }))
     await user.click(screen.getByRole('button', { name: 'Authorize' }))
     await user.click(screen.getByRole('button', { name: 'Deny' }))

@@ -1,5 +1,5 @@
-import type { ReactNode } from 'react'
-import { useId } from 'react'
+import type { FormEvent, ReactNode } from 'react'
+import { useId, useState } from 'react'
 import { useTranslation } from '@/lib/i18n'
 import type { Biosample, GrantedScope, Scope } from '@/contract/api'
 import { readsSampleData } from '@/contract/scopes'
@@ -22,8 +22,14 @@ export interface ConsentViewProps {
   onSelectedChange: (selected: string[]) => void
   /** ISO time of this app's existing grant, if there is one. */
   grantedAt?: string | undefined
+  /** Called by the form's submit, with script; never when Authorize cannot be sent yet. */
   onAuthorize: () => void
   onDeny: () => void
+  /**
+   * The form's own fields for a submit without script (the ticket, the page's language); the live
+   * page posts them to itself. Absent in the developer preview, whose form never leaves the page.
+   */
+  hiddenFields?: Readonly<Record<string, string>> | undefined
   pending: Decision | null
   /** Both decisions off, e.g. while offline. */
   actionsDisabled?: boolean
@@ -47,6 +53,7 @@ export function ConsentView(props: ConsentViewProps) {
   const { t, language } = useTranslation()
   const timeZone = useTimeZone()
   const headingId = useId()
+  const [refusedUnsent, setRefusedUnsent] = useState(false)
   const required = needsSamples(scopes)
   const grantedOn = grantedAt ? formatDate(grantedAt, language, timeZone) : ''
   const blockedReason = !required
@@ -56,6 +63,16 @@ export function ConsentView(props: ConsentViewProps) {
       : selected.length === 0
         ? t('consent.blocked.chooseSample')
         : undefined
+
+  // With script the form never posts itself: the page decides through the JSON API (progress,
+  // the WeChat bridge). Without script, or before it has loaded, the browser posts it to the page.
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault()
+    const submitter = (event.nativeEvent as SubmitEvent).submitter
+    if (submitter?.getAttribute('value') === 'deny') return props.onDeny()
+    if (blockedReason) return setRefusedUnsent(true)
+    props.onAuthorize()
+  }
 
   return (
     <article aria-labelledby={headingId} className="grid gap-6">
@@ -67,21 +84,23 @@ export function ConsentView(props: ConsentViewProps) {
         </p>
       ) : null}
       <ScopeList scopes={scopes} />
-      <BiosamplePicker
-        biosamples={biosamples}
-        selected={selected}
-        onChange={onSelectedChange}
-        required={required}
-        disabled={pending !== null}
-      />
-      {props.notices}
-      <ConsentActions
-        onAuthorize={props.onAuthorize}
-        onDeny={props.onDeny}
-        pending={pending}
-        authorizeBlockedReason={blockedReason}
-        disabled={props.actionsDisabled}
-      />
+      <form method="post" onSubmit={submit} className="grid gap-6">
+        {Object.entries(props.hiddenFields ?? {}).map(([name, value]) => (
+          <input key={name} type="hidden" name={name} value={value} />
+        ))}
+        <BiosamplePicker
+          biosamples={biosamples}
+          selected={selected}
+          onChange={(ids) => {
+            setRefusedUnsent(false)
+            onSelectedChange(ids)
+          }}
+          required={required}
+          disabled={pending !== null}
+        />
+        {props.notices}
+        <ConsentActions pending={pending} authorizeBlockedReason={blockedReason} reasonAnnounced={refusedUnsent} disabled={props.actionsDisabled} />
+      </form>
     </article>
   )
 }

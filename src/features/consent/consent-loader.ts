@@ -2,8 +2,9 @@ import type { QueryClient } from '@tanstack/react-query'
 import type { ApplicationResponse } from '@/contract/api'
 import type { ApiErrorCode } from '@/contract/errors'
 import { replace } from 'react-router'
-import { appendToRedirect, hasForbiddenScheme } from '@/contract/redirect'
-import { applicationQueries, parseApplicationRequest, type ApplicationRequest } from '@/lib/application'
+import { checkConsentRequest } from '@/contract/consent-request'
+import { appendToRedirect } from '@/contract/redirect'
+import { applicationQueries, type ApplicationRequest } from '@/lib/application'
 import { biosampleQueries } from '@/lib/biosamples'
 import { isUnauthenticated } from '@/lib/failure'
 import { ApiError } from '@/lib/http'
@@ -49,12 +50,10 @@ export async function loadConsent(queryClient: QueryClient, url: URL, signIn: Si
 }
 
 async function checkAndLoad(queryClient: QueryClient, url: URL, signIn: SignInSettings): Promise<ConsentLoaderData> {
-  const parsed = parseApplicationRequest(url.searchParams)
-  if (!parsed.ok) throw new ConsentRequestError(parsed.code, parsed.details)
+  // The request's own validity, decided by the one check the BFF makes too (src/contract/consent-request.ts).
+  const parsed = checkConsentRequest(url.searchParams)
+  if (!parsed.ok) throw new ConsentRequestError(parsed.problem.code, parsed.problem.details)
   const { request } = parsed
-  if (hasForbiddenScheme(request.redirectUri)) {
-    throw new ConsentRequestError('forbidden_redirect_scheme', { client_id: request.clientId, redirect_uri: request.redirectUri })
-  }
 
   const [session, application, biosamples, grant] = await Promise.allSettled([
     queryClient.ensureQueryData(sessionQueries.current()),
@@ -73,8 +72,11 @@ async function checkAndLoad(queryClient: QueryClient, url: URL, signIn: SignInSe
     if (isUnauthenticated(session.reason)) throw signInRedirect(returnPath, signIn)
     throw session.reason
   }
-  if (request.responseType !== 'code') throw refusal(application.value, request, 'unsupported_response_type')
-  if (application.value.unknown_scopes.length > 0) throw refusal(application.value, request, 'invalid_scope')
+  const checked = checkConsentRequest(url.searchParams, { scopes: application.value.application.scopes.map((s) => s.scope) })
+  if (!checked.ok) {
+    const { problem } = checked
+    throw problem.answer === 'app' ? refusal(application.value, request, problem.code) : new ConsentRequestError(problem.code, problem.details)
+  }
 
   const failures = [biosamples, grant].flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []))
   if (failures.some(isUnauthenticated)) throw signInRedirect(returnPath, signIn)

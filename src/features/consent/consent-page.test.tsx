@@ -33,16 +33,8 @@ function scope(name: string) {
 
 const APP_SCOPES = ['profile.default', 'sample.default:read', 'sample.default:write', 'variant.rsid'].map(scope)
 
-/** What the English page displays for APP_SCOPES, in request order: sent with each decision. */
-const SHOWN_IN_ENGLISH = {
-  language: 'en',
-  scopes: [
-    { scope: 'profile.default', title: 'Basic profile', message: 'Read your avatar, user name, nickname, gender and other basic profile details' },
-    { scope: 'sample.default:read', title: 'Read sample details', message: 'Read sample numbers, sample status, sampling times and similar details' },
-    { scope: 'sample.default:write', title: 'Add sample details', message: 'Write sequencing data, sampling times and other details to your samples' },
-    { scope: 'variant.rsid', title: 'Genomic variants (by RS number)', message: 'Read your genotype at every dbSNP RS number' },
-  ],
-}
+/** What an English page sends about what it showed: its language; the BFF recomputes the texts. */
+const SHOWN_IN_ENGLISH = 'en'
 
 /** The BFF's answer; `granted` is what a decision grants, each scope asked for unless it says otherwise. */
 function application(
@@ -58,7 +50,8 @@ function application(
       redirect_uri: REDIRECT,
       client_type: 'confidential',
       wxmp_app_id: '',
-      scopes: APP_SCOPES,
+      // What the app is registered for: every scope it may be granted (the page checks the link's against these).
+      scopes: [...APP_SCOPES, ...granted.filter((g) => !APP_SCOPES.some((s) => s.scope === g.scope)).map(({ scope: name, title, message }) => ({ scope: name, title, message }))],
       ...overrides,
     },
     granted_scopes: granted.map((s) => ({ asked: true, ...s })),
@@ -243,30 +236,38 @@ describe('consent page: what the user sees', () => {
     await user.click(screen.getByRole('checkbox', { name: /E-A0001/ }))
     await user.click(authorizeButton)
     await vi.waitFor(() => expect(postedTo('/api/oauth2/authorize')).toHaveLength(1))
-    const sent = postedTo('/api/oauth2/authorize')[0]?.body as { scope: string; shown: { scopes: { scope: string }[] } }
+    const sent = postedTo('/api/oauth2/authorize')[0]?.body as { scope: string; language: string }
     expect(sent.scope).toBe('profile.default')
-    expect(sent.shown.scopes.map((s) => s.scope)).toEqual(['profile.default', 'sample.default:read', 'variant.rsid'])
+    // What was shown is the server's to say (it rendered it): the page sends its language only.
+    expect(sent).toMatchObject({ language: 'en' })
+    expect(sent).not.toHaveProperty('shown')
   })
 
-  test('with no samples the page says so and Authorize explains why it is off', async () => {
+  test('with no samples the page says so, and Authorize explains why it sends nothing', async () => {
+    const user = userEvent.setup()
     world.biosamples = []
     renderConsent()
     await findForm()
     expect(screen.getByText('You don’t have any samples yet.')).toBeInTheDocument()
     expect(screen.queryByRole('checkbox')).not.toBeInTheDocument()
     const authorizeButton = screen.getByRole('button', { name: 'Authorize' })
-    expect(authorizeButton).toBeDisabled()
     expect(authorizeButton).toHaveAccessibleDescription('You have no samples to share with this app.')
+    await user.click(authorizeButton)
+    expect(screen.getByRole('alert')).toHaveTextContent('You have no samples to share with this app.')
+    expect(postedTo('/api/oauth2/authorize')).toHaveLength(0)
     expect(screen.getByRole('button', { name: 'Deny' })).toBeEnabled()
   })
 
-  test('requires a sample when a scope reads sample data, with the reason next to Authorize', async () => {
+  test('requires a sample when a scope reads sample data, with the reason next to Authorize, which works from the start', async () => {
     const user = userEvent.setup()
     renderConsent()
     await findForm()
     const authorizeButton = screen.getByRole('button', { name: 'Authorize' })
-    expect(authorizeButton).toBeDisabled()
+    expect(authorizeButton).toBeEnabled()
     expect(authorizeButton).toHaveAccessibleDescription('Choose at least one sample to authorize.')
+    await user.click(authorizeButton)
+    expect(screen.getByRole('alert')).toHaveTextContent('Choose at least one sample to authorize.')
+    expect(postedTo('/api/oauth2/authorize')).toHaveLength(0)
 
     await user.click(screen.getByRole('checkbox', { name: /E-A0002/ }))
     expect(authorizeButton).toBeEnabled()
@@ -579,41 +580,32 @@ describe('consent page: deciding', () => {
         { biosample_id: 'E-A0001', type: 'Lowpass' },
         { biosample_id: 'E-A0003', type: '16S' },
       ],
-      shown: SHOWN_IN_ENGLISH,
+      language: SHOWN_IN_ENGLISH,
     })
     expect(await screen.findByText('Taking you back to test.cn…')).toBeInTheDocument()
   })
 
-  test.each(['en', 'zh-CN'] as const)('in %s, authorize and deny send the language and exactly the scope words on the screen', async (language) => {
+  test.each(['en', 'zh-CN'] as const)('in %s, authorize and deny send the page’s language and never the texts', async (language) => {
     const user = userEvent.setup()
     await setLanguage(language)
-    // Beyond the platform's scopes: one the catalogue does not know, shown in the platform's words.
     world.application = application({}, [...APP_SCOPES, scope('partner.custom')])
     const path = consentUrl({ scope: `${APP_SCOPES.map((s) => s.scope).join(' ')} partner.custom` })
     const names = language === 'en' ? { authorize: 'Authorize', deny: 'Deny' } : { authorize: '授权', deny: '拒绝' }
     const first = renderConsent(path)
     await screen.findByRole('button', { name: names.authorize })
-    const list = screen.getByRole('heading', { level: 2, name: language === 'en' ? 'It will be able to' : '授权后，它将可以' }).closest('section') as HTMLElement
-    // What a person reads: each listed scope's title and message, in the order the page lists them.
-    const onScreen = within(list)
-      .getAllByRole('listitem')
-      .map((item) => ({ title: item.querySelector('span')?.textContent, message: item.querySelector('p')?.textContent ?? '' }))
     await user.click(screen.getByRole('checkbox', { name: /E-A0001/ }))
     await user.click(screen.getByRole('button', { name: names.authorize }))
     await vi.waitFor(() => expect(replaceLocation).toHaveBeenCalledTimes(1))
-    const sent = postedTo('/api/oauth2/authorize')[0]?.body as { shown: { language: string; scopes: { scope: string; title: string; message: string }[] } }
-    expect(sent.shown.language).toBe(language)
-    // In request order, one per requested scope; the page groups them by tier, so compare as sets.
-    expect(sent.shown.scopes.map((s) => s.scope)).toEqual([...APP_SCOPES.map((s) => s.scope), 'partner.custom'])
-    const byTitle = (a: { title?: string | null }, b: { title?: string | null }) => String(a.title).localeCompare(String(b.title))
-    expect(sent.shown.scopes.map(({ title, message }) => ({ title, message })).sort(byTitle)).toEqual([...onScreen].sort(byTitle))
+    const sent = postedTo('/api/oauth2/authorize')[0]?.body as Record<string, unknown>
+    expect(sent['language']).toBe(language)
+    expect(sent).not.toHaveProperty('shown')
     first.unmount()
     useSelectionStore.setState({ flows: {} })
 
     renderConsent(path)
     await user.click(await screen.findByRole('button', { name: names.deny }))
     await vi.waitFor(() => expect(postedTo('/api/oauth2/deny')).toHaveLength(1))
-    expect((postedTo('/api/oauth2/deny')[0]?.body as { shown: unknown }).shown).toEqual(sent.shown)
+    expect((postedTo('/api/oauth2/deny')[0]?.body as Record<string, unknown>)['language']).toBe(language)
   })
 
   test('while in flight the button is disabled and shows progress', async () => {
@@ -649,7 +641,7 @@ describe('consent page: deciding', () => {
       redirect_uri: REDIRECT,
       scope: 'profile.default sample.default:read sample.default:write variant.rsid',
       state: STATE,
-      shown: SHOWN_IN_ENGLISH,
+      language: SHOWN_IN_ENGLISH,
     })
   })
 

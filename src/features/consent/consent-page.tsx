@@ -1,17 +1,17 @@
 import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query'
 import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from '@/lib/i18n'
-import { Link, useLoaderData, useLocation } from 'react-router'
+import { Link, useActionData, useLoaderData, useLocation } from 'react-router'
 import { returnTargetOf } from '@/components/consent/app-summary'
 import type { Decision } from '@/components/consent/consent-actions'
 import { ConsentView } from '@/components/consent/consent-view'
-import { useScopeText } from '@/components/consent/scope-text'
 import { Alert } from '@/components/ui/alert'
 import { Button } from '@/components/ui/button'
 import { Page } from '@/components/ui/page'
 import { Spinner } from '@/components/ui/spinner'
 import type { Biosample, Grant } from '@/contract/api'
 import type { ApiErrorCode } from '@/contract/errors'
+import { CONSENT_FIELDS, type FormActionData } from '@/contract/page-forms'
 import { PAGE_ROUTES } from '@/contract/routes'
 import { applicationQueries, requestKey, type ApplicationRequest } from '@/lib/application'
 import { biosampleQueries } from '@/lib/biosamples'
@@ -31,7 +31,10 @@ type Outcome = 'leaving' | 'miniProgramHandedOff' | 'returnToMiniProgram'
 
 export function ConsentPage() {
   const data = useLoaderData<ConsentLoaderData>()
-  return <ConsentForm request={data.request} />
+  // The page again after its form was posted without script (src/lib/form-action.ts): why the
+  // decision was refused, or that a mini program's decision was made.
+  const posted = useActionData<FormActionData>()
+  return <ConsentForm request={data.request} posted={posted} />
 }
 
 /** On the way back to the app, which is at `host` when it is a web app. */
@@ -54,10 +57,8 @@ function grantedSelection(grant: Grant | null, biosamples: Biosample[]): string[
   return biosamples.map((sample) => sample.biosample_id).filter((id) => granted.has(id))
 }
 
-function ConsentForm({ request }: { request: ApplicationRequest }) {
+function ConsentForm({ request, posted }: { request: ApplicationRequest; posted: FormActionData | undefined }) {
   const { t, language } = useTranslation()
-  // The scope list's own words (components/consent/scope-list.tsx): what a decision says it showed.
-  const textOf = useScopeText()
   const queryClient = useQueryClient()
   const location = useLocation()
   const returnPath = location.pathname + location.search
@@ -76,7 +77,9 @@ function ConsentForm({ request }: { request: ApplicationRequest }) {
   const clearDecided = useSelectionStore((state) => state.clearDecided)
   useStoredFlows()
   const known = new Set(biosamples.map((sample) => sample.biosample_id))
-  const selected = stored?.selected?.filter((id) => known.has(id)) ?? grantedSelection(grant, biosamples)
+  // A refused form keeps what was chosen; otherwise what the person chose here, else the grant's.
+  const postedSelection = posted?.kind === 'refused' ? posted.selected : undefined
+  const selected = stored?.selected?.filter((id) => known.has(id)) ?? postedSelection?.filter((id) => known.has(id)) ?? grantedSelection(grant, biosamples)
 
   const online = useOnline()
   const inFlight = useRef(false)
@@ -114,10 +117,8 @@ function ConsentForm({ request }: { request: ApplicationRequest }) {
       redirect_uri: request.redirectUri,
       ...(request.scope !== undefined ? { scope: request.scope } : {}),
       ...(request.state !== undefined ? { state: request.state } : {}),
-      // The words this page displayed, from the function that displays them (the BFF checks them
-      // by the same rule, src/contract/scope-text.ts): they become the record. Every granted scope,
-      // asked for or not: the record must not say less than the grant.
-      shown: { language, scopes: answer.granted_scopes.map((scope) => ({ scope: scope.scope, ...textOf(scope) })) },
+      // The BFF recomputes the words this page displayed in its language and records them.
+      language,
     }
     try {
       const result =
@@ -177,19 +178,22 @@ function ConsentForm({ request }: { request: ApplicationRequest }) {
       </Page>
     )
   }
-  if (outcome === 'returnToMiniProgram' || stored?.decided) {
-    const decided = stored?.decided ?? 'authorize'
+  // A mini program's decision made by the form without script: there is no page path a browser can follow.
+  const postedDecision = posted?.kind === 'answered' ? posted.decision : undefined
+  if (outcome === 'returnToMiniProgram' || stored?.decided || postedDecision) {
+    const decided = stored?.decided ?? postedDecision ?? 'authorize'
+    const finished = outcome === 'returnToMiniProgram' || postedDecision !== undefined
     return (
       <Page>
         <h1 className="text-2xl font-semibold tracking-tight">
-          {outcome === 'returnToMiniProgram' ? t(`consent.answered.done.${decided}`) : t('consent.answered.title')}
+          {finished ? t(`consent.answered.done.${decided}`) : t('consent.answered.title')}
         </h1>
         <p className="mt-3 text-slate-700 dark:text-slate-300">
           {returnTo.kind === 'miniProgram'
             ? <UpstreamMessage message={(values) => t('consent.answered.backToMiniProgram', values)} texts={{ name: application.name }} />
             : <UpstreamMessage message={(values) => t(`consent.answered.${decided}`, values)} texts={{ name: application.name }} />}
         </p>
-        {outcome === 'returnToMiniProgram' ? null : (
+        {finished ? null : (
           <div className="mt-6">
             <Button variant="secondary" busy={reviewing} onClick={() => void reviewAgain()}>
               {t('consent.answered.reviewAgain')}
@@ -215,6 +219,7 @@ function ConsentForm({ request }: { request: ApplicationRequest }) {
         actionsDisabled={!online || switching}
         onAuthorize={() => void decide('authorize')}
         onDeny={() => void decide('deny')}
+        hiddenFields={{ [CONSENT_FIELDS.ticket]: answer.ticket ?? '', [CONSENT_FIELDS.language]: language }}
         notices={
           <>
             {!online ? (
@@ -223,6 +228,9 @@ function ConsentForm({ request }: { request: ApplicationRequest }) {
               </Alert>
             ) : null}
             {switchAccount.isError ? <Alert variant="error">{t('consent.switchFailed')}</Alert> : null}
+            {posted?.kind === 'refused' && !failure ? (
+              <DecisionFailure error={new ApiError({ status: posted.status, code: posted.code, message: posted.message, details: posted.details })} reloadHref={returnPath} retryDisabled={!online} />
+            ) : null}
             {failure ? (
               <DecisionFailure
                 error={failure.error}
@@ -245,21 +253,37 @@ const STALE_TICKET: ReadonlySet<string> = new Set([
   'ticket_session_mismatch',
   'ticket_request_mismatch',
   'invalid_ticket',
+  'shown_texts_mismatch',
 ] satisfies ApiErrorCode[])
 
+/**
+ * Why a decision did not go through. With script, its buttons retry or renew the ticket; for a
+ * refused form (no script), the form below is the retry and renewing is loading the page again
+ * (`reloadHref`), so it works as a link.
+ */
 function DecisionFailure({
   error,
   onRetry,
   onRenew,
+  reloadHref,
   retryDisabled,
 }: {
   error: unknown
-  onRetry: () => void
-  onRenew: () => void
+  onRetry?: () => void
+  onRenew?: () => void
+  reloadHref?: string
   retryDisabled: boolean
 }) {
   const { t } = useTranslation()
   const code = errorCodeLabel(error)
+  // The form refused for want of a sample: the same words as the page's own hint.
+  if (error instanceof ApiError && error.code === 'biosamples_required') {
+    return (
+      <Alert variant="error" title={t('consent.blocked.chooseSample')}>
+        <p>{t('consent.samples.hintRequired')}</p>
+      </Alert>
+    )
+  }
   // The platform may have acted although its answer was lost (SPEC.md "Consent records"): the page
   // says so plainly and points at the grants page, where the truth and Revoke are.
   if (error instanceof ApiError && error.code === 'decision_outcome_unknown') {
@@ -270,9 +294,11 @@ function DecisionFailure({
           <Link className="font-medium underline underline-offset-2" to={PAGE_ROUTES.grants.path}>
             {t('consent.failure.checkGrants')}
           </Link>
-          <Button variant="secondary" disabled={retryDisabled} onClick={onRetry}>
-            {t('common.retry')}
-          </Button>
+          {onRetry ? (
+            <Button variant="secondary" disabled={retryDisabled} onClick={onRetry}>
+              {t('common.retry')}
+            </Button>
+          ) : null}
         </div>
       </Alert>
     )
@@ -294,9 +320,15 @@ function DecisionFailure({
     <Alert variant="error" title={t(`consent.failure.${kind}.title`)}>
       <p>{t(`consent.failure.${kind}.body`)}</p>
       {code && kind === 'generic' ? <p className="mt-1">{t('common.errorCode', { code })}</p> : null}
-      <Button variant="secondary" className="mt-3" disabled={retryDisabled} onClick={stale ? onRenew : onRetry}>
-        {stale ? t('consent.failure.renew') : t('common.retry')}
-      </Button>
+      {stale && !onRenew && reloadHref ? (
+        <a className="mt-3 inline-block font-medium underline underline-offset-2" href={reloadHref}>
+          {t('consent.failure.renew')}
+        </a>
+      ) : (stale ? onRenew : onRetry) ? (
+        <Button variant="secondary" className="mt-3" disabled={retryDisabled} onClick={stale ? onRenew : onRetry}>
+          {stale ? t('consent.failure.renew') : t('common.retry')}
+        </Button>
+      ) : null}
     </Alert>
   )
 }

@@ -1,6 +1,7 @@
 import { queryOptions } from '@tanstack/react-query'
 import { grantsResponseSchema, type Biosample, type Grant } from '@/contract/api'
 import { grantsPath } from '@/contract/api-paths'
+import { PAGE_ROUTES } from '@/contract/routes'
 import { apiGet, apiSend } from '@/lib/http'
 
 export const grantQueries = {
@@ -49,4 +50,9 @@ export function filterGrants(grants: readonly Grant[], query: string): readonly 
   const needle = query.trim().toLocaleLowerCase()
   if (!needle) return grants
   return grants.filter((grant) => grant.name.toLocaleLowerCase().includes(needle) || grant.client_id.toLocaleLowerCase().includes(needle))
+}
+
+/** The revoke page of `clientId` (its confirmation without script). */
+export function revokePagePath(clientId: string): string {
+  return PAGE_ROUTES.revoke.path.replace(':clientId', encodeURIComponent(clientId))
 }

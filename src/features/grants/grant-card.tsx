@@ -11,6 +11,7 @@ import type { Grant } from '@/contract/api'
 import type { ConsentRecord } from '@/contract/records'
 import { receiptPath } from '@/lib/records'
 import { UpstreamText } from '@/components/ui/upstream-text'
+import { revokePagePath } from './api'
 
 interface GrantCardProps {
   grant: Grant
@@ -87,15 +88,23 @@ export function GrantCard({ grant, record, notShared, revokeFailed, onRevoke }: 
         </Alert>
       ) : null}
 
-      {/* The name starts with the visible text (WCAG 2.5.3) and says which app it is for. */}
-      <Button
-        variant="secondary"
-        className="w-full sm:col-start-2 sm:row-start-1 sm:w-auto sm:self-start"
-        aria-label={t('grants.revokeApp', { name: grant.name })}
-        onClick={() => onRevoke(grant)}
-      >
-        {t('grants.revoke')}
-      </Button>
+      {/* Without script the button leads to the revoke page (a GET form, so it stays a button);
+          with it, the page's dialog asks instead. */}
+      <form method="get" action={revokePagePath(grant.client_id)} className="sm:col-start-2 sm:row-start-1 sm:self-start">
+        {/* The name starts with the visible text (WCAG 2.5.3) and says which app it is for. */}
+        <Button
+          type="submit"
+          variant="secondary"
+          className="w-full sm:w-auto"
+          aria-label={t('grants.revokeApp', { name: grant.name })}
+          onClick={(event) => {
+            event.preventDefault()
+            onRevoke(grant)
+          }}
+        >
+          {t('grants.revoke')}
+        </Button>
+      </form>
     </article>
   )
 }

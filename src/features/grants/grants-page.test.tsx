@@ -450,6 +450,24 @@ describe('grants page', () => {
     await waitFor(() => expect(requests.filter((request) => request === 'GET records')).toHaveLength(2))
   })
 
+  test('back from the revoke page’s form (no script): the query says how it went, the app’s name and receipt come from its record', async () => {
+    records = [consentRecord({ id: 'rec-form-revoke', decision: 'revoke', client_id: 'old-app', app_name: 'Old App', at: '2024-06-09T00:00:00Z' }), consentRecord()]
+    renderApp('/grants?revoked=old-app&outcome=revoked')
+    await findCards()
+    expect(screen.getByText('Old App can no longer access your data.')).toBeInTheDocument()
+    expect(screen.getByRole('link', { name: 'View the receipt of this revoke' })).toHaveAttribute('href', '/activity/rec-form-revoke')
+  })
+
+  test('a revoke page’s form that failed: the grant says so; an outcome the page does not know says nothing', async () => {
+    const failed = renderApp('/grants?revoked=gut-check&outcome=failed')
+    await findCards()
+    expect(screen.getByText('Revoking failed. Gut Check still has access; please try again.')).toBeInTheDocument()
+    failed.unmount()
+    renderApp('/grants?revoked=gut-check&outcome=whatever')
+    await findCards()
+    expect(screen.queryByText(/Gut Check can no longer access|Revoking failed/)).not.toBeInTheDocument()
+  })
+
   test('a revoke whose record cannot be found still says it is done, without a link', async () => {
     const user = userEvent.setup()
     server.use(http.get('/api/records', ({ request }) => (new URL(request.url).searchParams.has('client_id') ? apiError(502, 'upstream_error') : HttpResponse.json({ records }))))

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query'
 import { useRef, useState } from 'react'
-import { Link } from 'react-router'
+import { Link, useSearchParams } from 'react-router'
 import { useTranslation } from '@/lib/i18n'
 import { Alert } from '@/components/ui/alert'
 import { Button } from '@/components/ui/button'
@@ -11,6 +11,7 @@ import { Page } from '@/components/ui/page'
 import { VanishedNotices } from '@/components/records/vanished-notices'
 import type { Grant } from '@/contract/api'
 import { latestGrantedAuthorize, type ConsentRecord } from '@/contract/records'
+import { REVOKE_OUTCOMES, REVOKE_STATUS, type RevokeOutcome } from '@/contract/page-forms'
 import { PAGE_ROUTES } from '@/contract/routes'
 import { biosampleQueries } from '@/lib/biosamples'
 import { isUnauthenticated } from '@/lib/failure'
@@ -20,6 +21,7 @@ import { latestAttempt, receiptPath, recordQueries } from '@/lib/records'
 import { signInHref } from '@/lib/session'
 import { filterGrants, grantMutations, grantQueries, notSharedCount, revokeGrant, withGrantRestored, withoutGrant } from './api'
 import { GrantCard } from './grant-card'
+import { RevokeConsequences } from './revoke-consequences'
 import { UpstreamMessage } from '@/components/ui/upstream-text'
 
 /** Past this many grants the list gets a filter box (SPEC.md "Grants page"). */
@@ -29,6 +31,19 @@ const FILTER_FROM = 6
 type Outcome = { kind: 'revoked'; name: string; recordId: string | null } | { kind: 'failed' | 'unknown'; name: string }
 
 const OUTCOME_MESSAGE = { revoked: 'revoked', failed: 'revokeFailed', unknown: 'revokeUnknown' } as const
+
+/**
+ * The revoke the revoke page's form made, as its answer's query says (REVOKE_STATUS): the app's
+ * name and the receipt come from the revoke's own record, when the portal could write it.
+ */
+function outcomeFromQuery(params: URLSearchParams, records: readonly ConsentRecord[]): Outcome | null {
+  const clientId = params.get(REVOKE_STATUS.clientId)
+  const kind = params.get(REVOKE_STATUS.outcome)
+  if (!clientId || !REVOKE_OUTCOMES.includes(kind as RevokeOutcome)) return null
+  const attempt = latestAttempt(records, clientId, 'revoke')
+  const name = attempt?.record.app_name ?? clientId
+  return kind === 'revoked' ? { kind: 'revoked', name, recordId: attempt?.record.id ?? null } : { kind: kind as 'failed' | 'unknown', name }
+}
 
 /** `/grants`: the apps the signed-in user authorized, and revoking them. */
 export function GrantsPage() {
@@ -42,8 +57,13 @@ export function GrantsPage() {
   const [query, setQuery] = useState('')
   const [confirming, setConfirming] = useState<Grant | null>(null)
   const [dialogOpen, setDialogOpen] = useState(false)
-  const [failedClientIds, setFailedClientIds] = useState<ReadonlySet<string>>(() => new Set())
-  const [outcome, setOutcome] = useState<Outcome | null>(null)
+  const [searchParams] = useSearchParams()
+  const [failedClientIds, setFailedClientIds] = useState<ReadonlySet<string>>(() => {
+    const failed = searchParams.get(REVOKE_STATUS.outcome) === 'failed' ? searchParams.get(REVOKE_STATUS.clientId) : null
+    return new Set(failed ? [failed] : [])
+  })
+  // Back from the revoke page's form (no script): how it went, from the query it answered with.
+  const [outcome, setOutcome] = useState<Outcome | null>(() => outcomeFromQuery(searchParams, recorded.records))
   const headingRef = useRef<HTMLHeadingElement>(null)
   // Null: focus returns to the grant's Revoke button. Confirming removes that button, so focus
   // then goes to the page's heading, from where the announcement and the list make sense.
@@ -215,32 +235,5 @@ export function GrantsPage() {
         {confirming ? <RevokeConsequences grant={confirming} /> : null}
       </Dialog>
     </Page>
-  )
-}
-
-/** What the app loses: its samples, by id and type. */
-function RevokeConsequences({ grant }: { grant: Grant }) {
-  const { t } = useTranslation()
-  const samples = grant.biosample_ids
-  return (
-    <>
-      <p>
-        {samples.length
-          ? <UpstreamMessage message={(values) => t('grants.dialog.body', { ...values, count: samples.length })} texts={{ name: grant.name }} />
-          : <UpstreamMessage message={(values) => t('grants.dialog.bodyNoSamples', values)} texts={{ name: grant.name }} />}
-      </p>
-      {samples.length ? (
-        <ul className="mt-2 list-disc space-y-0.5 ps-5">
-          {samples.map((sample) => (
-            <li key={sample.biosample_id}>
-              <span className="font-mono break-all">{sample.biosample_id}</span>
-              {sample.type ? <span className="text-slate-600 dark:text-slate-400"> · {sample.type}</span> : null}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      <p className="mt-3">{t('grants.dialog.copies')}</p>
-      <p className="mt-3">{t('grants.dialog.after')}</p>
-    </>
   )
 }

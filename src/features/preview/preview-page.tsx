@@ -3,7 +3,8 @@ import { useState } from 'react'
 import { useSearchParams } from 'react-router'
 import { AppLogo } from '@/components/ui/app-logo'
 import { isDisplayableLogo } from '@/contract/logo'
-import { applicationQueries, parseApplicationRequest, requestKey, type ApplicationRequest } from '@/lib/application'
+import { readConsentRequest } from '@/contract/consent-request'
+import { applicationQueries, requestKey, type ApplicationRequest } from '@/lib/application'
 import { errorCodeLabel, isRetryable } from '@/lib/failure'
 import { useTranslation } from '@/lib/i18n'
 import { buildChecklist, type LogoLoad } from './checklist'
@@ -36,7 +37,7 @@ function fieldsOf(params: URLSearchParams): PreviewFields {
 export function PreviewPage() {
   const { t } = useTranslation()
   const [searchParams, setSearchParams] = useSearchParams()
-  const parsed = parseApplicationRequest(searchParams)
+  const parsed = readConsentRequest(searchParams)
   const request = parsed.ok ? parsed.request : null
 
   return (

@@ -115,7 +115,9 @@ function AppShell({ children, busy, mainRef }: { children: ReactNode; busy: bool
           <div className="order-5 ml-auto sm:order-none">
             <LanguageSwitch />
           </div>
-          <div className="order-2 ml-auto min-w-0 sm:order-none sm:ml-0">
+          {/* basis-0 and grow: on a phone the account always shares row one with the product and
+              takes what is left of it, so a long name is cut short rather than wrapped below. */}
+          <div className="order-2 flex min-w-0 grow basis-0 justify-end sm:order-none sm:grow-0 sm:basis-auto">
             <UserMenu />
           </div>
           <div aria-hidden="true" className="order-3 basis-full sm:hidden" />

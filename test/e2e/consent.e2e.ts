@@ -140,6 +140,9 @@ describe('consent journeys', () => {
     await page.keyboard.press('Enter')
     await page.waitForURL((url) => url.pathname === '/oauth2/authorize')
     await page.getByRole('button', { name: 'Authorize' }).waitFor()
+    // The decision is on the phone's first screen: its bar is stuck to the bottom from the first paint.
+    const authorize = await page.getByRole('button', { name: 'Authorize' }).boundingBox()
+    expect(authorize && authorize.y + authorize.height).toBeLessThanOrEqual(PHONE.height)
 
     await tabTo(page, (el) => el.type === 'checkbox' && el.label.includes('E-B0001'))
     await page.keyboard.press('Space')

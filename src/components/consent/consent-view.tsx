@@ -75,16 +75,18 @@ export function ConsentView(props: ConsentViewProps) {
   }
 
   return (
-    <article aria-labelledby={headingId} className="grid gap-6">
-      {props.banner}
-      <AppSummary headingId={headingId} name={app.name} logo={app.logo} description={app.description} returnTo={returnTo} account={account} />
-      {grantedOn ? (
-        <p className="rounded-lg border border-sky-300 bg-sky-50 px-4 py-3 text-sm text-sky-950 dark:border-sky-800 dark:bg-sky-950 dark:text-sky-100">
-          {t('consent.grantedOn', { date: grantedOn })}
-        </p>
-      ) : null}
-      <ScopeList scopes={scopes} />
+    <article aria-labelledby={headingId}>
+      {/* The form holds the whole page, not only the samples: the action bar sticks to the bottom
+          of a phone's screen only while its form is on screen, so it is there from the first paint. */}
       <form method="post" onSubmit={submit} className="grid gap-6">
+        {props.banner}
+        <AppSummary headingId={headingId} name={app.name} logo={app.logo} description={app.description} returnTo={returnTo} account={account} />
+        {grantedOn ? (
+          <p className="rounded-lg border border-sky-300 bg-sky-50 px-4 py-3 text-sm text-sky-950 dark:border-sky-800 dark:bg-sky-950 dark:text-sky-100">
+            {t('consent.grantedOn', { date: grantedOn })}
+          </p>
+        ) : null}
+        <ScopeList scopes={scopes} />
         {Object.entries(props.hiddenFields ?? {}).map(([name, value]) => (
           <input key={name} type="hidden" name={name} value={value} />
         ))}

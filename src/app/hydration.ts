@@ -10,9 +10,9 @@ import { ApiError } from '@/lib/http'
 import type { CatalogueSection } from '@/lib/i18n'
 import type { SignInSettings } from '@/lib/session'
 
-import { RENDER_STATE_ID, RENDER_STATE_VERSION, escapeJsonForHtml, renderStateElement } from '@/contract/render-state'
+import { RENDER_STATE_ID, RENDER_STATE_VERSION } from '@/contract/render-state'
 
-export { RENDER_STATE_ID, RENDER_STATE_VERSION, escapeJsonForHtml, renderStateElement }
+export { RENDER_STATE_ID, RENDER_STATE_VERSION }
 
 type SerializedError =
   | { kind: 'api'; status: number; code: string; message: string; upstreamCode?: number | undefined; details?: Record<string, string> | undefined }

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core'
+import { RENDER_STATE_ID } from '../../src/contract/render-state'
 import { findChromium } from './chromium-path.mjs'
 
 /** Headless, and no background traffic: this machine's network is closed to all but registries. */
@@ -58,7 +59,7 @@ async function actLikeAPerson(browser: Browser): Promise<void> {
     prototype[action] = async function (this: Locator, ...args: unknown[]) {
       const page = this.page()
       if (!scriptless.has(page.context())) {
-        await page.waitForFunction(() => document.getElementById('bge-render-state') === null || document.documentElement.dataset['hydrated'] === 'true')
+        await page.waitForFunction((stateId) => document.getElementById(stateId) === null || document.documentElement.dataset['hydrated'] === 'true', RENDER_STATE_ID)
       }
       return original.apply(this, args)
     }

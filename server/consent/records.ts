@@ -5,7 +5,7 @@
 // outcome was unknown by reading the platform's grants.
 import { randomBytes } from 'node:crypto'
 import type { BiosampleRef } from '../../src/contract/api'
-import { foldAttempts, type ConsentAttempt, type ConsentRecord, type ShownScope, type VanishedGrant } from '../../src/contract/records'
+import { CURRENT_TEXT_VERSION, foldAttempts, type ConsentAttempt, type ConsentRecord, type SeparateConsent, type ShownScope, type VanishedGrant } from '../../src/contract/records'
 import { scopeTier } from '../../src/contract/scopes'
 import type { UpstreamGrant } from '../upstream/schemas'
 import { StoreUnavailableError, type PortalStore } from '../store/portal-store'
@@ -19,8 +19,17 @@ export interface SettleTimes {
   now?: number
 }
 
-/** A record as a decision knows it: the id, time, tiers and hash are made here. */
-export type RecordInput = Omit<ConsentRecord, 'id' | 'at' | 'text_sha256' | 'scopes' | 'biosamples'> & {
+/**
+ * A record as a decision knows it: the id, time, tiers and hash are made here, the chain by the
+ * store; the separate consent, the previous receipt and a confirmation's link default to none.
+ */
+export type RecordInput = Omit<
+  ConsentRecord,
+  'id' | 'at' | 'text_sha256' | 'text_version' | 'scopes' | 'biosamples' | 'chain_seq' | 'previous_sha256' | 'separate_consent' | 'previous_receipt' | 'confirms'
+> & {
+  separate_consent?: SeparateConsent | null
+  previous_receipt?: string | null
+  confirms?: string | null
   scopes: readonly ShownScope[]
   biosamples: readonly BiosampleRef[]
   /** When the attempt started; now by default. */
@@ -36,13 +45,21 @@ export function newRecordId(): string {
 export function makeRecord(input: RecordInput, id = newRecordId()): ConsentRecord {
   const scopes = input.scopes.map(({ scope, title, message }) => ({ scope, title, message, tier: scopeTier(scope) }))
   const { at, ...fields } = input
+  const separate = input.separate_consent ?? null
   return {
     ...fields,
     id,
     at: (at ?? new Date()).toISOString(),
     scopes,
     biosamples: input.biosamples.map(({ biosample_id, type }) => ({ biosample_id, type })),
-    text_sha256: shownTextsDigest({ language: input.language, app_name: input.app_name, scopes }),
+    separate_consent: separate === null ? null : { given: separate.given, words: [...separate.words] },
+    previous_receipt: input.previous_receipt ?? null,
+    confirms: input.confirms ?? null,
+    text_version: CURRENT_TEXT_VERSION,
+    text_sha256: shownTextsDigest({ language: input.language, app_name: input.app_name, scopes, separate_consent: separate }),
+    // Set by the store as it appends the record to the person's chain.
+    chain_seq: null,
+    previous_sha256: null,
   }
 }
 
@@ -57,7 +74,7 @@ export async function appendRecord(store: PortalStore, record: ConsentRecord): P
 
 /** The record that settles `attempt` with `outcome`, written now. */
 export function resolutionOf(attempt: ConsentRecord, outcome: 'granted' | 'revoked' | 'failed'): ConsentRecord & { resolves: string } {
-  return { ...attempt, id: newRecordId(), at: new Date().toISOString(), outcome, resolves: attempt.id }
+  return { ...attempt, id: newRecordId(), at: new Date().toISOString(), outcome, resolves: attempt.id, chain_seq: null, previous_sha256: null }
 }
 
 /**

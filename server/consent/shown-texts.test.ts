@@ -45,8 +45,10 @@ describe('what the page displays', () => {
 
   test('the digest is SHA-256 over the canonical form’s UTF-8 bytes', () => {
     const texts = { language: 'zh-CN' as const, app_name: '基因', scopes: [{ scope: 's', title: '标题', message: 'm' }] }
-    expect(canonicalConsentText(texts)).toBe('["zh-CN","基因",[["s","标题","m"]]]')
+    // Version 1, as records before issue 19 hashed it.
+    expect(canonicalConsentText(texts, 1)).toBe('["zh-CN","基因",[["s","标题","m"]]]')
+    expect(canonicalConsentText(texts)).toBe('[2,"zh-CN","基因",[["s","标题","m"]],null]')
     // sha256 of that string, computed independently (printf '%s' '…' | sha256sum).
-    expect(shownTextsDigest(texts)).toBe('29780fb54849e4235b4db5ee33e1dfaafd937069b6bc95944f687cd1d39d1767')
+    expect(shownTextsDigest(texts)).toBe('d582578df259c9b1224b762839fdc216ec47690bad4ddaa68df1deb5302a72ab')
   })
 })

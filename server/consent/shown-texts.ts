@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto'
 import type { Scope } from '../../src/contract/api'
 import type { Language } from '../../src/contract/languages'
-import { canonicalConsentText, type ShownScope } from '../../src/contract/records'
+import { canonicalConsentText, CURRENT_TEXT_VERSION, type ShownScope } from '../../src/contract/records'
 import { catalogueLookup } from '../../src/contract/scope-catalogue'
 import { displayedScopeText } from '../../src/contract/scope-text'
 
@@ -15,8 +15,13 @@ export function displayedScopes(scopes: readonly Scope[], language: Language): S
 }
 
 /** SHA-256 (hex) of the canonical form of what a page showed (src/contract/records.ts `canonicalConsentText`). */
-export function shownTextsDigest(texts: { language: Language; app_name: string; scopes: readonly ShownScope[] }): string {
-  return createHash('sha256').update(canonicalConsentText(texts), 'utf8').digest('hex')
+export function shownTextsDigest(texts: {
+  language: Language
+  app_name: string
+  scopes: readonly ShownScope[]
+  separate_consent?: { words: readonly string[] } | null
+}): string {
+  return createHash('sha256').update(canonicalConsentText(texts, CURRENT_TEXT_VERSION), 'utf8').digest('hex')
 }
 
 /** The digest of what the consent page shows in each language, for its consent ticket. */

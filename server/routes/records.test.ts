@@ -75,12 +75,21 @@ describe('a record for each decision', () => {
       scopes,
       biosamples: ALICE_SAMPLES,
       text_sha256: sha256(canonicalConsentText({ language: 'en', app_name: 'Gene Insight', scopes })),
+      text_version: 2,
+      separate_consent: null,
+      previous_receipt: null,
+      confirms: null,
+      chain_seq: null,
+      previous_sha256: null,
     })
     const at = record?.at ?? ''
     expect(at >= before && at <= new Date().toISOString()).toBe(true)
     // The canonical form a receipt's reader recomputes, spelled out once.
-    expect(canonicalConsentText({ language: 'en', app_name: 'A "b"', scopes: [{ scope: 's', title: 't', message: '中' }] })).toBe(
+    expect(canonicalConsentText({ language: 'en', app_name: 'A "b"', scopes: [{ scope: 's', title: 't', message: '中' }] }, 1)).toBe(
       '["en","A \\"b\\"",[["s","t","中"]]]',
+    )
+    expect(canonicalConsentText({ language: 'en', app_name: 'A "b"', scopes: [{ scope: 's', title: 't', message: '中' }], separate_consent: { words: ['I agree'] } })).toBe(
+      '[2,"en","A \\"b\\"",[["s","t","中"]],["I agree"]]',
     )
     // The attempt as stored was written before the platform was asked, so its own outcome is unknown.
     expect(await (await bff.request(`/api/records/${record?.id}`, { as: 'alice' })).json()).toEqual({ ...record, outcome: 'unknown' })
@@ -254,6 +263,12 @@ describe('revoke', () => {
         scopes: [],
         biosamples: BOB_SAMPLES,
         text_sha256: sha256(canonicalConsentText({ language: 'en', app_name: 'App profile-app', scopes: [] })),
+        text_version: 2,
+        separate_consent: null,
+        previous_receipt: null,
+        confirms: null,
+        chain_seq: null,
+        previous_sha256: null,
       },
     ])
   })
@@ -346,6 +361,12 @@ describe('paging (SPEC.md "BFF API": limit, before, next)', () => {
         scopes: [],
         biosamples: [],
         text_sha256: 'a'.repeat(64),
+        text_version: 2,
+        separate_consent: null,
+        previous_receipt: null,
+        confirms: null,
+        chain_seq: null,
+        previous_sha256: null,
       })
     }
     return { bff, ids }

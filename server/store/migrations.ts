@@ -120,6 +120,28 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('consent_records_at').on('consent_records').column('at').execute()
     },
   },
+  // Issue 19: the separate consent for genetic data, the receipt before this one for the app, a
+  // withdrawal's confirmation, the text hash's version, and signed receipts in a per-person hash
+  // chain. Rows written before have text version 1 and no chain (they are listed as unsigned).
+  '0006_signed_records': {
+    async up(db: AnyDb) {
+      await db.schema.alterTable('consent_records').addColumn('text_version', 'integer', (col) => col.notNull().defaultTo(1)).execute()
+      // JSON: `{ given, words }`, or null.
+      await db.schema.alterTable('consent_records').addColumn('separate_consent', 'text').execute()
+      await db.schema.alterTable('consent_records').addColumn('previous_receipt', 'text').execute()
+      await db.schema.alterTable('consent_records').addColumn('confirms', 'text').execute()
+      // The chain: the record's place in its person's chain, the SHA-256 of the person's previous
+      // signed record's payload, the SHA-256 of its own payload, and the compact JWS over it.
+      await db.schema.alterTable('consent_records').addColumn('chain_seq', 'integer').execute()
+      await db.schema.alterTable('consent_records').addColumn('previous_sha256', 'text').execute()
+      await db.schema.alterTable('consent_records').addColumn('sha256', 'text').execute()
+      await db.schema.alterTable('consent_records').addColumn('jws', 'text').execute()
+      // Two instances appending to one person's chain at once: one insert wins, the other links to
+      // it and tries again, so a chain never forks. NULLs (unsigned rows) are distinct in both engines.
+      await db.schema.createIndex('consent_records_chain_link').on('consent_records').columns(['user_id', 'previous_sha256']).unique().execute()
+      await db.schema.createIndex('consent_records_chain_seq').on('consent_records').columns(['user_id', 'chain_seq']).unique().execute()
+    },
+  },
 }
 
 export const migrationProvider: MigrationProvider = {

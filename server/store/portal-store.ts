@@ -163,6 +163,17 @@ interface PortalDatabase {
     scopes: string
     biosamples: string
     text_sha256: string
+    text_version: number
+    /** JSON, or null. */
+    separate_consent: string | null
+    previous_receipt: string | null
+    confirms: string | null
+    chain_seq: number | null
+    previous_sha256: string | null
+    /** SHA-256 (hex) of the signed payload; null on unsigned rows. */
+    sha256: string | null
+    /** The compact JWS; null on unsigned rows. */
+    jws: string | null
   }
 }
 
@@ -478,11 +489,25 @@ function databaseNow(location: StoreLocation) {
 type RecordRow = PortalDatabase['consent_records']
 
 function toRow(record: ConsentRecord): Insertable<RecordRow> {
-  return { ...record, scopes: JSON.stringify(record.scopes), biosamples: JSON.stringify(record.biosamples) }
+  return {
+    ...record,
+    scopes: JSON.stringify(record.scopes),
+    biosamples: JSON.stringify(record.biosamples),
+    separate_consent: record.separate_consent === null ? null : JSON.stringify(record.separate_consent),
+  }
 }
 
 function fromRow(row: Selectable<RecordRow>): ConsentRecord {
-  return z.parse(consentRecordSchema, { ...row, scopes: JSON.parse(row.scopes), biosamples: JSON.parse(row.biosamples) })
+  const { sha256: _sha256, jws: _jws, ...fields } = row
+  return z.parse(consentRecordSchema, {
+    ...fields,
+    // PostgreSQL's integer and SQLite's come back as numbers; a bigint would not.
+    text_version: Number(row.text_version),
+    chain_seq: row.chain_seq === null ? null : Number(row.chain_seq),
+    scopes: JSON.parse(row.scopes),
+    biosamples: JSON.parse(row.biosamples),
+    separate_consent: row.separate_consent === null ? null : JSON.parse(row.separate_consent),
+  })
 }
 
 /** Ids per DELETE statement: well below SQLite's and PostgreSQL's limits on bound parameters. */

@@ -45,6 +45,12 @@ function record(overrides: Partial<NewConsentRecord> = {}): NewConsentRecord {
     ],
     biosamples: [{ biosample_id: 'E-A0001', type: 'Lowpass' }],
     text_sha256: 'a'.repeat(64),
+    text_version: 2,
+    separate_consent: null,
+    previous_receipt: null,
+    confirms: null,
+    chain_seq: null,
+    previous_sha256: null,
     ...overrides,
   }
 }

@@ -37,6 +37,34 @@ export type RecordScope = z.infer<typeof recordScopeSchema>
 /** A chosen sample as a record keeps it (read back from the store, so not strict like a request's). */
 export const recordBiosampleSchema = z.object({ biosample_id: z.string(), type: z.string() })
 
+/**
+ * The separate consent for genetic data (PIPL Art. 29; issue 19): the step the consent page shows
+ * when the app would get a `variant.*` scope. `words` are its exact texts as shown, in order (the
+ * checkbox's label, then the five notice items, src/contract/separate-consent.ts); `given` is
+ * whether the person ticked it (never on a deny or a revoke).
+ */
+export const separateConsentSchema = z.object({
+  given: z.boolean(),
+  words: z.array(z.string()),
+})
+export type SeparateConsent = z.infer<typeof separateConsentSchema>
+
+/**
+ * Versions of `canonicalConsentText`, recorded as `text_version`: 1 hashed the language, the app's
+ * name and the scopes' texts; 2 (records since issue 19) adds the separate consent's words.
+ */
+export const TEXT_VERSIONS = [1, 2] as const
+export type TextVersion = (typeof TEXT_VERSIONS)[number]
+export const CURRENT_TEXT_VERSION: TextVersion = 2
+
+/**
+ * Where a person's hash chain starts: the `previous_sha256` of their first signed record. Every
+ * later signed record carries the SHA-256 of the signed payload of the person's record before it.
+ */
+export const CHAIN_START = '0'.repeat(64)
+
+const sha256Hex = /* @__PURE__ */ z.string().check(z.regex(/^[0-9a-f]{64}$/))
+
 export const consentRecordSchema = z.object({
   /** Random and unguessable. */
   id: z.string(),
@@ -63,7 +91,30 @@ export const consentRecordSchema = z.object({
   scopes: z.array(recordScopeSchema),
   biosamples: z.array(recordBiosampleSchema),
   /** SHA-256 (hex) of the exact texts the person saw, so a record can be checked against the screen. */
-  text_sha256: /* @__PURE__ */ z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  text_sha256: sha256Hex,
+  /** Which `canonicalConsentText` `text_sha256` hashes. */
+  text_version: z.union([z.literal(1), z.literal(2)]),
+  /** The genetic-data step as shown and answered; null when the request had no genetic scope (or, for a revoke, the authorize it ends had none). */
+  separate_consent: z.nullable(separateConsentSchema),
+  /**
+   * The receipt before this one for the same app: for an authorize or a deny, the person's latest
+   * granted authorize of the app when the page was shown; for a revoke, the authorize it takes back;
+   * for a confirmation, nothing (it `confirms`). Null when there was none.
+   */
+  previous_receipt: z.nullable(z.string()),
+  /**
+   * A withdrawal's confirmation (a `revoke` record with `resolves` null): the id of the revoke whose
+   * effect it reports, read back from the platform's grants. `outcome` says what it found:
+   * `revoked` (the app is no longer listed) or `failed` (it still is). Null on every other record.
+   */
+  confirms: z.nullable(z.string()),
+  /**
+   * The person's hash chain, set by the store as it appends the record, signed with it: the record's
+   * place in the chain (1, 2, …) and the SHA-256 (hex) of the person's previous signed record's
+   * payload (`CHAIN_START` for the first). Both null on records written before signing existed.
+   */
+  chain_seq: z.nullable(/* @__PURE__ */ z.int().check(z.positive())),
+  previous_sha256: z.nullable(sha256Hex),
 })
 export type ConsentRecord = z.infer<typeof consentRecordSchema>
 
@@ -125,6 +176,8 @@ export function foldAttempts(records: readonly ConsentRecord[]): ConsentAttempt[
   const settled = new Map<string, ConsentRecord>()
   const attempts: ConsentAttempt[] = []
   for (const record of records) {
+    // A withdrawal's confirmation reports on a revoke; it is not an attempt of its own.
+    if (record.confirms !== null) continue
     if (record.resolves !== null) {
       if (!settled.has(record.resolves)) settled.set(record.resolves, record)
       continue
@@ -146,14 +199,27 @@ export function latestGrantedAuthorize(records: readonly ConsentRecord[], client
 }
 
 /**
- * The exact text a record's `text_sha256` is the SHA-256 of (hex, over this string's UTF-8 bytes):
- * `JSON.stringify([language, app_name, [[scope, title, message], …]])`, the scopes in the order the
- * app requested them, with JSON.stringify's own escaping and no whitespace. For example
- * `["en","Gene Insight",[["profile.default","Basic profile","Read your avatar, …"]]]`. The BFF
- * hashes it when it issues a consent ticket (for each language) and again over the texts a decision
- * says it showed, and refuses a decision whose hash differs. Anyone holding a receipt can recompute
- * it from the receipt's own fields.
+ * The exact text a record's `text_sha256` is the SHA-256 of (hex, over this string's UTF-8 bytes),
+ * with JSON.stringify's own escaping and no whitespace, the scopes in the order the app requested
+ * them:
+ * - version 1: `JSON.stringify([language, app_name, [[scope, title, message], …]])`, for example
+ *   `["en","Gene Insight",[["profile.default","Basic profile","Read your avatar, …"]]]`;
+ * - version 2: `JSON.stringify([2, language, app_name, [[scope, title, message], …], words])`, where
+ *   `words` are the separate consent's words as shown (an array of strings) or null without one.
+ * The BFF hashes it when it issues a consent ticket (for each language) and again over the texts a
+ * decision says it showed, and refuses a decision whose hash differs. Anyone holding a receipt can
+ * recompute it from the receipt's own fields.
  */
-export function canonicalConsentText(texts: { language: string; app_name: string; scopes: readonly ShownScope[] }): string {
-  return JSON.stringify([texts.language, texts.app_name, texts.scopes.map((s) => [s.scope, s.title, s.message])])
+export function canonicalConsentText(
+  texts: { language: string; app_name: string; scopes: readonly ShownScope[]; separate_consent?: { words: readonly string[] } | null | undefined },
+  version: TextVersion = CURRENT_TEXT_VERSION,
+): string {
+  const scopes = texts.scopes.map((s) => [s.scope, s.title, s.message])
+  if (version === 1) return JSON.stringify([texts.language, texts.app_name, scopes])
+  return JSON.stringify([2, texts.language, texts.app_name, scopes, texts.separate_consent ? [...texts.separate_consent.words] : null])
+}
+
+/** The text a record's own `text_sha256` hashes, recomputed from the record's own fields. */
+export function recordConsentText(record: ConsentRecord): string {
+  return canonicalConsentText(record, record.text_version)
 }

@@ -33,6 +33,12 @@ export function consentRecord(overrides: Partial<ConsentRecord> = {}): ConsentRe
       { biosample_id: 'E-A0002', type: 'Full' },
     ],
     text_sha256: '9f2c4e1b7a3d5f60c8e2b4a6d1f3e5c7a9b0d2f4e6a8c0b1d3f5e7a9c2b4d6f8',
+    text_version: 2,
+    separate_consent: null,
+    previous_receipt: null,
+    confirms: null,
+    chain_seq: null,
+    previous_sha256: null,
     ...overrides,
   }
 }

@@ -208,6 +208,30 @@ describe('the consent form', () => {
     expect(await records(bff)).toEqual([])
   })
 
+  test.each([
+    ['en', 'I agree that Gene Insight may read my genetic data', 'Tick “I agree” for your genetic data to authorize.'],
+    ['zh-CN', '我同意 Gene Insight 读取我的基因数据', '请勾选基因数据的“我同意”后再授权。'],
+  ])('the genetic step (%s): rendered unticked and required; authorize without it is the page again, 400, with the reason; nothing decided', async (lang, label, reason) => {
+    const bff = useBff()
+    const path = consentPath(WEB_APP)
+    const { html, ticket } = await openPage(bff, path, 'alice', lang)
+    // The step's checkbox: required, never checked in the markup, its label the words that are recorded.
+    const box = /<input[^>]*name="separate_consent"[^>]*>/.exec(html)?.[0] ?? ''
+    expect(box).toContain('value="agree"')
+    expect(box).toContain('required=""')
+    expect(box).not.toMatch(/checked/)
+    expect(html).toContain(label.replace('Gene Insight', '<bdi>Gene Insight</bdi>'))
+
+    const response = await formPost(bff, path, decision(ticket, 'authorize', [SAMPLE], lang, false), { lang })
+    expect(response.status).toBe(400)
+    const page = await response.text()
+    expect(page).toContain(reason)
+    // The page again, its step unticked again: a refusal never ticks it for the person.
+    expect(/<input[^>]*name="separate_consent"[^>]*>/.exec(page)?.[0]).not.toMatch(/checked/)
+    expect(bff.callsTo(AUTHORIZE_PATH)).toEqual([])
+    expect(await records(bff)).toEqual([])
+  })
+
   test('the genetic step ticked: granted, and the record carries the consent with the words the page showed', async () => {
     const bff = useBff()
     const path = consentPath(WEB_APP)

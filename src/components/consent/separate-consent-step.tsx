@@ -53,8 +53,9 @@ export function SeparateConsentStep({ app, scopes, boxRef, refused, onChange, di
           <li key={line.key}>{render(line)}</li>
         ))}
       </ol>
-      <div className="border-t border-slate-200 px-4 py-3 dark:border-slate-800">
-        <label className="flex min-h-target cursor-pointer items-start gap-3 font-medium break-words">
+      {/* Refused, the box's row turns amber too: focus alone shows no ring after a pointer press. */}
+      <div className={`rounded-br-xl border-t border-slate-200 px-4 py-2 dark:border-slate-800 ${refused ? 'bg-amber-50 dark:bg-amber-950/40' : ''}`}>
+        <label className="flex min-h-target cursor-pointer items-center gap-3 font-medium break-words">
           <input
             ref={boxRef}
             type="checkbox"
@@ -70,7 +71,7 @@ export function SeparateConsentStep({ app, scopes, boxRef, refused, onChange, di
           {agree ? <span>{render(agree)}</span> : null}
         </label>
         {refused ? (
-          <p id={errorId} className="mt-2 text-sm font-medium text-amber-900 dark:text-amber-200">
+          <p id={errorId} className="mb-1 text-sm font-medium text-amber-900 dark:text-amber-200">
             {t('separateConsent.required')}
           </p>
         ) : null}

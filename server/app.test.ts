@@ -37,7 +37,7 @@ describe('an expired or unknown session (40008) anywhere: 401 unauthenticated wi
     const response = await bff.request('/api/oauth2/authorize', {
       method: 'POST',
       as: token,
-      json: { ticket, language, ...WEB_APP, state: 's', biosample_ids: SAMPLES },
+      json: { ticket, language, ...WEB_APP, state: 's', separate_consent: true, biosample_ids: SAMPLES },
     })
     expect(response.status).toBe(401)
     expect(await response.json()).toMatchObject({ error: { code: 'unauthenticated', upstream_code: 40008, login_url: '/signin?next={next}' } })
@@ -114,7 +114,7 @@ describe('retries', () => {
       const bff = useBff({ faults: [{ path: AUTHORIZE_PATH, kind, times: 1 }], env: { UPSTREAM_TIMEOUT_MS: '150', UPSTREAM_CLOCK_MARGIN_MS: '0' } })
       const { ticket, language } = await bff.consent('alice', WEB_APP)
       const decide = () =>
-        bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 's', biosample_ids: SAMPLES } })
+        bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 's', separate_consent: true, biosample_ids: SAMPLES } })
       const lost = await decide()
       expect(lost.status).toBe(504)
       expect(await lost.json()).toMatchObject({ error: { code: 'decision_outcome_unknown' } })
@@ -142,7 +142,7 @@ describe('retries', () => {
     const response = await bff.request('/api/oauth2/authorize', {
       method: 'POST',
       as: 'alice',
-      json: { ticket, language, ...WEB_APP, state: 's', biosample_ids: SAMPLES },
+      json: { ticket, language, ...WEB_APP, state: 's', separate_consent: true, biosample_ids: SAMPLES },
     })
     expect(response.status).toBe(403)
     expect(await response.json()).toMatchObject({ error: { code: 'application_blocked', upstream_code: 40015 } })
@@ -161,7 +161,7 @@ test('an upstream that echoes another redirect address: the user still goes only
   const response = await bff.request('/api/oauth2/authorize', {
     method: 'POST',
     as: 'alice',
-    json: { ticket, language, ...WEB_APP, state: 's', biosample_ids: SAMPLES },
+    json: { ticket, language, ...WEB_APP, state: 's', separate_consent: true, biosample_ids: SAMPLES },
   })
   // Web apps are sent to the ticket's redirect URI, whatever the upstream echoes.
   expect(response.status).toBe(200)

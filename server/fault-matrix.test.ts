@@ -56,7 +56,7 @@ const CALLS: Record<string, Call> = {
     aboutTheApp: true,
     send: async (bff) => {
       const { ticket, language } = await bff.consent('alice', WEB_APP)
-      return bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 's', biosample_ids: SAMPLES } })
+      return bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 's', separate_consent: true, biosample_ids: SAMPLES } })
     },
     succeeded: async (response) => expect((await response.json()).redirect_to).toMatch(/&code=\w{30}&state=s$/),
   },

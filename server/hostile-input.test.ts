@@ -91,9 +91,42 @@ async function authorize(bff: Bff, extra: Record<string, unknown>) {
   return bff.request('/api/oauth2/authorize', {
     method: 'POST',
     as: 'alice',
-    json: { ticket, language, ...GOOD, state: 'xyz', biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }], ...extra },
+    json: { ticket, language, ...GOOD, state: 'xyz', separate_consent: true, biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }], ...extra },
   })
 }
+
+describe('the separate consent for genetic data quotes upstream texts as data', () => {
+  // Placeholders, replacement patterns and ICU quotes in what the platform says must come out as
+  // they went in: the words are filled by the BFF's own formatter and by the page's catalogue.
+  const TRICKY = `{name} {description} $& $' '{' ${HOSTILE_TEXT}`
+
+  test('description, name and scope texts stand in the recorded words byte for byte', async () => {
+    const world = hostileWorld()
+    const bff = useBff({
+      fixtures: {
+        ...world,
+        scopes: [...(world.scopes ?? []), { scope: 'variant.rsid', title: `Variants ${TRICKY}`, message: TRICKY }],
+        applications: (world.applications ?? []).map((app) => (app.client_id === GOOD.client_id ? { ...app, description: TRICKY, scopes: [...(app.scopes ?? []), 'variant.rsid'] } : app)),
+      },
+    })
+    const { ticket } = await bff.consent('alice', GOOD, 'zh-CN')
+    const response = await bff.request('/api/oauth2/authorize', {
+      method: 'POST',
+      as: 'alice',
+      json: { ticket, language: 'zh-CN', ...GOOD, state: 'xyz', separate_consent: true, biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
+    })
+    expect(response.status).toBe(200)
+    const [record] = (await (await bff.request('/api/records', { as: 'alice' })).json()).records
+    expect(record.separate_consent.words).toEqual([
+      `我同意 Good ${SCRIPT} 读取我的基因数据`,
+      `用途（以下是 Good ${SCRIPT} 自己的说明）：“${TRICKY}”`,
+      `可读取的内容：Variants ${TRICKY}（${TRICKY}）`,
+      expect.stringMatching(/^意味着什么：/),
+      expect.stringMatching(/^如何保护：Good <script>/),
+      expect.stringMatching(/^如何撤回：/),
+    ])
+  })
+})
 
 describe('upstream texts are data', () => {
   test('app name, description and scope texts come back byte for byte, as JSON', async () => {
@@ -228,7 +261,7 @@ describe('state', () => {
       const response = await bff.request(path, {
         method: 'POST',
         as: 'alice',
-        json: { ticket, language, ...GOOD, state: 's'.repeat(64 * 1024), ...(path.endsWith('authorize') && { biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] }) },
+        json: { ticket, language, ...GOOD, state: 's'.repeat(64 * 1024), ...(path.endsWith('authorize') && { separate_consent: true, biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] }) },
       })
       expect(response.status).toBe(400)
       expect(await response.json()).toMatchObject({ error: { code: 'invalid_request', details: { state: expect.any(String) } } })
@@ -393,7 +426,7 @@ describe('control characters in upstream texts', () => {
     const authorize = await bff.request('/api/oauth2/authorize', {
       method: 'POST',
       as: 'alice',
-      json: { ...granted, ...APP, state: 's2', biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
+      json: { ...granted, ...APP, state: 's2', separate_consent: true, biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
     })
     expect(authorize.status).toBe(200)
 

@@ -31,7 +31,7 @@ test('no answer other than redirect_to, and no log line, carries a token, the ap
   await get('/api/oauth2/application?client_id=blocked-app&redirect_uri=https://app.example/callback')
 
   // Authorize: a failed first try, a success, a repeat, a decision the ticket no longer allows.
-  const decision = { ticket, language, ...WEB_APP, state: 'st&te', biosample_ids: SAMPLES }
+  const decision = { ticket, language, ...WEB_APP, state: 'st&te', separate_consent: true, biosample_ids: SAMPLES }
   expect((await post('/api/oauth2/authorize', decision)).status).toBe(502)
   const authorized = await post('/api/oauth2/authorize', decision)
   expect(authorized.status).toBe(200)

@@ -12,7 +12,7 @@ import { ApiFailure } from '../http/api-failure'
 import { deadlineOf } from '../http/deadline'
 import { requireAuthToken } from '../http/upstream'
 import type { DecisionRequest } from './decisions'
-import { displayedScopes, shownTextsDigest } from './shown-texts'
+import { displayedScopes, displayedSeparateConsent, shownTextsDigest } from './shown-texts'
 import type { ConsentTicket } from './ticket'
 
 export type Decision = 'authorize' | 'deny'
@@ -31,6 +31,8 @@ export interface DecisionInput {
   language: Language
   /** Authorize only; ignored for deny. */
   biosample_ids: readonly BiosampleRef[]
+  /** Authorize only: the person ticked the separate consent for genetic data. Ignored for deny. */
+  separate_consent: boolean
 }
 
 const TICKET_PROBLEMS = {
@@ -111,8 +113,16 @@ async function decisionRequest(c: Context, deps: BffDeps, input: DecisionInput):
   }
   const [user, application] = await Promise.all([c.var.upstream.user(), c.var.upstream.application({ client_id: ticket.cid, redirect_uri: ticket.ru })])
   const scopes = displayedScopes(grantedScopesOf(application.scopes, ticket.sc || undefined, deps.config.upstreamHonoursScope), input.language)
-  if (shownTextsDigest({ language: input.language, app_name: ticket.an, scopes }) !== ticket.td[input.language]) {
+  // The genetic step's words quote the app's description as the platform says it now: changed
+  // since the page was shown, the digest below differs and the person decides on the new words.
+  const separate = displayedSeparateConsent(input.language, { name: ticket.an, description: application.description }, scopes)
+  if (shownTextsDigest({ language: input.language, app_name: ticket.an, scopes, separate_consent: separate }) !== ticket.td[input.language]) {
     throw new ApiFailure(409, 'shown_texts_mismatch', 'What this app asks for changed since this page was shown. Please reload it and decide again.')
+  }
+  // PIPL Art. 29: genetic data needs the person's separate consent. Checked here, for the JSON API
+  // and the form alike, before the ticket is claimed: a refusal leaves the page free to try again.
+  if (input.decision === 'authorize' && separate && !input.separate_consent) {
+    throw new ApiFailure(400, 'separate_consent_required', 'Tick the separate consent for genetic data: this app asks to read your genetic data.')
   }
   return {
     store: deps.store,
@@ -130,6 +140,8 @@ async function decisionRequest(c: Context, deps: BffDeps, input: DecisionInput):
       language: input.language,
       scopes,
       biosamples: [],
+      // Shown with a genetic scope: given on an authorize (refused above otherwise), never on a deny.
+      separate_consent: separate && { given: input.decision === 'authorize', words: separate.words },
     },
   }
 }

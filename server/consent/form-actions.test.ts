@@ -42,8 +42,10 @@ function formPost(bff: Bff, path: string, fields: [string, string][], init: BffR
 
 const SAMPLE = biosampleFieldValue({ biosample_id: 'E-A0001', type: 'Lowpass' })
 
-function decision(ticket: string, choice: 'authorize' | 'deny', samples: string[] = [SAMPLE], language = 'en'): [string, string][] {
-  return [['ticket', ticket], ['language', language], ...samples.map((value): [string, string] => ['biosample', value]), ['decision', choice]]
+/** The form's fields as the page posts them; an authorize ticks the separate consent (WEB_APP reads genetic data) unless told not to. */
+function decision(ticket: string, choice: 'authorize' | 'deny', samples: string[] = [SAMPLE], language = 'en', agree = choice === 'authorize'): [string, string][] {
+  const separate: [string, string][] = agree ? [['separate_consent', 'agree']] : []
+  return [['ticket', ticket], ['language', language], ...samples.map((value): [string, string] => ['biosample', value]), ...separate, ['decision', choice]]
 }
 
 async function records(bff: Bff): Promise<ConsentRecord[]> {
@@ -204,6 +206,65 @@ describe('the consent form', () => {
     expect(html).toMatch(/<input type="hidden" name="ticket" value="[^"]+"/)
     expect(bff.callsTo(AUTHORIZE_PATH)).toEqual([])
     expect(await records(bff)).toEqual([])
+  })
+
+  test.each([
+    ['en', 'I agree that Gene Insight may read my genetic data', 'Tick “I agree” for your genetic data to authorize.'],
+    ['zh-CN', '我同意 Gene Insight 读取我的基因数据', '请勾选基因数据的“我同意”后再授权。'],
+  ])('the genetic step (%s): rendered unticked and required; authorize without it is the page again, 400, with the reason; nothing decided', async (lang, label, reason) => {
+    const bff = useBff()
+    const path = consentPath(WEB_APP)
+    const { html, ticket } = await openPage(bff, path, 'alice', lang)
+    // The step's checkbox: required, never checked in the markup, its label the words that are recorded.
+    const box = /<input[^>]*name="separate_consent"[^>]*>/.exec(html)?.[0] ?? ''
+    expect(box).toContain('value="agree"')
+    expect(box).toContain('required=""')
+    expect(box).not.toMatch(/checked/)
+    expect(html).toContain(label.replace('Gene Insight', '<bdi>Gene Insight</bdi>'))
+
+    const response = await formPost(bff, path, decision(ticket, 'authorize', [SAMPLE], lang, false), { lang })
+    expect(response.status).toBe(400)
+    const page = await response.text()
+    expect(page).toContain(reason)
+    // The page again, its step unticked again: a refusal never ticks it for the person.
+    expect(/<input[^>]*name="separate_consent"[^>]*>/.exec(page)?.[0]).not.toMatch(/checked/)
+    expect(bff.callsTo(AUTHORIZE_PATH)).toEqual([])
+    expect(await records(bff)).toEqual([])
+  })
+
+  test('the genetic step ticked: granted, and the record carries the consent with the words the page showed', async () => {
+    const bff = useBff()
+    const path = consentPath(WEB_APP)
+    const { ticket } = await openPage(bff, path, 'alice', 'zh-CN')
+    await continued(bff, await formPost(bff, path, decision(ticket, 'authorize', [SAMPLE], 'zh-CN'), { lang: 'zh-CN' }))
+    const [attempt] = foldAttempts(await records(bff))
+    expect(attempt?.outcome).toBe('granted')
+    expect(attempt?.record.separate_consent?.given).toBe(true)
+    expect(attempt?.record.separate_consent?.words[0]).toBe('我同意 Gene Insight 读取我的基因数据')
+    expect(attempt?.record.separate_consent?.words).toHaveLength(6)
+  })
+
+  test('a separate_consent field of another value, or twice, is not this page’s form: 400 invalid_request, nothing decided', async () => {
+    const bff = useBff()
+    const path = consentPath(WEB_APP)
+    const { ticket } = await openPage(bff, path)
+    const base = decision(ticket, 'authorize', [SAMPLE], 'en', false)
+    for (const extra of [[['separate_consent', 'yes']], [['separate_consent', 'agree'], ['separate_consent', 'agree']]] as [string, string][][]) {
+      const response = await formPost(bff, path, [...base, ...extra])
+      expect(response.status).toBe(400)
+    }
+    expect(bff.callsTo(AUTHORIZE_PATH)).toEqual([])
+    expect(await records(bff)).toEqual([])
+  })
+
+  test('deny on the genetic step: recorded with the words shown and the consent not given', async () => {
+    const bff = useBff()
+    const path = consentPath(WEB_APP)
+    const { ticket } = await openPage(bff, path)
+    await continued(bff, await formPost(bff, path, decision(ticket, 'deny', [])))
+    const [record] = await records(bff)
+    expect(record?.separate_consent?.given).toBe(false)
+    expect(record?.separate_consent?.words[0]).toBe('I agree that Gene Insight may read my genetic data')
   })
 
   test('a native app: 303 straight to its scheme, which the page’s form-action admits', async () => {

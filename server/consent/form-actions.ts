@@ -7,7 +7,7 @@ import type { Context } from 'hono'
 import type { DecisionResponse } from '../../src/contract/api'
 import { checkConsentRequest } from '../../src/contract/consent-request'
 import { isLanguage } from '../../src/contract/languages'
-import { CONSENT_FIELDS, parseBiosampleFieldValue, revokeStatusPath } from '../../src/contract/page-forms'
+import { CONSENT_FIELDS, parseBiosampleFieldValue, revokeStatusPath, SEPARATE_CONSENT_AGREE } from '../../src/contract/page-forms'
 import type { FormAnswer } from '../../src/lib/form-action'
 import { PAGE_ROUTES } from '../../src/contract/routes'
 import { ApiFailure, toApiFailure } from '../http/api-failure'
@@ -32,8 +32,8 @@ function isDecision(value: unknown): value is Decision {
 }
 
 /**
- * The consent form: `decision` (the button pressed), `ticket`, `language` and each chosen
- * `biosample`. The request itself is the page URL's query, which the form posts back to: read
+ * The consent form: `decision` (the button pressed), `ticket`, `language`, each chosen
+ * `biosample` and, when ticked, `separate_consent`. The request itself is the page URL's query, which the form posts back to: read
  * by the same check as the page's loader, so `state` comes back byte for byte (a form's encoding
  * would turn a line feed in a hidden field into CR LF).
  */
@@ -45,8 +45,19 @@ export async function consentFormAction(c: Context, request: Request): Promise<F
   const decision = form.get(CONSENT_FIELDS.decision)
   const ticket = form.get(CONSENT_FIELDS.ticket)
   const language = form.get(CONSENT_FIELDS.language)
+  // A ticked checkbox posts its value; an unticked one posts nothing. Anything else is not this page's form.
+  const separateConsent = form.getAll(CONSENT_FIELDS.separateConsent)
+  const separateConsentValid = separateConsent.length === 0 || (separateConsent.length === 1 && separateConsent[0] === SEPARATE_CONSENT_AGREE)
   const checked = checkConsentRequest(new URL(request.url).searchParams)
-  if (!checked.ok || !isDecision(decision) || typeof ticket !== 'string' || typeof language !== 'string' || !isLanguage(language) || samples.some((s) => !s)) {
+  if (
+    !checked.ok ||
+    !isDecision(decision) ||
+    typeof ticket !== 'string' ||
+    typeof language !== 'string' ||
+    !isLanguage(language) ||
+    samples.some((s) => !s) ||
+    !separateConsentValid
+  ) {
     return refused(new ApiFailure(400, 'invalid_request', 'Some fields are missing or invalid.'), selected)
   }
   const { request: asked } = checked
@@ -64,6 +75,7 @@ export async function consentFormAction(c: Context, request: Request): Promise<F
         state: asked.state,
         language,
         biosample_ids: samples.flatMap((sample) => (sample ? [sample] : [])),
+        separate_consent: separateConsent.length === 1,
       })
     })
     const answer = decided

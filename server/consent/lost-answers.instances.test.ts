@@ -46,7 +46,7 @@ test('A dies while the platform holds its authorize answer: B finds the grant, a
     language: 'zh-CN',
     ...WEB_APP,
     state: 'st',
-    biosample_ids: SAMPLES,
+    separate_consent: true, biosample_ids: SAMPLES,
   }
 
   // The platform acts and holds its answer; A dies while it waits.

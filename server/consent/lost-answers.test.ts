@@ -51,7 +51,7 @@ async function freshStore(kind: StoreKind): Promise<PortalStore> {
 type Held = { ticket: string; language: Language }
 
 function authorize(bff: Bff, held: Held, samples = SAMPLES): Promise<Response> {
-  return bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ...held, ...WEB_APP, state: 'st', biosample_ids: samples } })
+  return bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ...held, ...WEB_APP, state: 'st', separate_consent: true, biosample_ids: samples } })
 }
 
 function deny(bff: Bff, held: Held): Promise<Response> {

@@ -4,7 +4,7 @@ import { canonicalConsentText } from '../../src/contract/records'
 import { catalogueScopeTexts } from '../../src/contract/scope-catalogue'
 import { PLATFORM_SCOPES as COPIED } from '../../test/support/platform-scopes'
 import { PLATFORM_SCOPES } from '../sandbox/platform-scopes'
-import { displayedScopes, expectedDigests, shownTextsDigest } from './shown-texts'
+import { displayedScopes, displayedSeparateConsent, expectedDigests, shownTextsDigest } from './shown-texts'
 
 test('the web tests’ copy of the platform’s scopes is the sandbox’s', () => {
   expect(COPIED).toEqual(PLATFORM_SCOPES)
@@ -32,15 +32,42 @@ describe('what the page displays', () => {
     ])
   })
 
-  test('a ticket’s digests are those of the texts each language displays, and differ by language and app', () => {
-    const digests = expectedDigests('Gene Insight', PLATFORM_SCOPES)
+  test('a ticket’s digests are those of the texts each language displays, the separate consent’s words included, and differ by language and app', () => {
+    const app = { name: 'Gene Insight', description: 'Explains your ancestry.' }
+    const digests = expectedDigests(app, PLATFORM_SCOPES)
     for (const language of SUPPORTED_LANGUAGES) {
-      const texts = { language, app_name: 'Gene Insight', scopes: displayedScopes(PLATFORM_SCOPES, language) }
-      expect(digests[language]).toBe(shownTextsDigest(texts))
+      const scopes = displayedScopes(PLATFORM_SCOPES, language)
+      const separate = displayedSeparateConsent(language, app, scopes)
+      expect(separate?.words).toHaveLength(6)
+      expect(digests[language]).toBe(shownTextsDigest({ language, app_name: app.name, scopes, separate_consent: separate }))
+      // Without the words it would be another digest: they are part of what the ticket vouches for.
+      expect(digests[language]).not.toBe(shownTextsDigest({ language, app_name: app.name, scopes }))
       expect(digests[language]).toMatch(/^[0-9a-f]{64}$/)
     }
     expect(digests.en).not.toBe(digests['zh-CN'])
-    expect(expectedDigests('Gene Insight 2', PLATFORM_SCOPES).en).not.toBe(digests.en)
+    expect(expectedDigests({ ...app, name: 'Gene Insight 2' }, PLATFORM_SCOPES).en).not.toBe(digests.en)
+    // The description is quoted in the words: changed, the page shown is not the page decided on.
+    expect(expectedDigests({ ...app, description: 'Sells your genome.' }, PLATFORM_SCOPES).en).not.toBe(digests.en)
+  })
+
+  test('without a genetic scope there is no separate consent, and the app’s description is not hashed', () => {
+    const basic = PLATFORM_SCOPES.filter((s) => !s.scope.startsWith('variant.'))
+    expect(displayedSeparateConsent('en', { name: 'A', description: 'd' }, displayedScopes(basic, 'en'))).toBeNull()
+    expect(expectedDigests({ name: 'A', description: 'one' }, basic)).toEqual(expectedDigests({ name: 'A', description: 'two' }, basic))
+  })
+
+  test('the separate consent names the genetic scopes only, as each language displays them', () => {
+    const app = { name: 'Gene Insight', description: '' }
+    const scopes = PLATFORM_SCOPES.filter((s) => s.scope === 'variant.rsid' || s.scope === 'profile.default')
+    const en = displayedSeparateConsent('en', app, displayedScopes(scopes, 'en'))
+    const zh = displayedSeparateConsent('zh-CN', app, displayedScopes(scopes, 'zh-CN'))
+    const rsid = (language: 'en' | 'zh-CN') => displayedScopes(scopes, language).find((s) => s.scope === 'variant.rsid')
+    expect(en?.words[0]).toBe('I agree that Gene Insight may read my genetic data')
+    expect(en?.words[1]).toBe('What it is for: Gene Insight has not described what it does with your data.')
+    expect(en?.words[2]).toBe(`What it can read: ${rsid('en')?.title} (${rsid('en')?.message})`)
+    expect(zh?.words[0]).toBe('我同意 Gene Insight 读取我的基因数据')
+    expect(zh?.words[2]).toBe(`可读取的内容：${rsid('zh-CN')?.title}（${rsid('zh-CN')?.message}）`)
+    expect(en?.words.join()).not.toMatch(/Basic profile/)
   })
 
   test('the digest is SHA-256 over the canonical form’s UTF-8 bytes', () => {

@@ -28,7 +28,7 @@ async function authorize(bff: Bff): Promise<Response> {
   return bff.request('/api/oauth2/authorize', {
     method: 'POST',
     as: 'alice',
-    json: { ticket, language, ...WEB_APP, state: 'xyz', biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
+    json: { ticket, language, ...WEB_APP, state: 'xyz', separate_consent: true, biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
   })
 }
 

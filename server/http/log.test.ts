@@ -140,7 +140,7 @@ test('authorize, deny and revoke leave no token, code, state or user id in any l
   const authorized = await bff.request('/api/oauth2/authorize', {
     method: 'POST',
     as: 'alice',
-    json: { ...first, ...WEB_APP, state, biosample_ids: SAMPLES },
+    json: { ...first, ...WEB_APP, state, separate_consent: true, biosample_ids: SAMPLES },
   })
   expect(authorized.status).toBe(200)
   const code = /[?&]code=([^&]+)/.exec(((await authorized.json()) as { redirect_to: string }).redirect_to)?.[1] ?? ''

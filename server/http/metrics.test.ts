@@ -18,7 +18,7 @@ async function sample(bff: Bff, name: string, labels: Record<string, string> = {
 
 async function authorize(bff: Bff): Promise<Response> {
   const { ticket, language } = await bff.consent('alice', WEB_APP)
-  return bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 's', biosample_ids: SAMPLES } })
+  return bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 's', separate_consent: true, biosample_ids: SAMPLES } })
 }
 
 describe('a scripted flow', () => {
@@ -50,7 +50,7 @@ describe('a scripted flow', () => {
   test('a repeat of the same decision waits for (or reuses) the first answer; another decision on the ticket is a conflict', async () => {
     const bff = useBff()
     const { ticket, language } = await bff.consent('alice', WEB_APP)
-    const decision = { ticket, language, ...WEB_APP, state: 's', biosample_ids: SAMPLES }
+    const decision = { ticket, language, ...WEB_APP, state: 's', separate_consent: true, biosample_ids: SAMPLES }
     const post = (path: string, json: unknown) => bff.request(path, { method: 'POST', as: 'alice', json })
     expect((await post('/api/oauth2/authorize', decision)).status).toBe(200)
     expect((await post('/api/oauth2/authorize', decision)).status).toBe(200)

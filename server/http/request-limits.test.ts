@@ -57,7 +57,7 @@ test('empty required values: 400 invalid_request naming each', async () => {
     const decided = await bff.request('/api/oauth2/authorize', {
       method: 'POST',
       as: 'alice',
-      json: { ticket, language, ...WEB_APP, biosample_ids: SAMPLES, [empty]: '' },
+      json: { ticket, language, ...WEB_APP, separate_consent: true, biosample_ids: SAMPLES, [empty]: '' },
     })
     expect(decided.status).toBe(400)
     expect(await decided.json()).toMatchObject({ error: { code: 'invalid_request', details: { [empty]: expect.any(String) } } })
@@ -104,7 +104,7 @@ describe('JSON bodies', () => {
     const response = await bff.request('/api/oauth2/authorize', {
       method: 'POST',
       as: 'alice',
-      json: { ticket, language, ...WEB_APP, state: 'x'.repeat(MAX_JSON_BODY_BYTES), biosample_ids: SAMPLES },
+      json: { ticket, language, ...WEB_APP, state: 'x'.repeat(MAX_JSON_BODY_BYTES), separate_consent: true, biosample_ids: SAMPLES },
     })
     expect(response.status).toBe(413)
     expect(await response.json()).toEqual({ error: { code: 'payload_too_large', message: expect.any(String), request_id: expect.any(String) } })

@@ -145,7 +145,7 @@ describe('API responses', () => {
       ['/api/oauth2/application', {}],
       [`/api/oauth2/application?${new URLSearchParams(WEB_APP)}`, { as: 'alice' }],
       ['/api/oauth2/application?client_id=x&redirect_uri=javascript:alert(1)', {}],
-      ['/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 's', biosample_ids: [] } }],
+      ['/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 's', separate_consent: true, biosample_ids: [] } }],
       ['/api/oauth2/deny', { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 's' } }],
       ['/api/oauth2/grants', { as: 'alice' }],
       ['/api/oauth2/grants/web-app', { method: 'DELETE', as: 'alice' }],

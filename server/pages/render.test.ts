@@ -85,7 +85,7 @@ async function aliceAuthorizedAtTaken(): Promise<{ bff: Bff; receipt: string }> 
   const decision = await bff.request('/api/oauth2/authorize', {
     method: 'POST',
     as: 'alice',
-    json: { ...held, ...WEB_APP, state: 'st', biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
+    json: { ...held, ...WEB_APP, state: 'st', separate_consent: true, biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
   })
   expect(decision.status).toBe(200)
   const { records } = (await (await bff.request('/api/records', { as: 'alice' })).json()) as { records: { id: string; at: string; resolves: string | null }[] }

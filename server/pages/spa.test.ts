@@ -200,7 +200,7 @@ describe('compressed pages (issue 17: many samples stay fast)', { timeout: 30_00
 
     const { language } = await bff.consent('alice', WEB_APP)
     const chosen = manySamples.slice(0, 2).map(({ biosample_id, type }) => ({ biosample_id, type }))
-    const authorized = await bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket: first, language, ...WEB_APP, state: 'reflected-state', biosample_ids: chosen } })
+    const authorized = await bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket: first, language, ...WEB_APP, state: 'reflected-state', separate_consent: true, biosample_ids: chosen } })
     expect(authorized.status).toBe(200)
     expect(await authorized.json()).toMatchObject({ redirect_to: expect.stringContaining('code=') })
     const denied = await bff.request('/api/oauth2/deny', { method: 'POST', as: 'alice', json: { ticket: second, language, ...WEB_APP, state: 'reflected-state' } })

@@ -21,7 +21,7 @@ async function authorizeOn(bff: Bff, scope: string, biosampleIds = [{ biosample_
   return bff.request('/api/oauth2/authorize', {
     method: 'POST',
     as: 'alice',
-    json: { ticket: body.ticket, language: 'en', ...consent, state: 's', biosample_ids: biosampleIds },
+    json: { ticket: body.ticket, language: 'en', ...consent, state: 's', separate_consent: true, biosample_ids: biosampleIds },
   })
 }
 

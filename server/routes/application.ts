@@ -84,7 +84,7 @@ export function applicationRoutes(deps: BffDeps): Hono {
             // What the page will show, so a decision can be recorded in exactly those words.
             appName: application.name,
             appLogo: displayedLogo(application.logo),
-            textDigests: expectedDigests(application.name, grantedScopes),
+            textDigests: expectedDigests(application, grantedScopes),
           })
         : null
 

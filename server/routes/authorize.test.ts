@@ -20,7 +20,7 @@ async function authorize(bff: Bff, consent: Consent, extra: Record<string, unkno
   return bff.request('/api/oauth2/authorize', {
     method: 'POST',
     as,
-    json: { ticket, language, ...consent, state: 'xyz', biosample_ids: ALICE_SAMPLES, ...extra },
+    json: { ticket, language, ...consent, state: 'xyz', separate_consent: true, biosample_ids: ALICE_SAMPLES, ...extra },
   })
 }
 
@@ -92,7 +92,7 @@ describe('POST /api/oauth2/authorize', () => {
       const response = await bff.request(path, {
         method: 'POST',
         as: 'alice',
-        json: { ticket, language, ...WEB_APP, state: 'ab\ud800c', ...(path.endsWith('authorize') && { biosample_ids: ALICE_SAMPLES }) },
+        json: { ticket, language, ...WEB_APP, state: 'ab\ud800c', ...(path.endsWith('authorize') && { separate_consent: true, biosample_ids: ALICE_SAMPLES }) },
       })
       expect(response.status).toBe(400)
       expect(await response.json()).toMatchObject({ error: { code: 'invalid_request', details: { state: expect.any(String) } } })
@@ -102,7 +102,7 @@ describe('POST /api/oauth2/authorize', () => {
     const response = await bff.request('/api/oauth2/authorize', {
       method: 'POST',
       as: 'alice',
-      json: { ticket, language, ...WEB_APP, state: 'abc', biosample_ids: ALICE_SAMPLES },
+      json: { ticket, language, ...WEB_APP, state: 'abc', separate_consent: true, biosample_ids: ALICE_SAMPLES },
     })
     expect(response.status).toBe(200)
   })
@@ -175,7 +175,7 @@ describe('POST /api/oauth2/authorize', () => {
       const { ticket, language } = await bff.consent('alice', WEB_APP)
       const response = await bff.request('/api/oauth2/authorize', {
         method: 'POST',
-        json: { ticket, language, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES },
+        json: { ticket, language, ...WEB_APP, state: 'xyz', separate_consent: true, biosample_ids: ALICE_SAMPLES },
       })
       expect(response.status).toBe(401)
       expect(await response.json()).toMatchObject({ error: { code: 'unauthenticated', login_url: '/signin?next={next}' } })
@@ -186,7 +186,7 @@ describe('POST /api/oauth2/authorize', () => {
       const missing = await bff.request('/api/oauth2/authorize', {
         method: 'POST',
         as: 'alice',
-        json: { ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES },
+        json: { ...WEB_APP, state: 'xyz', separate_consent: true, biosample_ids: ALICE_SAMPLES },
       })
       expect(missing.status).toBe(400)
       expect(await missing.json()).toMatchObject({ error: { code: 'invalid_request', details: { ticket: expect.any(String) } } })
@@ -201,7 +201,7 @@ describe('POST /api/oauth2/authorize', () => {
         const response = await bff.request('/api/oauth2/authorize', {
           method: 'POST',
           as: 'alice',
-          json: { ticket: forged, language, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES },
+          json: { ticket: forged, language, ...WEB_APP, state: 'xyz', separate_consent: true, biosample_ids: ALICE_SAMPLES },
         })
         expect(response.status).toBe(400)
         expect(await response.json()).toMatchObject({ error: { code: 'invalid_ticket' } })
@@ -215,7 +215,7 @@ describe('POST /api/oauth2/authorize', () => {
       const response = await bff.request('/api/oauth2/authorize', {
         method: 'POST',
         as: 'bob',
-        json: { ticket, language, ...WEB_APP, state: 'xyz', biosample_ids: [{ biosample_id: 'E-B0001', type: 'Lowpass' }] },
+        json: { ticket, language, ...WEB_APP, state: 'xyz', separate_consent: true, biosample_ids: [{ biosample_id: 'E-B0001', type: 'Lowpass' }] },
       })
       expect(response.status).toBe(403)
       expect(await response.json()).toMatchObject({ error: { code: 'ticket_session_mismatch' } })
@@ -234,7 +234,7 @@ describe('POST /api/oauth2/authorize', () => {
         const response = await bff.request(path, {
           method: 'POST',
           as: 'alice',
-          json: { ticket, language, ...WEB_APP, ...change, state: 'xyz', ...(path.endsWith('authorize') && { biosample_ids: ALICE_SAMPLES }) },
+          json: { ticket, language, ...WEB_APP, ...change, state: 'xyz', ...(path.endsWith('authorize') && { separate_consent: true, biosample_ids: ALICE_SAMPLES }) },
         })
         expect(response.status).toBe(403)
         expect(await response.json()).toMatchObject({ error: { code: 'ticket_request_mismatch' } })
@@ -249,7 +249,7 @@ describe('POST /api/oauth2/authorize', () => {
       const bff = useBff()
       const { ticket, language } = await bff.consent('alice', WEB_APP)
       const decide = (path: string) =>
-        bff.request(path, { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES } })
+        bff.request(path, { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 'xyz', separate_consent: true, biosample_ids: ALICE_SAMPLES } })
 
       vi.setSystemTime(new Date('2026-03-01T08:10:00Z'))
       const expired = await decide('/api/oauth2/authorize')
@@ -265,7 +265,7 @@ describe('POST /api/oauth2/authorize', () => {
       const bff = useBff()
       const { ticket, language } = await bff.consent('alice', WEB_APP)
       const decide = () =>
-        bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES } })
+        bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 'xyz', separate_consent: true, biosample_ids: ALICE_SAMPLES } })
       const first = await (await decide()).json()
       const again = await (await decide()).json()
       // A double click: both in flight at once.
@@ -281,7 +281,7 @@ describe('POST /api/oauth2/authorize', () => {
       const bff = useBff({ latencyMs: 30 })
       const { ticket, language } = await bff.consent('alice', WEB_APP)
       const decide = () =>
-        bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES } })
+        bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 'xyz', separate_consent: true, biosample_ids: ALICE_SAMPLES } })
       const answers = await Promise.all([decide(), decide(), decide(), decide(), decide()])
       expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200])
       const bodies = await Promise.all(answers.map((a) => a.json()))
@@ -300,7 +300,7 @@ describe('POST /api/oauth2/authorize', () => {
       const authorizing = bff.request('/api/oauth2/authorize', {
         method: 'POST',
         as: 'alice',
-        json: { ticket, language, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES },
+        json: { ticket, language, ...WEB_APP, state: 'xyz', separate_consent: true, biosample_ids: ALICE_SAMPLES },
       })
       // Deny leaves once the platform has heard authorize: sent together, either may claim first.
       await vi.waitFor(() => expect(bff.callsTo(AUTHORIZE_PATH)).toHaveLength(1), { interval: 1 })
@@ -317,7 +317,7 @@ describe('POST /api/oauth2/authorize', () => {
       const bff = useBff({ latencyMs: 20, faults: [{ path: AUTHORIZE_PATH, kind: 'error_code', code: 50001, times: 1 }] })
       const { ticket, language } = await bff.consent('alice', WEB_APP)
       const decide = () =>
-        bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES } })
+        bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ticket, language, ...WEB_APP, state: 'xyz', separate_consent: true, biosample_ids: ALICE_SAMPLES } })
       expect((await decide()).status).toBe(502)
       const answers = await Promise.all([decide(), decide(), decide(), decide(), decide()])
       expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200])
@@ -334,14 +334,54 @@ describe('POST /api/oauth2/authorize', () => {
     })
   })
 
+  describe('the separate consent for genetic data (variant.rsid)', () => {
+    test.each([
+      ['missing', { separate_consent: undefined }],
+      ['false', { separate_consent: false }],
+    ])('%s: 400 separate_consent_required, the platform not asked, nothing recorded, and the page may still authorize', async (_name, extra) => {
+      const bff = useBff()
+      const held = await bff.consent('alice', WEB_APP)
+      const refused = await bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ...held, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES, ...extra } })
+      expect(refused.status).toBe(400)
+      expect(await refused.json()).toMatchObject({ error: { code: 'separate_consent_required', message: expect.stringMatching(/genetic data/) } })
+      expect(bff.callsTo(AUTHORIZE_PATH)).toEqual([])
+      expect((await (await bff.request('/api/records', { as: 'alice' })).json()).records).toEqual([])
+      // Refused before the ticket was claimed: ticked now, the same page authorizes.
+      const granted = await bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json: { ...held, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES, separate_consent: true } })
+      expect(granted.status).toBe(200)
+    })
+
+    test('an app without a genetic scope needs none', async () => {
+      const bff = useBff()
+      const profile = { client_id: 'profile-app', redirect_uri: 'https://profile.example/cb' }
+      const response = await authorize(bff, profile, { separate_consent: undefined, biosample_ids: [] })
+      expect(response.status).toBe(200)
+    })
+
+    test('a value that is not a boolean is malformed: 400 invalid_request', async () => {
+      const bff = useBff()
+      const response = await authorize(bff, WEB_APP, { separate_consent: 'agree' })
+      expect(response.status).toBe(400)
+      expect(await response.json()).toMatchObject({ error: { code: 'invalid_request' } })
+      expect(bff.callsTo(AUTHORIZE_PATH)).toEqual([])
+    })
+
+    test('a deny carries no separate consent: a body that says it is malformed', async () => {
+      const bff = useBff()
+      const held = await bff.consent('alice', WEB_APP)
+      const response = await bff.request('/api/oauth2/deny', { method: 'POST', as: 'alice', json: { ...held, ...WEB_APP, separate_consent: true } })
+      expect(response.status).toBe(400)
+    })
+  })
+
   test('a body with unknown fields or a malformed sample list: 400 invalid_request', async () => {
     const bff = useBff()
     const { ticket, language } = await bff.consent('alice', WEB_APP)
     for (const json of [
-      { ticket, language, ...WEB_APP, biosample_ids: ALICE_SAMPLES, admin: true },
-      { ticket, language, ...WEB_APP, biosample_ids: 'E-A0001' },
-      { ticket, language, ...WEB_APP, biosample_ids: [{ biosample_id: '', type: 'Lowpass' }] },
-      { ticket, language, ...WEB_APP, state: 42, biosample_ids: ALICE_SAMPLES },
+      { ticket, language, ...WEB_APP, separate_consent: true, biosample_ids: ALICE_SAMPLES, admin: true },
+      { ticket, language, ...WEB_APP, separate_consent: true, biosample_ids: 'E-A0001' },
+      { ticket, language, ...WEB_APP, separate_consent: true, biosample_ids: [{ biosample_id: '', type: 'Lowpass' }] },
+      { ticket, language, ...WEB_APP, state: 42, separate_consent: true, biosample_ids: ALICE_SAMPLES },
     ]) {
       const response = await bff.request('/api/oauth2/authorize', { method: 'POST', as: 'alice', json })
       expect(response.status).toBe(400)
@@ -404,7 +444,7 @@ describe('POST /api/oauth2/deny', () => {
     const granted = await bff.request('/api/oauth2/authorize', {
       method: 'POST',
       as: 'alice',
-      json: { ...authorized, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES },
+      json: { ...authorized, ...WEB_APP, state: 'xyz', separate_consent: true, biosample_ids: ALICE_SAMPLES },
     })
     expect(granted.status).toBe(200)
     const late = await deny(bff, WEB_APP, authorized)
@@ -416,7 +456,7 @@ describe('POST /api/oauth2/deny', () => {
     const change = await bff.request('/api/oauth2/authorize', {
       method: 'POST',
       as: 'alice',
-      json: { ...denied, ...WEB_APP, state: 'xyz', biosample_ids: ALICE_SAMPLES },
+      json: { ...denied, ...WEB_APP, state: 'xyz', separate_consent: true, biosample_ids: ALICE_SAMPLES },
     })
     expect(change.status).toBe(409)
     expect(await change.json()).toMatchObject({ error: { code: 'ticket_used' } })

@@ -11,12 +11,12 @@ export function authorizeRoutes(deps: BffDeps): Hono {
 
   app.post('/oauth2/authorize', async (c) => {
     const body = await parseJsonBody(c, authorizeBodySchema)
-    return c.json(await decide(c, deps, { decision: 'authorize', ...body }))
+    return c.json(await decide(c, deps, { decision: 'authorize', ...body, separate_consent: body.separate_consent === true }))
   })
 
   app.post('/oauth2/deny', async (c) => {
     const body = await parseJsonBody(c, denyBodySchema)
-    return c.json(await decide(c, deps, { decision: 'deny', ...body, biosample_ids: [] }))
+    return c.json(await decide(c, deps, { decision: 'deny', ...body, biosample_ids: [], separate_consent: false }))
   })
 
   return app

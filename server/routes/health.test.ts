@@ -44,7 +44,7 @@ describe('GET /healthz and /readyz', () => {
     const decided = await bff.request('/api/oauth2/authorize', {
       method: 'POST',
       as: 'alice',
-      json: { ticket, language, ...WEB_APP, state: 'xyz', biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
+      json: { ticket, language, ...WEB_APP, state: 'xyz', separate_consent: true, biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
     })
     expect(decided.status).toBe(503)
     expect(await decided.json()).toMatchObject({ error: { code: 'store_unavailable' } })

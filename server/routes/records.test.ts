@@ -24,7 +24,7 @@ function decide(bff: Bff, path: 'authorize' | 'deny', held: { ticket: string; la
   return bff.request(`/api/oauth2/${path}`, {
     method: 'POST',
     as,
-    json: { ...held, ...consent, state: 'st', ...(path === 'authorize' && { biosample_ids: samples }) },
+    json: { ...held, ...consent, state: 'st', ...(path === 'authorize' && { separate_consent: true, biosample_ids: samples }) },
   })
 }
 
@@ -60,6 +60,15 @@ describe('a record for each decision', () => {
       { scope: 'sample.default:read', title: 'Read sample details', message: 'Read sample numbers, sample status, sampling times and similar details', tier: 'basic' },
       { scope: 'variant.rsid', title: 'Genomic variants (by RS number)', message: 'Read your genotype at every dbSNP RS number', tier: 'genetic' },
     ]
+    // variant.rsid is genetic: the separate consent the page showed, ticked, in its exact words.
+    const words = [
+      'I agree that Gene Insight may read my genetic data',
+      'What it is for, in Gene Insight’s own words: “What web-app does.”',
+      'What it can read: Genomic variants (by RS number) (Read your genotype at every dbSNP RS number)',
+      'What it can mean: genetic data reveals your health predispositions and ancestry, says things about your blood relatives too, and cannot be changed like a password.',
+      'How it is protected: Gene Insight can read only the samples you choose on this page, and this portal keeps a receipt of your consent in these exact words.',
+      'How to withdraw: press Revoke on My authorizations at any time. Copies Gene Insight already made are not deleted; to ask for that, contact Gene Insight.',
+    ]
     expect(record).toEqual({
       id: expect.stringMatching(/^[A-Za-z0-9_-]{24}$/),
       decision: 'authorize',
@@ -75,9 +84,9 @@ describe('a record for each decision', () => {
       language: 'en',
       scopes,
       biosamples: ALICE_SAMPLES,
-      text_sha256: sha256(canonicalConsentText({ language: 'en', app_name: 'Gene Insight', scopes })),
+      text_sha256: sha256(canonicalConsentText({ language: 'en', app_name: 'Gene Insight', scopes, separate_consent: { words } })),
       text_version: 2,
-      separate_consent: null,
+      separate_consent: { given: true, words },
       previous_receipt: null,
       confirms: null,
       // Alice's first record: the start of her chain (the store chains and signs it).
@@ -109,6 +118,8 @@ describe('a record for each decision', () => {
         redirect_host: null,
         mini_program_name: 'App wx-app',
         language: 'zh-CN',
+        // No genetic scope: no separate consent was shown.
+        separate_consent: null,
         scopes: [
           { scope: 'profile.default', title: '基本信息', message: '读取头像、用户名、昵称以及性别等基本用户信息', tier: 'basic' },
           { scope: 'sample.default:read', title: '读取样品信息', message: '读取样品编号、样品状态、采样时间等信息', tier: 'basic' },
@@ -169,6 +180,38 @@ describe('the words recorded are the ones the page was served, recomputed by the
     // Refused before the ticket was claimed: once the texts are the page's again, it decides.
     changed = false
     expect((await decide(bff, 'authorize', held, WEB_APP)).status).toBe(200)
+  })
+
+  test('the separate consent’s words changed since the page was shown (the app’s description they quote): 409, nothing minted or recorded', async () => {
+    let changed = false
+    const bff = useBff({
+      wrapUpstream: (client) => ({
+        ...client,
+        application: async (p, o) => {
+          const app = await client.application(p, o)
+          return changed ? { ...app, description: 'Sells your genome.' } : app
+        },
+      }),
+    })
+    const held = await bff.consent('alice', WEB_APP)
+    changed = true
+    const response = await decide(bff, 'authorize', held, WEB_APP)
+    expect(response.status).toBe(409)
+    expect(await response.json()).toMatchObject({ error: { code: 'shown_texts_mismatch' } })
+    expect(bff.callsTo(AUTHORIZE_PATH)).toEqual([])
+    expect(await records(bff, 'alice')).toEqual([])
+  })
+
+  test('a body that names the separate consent’s words is refused as malformed: the words are the BFF’s to recompute', async () => {
+    const bff = useBff()
+    const held = await bff.consent('alice', WEB_APP)
+    const response = await bff.request('/api/oauth2/authorize', {
+      method: 'POST',
+      as: 'alice',
+      json: { ...held, ...WEB_APP, state: 'st', separate_consent: { given: true, words: ['I agree to anything'] }, biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
+    })
+    expect(response.status).toBe(400)
+    expect(await records(bff, 'alice')).toEqual([])
   })
 
   test('a language the ticket was not issued for is refused; a body that names texts is refused as malformed', async () => {

@@ -95,7 +95,7 @@ async function ticket(portal: Portal, cookie: string): Promise<{ ticket: string;
 async function authorize(portal: Portal, cookie: string, consent: { ticket: string; language: Language }): Promise<{ status: number; body: unknown }> {
   const response = await send(portal, '/api/oauth2/authorize', {
     cookie,
-    json: { ...consent, ...WEB_APP, state: 'two instances', biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
+    json: { ...consent, ...WEB_APP, state: 'two instances', separate_consent: true, biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
   })
   return { status: response.status, body: await response.json() }
 }

@@ -107,6 +107,12 @@ export const authorizeBodySchema = z.strictObject({
     state: z.optional(/* @__PURE__ */ z.string().check(z.maxLength(MAX_STATE_LENGTH))),
     biosample_ids: /* @__PURE__ */ z.array(biosampleRefSchema).check(z.maxLength(1000)),
     /**
+     * The separate consent for genetic data (src/contract/separate-consent.ts): true when the person
+     * ticked it. An authorize with a genetic scope is refused without it; the words it agreed to are
+     * the BFF's own recomputation, never the browser's.
+     */
+    separate_consent: z.optional(z.boolean()),
+    /**
      * The language the page was shown in. The BFF recomputes the texts it rendered in it and checks
      * them against the ticket's digests: the record keeps them, the browser never sends them.
      */
@@ -114,7 +120,8 @@ export const authorizeBodySchema = z.strictObject({
 })
 export type AuthorizeBody = z.infer<typeof authorizeBodySchema>
 
-export const denyBodySchema = z.omit(authorizeBodySchema, { biosample_ids: true })
+// A deny takes neither samples nor the separate consent: its record says the step was not given.
+export const denyBodySchema = z.omit(authorizeBodySchema, { biosample_ids: true, separate_consent: true })
 export type DenyBody = z.infer<typeof denyBodySchema>
 
 /** Where a decision sends the user: a URL for web apps, a page path inside a mini program. */

@@ -15,6 +15,7 @@ export const API_ERROR_CODES = [
   'payload_too_large',
   'uri_too_long',
   'biosamples_required',
+  'separate_consent_required',
   'shown_texts_mismatch',
   // Redirect URIs the portal refuses before asking the platform (400).
   'forbidden_redirect_scheme',

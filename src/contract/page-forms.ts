@@ -4,7 +4,10 @@
 // this file by relative path).
 
 /** The consent form's fields. Its request fields are the page URL's own query, which the form posts back to. */
-export const CONSENT_FIELDS = { ticket: 'ticket', language: 'language', decision: 'decision', biosample: 'biosample' } as const
+export const CONSENT_FIELDS = { ticket: 'ticket', language: 'language', decision: 'decision', biosample: 'biosample', separateConsent: 'separate_consent' } as const
+
+/** The separate consent checkbox's value (src/contract/separate-consent.ts): posted only when ticked. */
+export const SEPARATE_CONSENT_AGREE = 'agree'
 
 /** A biosample checkbox's value: the sample's id and type, as the platform needs both. */
 export function biosampleFieldValue(sample: { biosample_id: string; type: string }): string {

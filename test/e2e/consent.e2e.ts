@@ -4,6 +4,7 @@ import { axeViolations, DESKTOP, describeViolations, launchBrowser, PHONE } from
 import { ALICE, BOB } from '../support/fixture-users'
 import { basicWorld, TRICKY_STATE } from '../support/fixtures'
 import { startPortal, type Portal } from '../support/portal'
+import { agreeToGeneticData } from '../support/genetic'
 
 let portal: Portal
 let browser: Browser
@@ -67,6 +68,7 @@ describe('consent journeys', () => {
     await page.getByRole('checkbox', { name: /E-A0001/ }).check()
     await page.getByRole('checkbox', { name: /E-A0003/ }).check()
     await expect.poll(() => page.getByText('2 of 3 selected').count()).toBe(1)
+    await agreeToGeneticData(page)
     await page.getByRole('button', { name: 'Authorize' }).click()
 
     await page.waitForURL((url) => url.pathname === '/sandbox/callback')
@@ -147,6 +149,9 @@ describe('consent journeys', () => {
     await tabTo(page, (el) => el.type === 'checkbox' && el.label.includes('E-B0001'))
     await page.keyboard.press('Space')
     // The focused checkbox is never hidden behind the phone's sticky action bar.
+    expect(await focusedIsClearOfActionBar(page)).toBe(true)
+    await tabTo(page, (el) => el.type === 'checkbox' && el.label.includes('may read my genetic data'))
+    await page.keyboard.press('Space')
     expect(await focusedIsClearOfActionBar(page)).toBe(true)
     await tabTo(page, (el) => el.text === 'Authorize')
     await page.keyboard.press('Enter')

@@ -12,6 +12,7 @@ import { ALICE, BOB } from '../support/fixture-users'
 import { basicWorld } from '../support/fixtures'
 import { startPortal, type Portal } from '../support/portal'
 import { renderedQuery, renderStateOf, signIn, upstreamCalls, watchedPage, watchTab } from '../support/watch'
+import { agreeToGeneticData } from '../support/genetic'
 
 const AUTHORIZE = '/openbge/oauth2/authorize'
 
@@ -56,6 +57,7 @@ function recordTickets(page: Page): string[] {
 
 async function authorizeAndLeave(page: Page): Promise<string> {
   await page.getByRole('checkbox', { name: /E-A0001/ }).check()
+  await agreeToGeneticData(page)
   await page.getByRole('button', { name: 'Authorize' }).click()
   await page.waitForURL((url) => url.pathname === '/sandbox/callback')
   return new URL(page.url()).searchParams.get('code') ?? ''
@@ -133,6 +135,7 @@ describe('one upstream authorize per ticket, one code', () => {
     const before = authorizeCalls()
     await page.goto(`${portal.origin}/oauth2/authorize?${consentQuery({ state: 'double click' })}`)
     await page.getByRole('checkbox', { name: /E-A0001/ }).check()
+    await agreeToGeneticData(page)
     // Two clicks in one task, faster than any person: the button cannot have re-rendered between them.
     await page.getByRole('button', { name: 'Authorize' }).evaluate((button: HTMLElement) => {
       button.click()
@@ -182,11 +185,13 @@ describe('one upstream authorize per ticket, one code', () => {
         scope: 'profile.default sample.default:read',
         state: 'two tabs one ticket',
         biosample_ids: [{ biosample_id: 'E-B0001', type: 'Lowpass' }],
+        separate_consent: true,
       },
     )
     const firstCode = new URL(first.redirect_to ?? 'about:blank').searchParams.get('code')
     expect(firstCode).toMatch(/.+/)
 
+    await agreeToGeneticData(page)
     await page.getByRole('button', { name: 'Authorize' }).click()
     await page.waitForURL((url) => url.pathname === '/sandbox/callback')
     expect(new URL(page.url()).searchParams.get('code')).toBe(firstCode)
@@ -234,6 +239,7 @@ describe('one upstream authorize per ticket, one code', () => {
     const before = authorizeCalls()
     await page.goto(`${portal.origin}/oauth2/authorize?${consentQuery({ state: 'reload during submit' })}`)
     await page.getByRole('checkbox', { name: /E-A0001/ }).check()
+    await agreeToGeneticData(page)
     await page.getByRole('button', { name: 'Authorize' }).click()
     await expect.poll(authorizeCalls).toBe(before + 1)
     await page.reload()
@@ -253,7 +259,8 @@ describe('one upstream authorize per ticket, one code', () => {
     expect(new URL(replay.body.redirect_to ?? 'about:blank').searchParams.get('state')).toBe('reload during submit')
     expect(authorizeCalls()).toBe(before + 1)
 
-    // The reloaded page decides with its own, new ticket.
+    // The reloaded page decides with its own, new ticket (its genetic step unticked again).
+    await agreeToGeneticData(page)
     await page.getByRole('button', { name: 'Authorize' }).click()
     await page.waitForURL((url) => url.pathname === '/sandbox/callback')
     expect(new Set(tickets).size).toBe(2)

@@ -9,6 +9,7 @@ import { axeViolations, describeViolations, DESKTOP, launchBrowser, PHONE } from
 import { ALICE } from '../support/fixture-users'
 import { sample, TRICKY_STATE, webApp } from '../support/fixtures'
 import { startPortal, type Portal } from '../support/portal'
+import { agreeToGeneticData } from '../support/genetic'
 
 const STATE = TRICKY_STATE
 const SCOPE = 'profile.default sample.default:read variant.rsid'
@@ -99,6 +100,7 @@ describe('without JavaScript', () => {
     await page.goto(portal.origin + consentPath())
     await page.getByRole('checkbox', { name: /E-A0001/ }).check()
     await page.getByRole('checkbox', { name: /E-A0003/ }).check()
+    await agreeToGeneticData(page)
     await page.getByRole('button', { name: 'Authorize' }).click()
 
     await page.waitForURL((url) => url.pathname === '/sandbox/callback')
@@ -128,6 +130,7 @@ describe('without JavaScript', () => {
     const { context, page } = await noScriptPage()
     await page.goto(portal.origin + consentPath({ client_id: 'hop-app', redirect_uri: `${hopOrigin}/cb` }))
     await page.getByRole('checkbox', { name: /E-A0002/ }).check()
+    await agreeToGeneticData(page)
     await page.getByRole('button', { name: 'Authorize' }).click()
     await page.waitForURL((url) => url.pathname === '/sandbox/callback')
     const params = new URL(page.url()).searchParams
@@ -141,8 +144,10 @@ describe('without JavaScript', () => {
     const { context, page } = await noScriptPage({ lang })
     await page.goto(portal.origin + consentPath())
     const before = (await records(context)).length
-    // An earlier journey's grant pre-selects its samples: none chosen now.
+    // An earlier journey's grant pre-selects its samples: none chosen now. The genetic step is
+    // ticked, so the browser's own check lets the form go and the server finds what is missing.
     for (const box of await page.getByRole('checkbox').all()) await box.uncheck()
+    await agreeToGeneticData(page)
     const [answer] = await Promise.all([
       page.waitForResponse((response) => response.request().method() === 'POST'),
       page.getByRole('button', { name: lang === 'en' ? 'Authorize' : '授权' }).click(),
@@ -186,6 +191,7 @@ describe('accessibility without JavaScript', () => {
       const deciding = await noScriptPage({ lang })
       await deciding.page.goto(portal.origin + consentPath())
       await deciding.page.getByRole('checkbox', { name: /E-A0001/ }).check()
+      await agreeToGeneticData(deciding.page)
       await deciding.page.getByRole('button', { name: lang === 'en' ? 'Authorize' : '授权' }).click()
       await deciding.page.waitForURL((url) => url.pathname === '/sandbox/callback')
       await deciding.context.close()

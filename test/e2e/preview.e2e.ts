@@ -4,6 +4,7 @@ import { axeViolations, DESKTOP, describeViolations, launchBrowser, PHONE } from
 import { ALICE } from '../support/fixture-users'
 import { basicWorld, TRICKY_STATE } from '../support/fixtures'
 import { startPortal, type Portal } from '../support/portal'
+import { agreeToGeneticData } from '../support/genetic'
 
 let portal: Portal
 let browser: Browser
@@ -54,6 +55,9 @@ describe('developer preview', () => {
     expect(await checklist.getByText('Warning', { exact: true }).count()).toBeGreaterThan(0)
 
     await page.getByRole('checkbox', { name: /E-EXAMPLE-0001/ }).check()
+    // variant.rsid: the previewed page asks for the separate consent, and the checklist says why.
+    expect(await checklist.getByText(/Granted variant\.rsid, so the page shows a separate consent step/).count()).toBe(1)
+    await agreeToGeneticData(page)
     await page.getByRole('button', { name: 'Authorize' }).click()
     const shown = await page.getByTestId('decision-url').innerText()
     expect(shown).toBe(`${redirectUri()}&code=EXAMPLE_CODE&state=${encodeURIComponent(STATE)}`)
@@ -101,6 +105,7 @@ describe('developer preview', () => {
         await page.goto(portal.origin + previewPath())
         await page.getByRole('button', { name: authorizeName }).waitFor()
         await page.getByRole('checkbox', { name: /E-EXAMPLE-0001/ }).check()
+        await agreeToGeneticData(page)
         await page.getByRole('button', { name: authorizeName }).click()
         await page.getByTestId('decision-url').waitFor()
         const violations = await axeViolations(page)

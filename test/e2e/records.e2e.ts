@@ -8,6 +8,7 @@ import { axeViolations, DESKTOP, describeViolations, launchBrowser, PHONE } from
 import { ALICE, BOB } from '../support/fixture-users'
 import { sample, webApp } from '../support/fixtures'
 import { startPortal, type Portal } from '../support/portal'
+import { agreeToGeneticData } from '../support/genetic'
 
 let portal: Portal
 let browser: Browser
@@ -71,6 +72,7 @@ describe('consent records', () => {
     await page.goto(consentUrl('web-app', 'profile.default sample.default:read variant.rsid'))
     await page.getByRole('checkbox', { name: /E-A0001/ }).check()
     await page.getByRole('checkbox', { name: /E-A0002/ }).check()
+    await agreeToGeneticData(page)
     await page.getByRole('button', { name: 'Authorize' }).click()
     await page.waitForURL((url) => url.pathname === '/sandbox/callback')
 

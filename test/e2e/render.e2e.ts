@@ -7,6 +7,7 @@ import { DESKTOP, launchBrowser } from '../support/browser'
 import { ALICE } from '../support/fixture-users'
 import { basicWorld, TRICKY_STATE } from '../support/fixtures'
 import { startPortal, type Portal } from '../support/portal'
+import { agreeToGeneticData } from '../support/genetic'
 
 const LATENCY_MS = 400
 const HOSTILE = '</script><script>window.__pwned = 1</script><!-- & \u2028'
@@ -96,6 +97,7 @@ describe.each([
 
       await page.getByRole('checkbox', { name: /E-A0001/ }).check()
       await page.getByRole('checkbox', { name: /E-A0003/ }).check()
+      await agreeToGeneticData(page)
       await page.getByRole('button', { name: 'Authorize' }).click()
       await page.waitForURL((url) => url.pathname === '/sandbox/callback')
       const params = new URL(page.url()).searchParams

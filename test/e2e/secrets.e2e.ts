@@ -87,7 +87,7 @@ describe('the log of a real portal process through a whole journey', () => {
     expect((await call('/api/biosamples', cookie)).status).toBe(200)
     const authorized = await call('/api/oauth2/authorize', cookie, {
       method: 'POST',
-      json: { ticket, language, ...consent, state: TRICKY_STATE, biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
+      json: { ticket, language, ...consent, state: TRICKY_STATE, separate_consent: true, biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] },
     })
     expect(authorized.status).toBe(200)
     const redirect = new URL((await authorized.json()).redirect_to)

@@ -1,5 +1,5 @@
 import type { FormEvent, ReactNode } from 'react'
-import { useId, useState } from 'react'
+import { useEffect, useId, useRef, useState } from 'react'
 import { useTranslation } from '@/lib/i18n'
 import type { Biosample, GrantedScope, Scope } from '@/contract/api'
 import { readsSampleData } from '@/contract/scopes'
@@ -9,6 +9,7 @@ import { AppSummary, type ConsentAccount, type ReturnTarget } from './app-summar
 import { BiosamplePicker } from './biosample-picker'
 import { ConsentActions, type Decision } from './consent-actions'
 import { ScopeList } from './scope-list'
+import { needsSeparateStep, SeparateConsentStep } from './separate-consent-step'
 
 export interface ConsentViewProps {
   app: { name: string; logo: string; description: string }
@@ -22,8 +23,11 @@ export interface ConsentViewProps {
   onSelectedChange: (selected: string[]) => void
   /** ISO time of this app's existing grant, if there is one. */
   grantedAt?: string | undefined
-  /** Called by the form's submit, with script; never when Authorize cannot be sent yet. */
-  onAuthorize: () => void
+  /**
+   * Called by the form's submit, with script; never when Authorize cannot be sent yet.
+   * `separateConsent`: the genetic step was shown and ticked (it is never called unticked).
+   */
+  onAuthorize: (choices: { separateConsent: boolean }) => void
   onDeny: () => void
   /**
    * The form's own fields for a submit without script (the ticket, the page's language); the live
@@ -54,6 +58,12 @@ export function ConsentView(props: ConsentViewProps) {
   const timeZone = useTimeZone()
   const headingId = useId()
   const [refusedUnsent, setRefusedUnsent] = useState(false)
+  // The genetic step's box is read from the page, not controlled: ticked before the script
+  // hydrated, it is still ticked; `agreed` only follows it for the hint beside Authorize.
+  const separateBox = useRef<HTMLInputElement>(null)
+  const formRef = useRef<HTMLFormElement>(null)
+  const [agreed, setAgreed] = useState(false)
+  const separate = needsSeparateStep(scopes)
   const required = needsSamples(scopes)
   const grantedOn = grantedAt ? formatDate(grantedAt, language, timeZone) : ''
   const blockedReason = !required
@@ -63,6 +73,14 @@ export function ConsentView(props: ConsentViewProps) {
       : selected.length === 0
         ? t('consent.blocked.chooseSample')
         : undefined
+  const separateReason = separate && !agreed ? t('separateConsent.required') : undefined
+
+  // With script, the page checks what Authorize needs and says why beside it (and focuses the
+  // genetic step's box); the browser's own bubble would cancel the submit before it could.
+  // Without script, `required` stands and the server checks again.
+  useEffect(() => {
+    if (formRef.current) formRef.current.noValidate = true
+  }, [])
 
   // With script the form never posts itself: the page decides through the JSON API (progress,
   // the WeChat bridge). Without script, or before it has loaded, the browser posts it to the page.
@@ -71,14 +89,21 @@ export function ConsentView(props: ConsentViewProps) {
     const submitter = (event.nativeEvent as SubmitEvent).submitter
     if (submitter?.getAttribute('value') === 'deny') return props.onDeny()
     if (blockedReason) return setRefusedUnsent(true)
-    props.onAuthorize()
+    const ticked = separateBox.current?.checked === true
+    setAgreed(ticked)
+    if (separate && !ticked) {
+      setRefusedUnsent(true)
+      separateBox.current?.focus()
+      return
+    }
+    props.onAuthorize({ separateConsent: separate && ticked })
   }
 
   return (
     <article aria-labelledby={headingId}>
       {/* The form holds the whole page, not only the samples: the action bar sticks to the bottom
           of a phone's screen only while its form is on screen, so it is there from the first paint. */}
-      <form method="post" onSubmit={submit} className="grid gap-6">
+      <form ref={formRef} method="post" onSubmit={submit} className="grid gap-6">
         {props.banner}
         <AppSummary headingId={headingId} name={app.name} logo={app.logo} description={app.description} returnTo={returnTo} account={account} />
         {grantedOn ? (
@@ -100,8 +125,24 @@ export function ConsentView(props: ConsentViewProps) {
           required={required}
           disabled={pending !== null}
         />
+        <SeparateConsentStep
+          app={app}
+          scopes={scopes}
+          boxRef={separateBox}
+          refused={refusedUnsent && !agreed && !blockedReason}
+          onChange={(ticked) => {
+            setRefusedUnsent(false)
+            setAgreed(ticked)
+          }}
+          disabled={pending !== null}
+        />
         {props.notices}
-        <ConsentActions pending={pending} authorizeBlockedReason={blockedReason} reasonAnnounced={refusedUnsent} disabled={props.actionsDisabled} />
+        <ConsentActions
+          pending={pending}
+          authorizeBlockedReason={blockedReason ?? separateReason}
+          reasonAnnounced={refusedUnsent}
+          disabled={props.actionsDisabled}
+        />
       </form>
     </article>
   )

@@ -44,6 +44,31 @@ async function openReceipt(id: string) {
   return rendered
 }
 
+describe('receipt: the separate consent for genetic data', () => {
+  const WORDS = ['我同意 Gene Insight 读取我的基因数据', '用途：一', '可读取的内容：二', '意味着什么：三', '如何保护：四', '如何撤回：五']
+
+  test('an authorize that asked for it: given, with its label and five items as recorded, in the language shown', async () => {
+    records = [consentRecord({ id: 'rec-g', separate_consent: { given: true, words: WORDS } })]
+    await openReceipt('rec-g')
+    const section = within(screen.getByRole('region', { name: 'Separate consent for genetic data' }))
+    expect(section.getByText('Given: the box was ticked on these words.')).toBeInTheDocument()
+    expect(section.getByText(WORDS[0] ?? '')).toBeInTheDocument()
+    expect(section.getAllByRole('listitem').map((item) => item.textContent)).toEqual(WORDS.slice(1))
+    expect(section.getByRole('list').closest('[lang]')).toHaveAttribute('lang', 'zh-CN')
+  })
+
+  test('a deny says the words were shown and not agreed to', async () => {
+    records = [consentRecord({ id: 'rec-n', decision: 'deny', separate_consent: { given: false, words: WORDS } }), AUTHORIZE]
+    await openReceipt('rec-n')
+    expect(within(screen.getByRole('region', { name: 'Separate consent for genetic data' })).getByText(/^Not given/)).toBeInTheDocument()
+  })
+
+  test('without a genetic scope there is none', async () => {
+    await openReceipt('rec-a')
+    expect(screen.queryByRole('region', { name: 'Separate consent for genetic data' })).not.toBeInTheDocument()
+  })
+})
+
 describe('receipt', () => {
   test('says who, which app, what and when, in the words shown, where the person went, the fingerprint and how to revoke', async () => {
     await openReceipt('rec-a')

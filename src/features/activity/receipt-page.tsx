@@ -15,6 +15,7 @@ import { useTranslation } from '@/lib/i18n'
 import { attemptOf, isInForce, receiptPath, recordQueries } from '@/lib/records'
 import { sessionQueries } from '@/lib/session'
 import { StateBadge, StateNote, useStateLabel } from './attempt-state'
+import { SeparateConsentWords } from './separate-consent-words'
 import { UpstreamText } from '@/components/ui/upstream-text'
 
 /**
@@ -110,6 +111,12 @@ export function ReceiptPage() {
           <p className="text-sm text-slate-700 dark:text-slate-300">{t('activity.receipt.noScopes')}</p>
         )}
       </Section>
+
+      {record.separate_consent ? (
+        <Section title={t('activity.receipt.separateConsent.title')}>
+          <SeparateConsentWords consent={record.separate_consent} language={record.language} />
+        </Section>
+      ) : null}
 
       <Section title={t('activity.receipt.samples')}>
         {record.biosamples.length ? (

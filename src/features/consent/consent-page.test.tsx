@@ -140,6 +140,11 @@ async function findForm() {
   return screen.findByRole('heading', { level: 1, name: 'Gene Insight would like to access your BGE account' })
 }
 
+/** Ticks the genetic step's separate consent (the app reads variant.rsid), in the page's language. */
+async function agreeToGeneticData(user: ReturnType<typeof userEvent.setup>) {
+  await user.click(screen.getByRole('checkbox', { name: /may read my genetic data|读取我的基因数据/ }))
+}
+
 function postedTo(path: string) {
   return requests.filter((r) => r.method === 'POST' && r.path === path)
 }
@@ -162,7 +167,8 @@ describe('consent page: what the user sees', () => {
 
     await findForm()
     expect(screen.getByText('Afterwards you’ll return to test.cn')).toBeInTheDocument()
-    expect(screen.getByText('Reads your variants to explain your ancestry.')).toBeInTheDocument()
+    // The description, in the summary and quoted as the app's own words in the genetic step.
+    expect(screen.getAllByText('Reads your variants to explain your ancestry.')).toHaveLength(2)
     expect(within(screen.getByRole('main')).getByText(ALICE.name)).toBeInTheDocument()
     expect(screen.getByRole('button', { name: 'Not you?' })).toBeInTheDocument()
 
@@ -210,7 +216,7 @@ describe('consent page: what the user sees', () => {
     const isolated = heading.querySelector('bdi')
     expect(isolated?.textContent).toBe(name)
     expect(heading.textContent).toBe(`${name} would like to access your BGE account`)
-    expect(screen.getByText('Reads your variants to explain your ancestry.').closest('bdi')).not.toBeNull()
+    for (const description of screen.getAllByText('Reads your variants to explain your ancestry.')) expect(description.closest('bdi')).not.toBeNull()
   })
 
   test('a link naming less than the app is registered for shows, gates on and sends every granted scope, the named one marked', async () => {
@@ -234,6 +240,7 @@ describe('consent page: what the user sees', () => {
     expect(authorizeButton).toHaveAccessibleDescription('Choose at least one sample to authorize.')
 
     await user.click(screen.getByRole('checkbox', { name: /E-A0001/ }))
+    await agreeToGeneticData(user)
     await user.click(authorizeButton)
     await vi.waitFor(() => expect(postedTo('/api/oauth2/authorize')).toHaveLength(1))
     const sent = postedTo('/api/oauth2/authorize')[0]?.body as { scope: string; language: string }
@@ -249,7 +256,7 @@ describe('consent page: what the user sees', () => {
     renderConsent()
     await findForm()
     expect(screen.getByText('You don’t have any samples yet.')).toBeInTheDocument()
-    expect(screen.queryByRole('checkbox')).not.toBeInTheDocument()
+    expect(screen.queryByRole('checkbox', { name: /E-A/ })).not.toBeInTheDocument()
     const authorizeButton = screen.getByRole('button', { name: 'Authorize' })
     expect(authorizeButton).toHaveAccessibleDescription('You have no samples to share with this app.')
     await user.click(authorizeButton)
@@ -271,6 +278,9 @@ describe('consent page: what the user sees', () => {
 
     await user.click(screen.getByRole('checkbox', { name: /E-A0002/ }))
     expect(authorizeButton).toBeEnabled()
+    // The next thing Authorize needs: the genetic step, ticked.
+    expect(authorizeButton).toHaveAccessibleDescription('Tick “I agree” for your genetic data to authorize.')
+    await agreeToGeneticData(user)
     expect(authorizeButton).not.toHaveAccessibleDescription()
     expect(screen.getByText('1 of 3 selected')).toBeInTheDocument()
   })
@@ -496,6 +506,7 @@ describe('consent page: signing in', () => {
     const first = renderConsent(path)
     await findForm()
     await user.click(screen.getByRole('checkbox', { name: /E-A0003/ }))
+    await agreeToGeneticData(user)
     await user.click(screen.getByRole('button', { name: 'Authorize' }))
     await vi.waitFor(() => expect(assignLocation).toHaveBeenCalledWith(`/signin?next=${encodeURIComponent(path)}`))
     expect(sessionStorage.getItem('bge-consent-flows')).toContain('E-A0003')
@@ -507,6 +518,8 @@ describe('consent page: signing in', () => {
     await findForm()
     expect(screen.getByRole('checkbox', { name: /E-A0003/ })).toBeChecked()
     expect(screen.getByRole('checkbox', { name: /E-A0001/ })).not.toBeChecked()
+    // The samples survive; the separate consent never does: it is given again on each page.
+    expect(screen.getByRole('checkbox', { name: /may read my genetic data/ })).not.toBeChecked()
   })
 
   test('“Not you?” signs out and goes to sign-in with the way back', async () => {
@@ -517,6 +530,94 @@ describe('consent page: signing in', () => {
     await user.click(screen.getByRole('button', { name: 'Not you?' }))
     await vi.waitFor(() => expect(assignLocation).toHaveBeenCalledWith(`/signin?next=${encodeURIComponent(path)}`))
     expect(requests.some((r) => r.method === 'DELETE' && r.path === '/api/session')).toBe(true)
+  })
+})
+
+describe('consent page: the separate consent for genetic data', () => {
+  test.each([
+    ['en', 'Authorize', 'Separate consent for your genetic data', 'I agree that Gene Insight may read my genetic data', 'Tick “I agree” for your genetic data to authorize.'],
+    ['zh-CN', '授权', '基因数据单独同意', '我同意 Gene Insight 读取我的基因数据', '请勾选基因数据的“我同意”后再授权。'],
+  ] as const)('in %s: its own step with the five items, unticked; Authorize sends nothing until it is ticked, and says why beside the button', async (language, authorizeName, heading, label, reason) => {
+    const user = userEvent.setup()
+    await setLanguage(language)
+    renderConsent()
+    await screen.findByRole('button', { name: authorizeName })
+    const step = screen.getByRole('group', { name: heading })
+    expect(within(step).getAllByRole('listitem')).toHaveLength(5)
+    const box = within(step).getByRole('checkbox', { name: label })
+    expect(box).not.toBeChecked()
+    expect(box).toBeRequired()
+
+    await user.click(screen.getByRole('checkbox', { name: /E-A0001/ }))
+    const authorizeButton = screen.getByRole('button', { name: authorizeName })
+    expect(authorizeButton).toHaveAccessibleDescription(reason)
+    await user.click(authorizeButton)
+    expect(screen.getByRole('alert')).toHaveTextContent(reason)
+    // The person is taken to the box, which says what is missing.
+    expect(box).toHaveFocus()
+    expect(box).toHaveAttribute('aria-invalid', 'true')
+    expect(box).toHaveAccessibleDescription(new RegExp(`^${reason}`))
+    expect(postedTo('/api/oauth2/authorize')).toHaveLength(0)
+
+    await user.click(box)
+    expect(authorizeButton).not.toHaveAccessibleDescription()
+    await user.click(authorizeButton)
+    await vi.waitFor(() => expect(postedTo('/api/oauth2/authorize')).toHaveLength(1))
+    expect(postedTo('/api/oauth2/authorize')[0]?.body).toMatchObject({ separate_consent: true, language })
+    // Settled before the next test: the decision marks its flow as answered when it comes back.
+    await vi.waitFor(() => expect(replaceLocation).toHaveBeenCalledTimes(1))
+  })
+
+  test('the step’s words are the ones the BFF recomputes and records, byte for byte', async () => {
+    const { catalogueWordsFormat } = await import('@/contract/separate-consent-catalogue')
+    const { separateConsentWords } = await import('@/contract/separate-consent')
+    const { displayedScopeText } = await import('@/contract/scope-text')
+    const { catalogueLookup } = await import('@/contract/scope-catalogue')
+    for (const language of ['en', 'zh-CN'] as const) {
+      await setLanguage(language)
+      const shown = renderConsent()
+      await screen.findByRole('button', { name: language === 'en' ? 'Authorize' : '授权' })
+      const step = screen.getByRole('group', { name: language === 'en' ? 'Separate consent for your genetic data' : '基因数据单独同意' })
+      const label = step.querySelector('label')?.textContent ?? ''
+      const items = within(step).getAllByRole('listitem').map((item) => item.textContent)
+      const genetic = APP_SCOPES.filter((s) => s.scope === 'variant.rsid').map((s) => displayedScopeText(s, language, catalogueLookup))
+      const words = separateConsentWords({ appName: 'Gene Insight', appDescription: 'Reads your variants to explain your ancestry.', geneticScopes: genetic }, catalogueWordsFormat(language))
+      expect([label, ...items]).toEqual(words)
+      shown.unmount()
+    }
+  })
+
+  test('never pre-ticked: not when the app was granted before (re-consent)', async () => {
+    world.grants = [
+      { client_id: 'web-app', name: 'Gene Insight', logo: '', grant_time: '2024-05-02T08:00:00Z', biosample_ids: [{ biosample_id: 'E-A0002', type: 'Full' }] },
+    ]
+    renderConsent()
+    await findForm()
+    expect(screen.getByRole('checkbox', { name: /E-A0002/ })).toBeChecked()
+    expect(screen.getByRole('checkbox', { name: /may read my genetic data/ })).not.toBeChecked()
+  })
+
+  test('an app without a genetic scope shows no step and Authorize needs none', async () => {
+    const user = userEvent.setup()
+    world.application = application({}, [scope('profile.default')])
+    renderConsent(consentUrl({ scope: 'profile.default' }))
+    await findForm()
+    expect(screen.queryByRole('checkbox', { name: /genetic data/ })).not.toBeInTheDocument()
+    await user.click(screen.getByRole('button', { name: 'Authorize' }))
+    await vi.waitFor(() => expect(postedTo('/api/oauth2/authorize')).toHaveLength(1))
+    expect(postedTo('/api/oauth2/authorize')[0]?.body).not.toHaveProperty('separate_consent')
+    await vi.waitFor(() => expect(replaceLocation).toHaveBeenCalledTimes(1))
+  })
+
+  test('the BFF’s refusal (separate_consent_required) is explained on the page', async () => {
+    const user = userEvent.setup()
+    server.use(http.post('/api/oauth2/authorize', () => apiError(400, 'separate_consent_required')))
+    renderConsent()
+    await findForm()
+    await user.click(screen.getByRole('checkbox', { name: /E-A0001/ }))
+    await agreeToGeneticData(user)
+    await user.click(screen.getByRole('button', { name: 'Authorize' }))
+    expect(await screen.findByText(/The law asks for your separate agreement before an app reads genetic data/)).toBeInTheDocument()
   })
 })
 
@@ -534,6 +635,7 @@ describe('consent page: deciding', () => {
     )
     renderConsent()
     await user.click(await screen.findByRole('checkbox', { name: /E-A0001/ }))
+    await agreeToGeneticData(user)
     await user.click(screen.getByRole('button', { name: language === 'en' ? 'Authorize' : '授权' }))
     const title = language === 'en' ? 'BGE has not confirmed your answer yet' : 'BGE 尚未确认你的选择'
     expect(await screen.findByText(title)).toBeInTheDocument()
@@ -564,6 +666,7 @@ describe('consent page: deciding', () => {
     await findForm()
     await user.click(screen.getByRole('checkbox', { name: /E-A0001/ }))
     await user.click(screen.getByRole('checkbox', { name: /E-A0003/ }))
+    await agreeToGeneticData(user)
     const authorizeButton = screen.getByRole('button', { name: 'Authorize' })
     await user.dblClick(authorizeButton)
 
@@ -580,6 +683,7 @@ describe('consent page: deciding', () => {
         { biosample_id: 'E-A0001', type: 'Lowpass' },
         { biosample_id: 'E-A0003', type: '16S' },
       ],
+      separate_consent: true,
       language: SHOWN_IN_ENGLISH,
     })
     expect(await screen.findByText('Taking you back to test.cn…')).toBeInTheDocument()
@@ -594,6 +698,7 @@ describe('consent page: deciding', () => {
     const first = renderConsent(path)
     await screen.findByRole('button', { name: names.authorize })
     await user.click(screen.getByRole('checkbox', { name: /E-A0001/ }))
+    await agreeToGeneticData(user)
     await user.click(screen.getByRole('button', { name: names.authorize }))
     await vi.waitFor(() => expect(replaceLocation).toHaveBeenCalledTimes(1))
     const sent = postedTo('/api/oauth2/authorize')[0]?.body as Record<string, unknown>

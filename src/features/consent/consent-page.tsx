@@ -85,7 +85,7 @@ function ConsentForm({ request, posted }: { request: ApplicationRequest; posted:
   const inFlight = useRef(false)
   const [pending, setPending] = useState<Decision | null>(null)
   const [outcome, setOutcome] = useState<Outcome | null>(null)
-  const [failure, setFailure] = useState<{ decision: Decision; error: unknown } | null>(null)
+  const [failure, setFailure] = useState<{ decision: Decision; separateConsent: boolean; error: unknown } | null>(null)
   // "Not you?": sign out, then sign in as someone else and come back to this request.
   const switchAccount = useMutation(sessionMutations.signOut(returnPath))
   const switching = switchAccount.isPending || switchAccount.isSuccess
@@ -105,7 +105,7 @@ function ConsentForm({ request, posted }: { request: ApplicationRequest; posted:
     return () => window.removeEventListener('pageshow', onPageShow)
   }, [])
 
-  async function decide(decision: Decision) {
+  async function decide(decision: Decision, separateConsent = false) {
     // A ref, not state: two clicks in one frame must still send one request.
     if (inFlight.current) return
     inFlight.current = true
@@ -128,6 +128,8 @@ function ConsentForm({ request, posted }: { request: ApplicationRequest; posted:
               biosample_ids: biosamples
                 .filter((sample) => selected.includes(sample.biosample_id))
                 .map(({ biosample_id, type }) => ({ biosample_id, type })),
+              // Only when the genetic step was shown and ticked; the BFF records its words itself.
+              ...(separateConsent && { separate_consent: true }),
             })
           : await deny(base)
       markDecided(flow, decision)
@@ -146,7 +148,7 @@ function ConsentForm({ request, posted }: { request: ApplicationRequest; posted:
         assignLocation(signInHref(returnPath))
         return
       }
-      setFailure({ decision, error })
+      setFailure({ decision, separateConsent, error })
     }
   }
 
@@ -217,7 +219,7 @@ function ConsentForm({ request, posted }: { request: ApplicationRequest; posted:
         grantedAt={grant?.grant_time}
         pending={pending}
         actionsDisabled={!online || switching}
-        onAuthorize={() => void decide('authorize')}
+        onAuthorize={({ separateConsent }) => void decide('authorize', separateConsent)}
         onDeny={() => void decide('deny')}
         hiddenFields={{ [CONSENT_FIELDS.ticket]: answer.ticket ?? '', [CONSENT_FIELDS.language]: language }}
         notices={
@@ -234,7 +236,7 @@ function ConsentForm({ request, posted }: { request: ApplicationRequest; posted:
             {failure ? (
               <DecisionFailure
                 error={failure.error}
-                onRetry={() => void decide(failure.decision)}
+                onRetry={() => void decide(failure.decision, failure.separateConsent)}
                 onRenew={() => void renewTicket()}
                 retryDisabled={!online}
               />
@@ -276,6 +278,14 @@ function DecisionFailure({
 }) {
   const { t } = useTranslation()
   const code = errorCodeLabel(error)
+  // The form refused for want of the genetic step's tick: why the law asks, and what to do.
+  if (error instanceof ApiError && error.code === 'separate_consent_required') {
+    return (
+      <Alert variant="error" title={t('separateConsent.required')}>
+        <p>{t('separateConsent.refused')}</p>
+      </Alert>
+    )
+  }
   // The form refused for want of a sample: the same words as the page's own hint.
   if (error instanceof ApiError && error.code === 'biosamples_required') {
     return (

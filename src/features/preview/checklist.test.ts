@@ -27,6 +27,7 @@ describe('buildChecklist', () => {
       ['name', 'na'],
       ['scopes', 'na'],
       ['counts', 'na'],
+      ['separateConsent', 'na'],
       ['state', 'warn'],
       ['miniProgram', 'na'],
     ])
@@ -63,6 +64,36 @@ describe('buildChecklist: scopes', () => {
       values: { count: 2 },
     })
     expect(scopesItem({ scope: 'profile.default nope' }, [scope('profile.default', true), scope('variant.rsid', false)], ['nope'])?.status).toBe('fail')
+  })
+})
+
+describe('buildChecklist: separate consent for genetic data', () => {
+  const scope = (name: string) => ({ scope: name, title: name, message: '', asked: true })
+  function separateItem(granted: ReturnType<typeof scope>[], description = 'd') {
+    const application = { client_id: 'x', name: 'X', logo: '', description, redirect_uri: 'https://a.example/cb', client_type: 'web', wxmp_app_id: '', scopes: granted }
+    const items = buildChecklist(
+      { clientId: 'x', redirectUri: 'https://a.example/cb', state: 's', scope: undefined },
+      { kind: 'ok', data: { application, granted_scopes: granted, unknown_scopes: [], ticket: null } },
+      'loaded',
+    )
+    return items.find((item) => item.id === 'separateConsent')
+  }
+
+  test('names the granted scopes that trigger the step, genetic ones only', () => {
+    expect(separateItem([scope('profile.default'), scope('variant.rsid'), scope('variant.chr:write')])).toEqual({
+      id: 'separateConsent',
+      status: 'pass',
+      title: 'preview.checklist.separateConsent.title',
+      detail: { key: 'preview.checklist.separateConsent.some', values: { scopes: 'variant.rsid, variant.chr:write' } },
+    })
+  })
+
+  test('says there is no step without a genetic scope', () => {
+    expect(separateItem([scope('profile.default'), scope('sample.default:write')])?.detail).toEqual({ key: 'preview.checklist.separateConsent.none' })
+  })
+
+  test('warns, with a fix, when the step would have no description to quote as its purpose', () => {
+    expect(separateItem([scope('variant.rsid')], '  ')).toMatchObject({ status: 'warn', fix: { key: 'preview.checklist.separateConsent.noDescriptionFix' } })
   })
 })
 

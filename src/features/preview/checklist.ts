@@ -2,6 +2,7 @@
 // would make of this request, item by item, each with a fix. Pure, so every rule is unit-tested.
 import type { ApplicationResponse } from '@/contract/api'
 import { isGenomicScope, isWriteScope } from '@/contract/scopes'
+import { needsSeparateConsent } from '@/contract/separate-consent'
 import { isDisplayableLogo } from '@/contract/logo'
 import type { ErrorCode } from '@/contract/errors'
 import type { ApplicationRequest } from '@/lib/application'
@@ -23,7 +24,7 @@ export interface CheckText {
 }
 
 export interface CheckItem {
-  id: 'app' | 'redirect' | 'logo' | 'description' | 'name' | 'scopes' | 'counts' | 'state' | 'miniProgram'
+  id: 'app' | 'redirect' | 'logo' | 'description' | 'name' | 'scopes' | 'counts' | 'separateConsent' | 'state' | 'miniProgram'
   status: CheckStatus
   title: MessageKey
   detail: CheckText
@@ -99,7 +100,7 @@ function failedChecklist(request: PreviewedRequest, error: unknown): CheckItem[]
   const code = errorCodeLabel(error) ?? undefined
   const redirectProblem = apiError && byCode(REDIRECT_PROBLEMS, apiError.code)
   const appProblem = apiError && byCode(APP_PROBLEMS, apiError.code)
-  const rest = (['logo', 'description', 'name', 'scopes', 'counts'] as const).map((id) => notChecked(id, `preview.checklist.${id}.title`))
+  const rest = (['logo', 'description', 'name', 'scopes', 'counts', 'separateConsent'] as const).map((id) => notChecked(id, `preview.checklist.${id}.title`))
 
   let app: CheckItem
   let redirect: CheckItem
@@ -236,6 +237,24 @@ function loadedChecklist(request: PreviewedRequest, data: ApplicationResponse, l
           detail: { key: 'preview.checklist.counts.some', values: { count: scopes.length, write, genomic } },
           fix: { key: 'preview.checklist.counts.someFix' },
         },
+  )
+
+  // Which granted scopes make the page ask for the separate consent (src/contract/separate-consent.ts),
+  // named so a developer sees why the step is there; its purpose item quotes the description.
+  const triggers = scopes.filter((scope) => needsSeparateConsent(scope.scope)).map((scope) => scope.scope)
+  const separateTitle: MessageKey = 'preview.checklist.separateConsent.title'
+  items.push(
+    triggers.length === 0
+      ? { id: 'separateConsent', status: 'pass', title: separateTitle, detail: { key: 'preview.checklist.separateConsent.none' } }
+      : application.description.trim()
+        ? { id: 'separateConsent', status: 'pass', title: separateTitle, detail: { key: 'preview.checklist.separateConsent.some', values: { scopes: triggers.join(', ') } } }
+        : {
+            id: 'separateConsent',
+            status: 'warn',
+            title: separateTitle,
+            detail: { key: 'preview.checklist.separateConsent.noDescription', values: { scopes: triggers.join(', ') } },
+            fix: { key: 'preview.checklist.separateConsent.noDescriptionFix' },
+          },
   )
 
   items.push(stateItem(request))

@@ -276,7 +276,25 @@ describe('the checklist', () => {
     expect(await checklistItem('Requested scopes known')).toHaveTextContent('Not registered for this app: sample.nope abundance.x.')
     expect(await statusOf('Write and genetic-data scopes')).toBe('Warning')
     expect(await checklistItem('Write and genetic-data scopes')).toHaveTextContent('3 scopes granted. Can make changes: 1. Reads genetic data: 1.')
-    expect(screen.getByText('1 problem, 4 warnings')).toBeInTheDocument()
+    // variant.rsid triggers the separate consent, whose purpose would have no description to quote.
+    expect(await statusOf('Separate consent for genetic data')).toBe('Warning')
+    expect(await checklistItem('Separate consent for genetic data')).toHaveTextContent('Granted variant.rsid, so the page shows a separate consent step')
+    expect(screen.getByText('1 problem, 5 warnings')).toBeInTheDocument()
+  })
+
+  test('a genetic scope: the previewed page shows the separate consent step, and its Authorize waits for the tick', async () => {
+    const user = userEvent.setup()
+    respond = () => HttpResponse.json(answerFor({}, [SCOPES.profile!, SCOPES.variant!]))
+    renderPreview(previewPath({ client_id: 'web-app', redirect_uri: REDIRECT, scope: 'profile.default variant.rsid', state: 's' }))
+    expect(await checklistItem('Separate consent for genetic data')).toHaveTextContent('Granted variant.rsid')
+    const step = await screen.findByRole('group', { name: 'Separate consent for your genetic data' })
+    expect(within(step).getAllByRole('listitem')).toHaveLength(5)
+    await user.click(screen.getByRole('checkbox', { name: /E-EXAMPLE-0001/ }))
+    await user.click(screen.getByRole('button', { name: 'Authorize' }))
+    expect(screen.queryByTestId('decision-url')).not.toBeInTheDocument()
+    await user.click(within(step).getByRole('checkbox', { name: /may read my genetic data/ }))
+    await user.click(screen.getByRole('button', { name: 'Authorize' }))
+    expect(screen.getByTestId('decision-url').textContent).toMatch(/code=EXAMPLE_CODE/)
   })
 
   test('a link naming fewer scopes than the app is registered for warns that users see and grant every one, and the page marks the named ones', async () => {

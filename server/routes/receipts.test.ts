@@ -14,7 +14,7 @@ import { openPortalStore } from '../store/portal-store'
 
 async function authorize(bff: Bff, as: UserKey = 'alice'): Promise<void> {
   const held = await bff.consent(as, WEB_APP)
-  const response = await bff.request('/api/oauth2/authorize', { method: 'POST', as, json: { ...held, ...WEB_APP, state: 'st', biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] } })
+  const response = await bff.request('/api/oauth2/authorize', { method: 'POST', as, json: { ...held, ...WEB_APP, state: 'st', separate_consent: true, biosample_ids: [{ biosample_id: 'E-A0001', type: 'Lowpass' }] } })
   expect(response.status).toBe(200)
 }
 

@@ -23,7 +23,7 @@ interface ExportFile {
 async function authorize(bff: Bff, as: UserKey): Promise<void> {
   const held = await bff.consent(as, WEB_APP)
   const samples = as === 'alice' ? [{ biosample_id: 'E-A0001', type: 'Lowpass' }] : [{ biosample_id: 'E-B0001', type: 'Lowpass' }]
-  const response = await bff.request('/api/oauth2/authorize', { method: 'POST', as, json: { ...held, ...WEB_APP, state: 'st', biosample_ids: samples } })
+  const response = await bff.request('/api/oauth2/authorize', { method: 'POST', as, json: { ...held, ...WEB_APP, state: 'st', separate_consent: true, biosample_ids: samples } })
   expect(response.status).toBe(200)
 }
 

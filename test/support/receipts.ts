@@ -35,7 +35,8 @@ export function withTextHash(record: ConsentRecord): ConsentRecord {
 
 /** Signs `payload` (a record's canonical JSON unless a test hands other bytes) as the portal does. */
 export async function signPayload(payload: string, key: SigningKey, header: Record<string, unknown> = {}): Promise<string> {
-  return new CompactSign(new TextEncoder().encode(payload)).setProtectedHeader({ alg: RECEIPT_JWS_ALG, kid: key.kid, typ: RECEIPT_JWS_TYPE, ...header }).sign(key.privateKey)
+  // This realm's Uint8Array: under jsdom, TextEncoder's answer is another realm's, which jose refuses.
+  return new CompactSign(new Uint8Array(Buffer.from(payload, 'utf8'))).setProtectedHeader({ alg: RECEIPT_JWS_ALG, kid: key.kid, typ: RECEIPT_JWS_TYPE, ...header }).sign(key.privateKey)
 }
 
 export function signRecord(record: ConsentRecord, key: SigningKey): Promise<string> {

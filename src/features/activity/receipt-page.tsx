@@ -140,6 +140,7 @@ export function ReceiptPage() {
         <Button variant="secondary" onClick={() => downloadReceipt(record)}>
           {t('activity.receipt.download')}
         </Button>
+        <Link to={PAGE_ROUTES.verify.path} className="inline-flex min-h-target items-center text-sm font-medium text-brand-700 underline underline-offset-4 dark:text-brand-100">{t('activity.receipt.verify')}</Link>
       </div>
     </Page>
   )

@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, onTestFinished, test } from 'vitest'
 import { ConfigError, loadConfig, startWarnings } from './config'
+import { newSigningJwk } from './receipts/keys'
+
+const SIGNING_KEY = newSigningJwk()
 
 test('with no environment the portal runs against its sandbox', () => {
   const config = loadConfig({})
@@ -45,6 +48,7 @@ test('a complete upstream configuration is accepted', () => {
     LOGIN_URL: 'https://account.example/login?next={next}',
     SAMPLES_PATH: '/v2/openbge/samples/mine',
     USER_PATH: '/openbge/user',
+    RECEIPT_SIGNING_KEYS: JSON.stringify([SIGNING_KEY]),
     ALLOW_HTTP_REDIRECTS: 'true',
   })
   expect(config).toMatchObject({ sandbox: false, upstreamUrl: 'https://pre.private.omgut.com', appKey: 'key', allowHttpRedirects: true })
@@ -172,7 +176,45 @@ const upstream = {
   LOGIN_URL: 'https://account.example/login?next={next}',
   SAMPLES_PATH: '/openbge/samples',
   USER_PATH: '/openbge/user',
+  RECEIPT_SIGNING_KEYS: JSON.stringify([SIGNING_KEY]),
 }
+
+describe('RECEIPT_SIGNING_KEYS', () => {
+  test('required with UPSTREAM_URL, naming it, its _FILE form and how to make a key', () => {
+    expect(() => loadConfig({ ...upstream, RECEIPT_SIGNING_KEYS: undefined })).toThrowError(
+      new ConfigError(
+        'UPSTREAM_URL is set, so RECEIPT_SIGNING_KEYS (or RECEIPT_SIGNING_KEYS_FILE) is required: a JSON array of private Ed25519 JWKs that sign consent receipts. ' +
+          '`npm run receipt-key` prints a new one.',
+      ),
+    )
+    expect(loadConfig(upstream).receiptKeys).toEqual({ keys: [SIGNING_KEY] })
+  })
+
+  test('read from RECEIPT_SIGNING_KEYS_FILE; a bad value refuses to start without quoting the private key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bge-config-keys-'))
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
+    const file = join(dir, 'keys.json')
+    writeFileSync(file, `${JSON.stringify([SIGNING_KEY])}\n`)
+    expect(loadConfig({ ...upstream, RECEIPT_SIGNING_KEYS: undefined, RECEIPT_SIGNING_KEYS_FILE: file }).receiptKeys).toEqual({ keys: [SIGNING_KEY] })
+    const refusal = (() => {
+      try {
+        loadConfig({ ...upstream, RECEIPT_SIGNING_KEYS: JSON.stringify([{ ...SIGNING_KEY, x: newSigningJwk().x }]) })
+      } catch (error) {
+        return error
+      }
+    })()
+    expect(refusal).toBeInstanceOf(ConfigError)
+    expect((refusal as Error).message).toMatch(/RECEIPT_SIGNING_KEYS: \[0\]\.\[x\] is not the public key of d/)
+    expect((refusal as Error).message).not.toContain(SIGNING_KEY.d)
+  })
+
+  test('sandbox mode without keys: one made and kept beside PORTAL_DB (.data/ by default), in memory with PORTAL_DB=:memory:', () => {
+    expect(loadConfig({}).receiptKeys).toEqual({ generated: true, file: '.data/receipt-signing-key.json' })
+    expect(loadConfig({ PORTAL_DB: '/var/lib/portal/portal.sqlite' }).receiptKeys).toEqual({ generated: true, file: '/var/lib/portal/receipt-signing-key.json' })
+    expect(loadConfig({ PORTAL_DB: ':memory:' }).receiptKeys).toEqual({ generated: true, file: undefined })
+    expect(loadConfig({ RECEIPT_SIGNING_KEYS: JSON.stringify([SIGNING_KEY]) }).receiptKeys).toEqual({ keys: [SIGNING_KEY] })
+  })
+})
 
 describe('NODE_ENV=production', () => {
   test('without UPSTREAM_URL refuses to start, naming what to set', () => {

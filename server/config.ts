@@ -1,8 +1,10 @@
 // Configuration, read and checked once at start. Nothing else reads process.env.
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import proxyAddr from 'proxy-addr'
 import { z } from 'zod'
+import { parseSigningKeys, type PrivateSigningJwk } from './receipts/keys'
 import type { StoreLocation } from './store/engines'
 import { isTimeZone, PLATFORM_TIME_ZONE } from '../src/contract/time-zone'
 
@@ -72,7 +74,16 @@ export interface Config {
   recordsRetentionDays: number | undefined
   /** Requests allowed per minute (SPEC.md "Security"), shared through the store; undefined: RATE_LIMIT=off. */
   rateLimits: RateLimitSettings | undefined
+  /**
+   * How consent receipts are signed (server/receipts/keys.ts): RECEIPT_SIGNING_KEYS (the first
+   * signs, all verify); or, in sandbox mode without them, a key the portal makes and keeps in
+   * `file` (beside PORTAL_DB), or in memory only when PORTAL_DB is `:memory:`.
+   */
+  receiptKeys: { keys: PrivateSigningJwk[] } | { generated: true; file: string | undefined }
 }
+
+/** Sandbox mode's own receipt-signing key, beside the embedded store (`.data/` by default). */
+export const SANDBOX_RECEIPT_KEY_FILE = 'receipt-signing-key.json'
 
 /** RATE_LIMIT_*: how many requests of each kind one client IP or one session may make per minute. */
 export interface RateLimitSettings {
@@ -99,7 +110,7 @@ export class ConfigError extends Error {}
  * Variables that may come from a file instead (`NAME_FILE`, e.g. a mounted Kubernetes or Docker
  * secret), so their values need not sit in the process environment.
  */
-export const FILE_VARIABLES = ['SESSION_SECRET', 'BGE_APP_KEY', 'BGE_APP_SECRET', 'DATABASE_URL'] as const
+export const FILE_VARIABLES = ['SESSION_SECRET', 'BGE_APP_KEY', 'BGE_APP_SECRET', 'DATABASE_URL', 'RECEIPT_SIGNING_KEYS'] as const
 
 /** A load balancer closes idle connections after 60 s (AWS ALB, GCP's is 600 s): the portal must not close first. */
 const KEEP_ALIVE_TIMEOUT_MS = 65_000
@@ -182,6 +193,16 @@ const envSchema = z.object({
   RATE_LIMIT_DECISIONS_PER_MINUTE: z.coerce.number().int().positive().default(30),
   RATE_LIMIT_RECORD_READS_PER_MINUTE: z.coerce.number().int().positive().default(120),
   RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  // A JSON array of private Ed25519 JWKs (server/receipts/keys.ts); errors never quote the value.
+  RECEIPT_SIGNING_KEYS: z
+    .string()
+    .transform((value, context) => {
+      const parsed = parseSigningKeys(value)
+      if (parsed.success) return parsed.keys
+      context.addIssue({ code: 'custom', message: parsed.problem })
+      return z.NEVER
+    })
+    .optional(),
 })
 
 /**
@@ -249,6 +270,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, readFile: (path
     if (!e.LOGIN_URL) throw new ConfigError('UPSTREAM_URL is set, so LOGIN_URL (the platform sign-in page) is required.')
     if (!e.SAMPLES_PATH) throw new ConfigError('UPSTREAM_URL is set, so SAMPLES_PATH (the upstream call listing a user\'s biosamples) is required.')
     if (!e.USER_PATH) throw new ConfigError('UPSTREAM_URL is set, so USER_PATH (the upstream call naming the signed-in user) is required.')
+    // Every instance must sign with a key the others' JWKS lists, and keep it across restarts:
+    // a key made here would be neither.
+    if (!e.RECEIPT_SIGNING_KEYS) {
+      throw new ConfigError(
+        'UPSTREAM_URL is set, so RECEIPT_SIGNING_KEYS (or RECEIPT_SIGNING_KEYS_FILE) is required: a JSON array of private Ed25519 JWKs that sign consent receipts. ' +
+          '`npm run receipt-key` prints a new one.',
+      )
+    }
   }
   if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) throw new ConfigError('METRICS_PORT must differ from PORT: metrics are never served on the public port.')
   return {
@@ -292,6 +321,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, readFile: (path
             recordReadsPerMinute: e.RATE_LIMIT_RECORD_READS_PER_MINUTE,
             unauthenticatedPerMinute: e.RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE,
           },
+    receiptKeys: e.RECEIPT_SIGNING_KEYS
+      ? { keys: e.RECEIPT_SIGNING_KEYS }
+      : { generated: true, file: e.PORTAL_DB === ':memory:' ? undefined : join(dirname(e.PORTAL_DB), SANDBOX_RECEIPT_KEY_FILE) },
   }
 }
 

@@ -33,6 +33,7 @@ import { useTestDatabase } from '../test/support/database'
 import { MAX_STATE_LENGTH } from '../src/contract/api'
 import type { FixturesInput } from './sandbox/fixtures'
 import { openPortalStore, type PortalStore } from './store/portal-store'
+import { testReceiptKeys } from '../test/support/receipt-keys'
 
 const AUTHORIZE_PATH = '/openbge/oauth2/authorize'
 const SCRIPT = '<script>alert("xss")</script>'
@@ -361,8 +362,8 @@ describe('control characters in upstream texts', () => {
   }
 
   const engines: [string, () => PortalStore][] = [
-    ['SQLite', () => openPortalStore({ engine: 'sqlite', path: ':memory:' })],
-    ['PostgreSQL', () => openPortalStore({ engine: 'postgres', url: postgresUrl() })],
+    ['SQLite', () => openPortalStore({ engine: 'sqlite', path: ':memory:' }, { receipts: testReceiptKeys })],
+    ['PostgreSQL', () => openPortalStore({ engine: 'postgres', url: postgresUrl() }, { receipts: testReceiptKeys })],
   ]
 
   test.each(engines)('on %s: application, deny, authorize, grants, revoke and records work, and nothing stored or answered holds a control', async (_engine, open) => {

@@ -12,6 +12,7 @@ import { createLogger, lineLog } from './http/log'
 import { createMetrics, metricsApp, observeStore } from './http/metrics'
 import type { PageSource } from './pages/spa'
 import { startSandbox } from './sandbox/start'
+import { configuredReceiptKeys, type ReceiptKeys } from './receipts/keys'
 import { openPortalStore, StoreNotMigratedError } from './store/portal-store'
 
 /** How long start-up waits for the store (PostgreSQL may be unreachable) before refusing to start. */
@@ -46,9 +47,16 @@ export async function startPortal(options: PortalOptions = {}): Promise<void> {
     throw error
   }
 
+  let receipts: ReceiptKeys
+  try {
+    receipts = configuredReceiptKeys(config.receiptKeys)
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error))
+  }
+
   // A store that cannot be reached or migrated refuses the start: the portal cannot keep its promise
   // of one decision per ticket without it.
-  const store = openPortalStore(config.store, { connectTimeoutMs: STORE_CONNECT_TIMEOUT_MS, autoMigrate: config.autoMigrate })
+  const store = openPortalStore(config.store, { receipts, connectTimeoutMs: STORE_CONNECT_TIMEOUT_MS, autoMigrate: config.autoMigrate })
   try {
     await store.ping()
   } catch (error) {
@@ -98,6 +106,8 @@ export async function startPortal(options: PortalOptions = {}): Promise<void> {
     const lines = [
       `BGE consent portal on ${base}`,
       `  store: ${store.description}${config.autoMigrate ? '' : ' (AUTO_MIGRATE=false)'}`,
+      // The kid, never the key; a sandbox's own key is where a backup must find it.
+      `  receipts: signed with key ${receipts.kid}${'file' in config.receiptKeys ? (config.receiptKeys.file === undefined ? ' (the sandbox\'s, in memory only)' : ` (the sandbox's, kept in ${config.receiptKeys.file})`) : ''}`,
       ...(config.recordsRetentionDays === undefined ? [] : [`  retention: consent records older than ${config.recordsRetentionDays} days are purged`]),
       `  timeouts: headers ${headersTimeout} ms, request ${requestTimeout} ms, keep-alive ${keepAliveTimeout} ms`,
       ...startWarnings(config).map((warning) => `  warning: ${warning}`),

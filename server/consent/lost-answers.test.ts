@@ -14,6 +14,7 @@ import { createTestDatabase } from '../../test/support/postgres'
 import { SANDBOX_CALL_PATHS as P } from '../sandbox/fixtures'
 import { openPortalStore, StoreUnavailableError, type PortalStore } from '../store/portal-store'
 import { until } from '../../test/support/until'
+import { testReceiptKeys } from '../../test/support/receipt-keys'
 
 type StoreKind = 'sqlite' | 'postgres'
 type LostKind = 'timeout' | 'reset' | 'http_500'
@@ -31,7 +32,7 @@ const FAST = { UPSTREAM_TIMEOUT_MS: '150', UPSTREAM_CLOCK_MARGIN_MS: '0' }
 async function freshStore(kind: StoreKind): Promise<PortalStore> {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'bge-lost-'))
-    const store = openPortalStore({ engine: 'sqlite', path: join(dir, 'portal.sqlite') }, { sweepIntervalMs: 0 })
+    const store = openPortalStore({ engine: 'sqlite', path: join(dir, 'portal.sqlite') }, { receipts: testReceiptKeys, sweepIntervalMs: 0 })
     onTestFinished(async () => {
       await store.close()
       rmSync(dir, { recursive: true, force: true })
@@ -39,7 +40,7 @@ async function freshStore(kind: StoreKind): Promise<PortalStore> {
     return store
   }
   const database = await createTestDatabase(inject('postgresUrl'))
-  const store = openPortalStore({ engine: 'postgres', url: database.url }, { sweepIntervalMs: 0 })
+  const store = openPortalStore({ engine: 'postgres', url: database.url }, { receipts: testReceiptKeys, sweepIntervalMs: 0 })
   onTestFinished(async () => {
     await store.close()
     await database.drop()

@@ -7,6 +7,7 @@ import { errorEnvelopeSchema } from '../../src/contract/api'
 import { useBff, WEB_APP, type Bff } from '../../test/support/bff'
 import { useTestDatabase } from '../../test/support/database'
 import { openPortalStore, type PortalStore } from '../store/portal-store'
+import { testReceiptKeys } from '../../test/support/receipt-keys'
 
 const postgresUrl = useTestDatabase()
 const AUTHORIZE = '/openbge/oauth2/authorize'
@@ -17,7 +18,7 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((store) => store.close()))
 })
 function openStore(engine: 'sqlite' | 'postgres'): PortalStore {
-  const store = openPortalStore(engine === 'sqlite' ? { engine, path: ':memory:' } : { engine, url: postgresUrl() }, { sweepIntervalMs: 0 })
+  const store = openPortalStore(engine === 'sqlite' ? { engine, path: ':memory:' } : { engine, url: postgresUrl() }, { receipts: testReceiptKeys, sweepIntervalMs: 0 })
   opened.push(store)
   return store
 }

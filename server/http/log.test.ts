@@ -5,6 +5,7 @@ import { ALICE, BOB, useBff, WEB_APP, type Bff, type LogEntry } from '../../test
 import { SANDBOX_USER_PATH } from '../config'
 import { openPortalStore, StoreUnavailableError } from '../store/portal-store'
 import { createLogger, lineLog, loggablePath } from './log'
+import { testReceiptKeys } from '../../test/support/receipt-keys'
 
 const GRANTS_PATH = '/openbge/oauth2/grants'
 const SAMPLES = [{ biosample_id: 'E-A0001', type: 'Lowpass' }]
@@ -120,7 +121,7 @@ describe('request lines', () => {
   })
 
   test('warnings written while a request runs carry its request id', async () => {
-    const store = openPortalStore({ engine: 'sqlite', path: ':memory:' })
+    const store = openPortalStore({ engine: 'sqlite', path: ':memory:' }, { receipts: testReceiptKeys })
     onTestFinished(() => store.close())
     const bff = useBff({ portalStore: { ...store, writeRecord: () => Promise.reject(new StoreUnavailableError(new Error('connection refused'))) } })
     // A revoke never waits on the store: its record is kept in memory, and that is said.

@@ -5,6 +5,7 @@ import { useTestDatabase } from '../../test/support/database'
 import { useBff, WEB_APP } from '../../test/support/bff'
 import { asSuperuser } from '../../test/support/postgres'
 import { openPortalStore } from '../store/portal-store'
+import { testReceiptKeys } from '../../test/support/receipt-keys'
 
 const postgresUrl = useTestDatabase()
 
@@ -28,7 +29,7 @@ describe('GET /healthz and /readyz', () => {
   })
 
   test('a store that is gone: /readyz stays 200 and says store down (reading and revoking still work); a decision is 503 store_unavailable with nothing minted', async () => {
-    const store = openPortalStore({ engine: 'sqlite', path: ':memory:' })
+    const store = openPortalStore({ engine: 'sqlite', path: ':memory:' }, { receipts: testReceiptKeys })
     const bff = useBff({ portalStore: store })
     const { ticket, language } = await bff.consent('alice', WEB_APP)
     await store.close()
@@ -75,7 +76,7 @@ describe('GET /healthz and /readyz', () => {
   test('PostgreSQL going away and coming back: /readyz says store down, then up again without a restart, 200 throughout', async () => {
     const url = postgresUrl()
     const name = new URL(url).pathname.slice(1)
-    const store = openPortalStore({ engine: 'postgres', url })
+    const store = openPortalStore({ engine: 'postgres', url }, { receipts: testReceiptKeys })
     const bff = useBff({ portalStore: store })
     const readiness = async () => {
       const response = await bff.request('/readyz')

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
 import type { Language } from '../../src/contract/languages'
-import { canonicalConsentText, foldAttempts, type ConsentRecord } from '../../src/contract/records'
+import { CHAIN_START, canonicalConsentText, foldAttempts, type ConsentRecord } from '../../src/contract/records'
 import { ALICE, BOB, useBff, WEB_APP, WX_APP, type Bff, type UserKey } from '../../test/support/bff'
 import { openPortalStore, StoreUnavailableError, type PortalStore } from '../store/portal-store'
+import { testReceiptKeys } from '../../test/support/receipt-keys'
 
 const AUTHORIZE_PATH = '/openbge/oauth2/authorize'
 const REVOKE_PATH = '/openbge/oauth2/revoke_grant'
@@ -79,8 +80,9 @@ describe('a record for each decision', () => {
       separate_consent: null,
       previous_receipt: null,
       confirms: null,
-      chain_seq: null,
-      previous_sha256: null,
+      // Alice's first record: the start of her chain (the store chains and signs it).
+      chain_seq: 1,
+      previous_sha256: CHAIN_START,
     })
     const at = record?.at ?? ''
     expect(at >= before && at <= new Date().toISOString()).toBe(true)
@@ -203,7 +205,7 @@ describe('no decision without its record', () => {
     ['the store is down', new StoreUnavailableError(new Error('connection refused'))],
     ['the write fails some other way', new Error('disk full')],
   ])('%s: authorize and deny answer 503 store_unavailable and the platform is never asked; revoke still happens', async (_name, error) => {
-    const store = openPortalStore({ engine: 'sqlite', path: ':memory:' })
+    const store = openPortalStore({ engine: 'sqlite', path: ':memory:' }, { receipts: testReceiptKeys })
     const bff = useBff({ portalStore: failingWrites(store, error) })
     try {
       for (const path of ['authorize', 'deny'] as const) {
@@ -267,8 +269,8 @@ describe('revoke', () => {
         separate_consent: null,
         previous_receipt: null,
         confirms: null,
-        chain_seq: null,
-        previous_sha256: null,
+        chain_seq: 1,
+        previous_sha256: CHAIN_START,
       },
     ])
   })

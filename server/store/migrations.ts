@@ -123,6 +123,7 @@ const migrations: Record<string, Migration> = {
   // Issue 19: the separate consent for genetic data, the receipt before this one for the app, a
   // withdrawal's confirmation, the text hash's version, and signed receipts in a per-person hash
   // chain. Rows written before have text version 1 and no chain (they are listed as unsigned).
+  // SQLite adds one column per ALTER TABLE, hence one statement each.
   '0006_signed_records': {
     async up(db: AnyDb) {
       await db.schema.alterTable('consent_records').addColumn('text_version', 'integer', (col) => col.notNull().defaultTo(1)).execute()
@@ -140,6 +141,10 @@ const migrations: Record<string, Migration> = {
       // it and tries again, so a chain never forks. NULLs (unsigned rows) are distinct in both engines.
       await db.schema.createIndex('consent_records_chain_link').on('consent_records').columns(['user_id', 'previous_sha256']).unique().execute()
       await db.schema.createIndex('consent_records_chain_seq').on('consent_records').columns(['user_id', 'chain_seq']).unique().execute()
+      // Retention may take a chain's newest link: its purge marker keeps that link's place and hash,
+      // so the person's next record still links to it and the chain goes on (the purge explains the gap).
+      await db.schema.alterTable('record_purges').addColumn('chain_seq', 'integer').execute()
+      await db.schema.alterTable('record_purges').addColumn('sha256', 'text').execute()
     },
   },
 }

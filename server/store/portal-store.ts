@@ -2,11 +2,13 @@
 // decision made with each consent ticket, so every instance sharing it gives the same answer, and
 // the consent records. Routes see only the `PortalStore` interface; the engine (SQLite or
 // PostgreSQL) is chosen by its location and hidden behind Kysely.
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { Kysely, Migrator, sql, type CompiledQuery, type Insertable, type Selectable } from 'kysely'
 import type { RateLimiterAbstract } from 'rate-limiter-flexible'
 import { z } from 'zod'
-import { consentRecordSchema, foldAttempts, type ConsentRecord, type PurgeMarker } from '../../src/contract/records'
+import { receiptPayload } from '../../src/contract/receipts'
+import { CHAIN_START, consentRecordSchema, foldAttempts, type ConsentRecord, type PurgeMarker } from '../../src/contract/records'
+import type { ReceiptKeys } from '../receipts/keys'
 import { createDialect, describeStore, type StoreLocation } from './engines'
 import { migrationProvider } from './migrations'
 import { RATE_LIMITS_TABLE, sharedLimiter, type SharedLimiterOptions } from './rate-limits'
@@ -46,8 +48,24 @@ export interface RecordFilter {
   before?: RecordCursor | undefined
 }
 
-/** Records are the contract's (src/contract/records.ts), id included: the writer makes it, so a retried write is the same record. */
+/**
+ * Records are the contract's (src/contract/records.ts), id included: the writer makes it, so a
+ * retried write is the same record. Its chain fields are the store's to set: whatever they hold
+ * is replaced as the record is appended.
+ */
 export type NewConsentRecord = ConsentRecord
+
+/** A record with the receipt the store signed as it appended it. */
+export interface StoredReceipt {
+  record: ConsentRecord
+  /** The compact JWS over `receiptPayload(record)`; null on records written before signing existed. */
+  jws: string | null
+  /**
+   * The JWS of the person's record whose payload hash is this one's `previous_sha256`: null at the
+   * chain's start, on an unsigned record, or when retention removed that record.
+   */
+  previousJws: string | null
+}
 
 export interface PortalStore {
   /** For the start-up line: `SQLite <path>` or `PostgreSQL postgres://user@host:port/db`. */
@@ -74,11 +92,20 @@ export interface PortalStore {
   releaseClaim(input: { ticketId: string; token: string }): Promise<void>
   /** Deletes every claim past its keep time, by the database's clock; how many went. */
   sweepDecisions(): Promise<number>
-  /** Appends a record; writing the same id twice is one record (a retried write). */
+  /**
+   * The keys receipts are signed with (the first) and verified with (all): the JWKS route serves
+   * their public halves, so what it serves is what signed.
+   */
+  readonly receipts: ReceiptKeys
+  /**
+   * Appends a record to its person's chain and signs it (SPEC.md "Consent records": `chain_seq`
+   * one past the person's newest signed record, `previous_sha256` that record's payload hash):
+   * the record as kept. Writing the same id twice is one record (a retried write).
+   */
   writeRecord(record: NewConsentRecord): Promise<ConsentRecord>
   /**
-   * Appends the record that settles an attempt, unless one already does (two instances resolving
-   * at once): the settling record either way.
+   * Appends (and chains, and signs) the record that settles an attempt, unless one already does
+   * (two instances resolving at once): the settling record either way.
    */
   appendResolution(record: NewConsentRecord & { resolves: string }): Promise<ConsentRecord>
   /**
@@ -88,6 +115,10 @@ export interface PortalStore {
   listRecords(userId: string, filter?: RecordFilter): Promise<ConsentRecord[]>
   /** One record, only when it is this user's. */
   readRecord(userId: string, id: string): Promise<ConsentRecord | undefined>
+  /** As listRecords (every app), each record with its receipt: the export reads these a page at a time. */
+  listReceipts(userId: string, filter?: Omit<RecordFilter, 'clientId'>): Promise<StoredReceipt[]>
+  /** One of the user's records with its receipt, only when it is this user's. */
+  readReceipt(userId: string, id: string): Promise<StoredReceipt | undefined>
   /**
    * A rate limiter counting in this store, so every instance sharing it shares the count; it falls
    * back to `insuranceLimiter` whenever a query fails. Resolves once the store is migrated (its
@@ -133,7 +164,16 @@ export class StoreUnavailableError extends Error {
 
 interface PortalDatabase {
   /** One row per purge of a person's records (retention), never edited. */
-  record_purges: { id: string; user_id: string; at: string; purged_count: number; purged_through: string }
+  record_purges: {
+    id: string
+    user_id: string
+    at: string
+    purged_count: number
+    purged_through: string
+    /** The newest signed record it deleted, by chain: its place and payload hash; null when none was signed. */
+    chain_seq: number | null
+    sha256: string | null
+  }
   /** rate-limiter-flexible's own (server/store/rate-limits.ts); the store only sweeps it. */
   rate_limits: { key: string; points: number; expire: number | null }
   ticket_decisions: {
@@ -178,6 +218,8 @@ interface PortalDatabase {
 }
 
 export interface StoreOptions {
+  /** Signs each record the store appends (server/receipts/keys.ts). */
+  receipts: ReceiptKeys
   /** PostgreSQL only: how long a connection attempt may take. */
   connectTimeoutMs?: number
   /** How often expired claims are swept; 0 turns the timer off (a test sweeps by hand). */
@@ -192,10 +234,17 @@ export interface StoreOptions {
 const SWEEP_INTERVAL_MS = 60_000
 
 /**
+ * How often an append links to a newer head and tries again. Every failed attempt means another
+ * record took the slot it wanted in the same person's chain, so this bounds how many records of
+ * one person may be appended while one append is under way: far more than one person makes.
+ */
+const CHAIN_ATTEMPTS = 32
+
+/**
  * Opens the store and starts its migrations. Every method waits for them, so the store can be
  * handed to the app at once; start-up awaits `ping()` to refuse a store that does not work.
  */
-export function openPortalStore(location: StoreLocation, options: StoreOptions = {}): PortalStore {
+export function openPortalStore(location: StoreLocation, options: StoreOptions): PortalStore {
   const { dialect, client } = createDialect(location, { connectTimeoutMs: options.connectTimeoutMs ?? 3000 })
   const db = new Kysely<PortalDatabase>({ dialect })
   // Started at once and awaited by every method. A failed attempt (the database was down) is
@@ -267,12 +316,15 @@ export function openPortalStore(location: StoreLocation, options: StoreOptions =
    * transaction, so a marker and its deletion exist together or not at all.
    */
   async function deleteAndMark(userId: string, ids: string[]): Promise<number> {
-    const deletes: CompiledQuery<{ at: string }>[] = []
+    const deletes: CompiledQuery<PurgedRow>[] = []
     for (let i = 0; i < ids.length; i += PURGE_BATCH) {
-      deletes.push(db.deleteFrom('consent_records').where('user_id', '=', userId).where('id', 'in', ids.slice(i, i + PURGE_BATCH)).returning('at').compile())
+      deletes.push(db.deleteFrom('consent_records').where('user_id', '=', userId).where('id', 'in', ids.slice(i, i + PURGE_BATCH)).returning(['at', 'chain_seq', 'sha256']).compile())
     }
-    const marker = (rows: readonly { at: string }[]) =>
-      db
+    const marker = (rows: readonly PurgedRow[]) => {
+      // The chain's newest link among them: when it was the person's newest, the next record links
+      // to it (chainHead), so a chain survives retention taking its head.
+      const newestLink = rows.reduce<PurgedRow | undefined>((newest, row) => (row.chain_seq !== null && (newest === undefined || Number(row.chain_seq) > Number(newest.chain_seq)) ? row : newest), undefined)
+      return db
         .insertInto('record_purges')
         .values({
           id: randomBytes(16).toString('base64url'),
@@ -280,15 +332,18 @@ export function openPortalStore(location: StoreLocation, options: StoreOptions =
           at: new Date().toISOString(),
           purged_count: rows.length,
           purged_through: rows.reduce((latest, row) => (row.at > latest ? row.at : latest), rows[0]!.at),
+          chain_seq: newestLink === undefined ? null : Number(newestLink.chain_seq),
+          sha256: newestLink?.sha256 ?? null,
         })
         .compile()
+    }
     if (client.engine === 'sqlite') {
       // better-sqlite3 answers synchronously: the transaction runs whole, with no await inside
       // that another connection of this process could wait on while holding the write lock.
       const database = client.database
       return database
         .transaction(() => {
-          const rows = deletes.flatMap((query) => database.prepare(query.sql).all(...query.parameters) as { at: string }[])
+          const rows = deletes.flatMap((query) => database.prepare(query.sql).all(...query.parameters) as PurgedRow[])
           if (rows.length > 0) {
             const insert = marker(rows)
             database.prepare(insert.sql).run(...insert.parameters)
@@ -298,15 +353,90 @@ export function openPortalStore(location: StoreLocation, options: StoreOptions =
         .immediate()
     }
     return db.transaction().execute(async (trx) => {
-      const rows: { at: string }[] = []
+      const rows: PurgedRow[] = []
       for (const query of deletes) rows.push(...(await trx.executeQuery(query)).rows)
       if (rows.length > 0) await trx.executeQuery(marker(rows))
       return rows.length
     })
   }
 
+  /**
+   * The person's newest link: the signed record with the highest `chain_seq`, or the one retention
+   * removed last when that is higher. Undefined before their first signed record.
+   */
+  async function chainHead(userId: string): Promise<{ seq: number; sha256: string } | undefined> {
+    const newest = (table: 'consent_records' | 'record_purges') =>
+      db.selectFrom(table).select(['chain_seq', 'sha256']).where('user_id', '=', userId).where('chain_seq', 'is not', null).orderBy('chain_seq', 'desc').limit(1).executeTakeFirst()
+    const links = [await newest('consent_records'), await newest('record_purges')].flatMap((row) => (row && row.chain_seq !== null && row.sha256 !== null ? [{ seq: Number(row.chain_seq), sha256: row.sha256 }] : []))
+    return links.sort((a, b) => b.seq - a.seq)[0]
+  }
+
+  /**
+   * Appends `input` to its person's chain, signed: links it to the head, signs, inserts. The unique
+   * indexes on (user_id, chain_seq) and (user_id, previous_sha256) let one of two instances that
+   * read the same head win; the other finds its insert dropped and links to the new head, so a
+   * chain never forks. `kept` finds what makes the append unnecessary: the same id (a retried
+   * write), or for a resolution the record that already settles its attempt.
+   */
+  async function append(input: NewConsentRecord, kept: () => Promise<Selectable<RecordRow> | undefined>): Promise<ConsentRecord> {
+    const unsigned: ConsentRecord = z.parse(consentRecordSchema, input)
+    for (let attempt = 0; attempt < CHAIN_ATTEMPTS; attempt++) {
+      const existing = await kept()
+      if (existing) return fromRow(existing)
+      const head = await chainHead(unsigned.user_id)
+      const record: ConsentRecord = { ...unsigned, chain_seq: head ? head.seq + 1 : 1, previous_sha256: head ? head.sha256 : CHAIN_START }
+      const payload = receiptPayload(record)
+      const jws = await options.receipts.sign(payload)
+      // Any unique index (id, resolves, the chain's two) drops the insert; the next round says which.
+      const inserted = await db
+        .insertInto('consent_records')
+        .values({ ...toRow(record), sha256: payloadSha256(payload), jws })
+        .onConflict((conflict) => conflict.doNothing())
+        .executeTakeFirst()
+      if (inserted.numInsertedOrUpdatedRows === BigInt(1)) return record
+    }
+    throw new Error(`the chain of ${unsigned.user_id} kept moving: ${CHAIN_ATTEMPTS} appends of it raced this one`)
+  }
+
+  async function listRows(userId: string, filter: RecordFilter): Promise<Selectable<RecordRow>[]> {
+    let query = db.selectFrom('consent_records').selectAll().where('user_id', '=', userId)
+    if (filter.clientId !== undefined) query = query.where('client_id', '=', filter.clientId)
+    const before = filter.before
+    // A row-value comparison, the same in both engines: strictly after the cursor in
+    // newest-first order, so a record written between two pages never repeats or goes missing.
+    if (before) query = query.where((eb) => eb(eb.refTuple('at', 'id'), '<', eb.tuple(before.at, before.id)))
+    query = query.orderBy('at', 'desc').orderBy('id', 'desc')
+    if (filter.limit !== undefined) query = query.limit(filter.limit)
+    return query.execute()
+  }
+
+  /**
+   * The user's records with their JWS and their predecessor's: the link before a record holds the
+   * place before it (the unique index on (user_id, chain_seq) finds it) and, checked by hash too,
+   * is the one its previous_sha256 names, never another.
+   */
+  function receiptRows(userId: string) {
+    return db
+      .selectFrom('consent_records as r')
+      .leftJoin('consent_records as p', (join) =>
+        join
+          .onRef('p.user_id', '=', 'r.user_id')
+          .onRef('p.sha256', '=', 'r.previous_sha256')
+          .on((eb) => eb('p.chain_seq', '=', eb('r.chain_seq', '-', 1))),
+      )
+      .selectAll('r')
+      .select('p.jws as previous_jws')
+      .where('r.user_id', '=', userId)
+  }
+
+  function toReceipt(row: Selectable<RecordRow> & { previous_jws: string | null }): StoredReceipt {
+    const { previous_jws, ...own } = row
+    return { record: fromRow(own), jws: own.jws, previousJws: previous_jws }
+  }
+
   return {
     description: describeStore(location),
+    receipts: options.receipts,
 
     claimDecision: (input) =>
       use(async () => {
@@ -401,34 +531,39 @@ export function openPortalStore(location: StoreLocation, options: StoreOptions =
     sweepDecisions,
 
     writeRecord: (record) =>
-      use(async () => {
-        const stored: ConsentRecord = z.parse(consentRecordSchema, record)
-        await db.insertInto('consent_records').values(toRow(stored)).onConflict((conflict) => conflict.column('id').doNothing()).execute()
-        return stored
-      }),
+      use(() => append(record, () => db.selectFrom('consent_records').selectAll().where('id', '=', record.id).executeTakeFirst())),
 
+    // One settling record per attempt (a unique index on `resolves`): a second resolver's insert
+    // is dropped, and both read back the one that stands.
     appendResolution: (record) =>
+      use(() =>
+        append(record, () =>
+          db
+            .selectFrom('consent_records')
+            .selectAll()
+            .where('user_id', '=', record.user_id)
+            .where((eb) => eb.or([eb('resolves', '=', record.resolves), eb('id', '=', record.id)]))
+            .executeTakeFirst(),
+        ),
+      ),
+
+    listRecords: (userId, filter = {}) => use(async () => (await listRows(userId, filter)).map(fromRow)),
+
+    listReceipts: (userId, filter = {}) =>
       use(async () => {
-        const stored: ConsentRecord = z.parse(consentRecordSchema, record)
-        // One settling record per attempt (a unique index on `resolves`): a second resolver's insert
-        // is dropped, and both read back the one that stands.
-        await db.insertInto('consent_records').values(toRow(stored)).onConflict((conflict) => conflict.doNothing()).execute()
-        const row = await db.selectFrom('consent_records').selectAll().where('resolves', '=', record.resolves).where('user_id', '=', record.user_id).executeTakeFirst()
-        if (!row) throw new Error(`the resolution of ${record.resolves} was not kept`)
-        return fromRow(row)
+        let query = receiptRows(userId)
+        const before = filter.before
+        // As listRows: the same order and keyset, so the export pages as the list does.
+        if (before) query = query.where((eb) => eb(eb.refTuple('r.at', 'r.id'), '<', eb.tuple(before.at, before.id)))
+        query = query.orderBy('r.at', 'desc').orderBy('r.id', 'desc')
+        if (filter.limit !== undefined) query = query.limit(filter.limit)
+        return (await query.execute()).map(toReceipt)
       }),
 
-    listRecords: (userId, filter = {}) =>
+    readReceipt: (userId, id) =>
       use(async () => {
-        let query = db.selectFrom('consent_records').selectAll().where('user_id', '=', userId)
-        if (filter.clientId !== undefined) query = query.where('client_id', '=', filter.clientId)
-        const before = filter.before
-        // A row-value comparison, the same in both engines: strictly after the cursor in
-        // newest-first order, so a record written between two pages never repeats or goes missing.
-        if (before) query = query.where((eb) => eb(eb.refTuple('at', 'id'), '<', eb.tuple(before.at, before.id)))
-        query = query.orderBy('at', 'desc').orderBy('id', 'desc')
-        if (filter.limit !== undefined) query = query.limit(filter.limit)
-        return (await query.execute()).map(fromRow)
+        const row = await receiptRows(userId).where('r.id', '=', id).executeTakeFirst()
+        return row && toReceipt(row)
       }),
 
     readRecord: (userId, id) =>
@@ -487,6 +622,13 @@ function databaseNow(location: StoreLocation) {
 }
 
 type RecordRow = PortalDatabase['consent_records']
+/** What retention reads back from the rows it deletes. */
+type PurgedRow = Pick<RecordRow, 'at' | 'chain_seq' | 'sha256'>
+
+/** A payload's chain hash: SHA-256, hex, of its UTF-8 bytes (src/contract/receipts.ts). */
+function payloadSha256(payload: string): string {
+  return createHash('sha256').update(payload, 'utf8').digest('hex')
+}
 
 function toRow(record: ConsentRecord): Insertable<RecordRow> {
   return {

@@ -1,5 +1,5 @@
 // The portal store's contract: what every engine must do, run against SQLite and a real PostgreSQL.
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,9 +8,14 @@ import pg from 'pg'
 import { afterAll, afterEach, describe, expect, inject, test } from 'vitest'
 import { useTestDatabase } from '../../test/support/database'
 import { createTestDatabase } from '../../test/support/postgres'
-import type { StoreLocation } from './engines'
+import { compactVerify, createLocalJWKSet } from 'jose'
+import { RECEIPT_JWS_TYPE, receiptPayload } from '../../src/contract/receipts'
+import { CHAIN_START, type ConsentRecord } from '../../src/contract/records'
+import { TEST_SIGNING_JWK, testReceiptKeys } from '../../test/support/receipt-keys'
+import { newSigningJwk, ReceiptKeys } from '../receipts/keys'
+import { createDialect, type StoreLocation } from './engines'
 import { migrationProvider } from './migrations'
-import { migratePortalStore, openPortalStore, StoreNotMigratedError, StoreUnavailableError, type NewConsentRecord, type PortalStore } from './portal-store'
+import { migratePortalStore, openPortalStore, StoreNotMigratedError, StoreUnavailableError, type NewConsentRecord, type PortalStore, type StoredReceipt } from './portal-store'
 
 const postgresUrl = useTestDatabase()
 // A file, not :memory:, so several stores in one test share it as instances share PostgreSQL.
@@ -57,8 +62,8 @@ function record(overrides: Partial<NewConsentRecord> = {}): NewConsentRecord {
 
 describe.each(engines)('portal store on %s', (_engine, location) => {
   const opened: PortalStore[] = []
-  function open(): PortalStore {
-    const store = openPortalStore(location(), { sweepIntervalMs: 0 })
+  function open(receipts: ReceiptKeys = testReceiptKeys): PortalStore {
+    const store = openPortalStore(location(), { receipts, sweepIntervalMs: 0 })
     opened.push(store)
     return store
   }
@@ -253,6 +258,140 @@ describe.each(engines)('portal store on %s', (_engine, location) => {
     })
   })
 
+  describe('signed receipts and the chain', () => {
+    /** The receipts of a person, oldest link first, as a verifier would walk them. */
+    async function chainOf(store: PortalStore, userId: string): Promise<StoredReceipt[]> {
+      return (await store.listReceipts(userId)).filter((receipt) => receipt.record.chain_seq !== null).sort((a, b) => a.record.chain_seq! - b.record.chain_seq!)
+    }
+
+    test('each record is signed over its canonical payload and links to the person’s previous one; the first to CHAIN_START', async () => {
+      const store = open()
+      const userId = unique('u')
+      const first = await store.writeRecord(record({ user_id: userId }))
+      const second = await store.writeRecord(record({ user_id: userId, decision: 'deny', outcome: 'denied', at: '2026-03-01T09:00:00.000Z', client_id: 'other-app' }))
+      expect(first).toMatchObject({ chain_seq: 1, previous_sha256: CHAIN_START })
+      expect(second).toMatchObject({ chain_seq: 2, previous_sha256: sha256(receiptPayload(first)) })
+
+      const keys = createLocalJWKSet(store.receipts.jwks)
+      for (const written of [first, second]) {
+        const receipt = await store.readReceipt(userId, written.id)
+        const verified = await compactVerify(receipt!.jws!, keys)
+        expect(verified.protectedHeader).toEqual({ alg: 'EdDSA', kid: testReceiptKeys.kid, typ: RECEIPT_JWS_TYPE })
+        expect(new TextDecoder().decode(verified.payload)).toBe(receiptPayload(written))
+        expect(receipt!.record).toEqual(written)
+      }
+      expect((await store.readReceipt(userId, first.id))!.previousJws).toBeNull()
+      expect((await store.readReceipt(userId, second.id))!.previousJws).toBe((await store.readReceipt(userId, first.id))!.jws)
+      expect(await store.readReceipt(unique('u'), first.id)).toBeUndefined()
+      // The list carries the same, newest first, paged as listRecords pages.
+      const listed = await store.listReceipts(userId)
+      expect(listed).toEqual([await store.readReceipt(userId, second.id), await store.readReceipt(userId, first.id)])
+      expect(await store.listReceipts(userId, { limit: 1, before: { at: second.at, id: second.id } })).toEqual([listed[1]])
+    })
+
+    test('a retried write is the same record at the same place: nothing new is chained', async () => {
+      const store = open()
+      const userId = unique('u')
+      const unsigned = record({ user_id: userId })
+      const written = await store.writeRecord(unsigned)
+      expect(await store.writeRecord(unsigned)).toEqual(written)
+      const next = await store.writeRecord(record({ user_id: userId }))
+      expect(next.chain_seq).toBe(2)
+    })
+
+    test('removing a record from the middle breaks the chain where it was, detectably', async () => {
+      const store = open()
+      const userId = unique('u')
+      const written: ConsentRecord[] = []
+      for (let i = 0; i < 5; i++) written.push(await store.writeRecord(record({ user_id: userId, at: `2026-03-01T08:00:0${i}.000Z` })))
+      expect(chainBreaks(await chainOf(store, userId))).toEqual([])
+
+      await withDatabase(location(), (db) => db.deleteFrom('consent_records').where('id', '=', written[2]!.id).execute())
+      expect(chainBreaks(await chainOf(store, userId))).toEqual([{ at: 4, reason: 'previous_sha256 names no record here' }])
+    })
+
+    test('a record edited in the store no longer matches its JWS', async () => {
+      const store = open()
+      const userId = unique('u')
+      const first = await store.writeRecord(record({ user_id: userId }))
+      await store.writeRecord(record({ user_id: userId, at: '2026-03-01T09:00:00.000Z' }))
+      await withDatabase(location(), (db) => db.updateTable('consent_records').set({ outcome: 'denied' }).where('id', '=', first.id).execute())
+      const chain = await chainOf(store, userId)
+      expect(chainBreaks(chain)).toEqual([{ at: 1, reason: 'the record is not what its JWS signed' }])
+    })
+
+    test('two instances appending to one person’s chain at once never fork it', async () => {
+      const stores = [open(), open(), open(), open()]
+      const userId = unique('u')
+      const written = await Promise.all(Array.from({ length: 24 }, (_, i) => stores[i % stores.length]!.writeRecord(record({ user_id: userId, at: `2026-03-01T08:00:${String(i).padStart(2, '0')}.000Z` }))))
+      const chain = await chainOf(stores[0]!, userId)
+      expect(chain.map((receipt) => receipt.record.chain_seq)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1))
+      expect(chainBreaks(chain)).toEqual([])
+      // Each caller got back the record as it was chained.
+      expect(new Set(written.map((entry) => entry.chain_seq)).size).toBe(24)
+    })
+
+    test('resolvers racing on one attempt leave one resolution and no hole in the chain', async () => {
+      const stores = [open(), open()]
+      const userId = unique('u')
+      const attempt = await stores[0]!.writeRecord(record({ user_id: userId, outcome: 'unknown' }))
+      await Promise.all(
+        [0, 1, 0, 1].map((i) => stores[i]!.appendResolution({ ...attempt, id: unique('r'), at: '2026-03-01T08:00:01.000Z', outcome: 'granted', resolves: attempt.id })),
+      )
+      const chain = await chainOf(stores[0]!, userId)
+      expect(chain.map((receipt) => receipt.record.chain_seq)).toEqual([1, 2])
+      expect(chainBreaks(chain)).toEqual([])
+    })
+
+    test('a new key signs after rotation; receipts of the old one still verify against the JWKS that lists both', async () => {
+      const oldKeys = testReceiptKeys
+      const rotated = new ReceiptKeys([newSigningJwk(), TEST_SIGNING_JWK])
+      const userId = unique('u')
+      const before = await open(oldKeys).writeRecord(record({ user_id: userId }))
+      const store = open(rotated)
+      const after = await store.writeRecord(record({ user_id: userId, at: '2026-03-01T09:00:00.000Z' }))
+      expect(after).toMatchObject({ chain_seq: 2, previous_sha256: sha256(receiptPayload(before)) })
+      const keys = createLocalJWKSet(store.receipts.jwks)
+      expect(store.receipts.jwks.keys.map((key) => key.kid)).toEqual([rotated.kid, oldKeys.kid])
+      const kids = await Promise.all([before, after].map(async (written) => (await compactVerify((await store.readReceipt(userId, written.id))!.jws!, keys)).protectedHeader.kid))
+      expect(kids).toEqual([oldKeys.kid, rotated.kid])
+      // Without the old key listed, its receipts no longer verify: the JWKS is what decides.
+      await expect(compactVerify((await store.readReceipt(userId, before.id))!.jws!, createLocalJWKSet({ keys: [rotated.jwks.keys[0]!] }))).rejects.toThrow()
+    })
+
+    test('records written before signing existed stay unsigned; the chain starts at the first signed one', async () => {
+      const store = open()
+      const userId = unique('u')
+      const legacy = record({ user_id: userId, text_version: 1, at: '2026-02-01T08:00:00.000Z' })
+      // As migration 0006 left rows written before it: no chain, no hash, no JWS.
+      await store.ping()
+      await withDatabase(location(), (db) =>
+        db
+          .insertInto('consent_records')
+          .values({ ...legacy, scopes: JSON.stringify(legacy.scopes), biosamples: JSON.stringify(legacy.biosamples), separate_consent: null })
+          .execute(),
+      )
+      const signed = await store.writeRecord(record({ user_id: userId }))
+      expect(signed).toMatchObject({ chain_seq: 1, previous_sha256: CHAIN_START })
+      expect(await store.readReceipt(userId, legacy.id)).toEqual({ record: legacy, jws: null, previousJws: null })
+      expect((await store.listRecords(userId)).map((entry) => entry.chain_seq)).toEqual([1, null])
+    })
+
+    test('retention taking the chain’s newest link: the next record links to it through the purge marker', async () => {
+      const store = open()
+      const userId = unique('u')
+      await store.writeRecord(record({ user_id: userId, at: '2026-01-02T08:00:00.000Z', decision: 'deny', outcome: 'denied' }))
+      const head = await store.writeRecord(record({ user_id: userId, at: '2026-01-03T08:00:00.000Z', decision: 'deny', outcome: 'denied' }))
+      await store.purgeRecords('2026-03-01T00:00:00.000Z')
+      expect(await store.listRecords(userId)).toEqual([])
+      const next = await store.writeRecord(record({ user_id: userId, at: '2026-03-05T08:00:00.000Z' }))
+      expect(next).toMatchObject({ chain_seq: 3, previous_sha256: sha256(receiptPayload(head)) })
+      // Its predecessor is gone: the receipt says so with null, and the marker explains the gap.
+      expect((await store.readReceipt(userId, next.id))!.previousJws).toBeNull()
+      expect(await store.readPurgeMarker(userId)).toEqual({ count: 2, through: head.at })
+    })
+  })
+
   describe('retention', () => {
     const CUTOFF = '2026-03-01T00:00:00.000Z'
     const old = (day: number) => `2026-01-${String(day).padStart(2, '0')}T08:00:00.000Z`
@@ -329,15 +468,49 @@ describe.each(engines)('portal store on %s', (_engine, location) => {
   })
 
   test('ping answers while the store works; a closed store is unavailable', async () => {
-    const store = openPortalStore(location())
+    const store = openPortalStore(location(), { receipts: testReceiptKeys })
     await expect(store.ping()).resolves.toBeUndefined()
     await store.close()
     await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError)
   })
 })
 
+/** A Kysely of its own on `location`, for what a test does behind the store's back (tampering, old rows). */
+// `any`: the store's table types are its own (not exported), and these writes bypass them on purpose.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDb = Kysely<any>
+
+async function withDatabase<T>(location: StoreLocation, work: (db: AnyDb) => Promise<T>): Promise<T> {
+  const db: AnyDb = new Kysely({ dialect: createDialect(location, { connectTimeoutMs: 3000 }).dialect })
+  try {
+    return await work(db)
+  } finally {
+    await db.destroy()
+  }
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex')
+
+/**
+ * Where a person's chain (oldest link first) does not hold, as a verifier checks it: each JWS
+ * signs its record's canonical payload, and each link's previous_sha256 is the hash of the payload
+ * before it (CHAIN_START at seq 1).
+ */
+function chainBreaks(chain: readonly StoredReceipt[]): { at: number; reason: string }[] {
+  const breaks: { at: number; reason: string }[] = []
+  const bySeq = new Map(chain.map((receipt) => [receipt.record.chain_seq!, receipt]))
+  for (const { record, jws } of chain) {
+    const signed = Buffer.from(jws!.split('.')[1]!, 'base64url').toString('utf8')
+    if (signed !== receiptPayload(record)) breaks.push({ at: record.chain_seq!, reason: 'the record is not what its JWS signed' })
+    const previous = bySeq.get(record.chain_seq! - 1)
+    const expected = record.chain_seq === 1 ? CHAIN_START : previous && sha256(Buffer.from(previous.jws!.split('.')[1]!, 'base64url').toString('utf8'))
+    if (record.previous_sha256 !== expected) breaks.push({ at: record.chain_seq!, reason: 'previous_sha256 names no record here' })
+  }
+  return breaks
+}
+
 async function checkMigrateMode(fresh: StoreLocation): Promise<void> {
-  const unmigrated = openPortalStore(fresh, { autoMigrate: false, sweepIntervalMs: 0 })
+  const unmigrated = openPortalStore(fresh, { receipts: testReceiptKeys, autoMigrate: false, sweepIntervalMs: 0 })
   try {
     const refused = await unmigrated.ping().then(() => undefined, (error: unknown) => error)
     expect(refused).toBeInstanceOf(StoreNotMigratedError)
@@ -350,7 +523,7 @@ async function checkMigrateMode(fresh: StoreLocation): Promise<void> {
   }
   expect(await migratePortalStore(fresh)).toEqual(Object.keys(await migrationProvider.getMigrations()))
   expect(await migratePortalStore(fresh)).toEqual([])
-  const migrated = openPortalStore(fresh, { autoMigrate: false, sweepIntervalMs: 0 })
+  const migrated = openPortalStore(fresh, { receipts: testReceiptKeys, autoMigrate: false, sweepIntervalMs: 0 })
   try {
     await expect(migrated.ping()).resolves.toBeUndefined()
     expect(await migrated.listRecords('u-x')).toEqual([])
@@ -383,7 +556,7 @@ describe('PostgreSQL', () => {
   })
 
   test('an unreachable server: ping fails within the connect timeout', async () => {
-    const store = openPortalStore({ engine: 'postgres', url: 'postgres://nobody@127.0.0.1:1/none' }, { connectTimeoutMs: 500 })
+    const store = openPortalStore({ engine: 'postgres', url: 'postgres://nobody@127.0.0.1:1/none' }, { receipts: testReceiptKeys, connectTimeoutMs: 500 })
     const started = Date.now()
     await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError)
     expect(Date.now() - started).toBeLessThan(3000)

@@ -12,6 +12,7 @@ import { useTestDatabase } from '../../test/support/database'
 import { freePort, startPortal, type Portal } from '../../test/support/portal'
 import type { Language } from '../../src/contract/languages'
 import { SANDBOX_API_PREFIX, SANDBOX_APP_KEY, SANDBOX_APP_SECRET, SANDBOX_SAMPLES_PATH, SANDBOX_USER_PATH } from '../config'
+import { TEST_SIGNING_JWK } from '../../test/support/receipt-keys'
 
 const TICKETS = 20
 const UPSTREAM_AUTHORIZE = `${SANDBOX_API_PREFIX}/openbge/oauth2/authorize`
@@ -22,7 +23,13 @@ let b: Portal | undefined
 
 beforeAll(async () => {
   // Many decisions a minute by one person, on purpose: the limit on them (RATE_LIMIT_*) is not what this tests.
-  const shared = { DATABASE_URL: databaseUrl(), SESSION_SECRET: randomBytes(32).toString('hex'), RATE_LIMIT_DECISIONS_PER_MINUTE: '10000' }
+  // One receipt-signing key for both, as an operator configures instances sharing a store.
+  const shared = {
+    DATABASE_URL: databaseUrl(),
+    SESSION_SECRET: randomBytes(32).toString('hex'),
+    RATE_LIMIT_DECISIONS_PER_MINUTE: '10000',
+    RECEIPT_SIGNING_KEYS: JSON.stringify([TEST_SIGNING_JWK]),
+  }
   const portA = await freePort()
   // Started together, so both also migrate the fresh database at the same moment.
   ;[a, b] = await Promise.all([
@@ -124,6 +131,8 @@ test('the same ticket sent to both instances at the same moment: one upstream au
   expect(foldAttempts(await records(a)).map((attempt) => attempt.outcome)).toEqual(Array(TICKETS).fill('granted'))
   expect(await records(a)).toHaveLength(2 * TICKETS)
   expect(await records(b)).toEqual(await records(a))
+  // Both instances appended to Alice's one chain: every place in it once, none skipped.
+  expect((await records(a)).map((record) => record.chain_seq).sort((x, y) => x! - y!)).toEqual(Array.from({ length: 2 * TICKETS }, (_, i) => i + 1))
 
   // B dies without warning; A keeps answering, decisions B made included.
   const lastTicket = await ticket(b, cookie)

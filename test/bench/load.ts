@@ -23,6 +23,7 @@ import { SANDBOX_APP_KEY, SANDBOX_APP_SECRET, SANDBOX_SAMPLES_PATH, SANDBOX_USER
 import { PRIVATE_API_PATHS } from '../../server/upstream/client'
 import { signedForm } from '../../server/upstream/signature'
 import { freePort } from '../support/portal'
+import { newSigningJwk } from '../../server/receipts/keys'
 
 const repoRoot = resolve(import.meta.dirname, '../..')
 
@@ -368,6 +369,7 @@ async function main(): Promise<number> {
     BGE_APP_KEY: SANDBOX_APP_KEY,
     BGE_APP_SECRET: SANDBOX_APP_SECRET,
     SESSION_SECRET: randomBytes(32).toString('hex'),
+    RECEIPT_SIGNING_KEYS: JSON.stringify([newSigningJwk()]),
     LOGIN_URL: '/signin?next={next}',
     SAMPLES_PATH: SANDBOX_SAMPLES_PATH,
     USER_PATH: SANDBOX_USER_PATH,

@@ -22,6 +22,7 @@ import { createUpstreamClient, upstreamOptionsFrom, type UpstreamClient } from '
 import { applicationResponseSchema } from '../../src/contract/api'
 import type { Language } from '../../src/contract/languages'
 import { ALICE, BOB } from './fixture-users'
+import { testReceiptKeys } from './receipt-keys'
 
 /** The portal's own origin in these tests; requests carry its Host, and its Origin when they change something. */
 export const PORTAL = 'http://portal.test'
@@ -302,7 +303,7 @@ export function createBff(options: BffOptions = {}): Bff {
 
   const distDir = writeSpaStandIn(mkdtempSync(join(tmpdir(), 'bge-bff-')))
 
-  const portalStore = options.portalStore ?? openPortalStore({ engine: 'sqlite', path: ':memory:' })
+  const portalStore = options.portalStore ?? openPortalStore({ engine: 'sqlite', path: ':memory:' }, { receipts: testReceiptKeys })
   const logs: string[] = []
   const metrics = createMetrics()
   let draining = false

@@ -14,6 +14,7 @@ import { loadConfig, SANDBOX_APP_KEY, SANDBOX_APP_SECRET, SANDBOX_SAMPLES_PATH, 
 import type { FaultInput, FixtureGrant, FixturesInput } from '../../server/sandbox/fixtures'
 import { testWorld, writeSpaStandIn } from './bff'
 import { createTestDatabase } from './postgres'
+import { TEST_SIGNING_JWK } from './receipt-keys'
 
 const repoRoot = resolve(import.meta.dirname, '../..')
 
@@ -231,6 +232,8 @@ async function launch(count: number, options: InstancesOptions): Promise<Instanc
       BGE_APP_SECRET: SANDBOX_APP_SECRET,
       // Shared, as behind a load balancer: what one instance signs, another accepts.
       SESSION_SECRET: randomBytes(32).toString('hex'),
+      // One receipt-signing key for all, as an operator configures instances sharing a store.
+      RECEIPT_SIGNING_KEYS: JSON.stringify([TEST_SIGNING_JWK]),
       LOGIN_URL: 'https://platform.test/login?next={next}',
       SAMPLES_PATH: SANDBOX_SAMPLES_PATH,
       USER_PATH: SANDBOX_USER_PATH,

@@ -68,6 +68,7 @@ describe('npm run verify-receipt', () => {
   test('one changed character: refused with the reason, exit 1', async () => {
     const { code, out } = await run(paths.altered, `--jwks=${keysUrl}`)
     expect(out).toContain('✗ Signature: The signature does not match: the receipt was altered or not signed by this portal.')
+    expect(out).toContain('– Signed content, Words, Chain: Not checked: the signature did not verify, so nothing in the receipt can be trusted.')
     expect(out.trim().split('\n').at(-1)).toBe('Not verified: The signature does not match: the receipt was altered or not signed by this portal.')
     // Nothing from the payload that failed.
     expect(out).not.toContain('Gene Insight')

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url'
 import { setupI18n, type Messages } from '@lingui/core'
 import { compileMessage } from '@lingui/message-utils/compileMessage'
 import { parseJwks, readReceiptFile, verifyReceiptFile, type FileReport, type Jwks } from '../src/contract/receipt-verify'
-import { CHECK_LABELS, checkText, fileSummary, receiptSummary } from '../src/features/verify/check-text'
+import { checklistLines, fileSummary, receiptSummary } from '../src/features/verify/check-text'
 import type { MessageKey, MessageValues } from '../src/lib/i18n'
 import en from '../src/locales/en.json'
 
@@ -77,9 +77,8 @@ function print(report: FileReport, t: (key: MessageKey, values?: MessageValues) 
     const { record } = receipt
     out('')
     out(`${t('verify.receiptHeading', { index: index + 1, total })}${record ? `: ${record.app_name} · ${t(`verify.decision.${record.decision}`)} · ${t(`verify.outcome.${record.outcome}`)} · ${record.at} · ${record.id}` : ''}`)
-    for (const check of receipt.checks) {
-      const text = checkText(check)
-      out(`  ${MARKS[check.status]} ${t(CHECK_LABELS[check.check])}: ${t(text.key, text.values)}`)
+    for (const { status, labels, text } of checklistLines(receipt.checks)) {
+      out(`  ${MARKS[status]} ${labels.map((label) => t(label)).join(t('verify.labelSeparator'))}: ${t(text.key, text.values)}`)
     }
     // One receipt's verdict is the file's, said once below.
     if (report.kind === 'export') out(`  ${receiptSummary(receipt, t)}`)

@@ -17,6 +17,24 @@ export const CHECK_LABELS: Record<CheckName, MessageKey> = {
   copy: 'verify.label.copy',
 }
 
+/** A line of the checklist: one check, or every check a failed signature left unchecked, together. */
+export interface ChecklistLine {
+  status: Check['status']
+  labels: MessageKey[]
+  text: Text
+}
+
+/** The checks as lines: what a failed signature left unchecked is said once, not once per check. */
+export function checklistLines(checks: readonly Check[]): ChecklistLine[] {
+  const lines: ChecklistLine[] = []
+  for (const check of checks) {
+    const previous = lines.at(-1)
+    if (check.status === 'skipped' && previous?.status === 'skipped') previous.labels.push(CHECK_LABELS[check.check])
+    else lines.push({ status: check.status, labels: [CHECK_LABELS[check.check]], text: checkText(check) })
+  }
+  return lines
+}
+
 /** What a check found, in words. */
 export function checkText(check: Check): Text {
   if (check.status === 'skipped') return { key: 'verify.skipped' }

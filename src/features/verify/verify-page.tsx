@@ -11,7 +11,7 @@ import { useTimeZone } from '@/lib/clock'
 import { formatDateTime } from '@/lib/format'
 import { useTranslation, type MessageKey } from '@/lib/i18n'
 import { verifyQueries } from './api'
-import { CHECK_LABELS, checkText, fileSummary, receiptSummary } from './check-text'
+import { checklistLines, fileSummary, receiptSummary } from './check-text'
 
 /**
  * Far above any person's export (a record is a few KB): a file this size is not a receipt, and
@@ -128,7 +128,7 @@ export function VerifyPage() {
         </div>
       </form>
       <p className="mt-3 text-sm text-slate-600 dark:text-slate-400">
-        {t('verify.offline')} <code className="font-mono break-all">{OFFLINE_COMMAND}</code>
+        {t('verify.offline')} <code className="font-mono break-words">{OFFLINE_COMMAND}</code>
       </p>
 
       <section aria-labelledby={resultsTitleId} className="mt-8">
@@ -193,17 +193,16 @@ function Checklist({ checks }: { checks: readonly Check[] }) {
   const { t } = useTranslation()
   return (
     <ul aria-label={t('verify.checklistLabel')} className="grid gap-2">
-      {checks.map((check) => {
-        const style = STATUS_STYLE[check.status]
-        const text = checkText(check)
+      {checklistLines(checks).map(({ status, labels, text }) => {
+        const style = STATUS_STYLE[status]
         return (
-          <li key={check.check} className="flex items-start gap-3 rounded-lg border border-slate-200 bg-white p-3 text-sm dark:border-slate-800 dark:bg-slate-900">
+          <li key={labels.join()} className="flex items-start gap-3 rounded-lg border border-slate-200 bg-white p-3 text-sm dark:border-slate-800 dark:bg-slate-900">
             <span aria-hidden="true" className={`inline-flex size-6 shrink-0 items-center justify-center rounded-full font-bold ${style.colour}`}>
               {style.mark}
             </span>
             <span className="min-w-0 break-words">
               <span className="font-semibold">
-                {t(CHECK_LABELS[check.check])}
+                {labels.map((label) => t(label)).join(t('verify.labelSeparator'))}
                 <span className="sr-only">: {t(style.label)}</span>
               </span>
               <span className="block text-slate-700 dark:text-slate-300">{t(text.key, text.values)}</span>
@@ -231,15 +230,21 @@ function ExportedReceipt({ receipt, index, total }: { receipt: ReceiptReport; in
           </span>
         ) : null}
       </h3>
+      {/* A long export is read for what fails: a verified receipt's checklist folds away with its facts. */}
       <div className="mt-2 grid gap-2">
         <Verdict verdict={receipt.verdict} text={receiptSummary(receipt, t)} />
-        {receipt.checks.length ? <Checklist checks={receipt.checks} /> : null}
+        {receipt.checks.length && receipt.verdict !== 'verified' ? <Checklist checks={receipt.checks} /> : null}
       </div>
       {record ? (
         <details className="mt-2">
           <summary className="inline-flex min-h-target cursor-pointer items-center text-sm font-medium text-brand-700 underline underline-offset-4 dark:text-brand-100">
-            {t('verify.facts.title')}
+            {t(receipt.verdict === 'verified' ? 'verify.checksAndFacts' : 'verify.facts.title')}
           </summary>
+          {receipt.verdict === 'verified' ? (
+            <div className="mt-2">
+              <Checklist checks={receipt.checks} />
+            </div>
+          ) : null}
           <Facts record={record} level={3} />
         </details>
       ) : null}

@@ -18,6 +18,7 @@ import { authorizeRoutes } from './routes/authorize'
 import { biosampleRoutes } from './routes/biosamples'
 import { grantRoutes } from './routes/grants'
 import { healthRoutes } from './routes/health'
+import { jwksRoutes } from './routes/jwks'
 import { recordRoutes } from './routes/records'
 import { sessionRoutes } from './routes/session'
 import type { SandboxStore } from './sandbox/store'
@@ -143,6 +144,8 @@ export function createApp(options: AppOptions): Hono {
     throw new ApiFailure(404, 'not_found', 'There is no such API route.')
   })
   app.route('/api', api)
+  // The receipts' public keys, for verifiers anywhere (the store signs with the same keys).
+  app.route('/', jwksRoutes(options.store.receipts))
 
   if (options.sandbox) app.route('/sandbox', options.sandbox.app)
   // Where a web app's decision made by the consent page's form goes on from (before the pages).

@@ -5,7 +5,9 @@ import type { BffDeps } from '../deps'
 import { ApiFailure } from '../http/api-failure'
 import { parseQuery } from '../http/validate'
 import type { RecordCursor } from '../store/portal-store'
+import { receiptFileName, toKantaraReceipt } from '../../src/contract/kantara'
 import type { ConsentRecord } from '../../src/contract/records'
+import { exportResponse } from './records-export'
 
 /** SPEC.md "BFF API": a page is `limit` records (1 to 100, 50 unless asked), older than `before`. */
 export const RECORDS_PAGE_DEFAULT = 50
@@ -82,11 +84,39 @@ export function recordRoutes(deps: BffDeps): Hono {
     return c.json(page(records.filter((record) => record.client_id === client_id), limit))
   })
 
+  // Before `/records/:id`, which would take `export.json` for an id.
+  app.get('/records/export.json', async (c) => exportResponse(c, deps.store, (await c.var.upstream.user()).id, deps.log))
+
   app.get('/records/:id', async (c) => {
     const record = await deps.store.readRecord((await c.var.upstream.user()).id, c.req.param('id'))
     // Someone else's record answers as a missing one does, so an id reveals nothing.
     if (!record) throw new ApiFailure(404, 'not_found', 'There is no such record.')
     return c.json(record)
+  })
+
+  /** The signed-in person's record with its receipt; 404 for anyone else's, as for a missing one. */
+  async function ownReceipt(userId: string, id: string) {
+    const receipt = await deps.store.readReceipt(userId, id)
+    if (!receipt) throw new ApiFailure(404, 'not_found', 'There is no such record.')
+    return receipt
+  }
+
+  // The compact JWS as RFC 7515 §9.2 registers it (application/jose): what a verifier checks.
+  app.get('/records/:id/receipt.jws', async (c) => {
+    const { jws } = await ownReceipt((await c.var.upstream.user()).id, c.req.param('id'))
+    if (jws === null) throw new ApiFailure(404, 'receipt_unsigned', 'This record was written before receipts were signed: it has no signature.')
+    return c.body(jws, 200, { 'Content-Type': 'application/jose' })
+  })
+
+  // The receipt's JSON download (the receipt page's link): Kantara's names, the record and its JWS.
+  // Unsigned records download too, with `jws: null`: the person's record is theirs either way.
+  app.get('/records/:id/receipt.json', async (c) => {
+    const { record, jws, previousJws } = await ownReceipt((await c.var.upstream.user()).id, c.req.param('id'))
+    const body = `${JSON.stringify(toKantaraReceipt(record, { jws, previous_jws: previousJws }), null, 2)}\n`
+    return c.body(body, 200, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${receiptFileName(record.id)}"`,
+    })
   })
 
   return app

@@ -42,6 +42,8 @@ export const API_ERROR_CODES = [
   'cross_site_request',
   // Routing (404).
   'not_found',
+  // A record written before receipts were signed has no JWS to serve (404).
+  'receipt_unsigned',
   // Too many requests from one client IP or one session (429, with Retry-After).
   'rate_limited',
   // The platform failed or refused the portal itself (502, 504).

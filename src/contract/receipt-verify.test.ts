@@ -101,10 +101,13 @@ describe('a receipt as the portal signs it', () => {
       expect.objectContaining({ kid: '2026-11', status: 'pass' }),
       expect.objectContaining({ kid: '2026-11', status: 'pass' }),
     ])
-    // The old key withdrawn from the JWKS: its receipts are refused by name, the new one stands.
+    // The old key withdrawn from the JWKS: its receipts are refused by name; the new one's signature
+    // stands, but the receipt it links to no longer verifies, and that is said.
     const onlyNew = await verify(recordsExport(chain), jwksOf(newer))
-    expect(onlyNew.receipts.map((each) => each.verdict)).toEqual(['verified', 'refused', 'refused'])
+    expect(onlyNew.receipts.map((each) => each.verdict)).toEqual(['refused', 'refused', 'refused'])
     expect(checkOf(onlyNew.receipts[1]!.checks, 'signature')).toEqual({ check: 'signature', status: 'fail', reason: 'unknown_key', kid: '2026-11' })
+    expect(checkOf(onlyNew.receipts[0]!.checks, 'signature')).toMatchObject({ status: 'pass', kid: '2026-12' })
+    expect(checkOf(onlyNew.receipts[0]!.checks, 'chain')).toEqual({ check: 'chain', status: 'fail', reason: 'previous_signature', seq: 3 })
   })
 
   test('without Ed25519 in Web Crypto (older WeChat web-views), @noble/ed25519 verifies, and refuses just the same', async () => {
@@ -269,8 +272,16 @@ describe('the chain', () => {
       ['refused', { check: 'chain', status: 'fail', reason: 'gap', seq: 4, from: 2, to: 3 }],
       ['verified', { check: 'chain', status: 'pass', kind: 'start', seq: 1 }],
     ])
-    // Older receipts gone (retention): the oldest kept one's link cannot be checked, which is not a failure.
-    const newest = await verify(recordsExport(chain.slice(3)))
+    // A receipt taken out is a gap though the next one carries its JWS: the export holds every record.
+    expect(checkOf((await verify(recordsExport([chain[0]!, chain[1]!, chain[3]!]))).receipts[0]!.checks, 'chain')).toEqual({ check: 'chain', status: 'fail', reason: 'gap', seq: 4, from: 3, to: 3 })
+    // Older receipts gone (retention) with the JWS of the one before: the oldest kept one links to it.
+    const kept = await verify(recordsExport(chain.slice(3)))
+    expect(kept.receipts.map((each) => [each.verdict, checkOf(each.checks, 'chain')])).toEqual([
+      ['verified', { check: 'chain', status: 'pass', kind: 'linked', seq: 5 }],
+      ['verified', { check: 'chain', status: 'pass', kind: 'linked', seq: 4 }],
+    ])
+    // …and without it, the link cannot be checked, which is not a failure.
+    const newest = await verify(recordsExport([{ ...chain[3]!, previousJws: null }, chain[4]!]))
     expect(newest.receipts.map((each) => each.verdict)).toEqual(['verified', 'verified'])
     expect(checkOf(newest.receipts[1]!.checks, 'chain')).toMatchObject({ status: 'note', kind: 'previous_missing', seq: 4 })
   })

@@ -421,15 +421,17 @@ async function chainCheck(signed: Signed, entry: ReceiptEntry, places: Map<strin
   if (starts) return { check: 'chain', status: 'pass', kind: 'start', seq }
   const inFile = places.get(placeKey(record.user_id, seq - 1))
   if (inFile?.length === 1 && inFile[0]) return linkTo(record, inFile[0])
-  if (entry.previousJws !== null) {
-    const previous = await signedRecord(entry.previousJws, jwks, subtle)
-    return previous ? linkTo(record, previous) : { check: 'chain', status: 'fail', reason: 'previous_signature', seq }
-  }
-  // Older places of this person's chain in the file: then the ones between are missing from it.
+  // Older places of this person's chain in the file: the ones between are missing from it. Named
+  // even when the receipt carries the JWS it links to: an export holds every record, so one taken
+  // out of it is what the chain is there to show.
   const below = others.flatMap((other) =>
     other && other.record.user_id === record.user_id && other.record.chain_seq !== null && other.record.chain_seq < seq ? [other.record.chain_seq] : [],
   )
   if (below.length) return { check: 'chain', status: 'fail', reason: 'gap', seq, from: Math.max(...below) + 1, to: seq - 1 }
+  if (entry.previousJws !== null) {
+    const previous = await signedRecord(entry.previousJws, jwks, subtle)
+    return previous ? linkTo(record, previous) : { check: 'chain', status: 'fail', reason: 'previous_signature', seq }
+  }
   return { check: 'chain', status: 'note', kind: 'previous_missing', seq }
 }
 

@@ -135,7 +135,7 @@ describe('consent records', () => {
     await page.emulateMedia({ media: 'print' })
     expect(await page.getByRole('banner').isVisible()).toBe(false)
     expect(await page.getByRole('button', { name: 'Print' }).isVisible()).toBe(false)
-    expect(await page.getByRole('button', { name: 'Download JSON' }).isVisible()).toBe(false)
+    expect(await page.getByRole('link', { name: 'Download JSON' }).isVisible()).toBe(false)
     expect(await page.getByRole('link', { name: 'All activity' }).isVisible()).toBe(false)
     expect(await page.getByText('Genomic variants (by RS number)').isVisible()).toBe(true)
     const pdf = (await page.pdf({ format: 'A4' })).toString('latin1')
@@ -143,11 +143,11 @@ describe('consent records', () => {
     await context.close()
   })
 
-  test('a receipt downloads as Kantara Consent Receipt JSON', async () => {
+  test('a receipt downloads as Kantara Consent Receipt JSON, with its JWS', async () => {
     const { context, page } = await signedInPage()
     await openNewestReceipt(page)
     const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '')
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download JSON' }).click()])
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download JSON' }).click()])
     expect(download.suggestedFilename()).toBe(`consent-receipt-${id}.json`)
     const receipt: unknown = JSON.parse(await readFile(await download.path(), 'utf8'))
     expect(receipt).toMatchObject({
@@ -156,7 +156,14 @@ describe('consent records', () => {
       piiPrincipalId: ALICE.id,
       language: 'en',
       services: [{ service: 'Gene Insight' }],
-      bge: { decision: 'revoke', client_id: 'web-app', text_sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      bge: {
+        decision: 'revoke',
+        client_id: 'web-app',
+        text_sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        chain_seq: expect.any(Number),
+        jws: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+        previous_jws: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+      },
     })
     await context.close()
   })

@@ -1,6 +1,6 @@
 // Consent records as the BFF serves them (src/contract/records.ts), for the component tests'
 // mocked BFF. Alice's, unless a test says otherwise.
-import type { ConsentDecision, ConsentOutcome, ConsentRecord } from '@/contract/records'
+import { CHAIN_START, type ConsentDecision, type ConsentOutcome, type ConsentRecord } from '@/contract/records'
 import { ALICE } from './fixture-users'
 
 /** What a decision comes to when the platform did what was asked. */
@@ -9,6 +9,7 @@ const DONE: Record<ConsentDecision, ConsentOutcome> = { authorize: 'granted', de
 /**
  * An authorize of Gene Insight in Chinese, with one scope of each of two tiers and two samples. The
  * outcome is the decision's, done (`granted`, `denied`, `revoked`), unless a test says otherwise.
+ * Signed: the first link of a chain.
  */
 export function consentRecord(overrides: Partial<ConsentRecord> = {}): ConsentRecord {
   return {
@@ -37,8 +38,9 @@ export function consentRecord(overrides: Partial<ConsentRecord> = {}): ConsentRe
     separate_consent: null,
     previous_receipt: null,
     confirms: null,
-    chain_seq: null,
-    previous_sha256: null,
+    // Signed, as every record since issue 19 is; a test of one written before says so.
+    chain_seq: 1,
+    previous_sha256: CHAIN_START,
     ...overrides,
   }
 }

@@ -7,7 +7,7 @@ import { CompactSign, exportJWK, generateKeyPair, type CryptoKey } from 'jose'
 import { CHAIN_START, recordConsentText, type ConsentRecord } from '../../src/contract/records'
 import { RECEIPT_JWS_ALG, RECEIPT_JWS_TYPE, receiptPayload } from '../../src/contract/receipts'
 import { RECORDS_EXPORT_FORMAT, type Jwks } from '../../src/contract/receipt-verify'
-import { toKantaraReceipt } from '../../src/features/activity/receipt-json'
+import { toKantaraReceipt } from '../../src/contract/kantara'
 import { consentRecord } from './fixture-records'
 
 export interface SigningKey {
@@ -48,7 +48,7 @@ export function signRecord(record: ConsentRecord, key: SigningKey): Promise<stri
  * carries the hash of the one before's payload. Alice's authorize of Gene Insight, in English.
  */
 export async function signedChain(key: SigningKey | ((seq: number) => SigningKey), count: number, base: Partial<ConsentRecord> = {}) {
-  const chain: { record: ConsentRecord; jws: string }[] = []
+  const chain: { record: ConsentRecord; jws: string; previousJws: string | null }[] = []
   let previous = CHAIN_START
   for (let seq = 1; seq <= count; seq++) {
     const record = withTextHash(
@@ -67,7 +67,7 @@ export async function signedChain(key: SigningKey | ((seq: number) => SigningKey
       }),
     )
     const payload = receiptPayload(record)
-    chain.push({ record, jws: await signPayload(payload, typeof key === 'function' ? key(seq) : key) })
+    chain.push({ record, jws: await signPayload(payload, typeof key === 'function' ? key(seq) : key), previousJws: chain.at(-1)?.jws ?? null })
     previous = sha256(payload)
   }
   return chain
@@ -75,16 +75,15 @@ export async function signedChain(key: SigningKey | ((seq: number) => SigningKey
 
 /** `consent-receipt-<id>.json` as the receipt page downloads it: the Kantara receipt, its JWS and the one it links to. */
 export function receiptJson(record: ConsentRecord, jws: string | null, previousJws: string | null = null): string {
-  const receipt = toKantaraReceipt(record)
-  return `${JSON.stringify({ ...receipt, bge: { ...receipt.bge, jws, previous_jws: previousJws } }, null, 2)}\n`
+  return `${JSON.stringify(toKantaraReceipt(record, { jws, previous_jws: previousJws }), null, 2)}\n`
 }
 
-/** `consent-records-<date>.json`: every record, newest first, each with its JWS. */
-export function recordsExport(entries: readonly { record: ConsentRecord; jws: string | null }[], options: { subject?: string; jwks?: string } = {}): string {
-  const records = [...entries].reverse().map(({ record, jws }) => {
-    const receipt = toKantaraReceipt(record)
-    return { ...receipt, bge: { ...receipt.bge, jws } }
-  })
+/**
+ * `consent-records-<date>.json`: every record given, newest first, each with its JWS and the JWS it
+ * links to, as the BFF's export has them (server/routes/records-export.ts).
+ */
+export function recordsExport(entries: readonly { record: ConsentRecord; jws: string | null; previousJws?: string | null }[], options: { subject?: string; jwks?: string } = {}): string {
+  const records = [...entries].reverse().map(({ record, jws, previousJws }) => toKantaraReceipt(record, { jws, previous_jws: previousJws ?? null }))
   return `${JSON.stringify(
     {
       format: RECORDS_EXPORT_FORMAT,

@@ -3,9 +3,10 @@ import { useId, type ReactNode } from 'react'
 import { Link, useParams } from 'react-router'
 import { RecordedScopes } from '@/components/records/recorded-scopes'
 import { AppLogo } from '@/components/ui/app-logo'
-import { Button } from '@/components/ui/button'
+import { Button, buttonClassName } from '@/components/ui/button'
 import { Page } from '@/components/ui/page'
 import { LANGUAGE_NAMES } from '@/components/ui/language-options'
+import { receiptJsonPath } from '@/contract/kantara'
 import { PAGE_ROUTES } from '@/contract/routes'
 import { foldAttempts, type ConsentAttempt } from '@/contract/records'
 import { useTimeZone } from '@/lib/clock'
@@ -14,7 +15,6 @@ import { useTranslation } from '@/lib/i18n'
 import { attemptOf, isInForce, receiptPath, recordQueries } from '@/lib/records'
 import { sessionQueries } from '@/lib/session'
 import { StateBadge, StateNote, useStateLabel } from './attempt-state'
-import { downloadReceipt } from './receipt-json'
 import { UpstreamText } from '@/components/ui/upstream-text'
 
 /**
@@ -137,9 +137,10 @@ export function ReceiptPage() {
 
       <div className="mt-8 flex flex-wrap gap-3 print:hidden">
         <Button onClick={() => window.print()}>{t('activity.receipt.print')}</Button>
-        <Button variant="secondary" onClick={() => downloadReceipt(record)}>
+        {/* A plain link: the BFF names the file (consent-receipt-<id>.json) and adds the JWS; no JavaScript needed. */}
+        <a href={receiptJsonPath(record.id)} download className={buttonClassName('secondary')}>
           {t('activity.receipt.download')}
-        </Button>
+        </a>
         <Link to={PAGE_ROUTES.verify.path} className="inline-flex min-h-target items-center text-sm font-medium text-brand-700 underline underline-offset-4 dark:text-brand-100">{t('activity.receipt.verify')}</Link>
       </div>
     </Page>

@@ -1,5 +1,7 @@
 // A consent record as a Kantara Initiative Consent Receipt 1.1 (KI-CR-v1.1.0): the spec's field
-// names and types where one exists, the portal's own facts under `bge`.
+// names and types where one exists, the portal's own facts under `bge`. Shared by the BFF, which
+// serves one receipt (GET /api/records/:id/receipt.json) and the export of all of them, and the
+// SPA. Browser-safe.
 //
 // Fields the portal has no source for, and what goes there instead:
 // - `jurisdiction`: no per-app or per-person value exists; "CN", the BGE platform's home (its
@@ -19,9 +21,11 @@
 // the portal's names: Kantara 1.1 has no field for either, and ISO/IEC TS 27560's consent status
 // and record-to-record link have no JSON names of their own to borrow (the standard leaves the
 // serialisation open), so a name made up to look like one would mislead a reader.
-import type { BiosampleRef } from '@/contract/api'
-import type { ConsentRecord, RecordScope } from '@/contract/records'
-import type { ScopeTier } from '@/contract/scopes'
+// The signature (`bge.jws`) is over the portal's record exactly (src/contract/receipts.ts), not over
+// this rendering of it: a verifier checks the JWS and reads the record from its payload.
+import type { BiosampleRef } from './api'
+import type { ConsentRecord, RecordScope, SeparateConsent } from './records'
+import type { ScopeTier } from './scopes'
 
 export interface KantaraPurpose {
   purpose: string
@@ -63,7 +67,38 @@ export interface KantaraReceipt {
     scopes: RecordScope[]
     biosamples: BiosampleRef[]
     text_sha256: string
+    text_version: ConsentRecord['text_version']
+    separate_consent: SeparateConsent | null
+    previous_receipt: string | null
+    confirms: string | null
+    /** The record's place in the person's hash chain; null when written before receipts were signed. */
+    chain_seq: number | null
+    previous_sha256: string | null
+    /** This record's compact JWS (EdDSA over its RFC 8785 form); null when written before signing. */
+    jws: string | null
+    /** The JWS of the record `previous_sha256` names: null at the chain's start, when retention removed it, or unsigned. */
+    previous_jws: string | null
   }
+}
+
+/** The signatures a receipt carries, as the store keeps them (server/store/portal-store.ts `StoredReceipt`). */
+export interface ReceiptSignatures {
+  jws: string | null
+  previous_jws: string | null
+}
+
+/** Where the BFF serves every record of the person as these receipts, one streamed download (PIPL Art. 45). */
+export const RECORDS_EXPORT_PATH = '/api/records/export.json'
+
+/** Where the BFF serves a record's receipt as this JSON, as a download (SPEC.md "BFF API"). */
+export function receiptJsonPath(id: string): string {
+  return `/api/records/${encodeURIComponent(id)}/receipt.json`
+}
+
+/** The download's file name, kept from when the SPA made the file itself. */
+export function receiptFileName(id: string): string {
+  // Ids are base64url; anything else is replaced so the name stays one plain token in a header.
+  return `consent-receipt-${id.replace(/[^A-Za-z0-9_-]/g, '_')}.json`
 }
 
 /** Tiers whose data the spec calls sensitive personal information. */
@@ -81,7 +116,7 @@ const COLLECTION_METHOD: Record<ConsentRecord['decision'], string> = {
   revoke: 'BGE consent portal: authorized apps page',
 }
 
-export function toKantaraReceipt(record: ConsentRecord): KantaraReceipt {
+export function toKantaraReceipt(record: ConsentRecord, signatures: ReceiptSignatures): KantaraReceipt {
   const tiers = new Set(record.scopes.map((scope) => scope.tier))
   const spiCat = SENSITIVE_TIERS.filter((tier) => tiers.has(tier))
   return {
@@ -123,20 +158,14 @@ export function toKantaraReceipt(record: ConsentRecord): KantaraReceipt {
       scopes: record.scopes.map(({ scope, tier, title, message }) => ({ scope, tier, title, message })),
       biosamples: record.biosamples.map(({ biosample_id, type }) => ({ biosample_id, type })),
       text_sha256: record.text_sha256,
+      text_version: record.text_version,
+      separate_consent: record.separate_consent === null ? null : { given: record.separate_consent.given, words: [...record.separate_consent.words] },
+      previous_receipt: record.previous_receipt,
+      confirms: record.confirms,
+      chain_seq: record.chain_seq,
+      previous_sha256: record.previous_sha256,
+      jws: signatures.jws,
+      previous_jws: signatures.previous_jws,
     },
   }
-}
-
-/** Saves the receipt as `consent-receipt-<id>.json` through the browser's download. */
-export function downloadReceipt(record: ConsentRecord): void {
-  const blob = new Blob([`${JSON.stringify(toKantaraReceipt(record), null, 2)}\n`], { type: 'application/json' })
-  const url = URL.createObjectURL(blob)
-  const link = document.createElement('a')
-  link.href = url
-  link.download = `consent-receipt-${record.id}.json`
-  document.body.append(link)
-  link.click()
-  link.remove()
-  // After the click has handed the file to the browser.
-  setTimeout(() => URL.revokeObjectURL(url), 0)
 }

@@ -62,10 +62,11 @@ export function localeMessages(): Plugin {
 const SHARED_MODULES = /[\\/](node_modules|src[\\/](lib|contract|components[\\/]ui|app))[\\/]/
 
 /**
- * Receipt verification (src/contract/receipt-verify.ts, canonicalize, @noble/ed25519): only /verify
- * uses it, so it stays with that page rather than in every page's first load.
+ * Receipts and their verification (src/contract/receipt-verify.ts, receipts.ts, kantara.ts,
+ * canonicalize, @noble/ed25519): only /verify and a receipt use them, so they stay with those pages
+ * rather than in every page's first load.
  */
-const VERIFY_MODULES = /receipt-verify|receipts\.ts|[\\/]node_modules[\\/](canonicalize|@noble[\\/]ed25519)[\\/]/
+const VERIFY_MODULES = /receipt-verify|receipts\.ts|kantara\.ts|[\\/]node_modules[\\/](canonicalize|@noble[\\/]ed25519)[\\/]/
 
 /**
  * React Router's package exports name only its development build, whose dev-only warnings then

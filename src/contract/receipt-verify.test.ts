@@ -183,6 +183,11 @@ describe('one changed character is refused, with the reason', () => {
     expect(checkOf(receipt.checks, 'copy')).toEqual({ check: 'copy', status: 'fail', fields: ['bge.app_name'] })
     const id = await only(text.replace(`"consentReceiptID": "${first!.record.id}"`, '"consentReceiptID": "rec-9"'))
     expect(checkOf(id.checks, 'copy')).toEqual({ check: 'copy', status: 'fail', fields: ['consentReceiptID'] })
+    // Anywhere in the Kantara receipt, the words of a purpose too; and a field the portal never writes.
+    const purpose = await only(text.replace('"purpose": "Read your genomic', '"purpose": "Read your Genomic'))
+    expect(checkOf(purpose.checks, 'copy')).toEqual({ check: 'copy', status: 'fail', fields: ['services.0.purposes.0.purpose'] })
+    const added = await only(text.replace('"policyUrl": ""', '"policyUrl": "", "note": "approved"'))
+    expect(checkOf(added.checks, 'copy')).toEqual({ check: 'copy', status: 'fail', fields: ['note'] })
   })
 })
 

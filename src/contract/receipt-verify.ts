@@ -9,6 +9,7 @@
 // (src/locales/*.json `verify.*`), with the values that make it precise.
 import canonicalize from 'canonicalize'
 import { z } from 'zod/mini'
+import { toKantaraReceipt } from './kantara'
 import { CHAIN_START, consentRecordSchema, recordConsentText, type ConsentRecord } from './records'
 import { RECEIPT_JWS_ALG, RECEIPT_JWS_TYPE, receiptPayload } from './receipts'
 
@@ -295,36 +296,32 @@ function checkPayload(bytes: Uint8Array<ArrayBuffer>): PayloadResult {
   return { ok: true, record: parsed.data, text }
 }
 
-/** The readable Kantara fields that restate a record field, by the record field they restate. */
-const KANTARA_MIRRORS: Record<string, (record: ConsentRecord) => unknown> = {
-  consentReceiptID: (record) => record.id,
-  piiPrincipalId: (record) => record.user_id,
-  language: (record) => record.language,
-  consentTimestamp: (record) => Math.floor(Date.parse(record.at) / 1000),
-}
+/** At most this many differing fields are named: enough to say where, short enough to read. */
+const MAX_NAMED_DIFFERENCES = 8
 
-function sameJson(a: unknown, b: unknown): boolean {
-  return canonicalize(a) === canonicalize(b)
+/** The paths (`services.0.service`, `bge.app_name`) at which `got` differs from `want`, in order. */
+function differences(got: unknown, want: unknown, path: string, found: string[]): void {
+  if (found.length >= MAX_NAMED_DIFFERENCES) return
+  const isContainer = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
+  if (isContainer(got) && isContainer(want) && Array.isArray(got) === Array.isArray(want)) {
+    const keys = [...new Set([...Object.keys(want), ...Object.keys(got)])]
+    for (const key of keys) differences(got[key], want[key], path ? `${path}.${key}` : key, found)
+    return
+  }
+  if (got !== want) found.push(path || '(receipt)')
 }
 
 /**
- * The readable copy beside the JWS against the signed record: every Kantara field that restates a
- * record field, every `bge` field named like one, and an export's `subject`. The names of those
- * that differ; a person reading the file would otherwise read words nobody signed.
+ * The readable copy beside the JWS against the signed record: the file's Kantara receipt must be
+ * exactly the one the portal makes of that record (src/contract/kantara.ts) with the signatures the
+ * file carries, and an export's `subject` the record's person. The fields that differ, named: a
+ * person reading the file would otherwise read words nobody signed.
  */
-function copyDifferences(readable: Record<string, unknown>, record: ConsentRecord, subject: string | undefined): string[] {
-  const differing: string[] = []
-  for (const [field, signed] of Object.entries(KANTARA_MIRRORS)) {
-    if (field in readable && !sameJson(readable[field], signed(record))) differing.push(field)
-  }
-  const bge = readable['bge']
-  if (bge && typeof bge === 'object') {
-    for (const [field, value] of Object.entries(bge)) {
-      if (field !== 'jws' && field !== 'previous_jws' && Object.hasOwn(record, field) && !sameJson(value, record[field as keyof ConsentRecord])) differing.push(`bge.${field}`)
-    }
-  }
-  if (subject !== undefined && subject !== record.user_id) differing.push('subject')
-  return differing
+function copyDifferences(readable: Record<string, unknown>, record: ConsentRecord, entry: ReceiptEntry, subject: string | undefined): string[] {
+  const found: string[] = []
+  differences(readable, toKantaraReceipt(record, { jws: entry.jws, previous_jws: entry.previousJws }), '', found)
+  if (subject !== undefined && subject !== record.user_id) found.push('subject')
+  return found
 }
 
 /** A receipt whose signature and payload stand: what the chain checks need of it. */
@@ -376,7 +373,7 @@ export async function verifyReceiptFile(file: Exclude<ReceiptFile, { kind: 'unkn
       const recomputed = await sha256Hex(subtle, recordConsentText(record))
       checks.push(recomputed === record.text_sha256 ? { check: 'text', status: 'pass', sha256: recomputed } : { check: 'text', status: 'fail', stated: record.text_sha256, recomputed })
       if (entry.readable) {
-        const differing = copyDifferences(entry.readable, record, file.kind === 'export' ? file.subject : undefined)
+        const differing = copyDifferences(entry.readable, record, entry, file.kind === 'export' ? file.subject : undefined)
         checks.push(differing.length ? { check: 'copy', status: 'fail', fields: differing } : { check: 'copy', status: 'pass' })
       }
       const signed: Signed = { record, sha256: await sha256Hex(subtle, signature.payload) }

@@ -85,7 +85,7 @@ export function VerifyPage() {
 
       {/* No `action` and no field names: without JavaScript nothing is sent anywhere (the check
           is the browser's); the offline command below is the way then. */}
-      <form className="mt-6 grid gap-4 rounded-xl border border-slate-200 bg-white p-4 sm:p-6 dark:border-slate-800 dark:bg-slate-900" onSubmit={onSubmit}>
+      <form className="mt-6 grid grid-cols-1 gap-4 rounded-xl border border-slate-200 bg-white p-4 sm:p-6 dark:border-slate-800 dark:bg-slate-900" onSubmit={onSubmit}>
         <div>
           <label htmlFor={fileId} className="block font-medium">
             {t('verify.fileLabel')}
@@ -137,7 +137,7 @@ export function VerifyPage() {
         </h2>
         {/* Mounted from the start, so a screen reader announces what appears in it: the verdict,
             and a single receipt's checklist (an export's many checklists follow outside it). */}
-        <div aria-live="polite" className="mt-3 grid gap-4 empty:mt-0">
+        <div aria-live="polite" className="mt-3 grid grid-cols-1 gap-4 empty:mt-0">
           {result.kind === 'problem' ? (
             <Alert variant="error" role="none">
               {t(result.key)}
@@ -162,7 +162,9 @@ function overall(report: FileReport): ReceiptReport['verdict'] {
   return report.receipts.some((receipt) => receipt.verdict === 'verified') ? 'verified' : 'unsigned'
 }
 
-// The words carry the verdict; colour and mark only echo them (WCAG AA in both schemes).
+// The words carry the verdict; colour and mark only echo them (WCAG AA in both schemes). Texts that
+// hold a key id or a hash wrap anywhere, and the grids' one column may shrink below the longest
+// of those (grid-cols-1 is minmax(0, 1fr)): otherwise it widens the page on a phone.
 const VERDICT_STYLE: Record<ReceiptReport['verdict'], { box: string; mark: string }> = {
   verified: { box: 'border-emerald-300 bg-emerald-50 text-emerald-950 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-100', mark: '✓' },
   refused: { box: 'border-red-300 bg-red-50 text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100', mark: '✕' },
@@ -176,7 +178,7 @@ function Verdict({ verdict, text }: { verdict: ReceiptReport['verdict']; text: s
       <span aria-hidden="true" className="text-lg leading-6 font-bold">
         {style.mark}
       </span>
-      <span className="min-w-0">{text}</span>
+      <span className="min-w-0 wrap-anywhere">{text}</span>
     </p>
   )
 }
@@ -192,7 +194,7 @@ const STATUS_STYLE: Record<Check['status'], { mark: string; colour: string; labe
 function Checklist({ checks }: { checks: readonly Check[] }) {
   const { t } = useTranslation()
   return (
-    <ul aria-label={t('verify.checklistLabel')} className="grid gap-2">
+    <ul aria-label={t('verify.checklistLabel')} className="grid grid-cols-1 gap-2">
       {checklistLines(checks).map(({ status, labels, text }) => {
         const style = STATUS_STYLE[status]
         return (
@@ -200,7 +202,7 @@ function Checklist({ checks }: { checks: readonly Check[] }) {
             <span aria-hidden="true" className={`inline-flex size-6 shrink-0 items-center justify-center rounded-full font-bold ${style.colour}`}>
               {style.mark}
             </span>
-            <span className="min-w-0 break-words">
+            <span className="min-w-0 wrap-anywhere">
               <span className="font-semibold">
                 {labels.map((label) => t(label)).join(t('verify.labelSeparator'))}
                 <span className="sr-only">: {t(style.label)}</span>
@@ -231,7 +233,7 @@ function ExportedReceipt({ receipt, index, total }: { receipt: ReceiptReport; in
         ) : null}
       </h3>
       {/* A long export is read for what fails: a verified receipt's checklist folds away with its facts. */}
-      <div className="mt-2 grid gap-2">
+      <div className="mt-2 grid grid-cols-1 gap-2">
         <Verdict verdict={receipt.verdict} text={receiptSummary(receipt, t)} />
         {receipt.checks.length && receipt.verdict !== 'verified' ? <Checklist checks={receipt.checks} /> : null}
       </div>
@@ -333,7 +335,7 @@ function Facts({ record, level }: { record: ConsentRecord; level: 2 | 3 }) {
             t('verify.facts.separate'),
             <>
               <p className="text-sm">{t(record.separate_consent.given ? 'verify.facts.separateGiven' : 'verify.facts.separateNotGiven')}</p>
-              <ul lang={record.language} className="mt-1 grid list-disc gap-1 ps-5 text-sm text-slate-700 dark:text-slate-300">
+              <ul lang={record.language} className="mt-1 grid grid-cols-1 list-disc gap-1 ps-5 text-sm text-slate-700 dark:text-slate-300">
                 {record.separate_consent.words.map((words, index) => (
                   <li key={index} className="break-words">
                     {words}

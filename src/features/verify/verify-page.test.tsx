@@ -123,8 +123,8 @@ describe('/verify', () => {
     expect(await results().findByText('1 of 2 receipts verified. 1 refused.')).toBeInTheDocument()
     const receipts = results().getAllByRole('article')
     expect(receipts.map((article) => within(article).getByRole('heading', { level: 3 }).textContent)).toEqual([
-      expect.stringMatching(/^Receipt 1 of 2Gene Insight · Authorize · November 3, 2026/),
-      expect.stringMatching(/^Receipt 2 of 2Gene Insight · Authorize · November 1, 2026/),
+      expect.stringMatching(/^Receipt 1 of 2Gene Insight · Authorize · Granted · November 3, 2026/),
+      expect.stringMatching(/^Receipt 2 of 2Gene Insight · Authorize · Granted · November 1, 2026/),
     ])
     expect(within(receipts[0]!).getByText('Not verified: Receipt number 2 of your chain is missing from this file.')).toBeInTheDocument()
     expect(within(receipts[1]!).getByText('The first receipt of your chain.')).toBeInTheDocument()

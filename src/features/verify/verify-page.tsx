@@ -228,7 +228,8 @@ function ExportedReceipt({ receipt, index, total }: { receipt: ReceiptReport; in
         {t('verify.receiptHeading', { index: index + 1, total })}
         {record ? (
           <span className="block font-normal text-slate-700 dark:text-slate-300">
-            <UpstreamText>{record.app_name}</UpstreamText> · {t(`verify.decision.${record.decision}`)} · {formatDateTime(record.at, language, timeZone)}
+            <UpstreamText>{record.app_name}</UpstreamText> · {t(`verify.decision.${record.decision}`)} · {t(`verify.outcome.${record.outcome}`)} ·{' '}
+            {formatDateTime(record.at, language, timeZone)}
           </span>
         ) : null}
       </h3>

@@ -62,6 +62,13 @@ export function localeMessages(): Plugin {
 const SHARED_MODULES = /[\\/](node_modules|src[\\/](lib|contract|components[\\/]ui|app))[\\/]/
 
 /**
+ * Receipts and their verification (src/contract/receipt-verify.ts, receipts.ts, kantara.ts,
+ * canonicalize, @noble/ed25519): only /verify and a receipt use them, so they stay with those pages
+ * rather than in every page's first load.
+ */
+const VERIFY_MODULES = /receipt-verify|receipts\.ts|kantara\.ts|[\\/]node_modules[\\/](canonicalize|@noble[\\/]ed25519)[\\/]/
+
+/**
  * React Router's package exports name only its development build, whose dev-only warnings then
  * ship to every reader (remix-run/react-router#12532, #14102). Builds take the production build
  * beside it instead (0.6 KB gzip less on every page); `npm run dev` (server/dev.ts) keeps the warnings. A layout
@@ -92,11 +99,12 @@ export default defineConfig(({ command, isSsrBuild }) => ({
     // The app's shell and what every page needs (libraries, src/app, src/lib, src/contract,
     // src/components/ui) in one chunk, rather than an entry plus many small chunks shared by
     // different sets of pages: consent's first load then imports no bindings across chunks and
-    // compresses as one file (1 KB gzip less). The records' code stays with the pages that read it.
+    // compresses as one file (1 KB gzip less). The records' code stays with the pages that read it,
+    // and the receipt verification with /verify.
     rolldownOptions: {
       output: {
         codeSplitting: {
-          groups: [{ name: 'shared', test: (id) => SHARED_MODULES.test(id) && !id.includes('records') && !/\.css$/.test(id) }],
+          groups: [{ name: 'shared', test: (id) => SHARED_MODULES.test(id) && !id.includes('records') && !VERIFY_MODULES.test(id) && !/\.css$/.test(id) }],
         },
       },
     },

@@ -17,7 +17,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'server',
-          include: ['server/**/*.test.ts', 'src/contract/**/*.test.ts'],
+          include: ['server/**/*.test.ts', 'src/contract/**/*.test.ts', 'scripts/**/*.test.ts'],
           environment: 'node',
           // One throwaway PostgreSQL for the run (or TEST_DATABASE_URL's server); each file makes its own database.
           globalSetup: ['test/support/postgres-setup.ts'],

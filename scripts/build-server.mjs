@@ -12,7 +12,8 @@ const { dependencies = {} } = JSON.parse(readFileSync(new URL('../package.json',
 
 await build({
   absWorkingDir: root,
-  entryPoints: { index: 'server/index.ts', migrate: 'server/migrate.ts' },
+  // verify-receipt: `npm run verify-receipt` for the production image, which has no tsx.
+  entryPoints: { index: 'server/index.ts', migrate: 'server/migrate.ts', 'verify-receipt': 'scripts/verify-receipt.ts' },
   outdir: 'dist/server',
   bundle: true,
   platform: 'node',
@@ -20,7 +21,7 @@ await build({
   target: 'node20.19',
   // `pg/lib/...` and other subpaths are external too.
   external: Object.keys(dependencies).flatMap((name) => [name, `${name}/*`]),
-  // Shared code of the two entries goes into one chunk rather than twice into each.
+  // Shared code of the entries goes into one chunk rather than twice into each.
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: 'linked',

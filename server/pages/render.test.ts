@@ -117,6 +117,7 @@ describe('the server render', () => {
       activity: '/activity',
       receipt,
       revoke: '/grants/web-app/revoke',
+      verify: '/verify',
     }
     const expected: Record<PageName, { status: number; text?: RegExp[]; dates?: string[] }> = {
       home: { status: 302 },
@@ -132,6 +133,7 @@ describe('the server render', () => {
       activity: { status: 200, text: [/Activity/, /Gene Insight/, /Mar 20, 2024 · 3 days ago/] },
       receipt: { status: 200, text: [/Consent receipt/, /Gene Insight/, /March 20, 2024 at 12:30:00 AM GMT\+8/, /2024-03-19T16:30:00\.000Z/] },
       revoke: { status: 200, text: [/Revoke Gene Insight ?’s access\?/, /E-A0001/, /Cancel/] },
+      verify: { status: 200, text: [/Check a receipt/, /Receipt file/, /Or paste the receipt/, /npm run verify-receipt FILE/] },
     }
     for (const name of Object.keys(PAGE_ROUTES) as PageName[]) {
       const rendered = await page(bff, paths[name], { processZone: 'UTC' })

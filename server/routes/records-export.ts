@@ -8,12 +8,13 @@
 // thousands of records costs one page of memory, not all of them.
 import type { Context } from 'hono'
 import { toKantaraReceipt } from '../../src/contract/kantara'
+import { RECORDS_EXPORT_FORMAT } from '../../src/contract/receipt-verify'
 import { JWKS_PATH } from '../../src/contract/receipts'
 import { requestOrigin } from '../http/proxy'
 import type { PortalStore, RecordCursor, StoredReceipt } from '../store/portal-store'
 
-/** The file's own format name and version, its first member, so a reader knows what it holds. */
-export const EXPORT_FORMAT = 'bge-consent-records/1'
+/** The file's own format name and version, its first member, so a reader knows what it holds (and /verify recognizes it). */
+export const EXPORT_FORMAT = RECORDS_EXPORT_FORMAT
 /** Records read per store query. */
 export const EXPORT_PAGE = 100
 

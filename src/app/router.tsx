@@ -67,6 +67,7 @@ export function appRoutes(queryClient: QueryClient, signIn: SignInSettings): Rou
             lazyPage('preview', () => import('@/features/preview/preview-route')),
             lazyPage('activity', () => import('@/features/activity/activity-route')),
             lazyPage('receipt', () => import('@/features/activity/receipt-route')),
+            lazyPage('verify', () => import('@/features/verify/verify-route')),
             lazyPage('signin', () => import('@/features/session/signin-route')),
             { path: '*', handle: { title: 'notFound' } satisfies PageHandle, Component: NotFoundPage },
           ],

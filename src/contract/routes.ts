@@ -6,7 +6,7 @@
  * Catalogue sections a page fetches with its code, not with every page (src/lib/i18n.ts; vite.config.ts
  * builds each as its own chunk): their texts would otherwise cost every consent page load.
  */
-export const LAZY_SECTIONS = ['preview', 'grants', 'activity', 'signin', 'problems'] as const
+export const LAZY_SECTIONS = ['preview', 'grants', 'activity', 'signin', 'problems', 'verify'] as const
 export type LazySection = (typeof LAZY_SECTIONS)[number]
 
 export interface PageRoute {
@@ -28,6 +28,8 @@ export const PAGE_ROUTES = {
   signin: { path: '/signin', module: 'src/features/session/signin-route.tsx', sections: ['signin'] },
   activity: { path: '/activity', module: 'src/features/activity/activity-route.tsx', sections: ['activity'] },
   receipt: { path: '/activity/:id', module: 'src/features/activity/receipt-route.tsx', sections: ['activity'] },
+  // Signed out too: anyone holding a receipt may check it (issue 19).
+  verify: { path: '/verify', module: 'src/features/verify/verify-route.tsx', sections: ['verify'] },
 } as const satisfies Record<string, PageRoute>
 
 export type PageName = keyof typeof PAGE_ROUTES

@@ -41,6 +41,7 @@ const catalogues: Record<Language, Record<CatalogueSection, () => Promise<{ defa
     activity: () => import('@/locales/en.json?messages=activity'),
     signin: () => import('@/locales/en.json?messages=signin'),
     problems: () => import('@/locales/en.json?messages=problems'),
+    verify: () => import('@/locales/en.json?messages=verify'),
   },
   'zh-CN': {
     core: () => import('@/locales/zh-CN.json?messages'),
@@ -49,6 +50,7 @@ const catalogues: Record<Language, Record<CatalogueSection, () => Promise<{ defa
     activity: () => import('@/locales/zh-CN.json?messages=activity'),
     signin: () => import('@/locales/zh-CN.json?messages=signin'),
     problems: () => import('@/locales/zh-CN.json?messages=problems'),
+    verify: () => import('@/locales/zh-CN.json?messages=verify'),
   },
 }
 

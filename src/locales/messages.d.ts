@@ -34,3 +34,9 @@ declare module '*.json?messages=problems' {
   const messages: Messages
   export default messages
 }
+
+declare module '*.json?messages=verify' {
+  import type { Messages } from '@lingui/core'
+  const messages: Messages
+  export default messages
+}

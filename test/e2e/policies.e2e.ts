@@ -1,7 +1,7 @@
 // The response policies in a real browser (SPEC.md "Security", issue 18): every page carries
 // COOP, CORP, Permissions-Policy and a CSP that requires Trusted Types, and none of them is broken
 // by the page itself: no `securitypolicyviolation` on any page, through a whole journey (sign-in,
-// consent, the app's callback, grants, activity, a receipt, the preview, not found). With the
+// consent, the app's callback, grants, activity, a receipt, the preview, not found, /verify). With the
 // WeChat bridge configured, its one Trusted Types policy loads the bridge and nothing else.
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -111,8 +111,9 @@ describe('without the WeChat bridge', () => {
     visited.add(PAGE_ROUTES.receipt.path)
     await visit(`/developer/preview?${new URLSearchParams({ client_id: 'web-app', redirect_uri: `${portal.origin}/sandbox/callback` })}`)
     await visit('/no/such/page', 404)
-    // Signed out last: the sign-in page, then the home's redirect back to it.
+    // Signed out last: the receipt check, the sign-in page, then the home's redirect back to it.
     await context.clearCookies()
+    await visit('/verify')
     await visit('/signin?next=/grants')
     await visit('/', 200)
 

@@ -148,6 +148,7 @@ export function ReceiptPage() {
         <a href={receiptJsonPath(record.id)} download className={buttonClassName('secondary')}>
           {t('activity.receipt.download')}
         </a>
+        <Link to={PAGE_ROUTES.verify.path} className="inline-flex min-h-target items-center text-sm font-medium text-brand-700 underline underline-offset-4 dark:text-brand-100">{t('activity.receipt.verify')}</Link>
       </div>
     </Page>
   )

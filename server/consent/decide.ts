@@ -14,6 +14,8 @@ import { requireAuthToken } from '../http/upstream'
 import type { DecisionRequest } from './decisions'
 import { displayedScopes, shownTextsDigest } from './shown-texts'
 import type { ConsentTicket } from './ticket'
+import { latestGrantedAuthorize } from '../../src/contract/records'
+import { StoreUnavailableError, type PortalStore } from '../store/portal-store'
 
 export type Decision = 'authorize' | 'deny'
 
@@ -69,6 +71,20 @@ function destination(ticket: ConsentTicket): { redirect_host: string | null; min
 }
 
 /**
+ * The receipt a decision's record points back to (`previous_receipt`): the one the page compared
+ * against, carried in its ticket; looked up now only when the page could not compare. The decision
+ * needs the store to be recorded at all, so a store that fails here fails it closed, as the write would.
+ */
+async function previousReceipt(store: PortalStore, ticket: ConsentTicket, userId: string): Promise<string | null> {
+  if (ticket.pr !== undefined) return ticket.pr
+  try {
+    return latestGrantedAuthorize(await store.listRecords(userId, { clientId: ticket.cid }), ticket.cid)?.record.id ?? null
+  } catch (error) {
+    throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError(error)
+  }
+}
+
+/**
  * A mini program's page path as WeChat's bridge needs it: absolute. The platform returns it
  * relative (`pages/index/index`), which WeChat would resolve against the web-view's own page.
  */
@@ -114,6 +130,7 @@ async function decisionRequest(c: Context, deps: BffDeps, input: DecisionInput):
   if (shownTextsDigest({ language: input.language, app_name: ticket.an, scopes }) !== ticket.td[input.language]) {
     throw new ApiFailure(409, 'shown_texts_mismatch', 'What this app asks for changed since this page was shown. Please reload it and decide again.')
   }
+  const previous_receipt = await previousReceipt(deps.store, ticket, user.id)
   return {
     store: deps.store,
     upstream: c.var.upstream,
@@ -130,6 +147,7 @@ async function decisionRequest(c: Context, deps: BffDeps, input: DecisionInput):
       language: input.language,
       scopes,
       biosamples: [],
+      previous_receipt,
     },
   }
 }

@@ -215,6 +215,7 @@ function ConsentForm({ request, posted }: { request: ApplicationRequest; posted:
         selected={selected}
         onSelectedChange={(ids) => setSelected(flow, ids)}
         grantedAt={grant?.grant_time}
+        sinceLast={answer.since_last}
         pending={pending}
         actionsDisabled={!online || switching}
         onAuthorize={() => void decide('authorize')}

@@ -72,7 +72,7 @@ function consentUrl(state: string): string {
 
 const TEXT = {
   en: { authorize: 'Authorize', scopes: 'It will be able to', region: 'What changed since you last agreed', added: 'Now also asks for 1 permission', addedScope: 'Phenotype information', samplesThen: 'The 1 sample you shared then', since: /^Since you last agreed on .+:$/, nothing: /^Nothing changed since you last agreed on / },
-  'zh-CN': { authorize: '授权', scopes: '授权后，它将可以', region: '自上次同意以来的变化', added: '新增 1 项权限', addedScope: '表型信息', samplesThen: '当时共享的 1 个样品', since: /^自你 .+ 上次同意以来：$/, nothing: /^自你 .+ 上次同意以来没有变化/ },
+  'zh-CN': { authorize: '授权', scopes: '授权后，它将可以', region: '自上次同意以来的变化', added: '新增 1 项权限', addedScope: '表型信息', samplesThen: '当时共享的 1 个样品', since: /^自你于 .+ 上次同意以来：$/, nothing: /^自你于 .+ 上次同意以来没有变化/ },
 } as const
 
 /** Consents through the page with the person's first sample, and waits for the app's callback. */

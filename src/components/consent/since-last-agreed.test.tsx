@@ -53,12 +53,19 @@ describe('SinceLastAgreed', () => {
     expect(itemTexts(removed)).toEqual(['高级信息读取手机号'])
     expect(within(removed).getByRole('listitem')).toHaveAttribute('lang', 'zh-CN')
     const changed = within(listNamed(region, '1 permission described differently')).getByRole('listitem')
+    // Named once (its title did not change), then what it said and says.
+    expect(changed).toHaveTextContent(/^样品信息Then读取样品Now读取样品及原始数据$/)
     expect(within(changed).getByText('Then').nextElementSibling).toHaveTextContent('读取样品')
     expect(within(changed).getByText('Now').nextElementSibling).toHaveTextContent('读取样品及原始数据')
     expect(within(region).getByText('You agreed in 中文: the words above are compared and shown in it.')).toBeInTheDocument()
     expect(itemTexts(listNamed(region, 'The 2 samples you shared then'))).toEqual(['E-A0001Lowpass', 'E-A0002Full'])
     expect(within(region).getByText('What will be shared now is what you choose below.')).toBeInTheDocument()
     expect(within(region).queryByText(/Nothing changed/)).not.toBeInTheDocument()
+  })
+
+  test('a new title: both titles, under Then and Now', () => {
+    const region = show({ ...CHANGED, added: [], removed: [], changed: [{ scope: 'sample.default:read', then: { title: '样品信息', message: '读取样品' }, now: { title: '样品与原始数据', message: '读取样品' } }] })
+    expect(within(listNamed(region, '1 permission described differently')).getByRole('listitem')).toHaveTextContent(/^Then样品信息读取样品Now样品与原始数据读取样品$/)
   })
 
   test('nothing changed: it says so plainly, with no empty lists', () => {
@@ -71,7 +78,7 @@ describe('SinceLastAgreed', () => {
   test('in Chinese, agreed in Chinese: the added scope in the platform’s words, no language note', async () => {
     await setLanguage('zh-CN')
     const region = show(CHANGED)
-    expect(within(region).getByText('自你 2024年5月2日 上次同意以来：')).toBeInTheDocument()
+    expect(within(region).getByText('自你于 2024年5月2日 上次同意以来：')).toBeInTheDocument()
     expect(itemTexts(listNamed(region, '新增 1 项权限'))).toEqual(['问卷读取问卷数据'])
     expect(within(listNamed(region, '不再请求 1 项权限')).getByRole('listitem')).not.toHaveAttribute('lang')
     expect(within(region).queryByText(/以上文字按当时的语言/)).not.toBeInTheDocument()

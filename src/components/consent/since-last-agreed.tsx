@@ -85,20 +85,29 @@ function Changes({ since }: { since: SinceLastCompared }) {
       ) : null}
       {since.changed.length > 0 ? (
         <ChangeGroup title={t('sinceLast.changed', { count: since.changed.length })}>
-          {since.changed.map((change) => (
-            <li key={change.scope}>
-              <dl className="grid gap-1 sm:grid-cols-[auto_minmax(0,1fr)] sm:gap-x-3">
-                <dt className="font-medium text-slate-600 dark:text-slate-400">{t('sinceLast.then')}</dt>
-                <dd lang={thenLang}>
-                  <ScopeWords title={change.then.title} message={change.then.message} />
-                </dd>
-                <dt className="font-medium text-slate-600 dark:text-slate-400">{t('sinceLast.now')}</dt>
-                <dd lang={thenLang}>
-                  <ScopeWords title={change.now.title} message={change.now.message} />
-                </dd>
-              </dl>
-            </li>
-          ))}
+          {since.changed.map((change) => {
+            // Named once by its title now; the title is repeated under Then and Now only when it is what changed.
+            const retitled = change.then.title !== change.now.title
+            return (
+              <li key={change.scope} lang={thenLang}>
+                {retitled ? null : (
+                  <span className="block font-medium break-words">
+                    <UpstreamText>{change.now.title}</UpstreamText>
+                  </span>
+                )}
+                <dl className="mt-0.5 grid gap-x-3 gap-y-1 grid-cols-[auto_minmax(0,1fr)]">
+                  <dt lang={language} className="text-slate-600 dark:text-slate-400">{t('sinceLast.then')}</dt>
+                  <dd>
+                    <ScopeWords title={retitled ? change.then.title : ''} message={change.then.message} />
+                  </dd>
+                  <dt lang={language} className="text-slate-600 dark:text-slate-400">{t('sinceLast.now')}</dt>
+                  <dd>
+                    <ScopeWords title={retitled ? change.now.title : ''} message={change.now.message} />
+                  </dd>
+                </dl>
+              </li>
+            )
+          })}
         </ChangeGroup>
       ) : null}
       {thenLang && (since.removed.length > 0 || since.changed.length > 0) ? (
@@ -122,12 +131,15 @@ function ChangeGroup({ title, children }: { title: string; children: ReactNode }
   )
 }
 
+/** A scope's title (none when empty) and message. */
 function ScopeWords({ title, message }: { title: string; message: string }) {
   return (
     <>
-      <span className="block font-medium break-words">
-        <UpstreamText>{title}</UpstreamText>
-      </span>
+      {title ? (
+        <span className="block font-medium break-words">
+          <UpstreamText>{title}</UpstreamText>
+        </span>
+      ) : null}
       {message ? (
         <span className="block break-words text-slate-700 dark:text-slate-300">
           <UpstreamText>{message}</UpstreamText>

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { describe, expect, onTestFinished, test } from 'vitest'
 import type { Scope } from '../../src/contract/api'
 import type { ConsentRecord } from '../../src/contract/records'
@@ -9,6 +10,7 @@ import { PLATFORM_SCOPES } from '../sandbox/platform-scopes'
 import { openPortalStore, type PortalStore } from '../store/portal-store'
 import { displayedScopes } from './shown-texts'
 import { compareWithPrevious, latestAgreed, sinceLastOf } from './since-last'
+import { ConsentTickets } from './ticket'
 
 /** A scope as the platform registers it (its Chinese words), from the sandbox's own list. */
 function platform(name: string): Scope {
@@ -225,4 +227,19 @@ describe('GET /api/oauth2/application: since_last', () => {
     await decide(bff, 'deny', page.ticket ?? '')
     expect((await records(bff))[0]).toMatchObject({ decision: 'deny', previous_receipt: agreed?.id })
   })
+})
+
+test('the ticket carries the receipt the page compared against: an id, null for none, nothing when the page could not compare', () => {
+  const tickets = new ConsentTickets([randomBytes(32)])
+  const request = { authToken: 'tok-1', clientId: 'app', redirectUri: 'https://a.example/cb', scope: '' }
+  const issue = (previousReceipt: string | null | undefined) =>
+    tickets.issue({ ...request, requiresSamples: false, wxmpAppId: '', appName: 'App', appLogo: '', textDigests: { 'zh-CN': '1', en: '2' }, previousReceipt })
+  const carried = (ticket: string) => {
+    const result = tickets.verify(ticket, request)
+    if (!result.ok) throw new Error(result.problem)
+    return 'pr' in result.ticket ? result.ticket.pr : 'absent'
+  }
+  expect(carried(issue('rec-1'))).toBe('rec-1')
+  expect(carried(issue(null))).toBeNull()
+  expect(carried(issue(undefined))).toBe('absent')
 })

@@ -438,11 +438,13 @@ describe('control characters in upstream texts', () => {
     expect((await (await bff.request('/api/oauth2/grants', { as: 'alice' })).json()).grants).toEqual([])
 
     const records = (await (await bff.request(`/api/records?client_id=${APP.client_id}`, { as: 'alice' })).json()).records
-    // The authorize attempt (written as unknown before the platform was asked) and the record that settled it.
+    // The authorize attempt (written as unknown before the platform was asked) and the record that
+    // settled it; the revoke and its withdrawal's confirmation (the grants read back after it).
     expect(records.map((record: { decision: string; outcome: string }) => [record.decision, record.outcome]).sort()).toEqual([
       ['authorize', 'granted'],
       ['authorize', 'unknown'],
       ['deny', 'denied'],
+      ['revoke', 'revoked'],
       ['revoke', 'revoked'],
     ])
     for (const record of records) {

@@ -60,13 +60,14 @@ test('no answer other than redirect_to, and no log line, carries a token, the ap
   // The records of it all: never a token, a code or the state.
   const records = await get('/api/records')
   const listed = (await records.json()) as { records: { id: string }[] }
-  // Attempts: the refused authorize, the granted one, the deny, the revoke (each authorize also has its resolution).
-  expect(listed.records).toHaveLength(6)
+  // Attempts: the refused authorize, the granted one, the deny, the revoke (each authorize also has
+  // its resolution, the revoke its confirmation).
+  expect(listed.records).toHaveLength(7)
   for (const record of listed.records) await get(`/api/records/${record.id}`)
   await get('/api/records?client_id=web-app')
   await bff.request(`/api/records/${listed.records[0]?.id}`, { as: 'bob' })
   const recordAnswers = bff.responses.filter((response) => response.path.startsWith('/api/records') && response.status === 200)
-  expect(recordAnswers).toHaveLength(8)
+  expect(recordAnswers).toHaveLength(listed.records.length + 2)
   for (const response of recordAnswers) expect(response.body).not.toMatch(/st&te|st%26te|"state"|"code"/)
 
   // Requests the BFF turns away, and an expired session.

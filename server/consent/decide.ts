@@ -6,11 +6,13 @@ import type { Context } from 'hono'
 import type { BiosampleRef, DecisionResponse } from '../../src/contract/api'
 import { grantedScopesOf } from '../../src/contract/consent-request'
 import type { Language } from '../../src/contract/languages'
+import { latestGrantedAuthorize } from '../../src/contract/records'
 import { appendToRedirect, checkRedirectUri } from '../../src/contract/redirect'
 import type { BffDeps } from '../deps'
 import { ApiFailure } from '../http/api-failure'
 import { deadlineOf } from '../http/deadline'
 import { requireAuthToken } from '../http/upstream'
+import { StoreUnavailableError, type PortalStore } from '../store/portal-store'
 import type { DecisionRequest } from './decisions'
 import { displayedScopes, displayedSeparateConsent, shownTextsDigest } from './shown-texts'
 import type { ConsentTicket } from './ticket'
@@ -71,6 +73,20 @@ function destination(ticket: ConsentTicket): { redirect_host: string | null; min
 }
 
 /**
+ * The receipt a decision's record points back to (`previous_receipt`): the one the page compared
+ * against, carried in its ticket; looked up now only when the page could not compare. The decision
+ * needs the store to be recorded at all, so a store that fails here fails it closed, as the write would.
+ */
+async function previousReceipt(store: PortalStore, ticket: ConsentTicket, userId: string): Promise<string | null> {
+  if (ticket.pr !== undefined) return ticket.pr
+  try {
+    return latestGrantedAuthorize(await store.listRecords(userId, { clientId: ticket.cid }), ticket.cid)?.record.id ?? null
+  } catch (error) {
+    throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError(error)
+  }
+}
+
+/**
  * A mini program's page path as WeChat's bridge needs it: absolute. The platform returns it
  * relative (`pages/index/index`), which WeChat would resolve against the web-view's own page.
  */
@@ -124,6 +140,7 @@ async function decisionRequest(c: Context, deps: BffDeps, input: DecisionInput):
   if (input.decision === 'authorize' && separate && !input.separate_consent) {
     throw new ApiFailure(400, 'separate_consent_required', 'Tick the separate consent for genetic data: this app asks to read your genetic data.')
   }
+  const previous_receipt = await previousReceipt(deps.store, ticket, user.id)
   return {
     store: deps.store,
     upstream: c.var.upstream,
@@ -142,6 +159,7 @@ async function decisionRequest(c: Context, deps: BffDeps, input: DecisionInput):
       biosamples: [],
       // Shown with a genetic scope: given on an authorize (refused above otherwise), never on a deny.
       separate_consent: separate && { given: input.decision === 'authorize', words: separate.words },
+      previous_receipt,
     },
   }
 }

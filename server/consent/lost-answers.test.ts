@@ -288,13 +288,17 @@ describe.each(STORES)('%s store', (kind) => {
     down = false
     const records = await until(
       () => real.listRecords(ALICE.id),
-      (all) => all.some((r) => r.decision === 'revoke'),
-      'the outbox to write the revoke',
+      (all) => all.filter((r) => r.decision === 'revoke').length === 2,
+      'the outbox to write the revoke and its confirmation',
     )
-    expect(records.filter((r) => r.decision === 'revoke').map((r) => r.outcome)).toEqual(['revoked'])
-    expect((await attempts(bff)).map((a) => [a.record.decision, a.outcome])).toEqual([
-      ['revoke', 'revoked'],
-      ['authorize', 'granted'],
+    // The revoke, and the withdrawal's confirmation (the grants read back, which needs no store).
+    expect(records.filter((r) => r.decision === 'revoke').map((r) => [r.outcome, r.confirms === null ? 'revoke' : 'confirmation'])).toEqual([
+      ['revoked', 'confirmation'],
+      ['revoked', 'revoke'],
+    ])
+    expect((await attempts(bff)).map((a) => [a.record.decision, a.outcome, a.confirmation?.outcome])).toEqual([
+      ['revoke', 'revoked', 'revoked'],
+      ['authorize', 'granted', undefined],
     ])
     expect(bff.logs.some((line) => line.includes('written after the portal store came back'))).toBe(true)
     // The tickets the store refused are still good for a decision now.

@@ -78,6 +78,28 @@ export function resolutionOf(attempt: ConsentRecord, outcome: 'granted' | 'revok
 }
 
 /**
+ * A withdrawal's confirmation of `revoke` (SPEC.md "Consent records"): what the platform's grants,
+ * read back after it answered the revoke, say — `revoked` when the app is no longer listed, `failed`
+ * when it still is. The revoke's own words and samples, so its receipt says what was withdrawn; no
+ * `previous_receipt` (it `confirms` instead, src/contract/records.ts).
+ */
+export function confirmationOf(revoke: ConsentRecord, outcome: 'revoked' | 'failed'): ConsentRecord & { confirms: string } {
+  return {
+    ...revoke,
+    id: newRecordId(),
+    // After its revoke, strictly: newest-first order (at, then a random id) must put it first,
+    // where foldAttempts meets it, even when both fall in the same millisecond.
+    at: new Date(Math.max(Date.now(), Date.parse(revoke.at) + 1)).toISOString(),
+    outcome,
+    resolves: null,
+    confirms: revoke.id,
+    previous_receipt: null,
+    chain_seq: null,
+    previous_sha256: null,
+  }
+}
+
+/**
  * Records the store could not take when they were made (SPEC.md: withdrawal never waits on the
  * audit). A revoke reaches the platform whatever the store does; its record waits here, in this
  * instance's memory, and is written as soon as the store answers: retried with backoff, and at

@@ -32,6 +32,13 @@ const payloadSchema = z.object({
   al: z.string(),
   /** SHA-256 (hex) of the texts the page shows in each language (server/consent/shown-texts.ts). */
   td: z.object({ 'zh-CN': z.string(), en: z.string() }),
+  /**
+   * The person's latest granted authorize of the app that the page compared against ("what changed
+   * since you last agreed"; null: none), recorded as the decision's `previous_receipt`. Absent when
+   * the page could not compare (the store did not answer), and on tickets issued before it existed:
+   * the decision then looks it up itself.
+   */
+  pr: z.string().nullable().optional(),
   exp: z.number(),
   jti: z.string(),
 })
@@ -66,6 +73,7 @@ export class ConsentTickets {
     appName: string
     appLogo: string
     textDigests: ConsentTicket['td']
+    previousReceipt?: string | null | undefined
   }): string {
     const [signing] = this.secrets as [Buffer]
     const payload: ConsentTicket = {
@@ -79,6 +87,7 @@ export class ConsentTickets {
       an: input.appName,
       al: input.appLogo,
       td: input.textDigests,
+      ...(input.previousReceipt !== undefined && { pr: input.previousReceipt }),
       exp: this.now() + TICKET_TTL_MS,
       jti: randomBytes(12).toString('base64url'),
     }

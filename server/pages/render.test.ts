@@ -124,7 +124,8 @@ describe('the server render', () => {
       consent: {
         status: 200,
         text: [/Gene Insight/, /Authorize/, /Deny/, /E-A0001 Lowpass · Status 1 · sampled Mar 20, 2024 · Healthy Gut/, /Signed in as Alice Chen|Alice Chen/],
-        dates: ['Mar 20, 2024', 'Mar 20, 2024', 'Mar 20, 2024', 'Mar 20, 2024'],
+        // The grant, what changed since the last agreement (on the same day), and the three samples.
+        dates: ['Mar 20, 2024', 'Mar 20, 2024', 'Mar 20, 2024', 'Mar 20, 2024', 'Mar 20, 2024'],
       },
       grants: { status: 200, text: [/My authorizations/, /Gene Insight/, /Authorized Mar 20, 2024 · 3 days ago/, /E-A0001/] },
       // The preview reads its app in the browser, after the page (src/features/preview).
@@ -156,7 +157,7 @@ describe('the server render', () => {
   ])('%s: the same dates from a server in UTC and one in Asia/Shanghai', async (_, cookie, zone, date, dateTime) => {
     const { bff, receipt } = await aliceAuthorizedAtTaken()
     for (const [path, dates] of [
-      [consentPath, [date, date, date, date]],
+      [consentPath, [date, date, date, date, date]],
       ['/grants', [date, date]],
       ['/activity', [date]],
       // When it was decided (twice: beside the app and in the details) and when the platform confirmed it.

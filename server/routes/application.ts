@@ -9,6 +9,7 @@ import { readsSampleData } from '../../src/contract/scopes'
 import { ApiFailure } from '../http/api-failure'
 import type { BffDeps } from '../deps'
 import { expectedDigests } from '../consent/shown-texts'
+import { latestAgreed, sinceLastOf } from '../consent/since-last'
 import { toApiError } from '../upstream/errors'
 import { parseQuery } from '../http/validate'
 
@@ -39,6 +40,14 @@ export function applicationRoutes(deps: BffDeps): Hono {
     if (!before.ok && before.problem.code === 'forbidden_redirect_scheme') {
       throw new ApiFailure(400, redirectRefusalCode('forbidden_scheme'), REDIRECT_PROBLEMS.forbidden_scheme, { details })
     }
+    // The person's latest agreement with this app, read from the store while the platform is asked
+    // for the app (never after it): only for the consent page of someone signed in, whose decision
+    // it will be. The preview sends no response_type and compares nobody's history.
+    const token = c.var.upstream.authToken
+    const agreed =
+      token && query.response_type !== undefined
+        ? latestAgreed(deps.store, c.var.upstream.user().then((user) => user.id), query.client_id, { log: deps.log })
+        : undefined
     const application = await c.var.upstream
       .application({ client_id: query.client_id, redirect_uri: query.redirect_uri })
       .catch((error: unknown) => {
@@ -71,7 +80,7 @@ export function applicationRoutes(deps: BffDeps): Hono {
     // check as the consent page's (src/contract/consent-request.ts). The developer preview sends
     // no response_type and never gets one.
     const canSucceed = checkConsentRequest(params, { scopes: registered }).ok
-    const token = c.var.upstream.authToken
+    const previous = token && canSucceed && agreed ? await agreed : undefined
     const ticket =
       token && canSucceed
         ? deps.tickets.issue({
@@ -85,6 +94,9 @@ export function applicationRoutes(deps: BffDeps): Hono {
             appName: application.name,
             appLogo: displayedLogo(application.logo),
             textDigests: expectedDigests(application, grantedScopes),
+            // The receipt this page compares against, for the decision's record; left out when the
+            // store did not answer, so the decision looks it up itself.
+            previousReceipt: previous === undefined || previous === 'unavailable' ? undefined : (previous?.id ?? null),
           })
         : null
 
@@ -102,6 +114,7 @@ export function applicationRoutes(deps: BffDeps): Hono {
       granted_scopes: grantedScopes,
       unknown_scopes: unknownScopes(query.scope, registered),
       ticket,
+      ...(ticket !== null && previous !== undefined && { since_last: sinceLastOf(previous, grantedScopes) }),
     }
     return c.json(body)
   })

@@ -678,16 +678,20 @@ export function purgeable(records: readonly ConsentRecord[], before: string): st
       kept.add(attempt.record.id)
     }
   }
+  // What belongs to an attempt: the records that settle it and, for a revoke, its withdrawal's
+  // confirmations (`confirms`), so a receipt never says "confirmed" about a revoke that is gone.
   const settling = new Map<string, ConsentRecord[]>()
   for (const record of records) {
-    if (record.resolves !== null) settling.set(record.resolves, [...(settling.get(record.resolves) ?? []), record])
+    const of = record.resolves ?? record.confirms
+    if (of !== null) settling.set(of, [...(settling.get(of) ?? []), record])
   }
   const ids: string[] = []
   for (const record of records) {
     if (record.at >= before) continue
-    if (record.resolves !== null) {
+    const of = record.resolves ?? record.confirms
+    if (of !== null) {
       // A settling record goes with its attempt, or alone when its attempt is already gone.
-      const attempt = records.find((candidate) => candidate.id === record.resolves)
+      const attempt = records.find((candidate) => candidate.id === of)
       if (attempt === undefined) ids.push(record.id)
       continue
     }

@@ -5,6 +5,7 @@
 import { z } from 'zod/mini'
 import { SUPPORTED_LANGUAGES } from './languages'
 import { vanishedGrantSchema } from './records'
+import { sinceLastSchema } from './since-last'
 
 export const userSchema = z.object({ id: z.string(), name: z.string() })
 export type User = z.infer<typeof userSchema>
@@ -56,6 +57,12 @@ export const applicationResponseSchema = z.object({
    * cannot succeed (`response_type` missing or not `code`, an unknown scope).
    */
   ticket: z.nullable(z.string()),
+  /**
+   * What changed since the person last agreed to this app (src/contract/since-last.ts): null when
+   * they never did (no granted authorize recorded here). Absent without a ticket (the developer
+   * preview, nobody signed in, a request that cannot succeed): nobody's history is compared there.
+   */
+  since_last: z.optional(z.nullable(sinceLastSchema)),
 })
 export type ApplicationResponse = z.infer<typeof applicationResponseSchema>
 

@@ -165,6 +165,13 @@ export interface ConsentAttempt {
   outcome: ConsentOutcome
   /** The record that settled it, when one did. */
   resolution: ConsentRecord | undefined
+  /**
+   * A revoke's withdrawal confirmation (`confirms` its id), the newest when there are several:
+   * whether the platform's grants, read back after it answered, no longer listed the app
+   * (`revoked`) or still did (`failed`). Undefined for any other attempt, and for a revoke whose
+   * read-back failed or has not been written.
+   */
+  confirmation?: ConsentRecord | undefined
 }
 
 /**
@@ -174,16 +181,22 @@ export interface ConsentAttempt {
  */
 export function foldAttempts(records: readonly ConsentRecord[]): ConsentAttempt[] {
   const settled = new Map<string, ConsentRecord>()
+  const confirmed = new Map<string, ConsentRecord>()
   const attempts: ConsentAttempt[] = []
   for (const record of records) {
-    // A withdrawal's confirmation reports on a revoke; it is not an attempt of its own.
-    if (record.confirms !== null) continue
+    // A withdrawal's confirmation reports on a revoke; it is not an attempt of its own. Newer than
+    // its revoke, so it is met first; the newest wins, as with resolutions.
+    if (record.confirms !== null) {
+      if (!confirmed.has(record.confirms)) confirmed.set(record.confirms, record)
+      continue
+    }
     if (record.resolves !== null) {
       if (!settled.has(record.resolves)) settled.set(record.resolves, record)
       continue
     }
     const resolution = settled.get(record.id)
-    attempts.push({ record, outcome: resolution?.outcome ?? record.outcome, resolution })
+    const confirmation = confirmed.get(record.id)
+    attempts.push({ record, outcome: resolution?.outcome ?? record.outcome, resolution, ...(confirmation && { confirmation }) })
   }
   return attempts
 }

@@ -118,7 +118,8 @@ test('a revoked grant stays gone after reload, and the dialog keeps focus', asyn
   await revoke.click()
   await dialog.getByRole('button', { name: 'Revoke', exact: true }).click()
   await expect.poll(() => cardNames(page)).toEqual(['Gene Insight'])
-  await expect.poll(() => page.getByRole('status').filter({ hasText: 'Gut Check' }).innerText()).toBe('Gut Check can no longer access your data.')
+  // The grants read back after the revoke no longer list it: BGE's confirmation is said too.
+  await expect.poll(() => page.getByRole('status').filter({ hasText: 'Gut Check' }).innerText()).toBe('Gut Check can no longer access your data. BGE confirmed that Gut Check no longer has access.')
 
   await page.reload()
   await expect.poll(() => cardNames(page)).toEqual(['Gene Insight'])
@@ -147,7 +148,7 @@ test('when the platform fails to revoke, the grant comes back with a message', a
   // reload's read can overtake the revoke.
   await expect
     .poll(() => page.getByRole('status').filter({ hasText: 'Gene Insight' }).innerText())
-    .toBe('Gene Insight can no longer access your data.')
+    .toBe('Gene Insight can no longer access your data. BGE confirmed that Gene Insight no longer has access.')
   await page.reload()
   await expect.poll(() => cardNames(page)).toEqual(['Gut Check'])
   expect(errors).toEqual([])

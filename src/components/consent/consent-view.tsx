@@ -10,6 +10,8 @@ import { BiosamplePicker } from './biosample-picker'
 import { ConsentActions, type Decision } from './consent-actions'
 import { ScopeList } from './scope-list'
 import { needsSeparateStep, SeparateConsentStep } from './separate-consent-step'
+import { SinceLastAgreed } from './since-last-agreed'
+import type { SinceLast } from '@/contract/since-last'
 
 export interface ConsentViewProps {
   app: { name: string; logo: string; description: string }
@@ -23,6 +25,8 @@ export interface ConsentViewProps {
   onSelectedChange: (selected: string[]) => void
   /** ISO time of this app's existing grant, if there is one. */
   grantedAt?: string | undefined
+  /** What changed since the person last agreed to this app (the BFF's `since_last`); nothing shown when null or absent. */
+  sinceLast?: SinceLast | null | undefined
   /**
    * Called by the form's submit, with script; never when Authorize cannot be sent yet.
    * `separateConsent`: the genetic step was shown and ticked (it is never called unticked).
@@ -111,6 +115,7 @@ export function ConsentView(props: ConsentViewProps) {
             {t('consent.grantedOn', { date: grantedOn })}
           </p>
         ) : null}
+        {props.sinceLast ? <SinceLastAgreed since={props.sinceLast} /> : null}
         <ScopeList scopes={scopes} />
         {Object.entries(props.hiddenFields ?? {}).map(([name, value]) => (
           <input key={name} type="hidden" name={name} value={value} />

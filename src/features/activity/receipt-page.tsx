@@ -34,8 +34,11 @@ export function ReceiptPage() {
   // A record that settles an attempt shows as what it says of it; its own page points to the attempt.
   const attempt = attemptOf(record, list.records) ?? { record, outcome: record.outcome, resolution: undefined }
   const settles = record.resolves
+  // A withdrawal's confirmation reports on a revoke: its page points to that revoke, as a settling record's does.
+  const confirms = record.confirms
+  const of = settles ?? confirms
   // Whether the decision is in force is the attempt's question, also when this record settles it.
-  const decided = settles === null ? attempt : foldAttempts(list.records).find((other) => other.record.id === settles)
+  const decided = of === null ? attempt : foldAttempts(list.records).find((other) => other.record.id === of)
 
   return (
     <Page className="print:max-w-none print:p-0">
@@ -53,6 +56,14 @@ export function ReceiptPage() {
           {t('activity.receipt.settlesNote')}{' '}
           <Link to={receiptPath(settles)} className="font-medium underline underline-offset-4">
             {t('activity.receipt.settlesLink')}
+          </Link>
+        </p>
+      )}
+      {confirms === null ? null : (
+        <p className="mt-4 rounded-lg border border-sky-300 bg-sky-50 px-4 py-3 text-sm text-sky-950 dark:border-sky-800 dark:bg-sky-950 dark:text-sky-100">
+          {t('activity.withdrawal.confirmsNote')}{' '}
+          <Link to={receiptPath(confirms)} className="font-medium underline underline-offset-4">
+            {t('activity.withdrawal.confirmsLink')}
           </Link>
         </p>
       )}
@@ -82,7 +93,15 @@ export function ReceiptPage() {
           {stateLabel(attempt)}
           <StateNote attempt={attempt} className="mt-0.5 text-slate-700 dark:text-slate-300" />
         </Field>
-        {settles === null ? <Answer attempt={attempt} /> : null}
+        {of === null ? <Answer attempt={attempt} /> : null}
+        {of === null ? <Confirmation attempt={attempt} /> : null}
+        {of === null && record.previous_receipt !== null ? (
+          <Field label={t('activity.previous.label')}>
+            <Link to={receiptPath(record.previous_receipt)} className="font-medium text-brand-700 underline underline-offset-4 dark:text-brand-100">
+              {t(record.decision === 'revoke' ? 'activity.previous.ends' : 'activity.previous.agreed')}
+            </Link>
+          </Field>
+        ) : null}
         <Field label={t('activity.receipt.when')}>
           <time dateTime={record.at}>{formatDateTime(record.at, language, timeZone)}</time>
           <span className="block text-slate-600 dark:text-slate-400">
@@ -200,6 +219,27 @@ function Answer({ attempt }: { attempt: ConsentAttempt }) {
       <span className="text-slate-600 dark:text-slate-400">
         ({t('activity.receipt.recordId')} <code className="font-mono break-all">{resolution.id}</code>)
       </span>
+    </Field>
+  )
+}
+
+/**
+ * For a revoke BGE said it made: whether its list of the person's apps, read back right after,
+ * no longer held the app (issue 19), or still did, or could not be read.
+ */
+function Confirmation({ attempt }: { attempt: ConsentAttempt }) {
+  const { t, language } = useTranslation()
+  const timeZone = useTimeZone()
+  if (attempt.record.decision !== 'revoke' || attempt.outcome !== 'revoked') return null
+  const { confirmation } = attempt
+  if (!confirmation) return <Field label={t('activity.withdrawal.label')}>{t('activity.withdrawal.none')}</Field>
+  const date = formatDateTime(confirmation.at, language, timeZone)
+  return (
+    <Field label={t('activity.withdrawal.label')}>
+      <time dateTime={confirmation.at}>{t(confirmation.outcome === 'revoked' ? 'activity.withdrawal.confirmed' : 'activity.withdrawal.stillListed', { date })}</time>{' '}
+      <Link to={receiptPath(confirmation.id)} className="text-slate-600 underline underline-offset-4 dark:text-slate-400">
+        ({t('activity.receipt.recordId')} <code className="font-mono break-all">{confirmation.id}</code>)
+      </Link>
     </Field>
   )
 }

@@ -217,6 +217,7 @@ function ConsentForm({ request, posted }: { request: ApplicationRequest; posted:
         selected={selected}
         onSelectedChange={(ids) => setSelected(flow, ids)}
         grantedAt={grant?.grant_time}
+        sinceLast={answer.since_last}
         pending={pending}
         actionsDisabled={!online || switching}
         onAuthorize={({ separateConsent }) => void decide('authorize', separateConsent)}

@@ -10,7 +10,7 @@ import { EmptyState, ListFilter } from '@/components/ui/list-filter'
 import { Page } from '@/components/ui/page'
 import { VanishedNotices } from '@/components/records/vanished-notices'
 import type { Grant } from '@/contract/api'
-import { latestGrantedAuthorize, type ConsentRecord } from '@/contract/records'
+import { latestGrantedAuthorize, type ConsentAttempt, type ConsentRecord } from '@/contract/records'
 import { REVOKE_OUTCOMES, REVOKE_STATUS, type RevokeOutcome } from '@/contract/page-forms'
 import { PAGE_ROUTES } from '@/contract/routes'
 import { biosampleQueries } from '@/lib/biosamples'
@@ -27,8 +27,21 @@ import { UpstreamMessage } from '@/components/ui/upstream-text'
 /** Past this many grants the list gets a filter box (SPEC.md "Grants page"). */
 const FILTER_FROM = 6
 
-/** How the last revoke ended; a revoke's own record, when the portal could find it, is linked. */
-type Outcome = { kind: 'revoked'; name: string; recordId: string | null } | { kind: 'failed' | 'unknown'; name: string }
+/**
+ * How the last revoke ended; a revoke's own record, when the portal could find it, is linked.
+ * `confirmed`: what BGE's grants, read back after it, said (its confirmation record, issue 19):
+ * the app gone, the app still listed, or null when no confirmation was recorded.
+ */
+type Outcome = { kind: 'revoked'; name: string; recordId: string | null; confirmed: Confirmed } | { kind: 'failed' | 'unknown'; name: string }
+type Confirmed = 'revoked' | 'failed' | null
+
+/** The withdrawal's confirmation of a revoke attempt, as the grants page says it. */
+function confirmedOf(attempt: ConsentAttempt | undefined): Confirmed {
+  const outcome = attempt?.confirmation?.outcome
+  return outcome === 'revoked' || outcome === 'failed' ? outcome : null
+}
+
+const CONFIRMATION_MESSAGE = { revoked: 'confirmed', failed: 'stillListed' } as const
 
 const OUTCOME_MESSAGE = { revoked: 'revoked', failed: 'revokeFailed', unknown: 'revokeUnknown' } as const
 
@@ -42,7 +55,7 @@ function outcomeFromQuery(params: URLSearchParams, records: readonly ConsentReco
   if (!clientId || !REVOKE_OUTCOMES.includes(kind as RevokeOutcome)) return null
   const attempt = latestAttempt(records, clientId, 'revoke')
   const name = attempt?.record.app_name ?? clientId
-  return kind === 'revoked' ? { kind: 'revoked', name, recordId: attempt?.record.id ?? null } : { kind: kind as 'failed' | 'unknown', name }
+  return kind === 'revoked' ? { kind: 'revoked', name, recordId: attempt?.record.id ?? null, confirmed: confirmedOf(attempt) } : { kind: kind as 'failed' | 'unknown', name }
 }
 
 /** `/grants`: the apps the signed-in user authorized, and revoking them. */
@@ -75,7 +88,7 @@ export function GrantsPage() {
     mutationFn: async (grant: Grant) => {
       const before = queryClient.getQueryData(recordQueries.list().queryKey)?.records ?? []
       await revokeGrant(grant.client_id)
-      return revokeRecordId(grant.client_id, before)
+      return revokeRecordOf(grant.client_id, before)
     },
     onMutate: async (grant) => {
       // A list already on its way may still hold the grant: it must not overwrite the removal.
@@ -91,7 +104,7 @@ export function GrantsPage() {
       setFailedClientIds((ids) => new Set(ids).add(grant.client_id))
       setOutcome({ kind: 'failed', name: grant.name })
     },
-    onSuccess: (recordId, grant) => setOutcome({ kind: 'revoked', name: grant.name, recordId }),
+    onSuccess: ({ recordId, confirmed }, grant) => setOutcome({ kind: 'revoked', name: grant.name, recordId, confirmed }),
     onSettled: async () => {
       // Ask for the truth once the last revoke in flight is done; an earlier refetch could bring
       // back a grant whose revoke has not finished yet.
@@ -106,20 +119,22 @@ export function GrantsPage() {
 
   /**
    * The revoke's own record: the newest revoke attempt of the app (whatever became of it), once the
-   * BFF has written it. With its store down the BFF writes it later, so an older revoke of the app,
-   * one of the records known `before`, or older than the newest of them, must not stand in for it.
+   * BFF has written it, with its confirmation (the BFF reads the grants back before it answers).
+   * With its store down the BFF writes them later, so an older revoke of the app, one of the
+   * records known `before`, or older than the newest of them, must not stand in for it.
    */
-  async function revokeRecordId(clientId: string, before: readonly ConsentRecord[]): Promise<string | null> {
+  async function revokeRecordOf(clientId: string, before: readonly ConsentRecord[]): Promise<{ recordId: string | null; confirmed: Confirmed }> {
+    const none = { recordId: null, confirmed: null }
     try {
       const { records } = await queryClient.fetchQuery({ ...recordQueries.forClient(clientId), staleTime: 0 })
       const attempt = latestAttempt(records, clientId, 'revoke')
-      if (!attempt || before.some((known) => known.id === attempt.record.id)) return null
+      if (!attempt || before.some((known) => known.id === attempt.record.id)) return none
       const newestKnown = before[0]
-      if (newestKnown && Date.parse(attempt.record.at) < Date.parse(newestKnown.at)) return null
-      return attempt.record.id
+      if (newestKnown && Date.parse(attempt.record.at) < Date.parse(newestKnown.at)) return none
+      return { recordId: attempt.record.id, confirmed: confirmedOf(attempt) }
     } catch {
       // The revoke itself succeeded; only the link to its record is missing.
-      return null
+      return none
     }
   }
 
@@ -147,7 +162,10 @@ export function GrantsPage() {
   const activeQuery = showFilter ? query.trim() : ''
   const shown = filterGrants(grants, activeQuery)
 
-  const announcement = outcome === null ? '' : t(`grants.${OUTCOME_MESSAGE[outcome.kind]}`, { name: outcome.name })
+  const confirmation = outcome?.kind === 'revoked' && outcome.confirmed ? t(`grants.withdrawal.${CONFIRMATION_MESSAGE[outcome.confirmed]}`, { name: outcome.name }) : ''
+  // A revoke BGE still lists is not announced as done: what it said is the announcement.
+  const announcement =
+    outcome === null ? '' : outcome.kind === 'revoked' && outcome.confirmed === 'failed' ? confirmation : [t(`grants.${OUTCOME_MESSAGE[outcome.kind]}`, { name: outcome.name }), confirmation].filter(Boolean).join(' ')
 
   return (
     <Page width="wide">
@@ -157,9 +175,23 @@ export function GrantsPage() {
       <p className="mt-3 max-w-prose text-slate-700 dark:text-slate-300">{t('grants.intro')}</p>
       <LiveRegion message={announcement} />
       {outcome?.kind === 'revoked' ? (
-        // Seen and followed; the live region above is what screen readers hear.
-        <Alert variant="success" role="none" className="mt-6">
-          <p><UpstreamMessage message={(values) => t('grants.revoked', values)} texts={{ name: outcome.name }} /></p>
+        // Seen and followed; the live region above is what screen readers hear. A revoke BGE said it
+        // made but still lists is a warning, with what to do, not a success.
+        <Alert variant={outcome.confirmed === 'failed' ? 'warning' : 'success'} role="none" className="mt-6">
+          {outcome.confirmed === 'failed' ? (
+            <p><UpstreamMessage message={(values) => t('grants.withdrawal.stillListed', values)} texts={{ name: outcome.name }} /></p>
+          ) : (
+            <>
+              <p><UpstreamMessage message={(values) => t('grants.revoked', values)} texts={{ name: outcome.name }} /></p>
+              <p className="mt-1">
+                {outcome.confirmed === 'revoked' ? (
+                  <UpstreamMessage message={(values) => t('grants.withdrawal.confirmed', values)} texts={{ name: outcome.name }} />
+                ) : (
+                  t('grants.withdrawal.notConfirmed')
+                )}
+              </p>
+            </>
+          )}
           {outcome.recordId ? (
             <Link to={receiptPath(outcome.recordId)} className="mt-1 inline-block font-medium underline underline-offset-4">
               {t('grants.revokeReceipt')}

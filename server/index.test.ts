@@ -1,7 +1,12 @@
 // server/index.ts as a process: what it says about its store at start, what it refuses, and how it stops.
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { connect } from 'node:net'
-import { expect, test } from 'vitest'
-import { testWorld, WEB_APP } from '../test/support/bff'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose'
+import { expect, onTestFinished, test } from 'vitest'
+import { recordsResponseSchema } from '../src/contract/records'
+import { BOB, testWorld, WEB_APP } from '../test/support/bff'
 import { useTestDatabase } from '../test/support/database'
 import { freePort, startPortal } from '../test/support/portal'
 
@@ -116,5 +121,42 @@ test('SANDBOX=on in production starts with warnings; the server timeouts are the
     expect(idle).toBeLessThan(3500)
   } finally {
     await portal.stop()
+  }
+})
+
+test('sandbox mode makes its receipt key once, beside PORTAL_DB, and a receipt signed before a restart verifies against the JWKS after it', { timeout: 120_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bge-sandbox-key-'))
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
+  const env = { PORTAL_DB: join(dir, 'portal.sqlite') }
+  const keyFile = join(dir, 'receipt-signing-key.json')
+
+  const first = await startPortal({ fixtures: () => testWorld(), env, spaStandIn: true })
+  let jws: string
+  try {
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600)
+    expect(first.output()).toContain(`(the sandbox's, kept in ${keyFile})`)
+    const signIn = await fetch(`${first.origin}/api/session`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'fetch', Origin: first.origin },
+      body: JSON.stringify({ user_id: BOB.id }),
+    })
+    const cookie = signIn.headers.get('Set-Cookie')?.split(';')[0] ?? ''
+    // A revoke of a grant Bob holds from the fixtures: one record, signed as it is written.
+    const revoked = await fetch(`${first.origin}/api/oauth2/grants/profile-app`, { method: 'DELETE', headers: { Cookie: cookie, 'X-Requested-With': 'fetch', Origin: first.origin } })
+    expect(revoked.status).toBe(204)
+    const records = recordsResponseSchema.parse(await (await fetch(`${first.origin}/api/records`, { headers: { Cookie: cookie } })).json()).records
+    jws = await (await fetch(`${first.origin}/api/records/${records[0]!.id}/receipt.jws`, { headers: { Cookie: cookie } })).text()
+  } finally {
+    await first.stop()
+  }
+
+  const second = await startPortal({ fixtures: () => testWorld(), env, spaStandIn: true })
+  try {
+    const jwks = (await (await fetch(`${second.origin}/.well-known/jwks.json`)).json()) as JSONWebKeySet
+    expect(jwks.keys).toHaveLength(1)
+    const verified = await compactVerify(jws, createLocalJWKSet(jwks))
+    expect(verified.protectedHeader.kid).toBe(jwks.keys[0]!.kid)
+  } finally {
+    await second.stop()
   }
 })

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { compactVerify, createLocalJWKSet } from 'jose'
@@ -59,6 +59,13 @@ describe('sandbox mode without keys', () => {
     expect(restarted.kid).toBe(first.kid)
     expect((await compactVerify(jws, createLocalJWKSet(restarted.jwks))).protectedHeader.kid).toBe(first.kid)
     expect(parseSigningKeys(readFileSync(file, 'utf8'))).toMatchObject({ success: true })
+  })
+
+  test('a key already kept is reused, never replaced, and no draft file is left beside it', () => {
+    const file = join(dir, 'racing', 'receipt-signing-key.json')
+    const kids = Array.from({ length: 5 }, () => sandboxReceiptKeys(file).kid)
+    expect(new Set(kids).size).toBe(1)
+    expect(readdirSync(join(dir, 'racing'))).toEqual(['receipt-signing-key.json'])
   })
 
   test('a damaged key file refuses the start, saying what to do, instead of making a new key over it', () => {

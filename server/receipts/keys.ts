@@ -5,7 +5,7 @@
 // Imported with node:crypto, which is synchronous, so the configuration can refuse a bad key at
 // start; signed with jose, the same library a verifier would use.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { CompactSign } from 'jose'
 import { z } from 'zod'
@@ -121,12 +121,20 @@ export function newSigningJwk(): PrivateSigningJwk {
  */
 export function sandboxReceiptKeys(file: string | undefined): ReceiptKeys {
   if (file === undefined) return new ReceiptKeys([newSigningJwk()])
-  try {
-    mkdirSync(dirname(file), { recursive: true })
-    // `wx`: never replaces a key another process wrote a moment ago; then that one is read below.
-    writeFileSync(file, `${JSON.stringify([newSigningJwk()], null, 2)}\n`, { mode: 0o600, flag: 'wx' })
-  } catch (error) {
-    if (!(error instanceof Error && 'code' in error && error.code === 'EEXIST')) throw new Error(`cannot keep the sandbox's receipt-signing key in ${file}: ${error instanceof Error ? error.message : String(error)}`)
+  if (!existsSync(file)) {
+    // Written whole to a file of this process's own, then linked into place: a link never replaces
+    // a key another process put there a moment ago (that one is read below instead), and nobody
+    // ever reads half a key.
+    const draft = `${file}.${process.pid}.tmp`
+    try {
+      mkdirSync(dirname(file), { recursive: true })
+      writeFileSync(draft, `${JSON.stringify([newSigningJwk()], null, 2)}\n`, { mode: 0o600, flag: 'wx' })
+      linkSync(draft, file)
+    } catch (error) {
+      if (!(error instanceof Error && 'code' in error && error.code === 'EEXIST')) throw new Error(`cannot keep the sandbox's receipt-signing key in ${file}: ${error instanceof Error ? error.message : String(error)}`)
+    } finally {
+      rmSync(draft, { force: true })
+    }
   }
   const parsed = parseSigningKeys(readFileSync(file, 'utf8'))
   if (!parsed.success) throw new Error(`${file} does not hold receipt-signing keys (${parsed.problem}); move it away to make a new key`)

@@ -2,6 +2,7 @@
 // words of that moment; every decision is in Activity; a receipt prints on one A4 page and
 // downloads as JSON. One portal, the journeys in order: each builds on the decisions before it.
 import { readFile } from 'node:fs/promises'
+import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { axeViolations, DESKTOP, describeViolations, launchBrowser, PHONE } from '../support/browser'
@@ -167,6 +168,28 @@ describe('consent records', () => {
         previous_jws: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
       },
     })
+    await context.close()
+  })
+
+  test('Activity downloads every record in one file, each with a JWS that verifies against the portal’s JWKS', async () => {
+    const { context, page } = await signedInPage()
+    await page.goto(`${portal.origin}/activity`)
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download all records (JSON)' }).click()])
+    expect(download.suggestedFilename()).toMatch(/^consent-records-\d{4}-\d{2}-\d{2}\.json$/)
+    const file = JSON.parse(await readFile(await download.path(), 'utf8')) as {
+      format: string
+      subject: string
+      jwks: string
+      records: { consentReceiptID: string; bge: { jws: string } }[]
+    }
+    expect(file).toMatchObject({ format: 'bge-consent-records/1', subject: ALICE.id, jwks: `${portal.origin}/.well-known/jwks.json` })
+    // The journeys before this one made several decisions, each an attempt and what settled it.
+    expect(file.records.length).toBeGreaterThanOrEqual(4)
+    const keys = createLocalJWKSet((await (await fetch(file.jwks)).json()) as JSONWebKeySet)
+    for (const receipt of file.records) {
+      const { payload } = await compactVerify(receipt.bge.jws, keys)
+      expect((JSON.parse(new TextDecoder().decode(payload)) as { id: string }).id).toBe(receipt.consentReceiptID)
+    }
     await context.close()
   })
 

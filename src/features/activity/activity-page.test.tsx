@@ -172,6 +172,31 @@ describe('activity', () => {
     expect(await screen.findByText(`更早的历史：截至 ${zhDate} 的 1 条记录已按本门户的保存期限删除。`)).toBeInTheDocument()
   })
 
+  test('records written before receipts were signed say so, in either language; signed ones do not', async () => {
+    records = [REVOKE, { ...AUTHORIZE, chain_seq: null, previous_sha256: null }]
+    renderApp('/activity')
+    const [signed, unsigned] = await items()
+    expect(within(unsigned as HTMLElement).getByText('Written before receipts were signed')).toBeInTheDocument()
+    expect(within(signed as HTMLElement).queryByText('Written before receipts were signed')).not.toBeInTheDocument()
+  })
+
+  test('写入于回执签名启用之前 in Chinese', async () => {
+    await setLanguage('zh-CN')
+    records = [{ ...AUTHORIZE, chain_seq: null, previous_sha256: null }]
+    renderApp('/activity')
+    const [unsigned] = within(await screen.findByRole('list', { name: '你的决定' })).getAllByRole('article')
+    expect(within(unsigned as HTMLElement).getByText('写入于回执签名启用之前')).toBeInTheDocument()
+  })
+
+  test('offers one download of every record, a plain link to the BFF’s streamed export', async () => {
+    renderApp('/activity')
+    await items()
+    const section = screen.getByRole('region', { name: 'A copy of all your records' })
+    const link = within(section).getByRole('link', { name: 'Download all records (JSON)' })
+    expect(link).toHaveAttribute('href', '/api/records/export.json')
+    expect(link).toHaveAttribute('download')
+  })
+
   test('speaks Chinese', async () => {
     await setLanguage('zh-CN')
     renderApp('/activity')

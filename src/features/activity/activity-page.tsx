@@ -4,10 +4,11 @@ import { Link } from 'react-router'
 import { AppLogo } from '@/components/ui/app-logo'
 import { EmptyState, ListFilter } from '@/components/ui/list-filter'
 import { Alert } from '@/components/ui/alert'
-import { Button } from '@/components/ui/button'
+import { Button, buttonClassName } from '@/components/ui/button'
 import { LiveRegion } from '@/components/ui/live-region'
 import { Page } from '@/components/ui/page'
 import { VanishedNotices } from '@/components/records/vanished-notices'
+import { RECORDS_EXPORT_PATH } from '@/contract/kantara'
 import { foldAttempts, type ConsentAttempt } from '@/contract/records'
 import { useNow, useTimeZone } from '@/lib/clock'
 import { formatDate, formatRelative } from '@/lib/format'
@@ -115,7 +116,28 @@ export function ActivityPage() {
           {t('activity.purged', { count: purged.count, date: formatDate(purged.through, language, timeZone) })}
         </p>
       ) : null}
+      <RecordsExport />
     </Page>
+  )
+}
+
+/**
+ * Every record in one file (PIPL Art. 45: a copy of one's personal information), all pages of it,
+ * not only those loaded here. A plain link: the BFF streams the file and names it.
+ */
+function RecordsExport() {
+  const { t } = useTranslation()
+  const titleId = useId()
+  return (
+    <section aria-labelledby={titleId} className="mt-8 max-w-prose border-t border-slate-200 pt-6 dark:border-slate-800">
+      <h2 id={titleId} className="text-base font-semibold">
+        {t('activity.signing.exportTitle')}
+      </h2>
+      <p className="mt-1 text-sm text-slate-700 dark:text-slate-300">{t('activity.signing.exportBody')}</p>
+      <a href={RECORDS_EXPORT_PATH} download className={buttonClassName('secondary', 'mt-3')}>
+        {t('activity.signing.export')}
+      </a>
+    </section>
   )
 }
 
@@ -153,6 +175,8 @@ function AttemptCard({ attempt }: { attempt: ConsentAttempt }) {
               : t('activity.noSamples')}
           </p>
           <StateNote attempt={attempt} className="mt-1 text-sm break-words text-slate-800 dark:text-slate-200" />
+          {/* Records from before issue 19 have no signature and no place in the chain: said, not hidden. */}
+          {record.chain_seq === null ? <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{t('activity.signing.unsigned')}</p> : null}
         </div>
       </div>
       {/* The name starts with the visible text (WCAG 2.5.3) and says which decision it opens. */}

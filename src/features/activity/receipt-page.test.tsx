@@ -157,6 +157,15 @@ describe('receipt', () => {
     expect(download).toHaveAttribute('download')
   })
 
+  test('a record written before receipts were signed says it has no signature; a signed one does not', async () => {
+    records = [consentRecord({ id: 'rec-old', chain_seq: null, previous_sha256: null }), AUTHORIZE]
+    const { unmount } = await openReceipt('rec-old')
+    expect(screen.getByText(/written before the portal began signing its receipts/)).toBeInTheDocument()
+    unmount()
+    await openReceipt('rec-a')
+    expect(screen.queryByText(/written before the portal began signing its receipts/)).not.toBeInTheDocument()
+  })
+
   test('speaks Chinese around the words as recorded', async () => {
     await setLanguage('zh-CN')
     renderApp('/activity/rec-a')

@@ -155,6 +155,7 @@ export function ReceiptPage() {
       <Section title={t('activity.receipt.hash')}>
         <p className="font-mono text-sm break-all">{record.text_sha256}</p>
         <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{t('activity.receipt.hashHelp')}</p>
+        {record.chain_seq === null ? <p className="mt-2 text-sm text-slate-700 dark:text-slate-300">{t('activity.signing.unsignedReceipt')}</p> : null}
       </Section>
 
       <Section title={t('activity.receipt.revoke')}>

@@ -146,7 +146,7 @@ async function decide(bff: Bff, path: 'authorize' | 'deny', ticket: string, lang
   const response = await bff.request(`/api/oauth2/${path}`, {
     method: 'POST',
     as: 'alice',
-    json: { ticket, language, ...WEB_APP, state: 's', ...(path === 'authorize' && { biosample_ids: ALICE_SAMPLES }) },
+    json: { ticket, language, ...WEB_APP, state: 's', ...(path === 'authorize' && { separate_consent: true, biosample_ids: ALICE_SAMPLES }) },
   })
   expect(response.status).toBe(200)
 }

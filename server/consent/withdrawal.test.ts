@@ -15,7 +15,7 @@ async function grantWebApp(bff: Bff) {
   const response = await bff.request('/api/oauth2/authorize', {
     method: 'POST',
     as: 'bob',
-    json: { ticket, language, ...WEB_APP, state: 's', biosample_ids: [{ biosample_id: 'E-B0001', type: 'Lowpass' }] },
+    json: { ticket, language, ...WEB_APP, state: 's', separate_consent: true, biosample_ids: [{ biosample_id: 'E-B0001', type: 'Lowpass' }] },
   })
   expect(response.status).toBe(200)
 }

@@ -140,7 +140,7 @@ describe('consent records', () => {
     expect(await page.getByRole('button', { name: 'Print' }).isVisible()).toBe(false)
     expect(await page.getByRole('link', { name: 'Download JSON' }).isVisible()).toBe(false)
     expect(await page.getByRole('link', { name: 'All activity' }).isVisible()).toBe(false)
-    expect(await page.getByText('Genomic variants (by RS number)').isVisible()).toBe(true)
+    expect(await page.getByText('Genomic variants (by RS number)', { exact: true }).isVisible()).toBe(true)
     const pdf = (await page.pdf({ format: 'A4' })).toString('latin1')
     expect(pdf.match(/\/Type\s*\/Page(?!s)/g)).toHaveLength(1)
     await context.close()

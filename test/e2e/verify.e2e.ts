@@ -13,6 +13,7 @@ import { axeViolations, DESKTOP, describeViolations, launchBrowser, PHONE } from
 import { ALICE } from '../support/fixture-users'
 import { sample, webApp } from '../support/fixtures'
 import { startPortal, type Portal } from '../support/portal'
+import { agreeToGeneticData } from '../support/genetic'
 
 const repoRoot = resolve(import.meta.dirname, '../..')
 
@@ -54,6 +55,8 @@ beforeAll(async () => {
   const consent = new URLSearchParams({ client_id: 'web-app', redirect_uri: `${portal.origin}/sandbox/callback`, response_type: 'code', scope: 'profile.default sample.default:read', state: 'verify' })
   await page.goto(`${portal.origin}/oauth2/authorize?${consent}`)
   await page.getByRole('checkbox', { name: /E-A0001/ }).check()
+  // web-app is registered for variant.rsid: the separate consent for genetic data comes first.
+  await agreeToGeneticData(page)
   await page.getByRole('button', { name: 'Authorize' }).click()
   await page.waitForURL((url) => url.pathname === '/sandbox/callback')
   await page.goto(`${portal.origin}/activity`)

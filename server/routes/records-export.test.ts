@@ -1,4 +1,4 @@
-// GET /api/records/export.json (issue 19 item 4): every record of the person, each with its JWS,
+// GET /api/records/export (issue 19 item 4): every record of the person, each with its JWS,
 // streamed a page at a time; for PIPL Art. 45 requests.
 import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose'
 import { describe, expect, test } from 'vitest'
@@ -54,13 +54,13 @@ function record(userId: string, i: number): ConsentRecord {
   }
 }
 
-describe('GET /api/records/export.json', () => {
+describe('GET /api/records/export', () => {
   test('every record of the person, newest first, as Kantara receipts each with a JWS that verifies against the served JWKS', async () => {
     const bff = useBff()
     await authorize(bff, 'alice')
     await authorize(bff, 'alice')
     await authorize(bff, 'bob')
-    const response = await bff.request('/api/records/export.json', { as: 'alice' })
+    const response = await bff.request('/api/records/export', { as: 'alice' })
     expect(response.status).toBe(200)
     expect(response.headers.get('Content-Type')).toBe('application/json; charset=utf-8')
     expect(response.headers.get('Content-Disposition')).toMatch(/^attachment; filename="consent-records-\d{4}-\d{2}-\d{2}\.json"$/)
@@ -81,16 +81,16 @@ describe('GET /api/records/export.json', () => {
     expect(file.records.map((receipt) => receipt.bge.chain_seq).sort()).toEqual([1, 2, 3, 4])
 
     // Bob's holds his own only; signed out, nothing.
-    const bobs = (await (await bff.request('/api/records/export.json', { as: 'bob' })).json()) as ExportFile
+    const bobs = (await (await bff.request('/api/records/export', { as: 'bob' })).json()) as ExportFile
     expect(bobs.subject).toBe(BOB.id)
     expect(bobs.records.every((receipt) => receipt.piiPrincipalId === BOB.id)).toBe(true)
     expect(bobs.records).toHaveLength(2)
-    expect((await bff.request('/api/records/export.json')).status).toBe(401)
+    expect((await bff.request('/api/records/export')).status).toBe(401)
   })
 
   test('a person with no records gets a valid file with an empty list', async () => {
     const bff = useBff()
-    const file = (await (await bff.request('/api/records/export.json', { as: 'bob' })).json()) as ExportFile
+    const file = (await (await bff.request('/api/records/export', { as: 'bob' })).json()) as ExportFile
     expect(file).toMatchObject({ subject: BOB.id, purged: null, records: [] })
   })
 
@@ -107,7 +107,7 @@ describe('GET /api/records/export.json', () => {
     })
     const bff = useBff({ portalStore: watched })
     // app.request, not bff.request, which reads every body whole to keep it for the test's log.
-    const response = await bff.app.request(`${PORTAL}/api/records/export.json`, { headers: { Cookie: `${bff.config.authCookie}=${ALICE.auth_token}` } })
+    const response = await bff.app.request(`${PORTAL}/api/records/export`, { headers: { Cookie: `${bff.config.authCookie}=${ALICE.auth_token}` } })
     expect(response.status).toBe(200)
     const reader = response.body!.getReader()
     const decoder = new TextDecoder()
@@ -143,13 +143,13 @@ describe('GET /api/records/export.json', () => {
         ++reads > failFrom ? Promise.reject(new StoreUnavailableError(new Error('connection refused'))) : store.listReceipts(userId, filter),
     })
     const bff = useBff({ portalStore: failing })
-    const down = await bff.request('/api/records/export.json', { as: 'alice' })
+    const down = await bff.request('/api/records/export', { as: 'alice' })
     expect(down.status).toBe(503)
     expect((await down.json()).error.code).toBe('store_unavailable')
 
     failFrom = 1
     reads = 0
-    const midway = await bff.app.request(`${PORTAL}/api/records/export.json`, { headers: { Cookie: `${bff.config.authCookie}=${ALICE.auth_token}` } })
+    const midway = await bff.app.request(`${PORTAL}/api/records/export`, { headers: { Cookie: `${bff.config.authCookie}=${ALICE.auth_token}` } })
     expect(midway.status).toBe(200)
     // Never a file that parses as whole with records missing.
     await expect(midway.text()).rejects.toThrow()
@@ -159,8 +159,8 @@ describe('GET /api/records/export.json', () => {
 
   test('counts against the record reads’ rate limit', async () => {
     const bff = useBff({ env: { RATE_LIMIT_RECORD_READS_PER_MINUTE: '1' } })
-    expect((await bff.request('/api/records/export.json', { as: 'alice' })).status).toBe(200)
-    const refused = await bff.request('/api/records/export.json', { as: 'alice' })
+    expect((await bff.request('/api/records/export', { as: 'alice' })).status).toBe(200)
+    const refused = await bff.request('/api/records/export', { as: 'alice' })
     expect(refused.status).toBe(429)
     expect(refused.headers.get('Retry-After')).toMatch(/^\d+$/)
   })

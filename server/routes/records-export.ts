@@ -1,4 +1,4 @@
-// GET /api/records/export.json (SPEC.md "BFF API"; issue 19 item 4): every record of the signed-in
+// GET /api/records/export (SPEC.md "BFF API"; issue 19 item 4): every record of the signed-in
 // person in one JSON download, for a request under PIPL Art. 45 (a copy of one's personal
 // information). Each record is its Kantara receipt (src/contract/kantara.ts) carrying its JWS, and
 // the file names the JWKS that verifies them, so the copy proves itself without this portal.

@@ -84,8 +84,8 @@ export function recordRoutes(deps: BffDeps): Hono {
     return c.json(page(records.filter((record) => record.client_id === client_id), limit))
   })
 
-  // Before `/records/:id`, which would take `export.json` for an id.
-  app.get('/records/export.json', async (c) => exportResponse(c, deps.store, (await c.var.upstream.user()).id, deps.log))
+  // Before `/records/:id`, which would take `export` for an id.
+  app.get('/records/export', async (c) => exportResponse(c, deps.store, (await c.var.upstream.user()).id, deps.log))
 
   app.get('/records/:id', async (c) => {
     const record = await deps.store.readRecord((await c.var.upstream.user()).id, c.req.param('id'))

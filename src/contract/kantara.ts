@@ -88,7 +88,7 @@ export interface ReceiptSignatures {
 }
 
 /** Where the BFF serves every record of the person as these receipts, one streamed download (PIPL Art. 45). */
-export const RECORDS_EXPORT_PATH = '/api/records/export.json'
+export const RECORDS_EXPORT_PATH = '/api/records/export'
 
 /** Where the BFF serves a record's receipt as this JSON, as a download (SPEC.md "BFF API"). */
 export function receiptJsonPath(id: string): string {

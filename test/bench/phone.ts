@@ -82,6 +82,12 @@ function watchPage(prefix: string): void {
       const box = button.getBoundingClientRect()
       if (box.width > 0 && box.top >= 0 && box.bottom <= window.innerHeight) {
         seen = { t: now, x: box.left + box.width / 2, y: box.top + box.height / 2 }
+        // The demo app reads genetic data, so a person ticks its separate consent before Authorize
+        // (issue 19). A native checkbox works from the first paint and the page reads it from the
+        // DOM on submit, so it is ticked here at once, as by a person who already did: what is
+        // measured stays the tap on Authorize.
+        const step = document.querySelector<HTMLInputElement>('input[name="separate_consent"]')
+        if (step) step.checked = true
         // A frame after the first content: a task queued from the next frame runs once this one has
         // been painted. (rAF runs before its frame is drawn, which on a slow CPU takes a while.)
         if (fcp !== undefined) requestAnimationFrame(() => setTimeout(() => sayPainted(performance.now()), 0))

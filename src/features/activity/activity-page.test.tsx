@@ -193,7 +193,7 @@ describe('activity', () => {
     await items()
     const section = screen.getByRole('region', { name: 'A copy of all your records' })
     const link = within(section).getByRole('link', { name: 'Download all records (JSON)' })
-    expect(link).toHaveAttribute('href', '/api/records/export.json')
+    expect(link).toHaveAttribute('href', '/api/records/export')
     expect(link).toHaveAttribute('download')
   })
 

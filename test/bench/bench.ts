@@ -158,7 +158,23 @@ interface LighthouseRun {
  */
 type Throttling = 'simulate' | 'devtools'
 
+/**
+ * Lighthouse's own advice on a trace it could not record (NO_NAVSTART, seen on a busy machine) is
+ * to run it again: once more, in a fresh browser, before the bench gives up.
+ */
 async function lighthouseRun(url: string, cookie: string, throttlingMethod: Throttling): Promise<LighthouseRun> {
+  try {
+    return await lighthouseOnce(url, cookie, throttlingMethod)
+  } catch (error) {
+    if (!(error instanceof LighthouseRuntimeError)) throw error
+    console.log(`  (Lighthouse: ${error.message}; running it again)`)
+    return lighthouseOnce(url, cookie, throttlingMethod)
+  }
+}
+
+class LighthouseRuntimeError extends Error {}
+
+async function lighthouseOnce(url: string, cookie: string, throttlingMethod: Throttling): Promise<LighthouseRun> {
   const chrome = await chromeLauncher.launch({
     chromePath: findChromium() ?? undefined,
     chromeFlags: CHROMIUM_FLAGS,
@@ -173,7 +189,7 @@ async function lighthouseRun(url: string, cookie: string, throttlingMethod: Thro
     }, { extends: 'lighthouse:default', settings: { throttlingMethod } })
     const lhr = result?.lhr
     if (!lhr) throw new Error(`Lighthouse returned no report for ${url}`)
-    if (lhr.runtimeError) throw new Error(`Lighthouse: ${lhr.runtimeError.message}`)
+    if (lhr.runtimeError) throw new LighthouseRuntimeError(`Lighthouse: ${lhr.runtimeError.message}`)
     const metric = (id: string) => {
       const value = lhr.audits[id]?.numericValue
       if (value === undefined) throw new Error(`Lighthouse reported no ${id}`)

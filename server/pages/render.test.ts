@@ -128,8 +128,8 @@ describe('the server render', () => {
         dates: ['Mar 20, 2024', 'Mar 20, 2024', 'Mar 20, 2024', 'Mar 20, 2024', 'Mar 20, 2024'],
       },
       grants: { status: 200, text: [/My authorizations/, /Gene Insight/, /Authorized Mar 20, 2024 · 3 days ago/, /E-A0001/] },
-      // The preview reads its app in the browser, after the page (src/features/preview).
-      preview: { status: 200, text: [/Consent page preview/, /Show preview/] },
+      // The preview's loader reads its app, so the pane and the checklist come with the page.
+      preview: { status: 200, text: [/Consent page preview/, /Show preview/, /Gene Insight would like to access your BGE account/, /Checklist/] },
       signin: { status: 200, text: [/Sign in as Alice Chen/, /Sign in as Bob Wang/] },
       activity: { status: 200, text: [/Activity/, /Gene Insight/, /Mar 20, 2024 · 3 days ago/] },
       receipt: { status: 200, text: [/Consent receipt/, /Gene Insight/, /March 20, 2024 at 12:30:00 AM GMT\+8/, /2024-03-19T16:30:00\.000Z/] },
@@ -148,6 +148,7 @@ describe('the server render', () => {
       for (const pattern of want.text ?? []) expect(text(rendered.html), `${name}: ${pattern}`).toMatch(pattern)
       if (want.dates) expect(datesOn(rendered.html), name).toEqual(want.dates)
     }
+    expect(text((await page(bff, previewPath, { processZone: 'UTC' })).html)).not.toMatch(/Loading the app/)
   })
 
   test.each([

@@ -81,6 +81,33 @@ describe('developer preview', () => {
     await context.close()
   })
 
+  test('without JavaScript: the request form shows the preview, and the previewed Authorize shows the address, all by GET', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false, locale: 'en-US', viewport: PHONE })
+    const page = await context.newPage()
+    const methods: string[] = []
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/developer/preview') methods.push(request.method())
+    })
+    await page.goto(`${portal.origin}/developer/preview`)
+    await page.getByLabel('Client ID').fill('web-app')
+    await page.getByLabel('Redirect URI').fill(redirectUri())
+    await page.getByLabel('State', { exact: true }).fill(STATE)
+    await page.getByRole('button', { name: 'Show preview' }).click()
+    await page.waitForURL((url) => url.searchParams.get('client_id') === 'web-app')
+    // Rendered by the server with the page: the previewed consent page and the checklist.
+    expect(await page.getByRole('article', { name: 'Gene Insight would like to access your BGE account' }).count()).toBe(1)
+    expect(await page.getByRole('region', { name: 'Checklist' }).getByText('Gene Insight (client ID web-app).').count()).toBe(1)
+
+    await page.getByRole('checkbox', { name: /E-EXAMPLE-0001/ }).check()
+    await agreeToGeneticData(page)
+    await page.getByRole('button', { name: 'Authorize' }).click()
+    await page.waitForURL((url) => url.searchParams.get('decision') === 'authorize')
+    expect(await page.getByTestId('decision-url').innerText()).toBe(`${redirectUri()}&code=EXAMPLE_CODE&state=${encodeURIComponent(STATE)}`)
+    // Never a POST, which the preview would refuse.
+    expect(methods).toEqual(['GET', 'GET', 'GET'])
+    await context.close()
+  })
+
   test('an unknown app: the checklist names the failure and the preview says why it is empty', async () => {
     const { context, page, errors } = await newPage({ viewport: PHONE })
     await page.goto(portal.origin + previewPath({ client_id: 'no-such-app' }))

@@ -38,6 +38,11 @@ export interface ConsentViewProps {
    * page posts them to itself. Absent in the developer preview, whose form never leaves the page.
    */
   hiddenFields?: Readonly<Record<string, string>> | undefined
+  /**
+   * Where the form goes without script: the live page posts to itself (the default); the developer
+   * preview reloads itself with a GET, which shows the address the app would get.
+   */
+  formTarget?: { method: 'get'; action: string } | undefined
   pending: Decision | null
   /** Both decisions off, e.g. while offline. */
   actionsDisabled?: boolean
@@ -107,7 +112,7 @@ export function ConsentView(props: ConsentViewProps) {
     <article aria-labelledby={headingId}>
       {/* The form holds the whole page, not only the samples: the action bar sticks to the bottom
           of a phone's screen only while its form is on screen, so it is there from the first paint. */}
-      <form ref={formRef} method="post" onSubmit={submit} className="grid gap-6">
+      <form ref={formRef} method={props.formTarget?.method ?? 'post'} action={props.formTarget?.action} onSubmit={submit} className="grid gap-6">
         {props.banner}
         <AppSummary headingId={headingId} name={app.name} logo={app.logo} description={app.description} returnTo={returnTo} account={account} />
         {grantedOn ? (

@@ -1,5 +1,6 @@
-import { useId, useRef, useState, type FormEvent } from 'react'
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import { Button } from '@/components/ui/button'
+import { PAGE_ROUTES } from '@/contract/routes'
 import { useTranslation, type MessageKey } from '@/lib/i18n'
 
 /** The form's fields, as text; an empty scope or state means the parameter is left out. */
@@ -18,6 +19,9 @@ interface PreviewFormProps {
   onSubmit: (fields: PreviewFields) => void
 }
 
+/** Each field's name in the URL: without JavaScript the form is a GET to the preview itself. */
+const PARAM: Record<FieldName, string> = { clientId: 'client_id', redirectUri: 'redirect_uri', scope: 'scope', state: 'state' }
+
 const REQUIRED: Partial<Record<FieldName, MessageKey>> = {
   clientId: 'preview.form.clientIdRequired',
   redirectUri: 'preview.form.redirectUriRequired',
@@ -31,6 +35,13 @@ export function PreviewForm({ values, onSubmit }: PreviewFormProps) {
   const [shown, setShown] = useState(values)
   const [errors, setErrors] = useState<Partial<Record<FieldName, MessageKey>>>({})
   const inputs = useRef<Partial<Record<FieldName, HTMLInputElement | null>>>({})
+  const formRef = useRef<HTMLFormElement>(null)
+
+  // With script the page checks the fields and says why beside each; without it, `required` stands
+  // and the browser checks before the GET.
+  useEffect(() => {
+    if (formRef.current) formRef.current.noValidate = true
+  }, [])
 
   // The URL changed under the form (Back, or a link): show what it says now.
   if (!sameFields(shown, values)) {
@@ -81,7 +92,7 @@ export function PreviewForm({ values, onSubmit }: PreviewFormProps) {
       <h2 id={headingId} className="text-lg font-semibold">
         {t('preview.form.heading')}
       </h2>
-      <form noValidate onSubmit={submit} className="mt-3 grid gap-4">
+      <form ref={formRef} method="get" action={PAGE_ROUTES.preview.path} onSubmit={submit} className="mt-3 grid gap-4">
         {field('clientId', 'preview.form.clientId')}
         {field('redirectUri', 'preview.form.redirectUri', 'preview.form.redirectUriHint')}
         {field('scope', 'preview.form.scope', 'preview.form.scopeHint')}
@@ -127,7 +138,7 @@ function Field({ name, label, hint, error, required, value, onChange, inputRef }
       <input
         ref={inputRef}
         id={id}
-        name={name}
+        name={PARAM[name]}
         type="text"
         inputMode={name === 'redirectUri' ? 'url' : 'text'}
         autoComplete="off"

@@ -1,7 +1,9 @@
 import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useSearchParams } from 'react-router'
+import type { Decision } from '@/components/consent/consent-actions'
 import { AppLogo } from '@/components/ui/app-logo'
+import { CONSENT_FIELDS } from '@/contract/page-forms'
 import { isDisplayableLogo } from '@/contract/logo'
 import { readConsentRequest } from '@/contract/consent-request'
 import { applicationQueries, requestKey, type ApplicationRequest } from '@/lib/application'
@@ -20,6 +22,12 @@ function searchOf(fields: PreviewFields): URLSearchParams {
   return params
 }
 
+/** The decision the previewed form sent without script, as a GET to the preview. */
+function decidedIn(params: URLSearchParams): Decision | undefined {
+  const decision = params.get(CONSENT_FIELDS.decision)
+  return decision === 'authorize' || decision === 'deny' ? decision : undefined
+}
+
 function fieldsOf(params: URLSearchParams): PreviewFields {
   return {
     clientId: params.get('client_id') ?? '',
@@ -30,13 +38,24 @@ function fieldsOf(params: URLSearchParams): PreviewFields {
 }
 
 /**
+ * The request the preview shows, from its URL: an empty `scope` or `state` (what a form posted
+ * without JavaScript sends for an empty field) is left out, as the form does with script.
+ */
+export function previewParams(params: URLSearchParams): URLSearchParams {
+  const kept = new URLSearchParams(params)
+  for (const name of ['scope', 'state']) if (kept.get(name) === '') kept.delete(name)
+  return kept
+}
+
+/**
  * `/developer/preview`: an app's consent page as its users will see it, and a checklist of what
  * would go wrong. Signed out is fine: the application call answers without a ticket, and the
  * preview's buttons never call authorize or deny.
  */
 export function PreviewPage() {
   const { t } = useTranslation()
-  const [searchParams, setSearchParams] = useSearchParams()
+  const [rawParams, setSearchParams] = useSearchParams()
+  const searchParams = previewParams(rawParams)
   const parsed = readConsentRequest(searchParams)
   const request = parsed.ok ? parsed.request : null
 
@@ -46,7 +65,12 @@ export function PreviewPage() {
       <p className="mt-2 max-w-3xl text-slate-700 dark:text-slate-300">{t('preview.intro')}</p>
       <div className="mt-6 grid gap-8 lg:grid-cols-[minmax(0,24rem)_minmax(0,1fr)] lg:items-start">
         {request ? (
-          <RequestPreview request={request} fields={fieldsOf(searchParams)} onSubmit={(fields) => setSearchParams(searchOf(fields))} />
+          <RequestPreview
+            request={request}
+            fields={fieldsOf(searchParams)}
+            decided={decidedIn(searchParams)}
+            onSubmit={(fields) => setSearchParams(searchOf(fields))}
+          />
         ) : (
           <>
             <PreviewForm values={fieldsOf(searchParams)} onSubmit={(fields) => setSearchParams(searchOf(fields))} />
@@ -61,10 +85,11 @@ export function PreviewPage() {
 interface RequestPreviewProps {
   request: ApplicationRequest
   fields: PreviewFields
+  decided: Decision | undefined
   onSubmit: (fields: PreviewFields) => void
 }
 
-function RequestPreview({ request, fields, onSubmit }: RequestPreviewProps) {
+function RequestPreview({ request, fields, decided, onSubmit }: RequestPreviewProps) {
   const query = useQuery(applicationQueries.detail('preview', request))
   const [logoResult, setLogoResult] = useState<{ logo: string; load: LogoLoad } | null>(null)
 
@@ -87,7 +112,7 @@ function RequestPreview({ request, fields, onSubmit }: RequestPreviewProps) {
     )
   } else {
     const answer = query.data
-    pane = { kind: 'ready', answer, state: request.state, requestKey: requestKey(request) }
+    pane = { kind: 'ready', answer, state: request.state, requestKey: requestKey(request), params: Object.fromEntries(searchOf(fields)), decided }
     checklist = (
       <ChecklistView
         items={buildChecklist(request, { kind: 'ok', data: answer }, logoLoad)}
@@ -102,6 +127,11 @@ function RequestPreview({ request, fields, onSubmit }: RequestPreviewProps) {
               height={32}
               referrerPolicy="no-referrer"
               className="size-8 shrink-0 rounded-lg bg-white object-contain ring-1 ring-slate-200 dark:ring-slate-700"
+              // Server-rendered: the logo may have loaded (or failed) before the page hydrated,
+              // and then no event comes; the element says so itself.
+              ref={(image) => {
+                if (image?.complete && logoLoad === 'loading') setLogoResult({ logo, load: image.naturalWidth > 0 ? 'loaded' : 'failed' })
+              }}
               onLoad={() => setLogoResult({ logo, load: 'loaded' })}
               onError={() => setLogoResult({ logo, load: 'failed' })}
             />

@@ -6,6 +6,7 @@ import { Button } from '@/components/ui/button'
 import { LanguageOptions } from '@/components/ui/language-options'
 import { Skeleton } from '@/components/ui/skeleton'
 import type { ApplicationResponse, Biosample } from '@/contract/api'
+import { PAGE_ROUTES } from '@/contract/routes'
 import { isLanguage, type Language } from '@/contract/languages'
 import { useTranslation } from '@/lib/i18n'
 import { I18nScope } from '@/lib/i18n-scope'
@@ -17,7 +18,16 @@ export type PaneState =
   | { kind: 'empty' }
   | { kind: 'loading' }
   | { kind: 'unavailable'; code: string | undefined }
-  | { kind: 'ready'; answer: ApplicationResponse; state: string | undefined; requestKey: string }
+  | {
+      kind: 'ready'
+      answer: ApplicationResponse
+      state: string | undefined
+      requestKey: string
+      /** The request's own parameters, for the previewed form's GET without script. */
+      params: Readonly<Record<string, string>>
+      /** A decision the previewed form sent without script (`decision` in the URL): shown as made. */
+      decided: Decision | undefined
+    }
 
 /** The preview column: frame and language controls, the consent page in its frame, and what the app would receive. */
 export function PreviewPane({ pane }: { pane: PaneState }) {
@@ -28,7 +38,14 @@ export function PreviewPane({ pane }: { pane: PaneState }) {
   const [selected, setSelected] = useState<string[]>([])
   // Tied to the request it was made for, so a new request starts with no answer shown.
   const [outcome, setOutcome] = useState<{ requestKey: string; target: DecisionTarget } | null>(null)
-  const target = pane.kind === 'ready' && outcome?.requestKey === pane.requestKey ? outcome.target : null
+  const target =
+    pane.kind !== 'ready'
+      ? null
+      : outcome?.requestKey === pane.requestKey
+        ? outcome.target
+        : pane.decided
+          ? decisionTarget(pane.answer.application, pane.decided, pane.state)
+          : null
 
   function decide(decision: Decision) {
     if (pane.kind !== 'ready') return
@@ -63,7 +80,7 @@ export function PreviewPane({ pane }: { pane: PaneState }) {
         <div lang={previewLanguage} className={frame === 'phone' ? 'px-4 py-6' : 'px-4 py-6 sm:px-8 sm:py-8'}>
           <I18nScope language={previewLanguage} fallback={<PaneSkeleton />}>
             {pane.kind === 'ready' ? (
-              <PreviewConsent answer={pane.answer} selected={selected} onSelectedChange={setSelected} onDecide={decide} />
+              <PreviewConsent answer={pane.answer} params={pane.params} selected={selected} onSelectedChange={setSelected} onDecide={decide} />
             ) : (
               <PaneMessage pane={pane} />
             )}
@@ -130,13 +147,14 @@ function exampleBiosamples(projectA: string, projectB: string): Biosample[] {
 
 interface PreviewConsentProps {
   answer: ApplicationResponse
+  params: Readonly<Record<string, string>>
   selected: string[]
   onSelectedChange: (ids: string[]) => void
   onDecide: (decision: Decision) => void
 }
 
 /** The live page's own view, in the preview's language, marked as a preview. */
-function PreviewConsent({ answer, selected, onSelectedChange, onDecide }: PreviewConsentProps) {
+function PreviewConsent({ answer, params, selected, onSelectedChange, onDecide }: PreviewConsentProps) {
   const { t } = useTranslation()
   return (
     <ConsentView
@@ -147,6 +165,9 @@ function PreviewConsent({ answer, selected, onSelectedChange, onDecide }: Previe
       selected={selected}
       onSelectedChange={onSelectedChange}
       pending={null}
+      // Without script the previewed form reloads the preview with its decision, never a POST.
+      formTarget={{ method: 'get', action: PAGE_ROUTES.preview.path }}
+      hiddenFields={params}
       onAuthorize={() => onDecide('authorize')}
       onDeny={() => onDecide('deny')}
       banner={

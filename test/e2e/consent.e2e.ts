@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { axeViolations, DESKTOP, describeViolations, launchBrowser, PHONE } from '../support/browser'
+import { axeViolations, DESKTOP, describeViolations, launchBrowser, PHONE, untilHydrated } from '../support/browser'
 import { ALICE, BOB } from '../support/fixture-users'
 import { basicWorld, TRICKY_STATE } from '../support/fixtures'
 import { startPortal, type Portal } from '../support/portal'
@@ -192,6 +192,8 @@ interface Focused {
 }
 
 async function tabTo(page: Page, found: (el: Focused) => boolean) {
+  // Keys go to whatever is there: before hydration a toggled box would be the DOM's, not the page's.
+  await untilHydrated(page)
   for (let i = 0; i < 60; i++) {
     await page.keyboard.press('Tab')
     const el = await page.evaluate(() => {

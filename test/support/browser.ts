@@ -57,13 +57,20 @@ async function actLikeAPerson(browser: Browser): Promise<void> {
   for (const action of ACTIONS) {
     const original = prototype[action] as (this: Locator, ...args: unknown[]) => Promise<unknown>
     prototype[action] = async function (this: Locator, ...args: unknown[]) {
-      const page = this.page()
-      if (!scriptless.has(page.context())) {
-        await page.waitForFunction((stateId) => document.getElementById(stateId) === null || document.documentElement.dataset['hydrated'] === 'true', RENDER_STATE_ID)
-      }
+      await untilHydrated(this.page())
       return original.apply(this, args)
     }
   }
+}
+
+/**
+ * Resolves once the page's script has hydrated it (at once for a page without the render state, or
+ * with JavaScript off). Locator actions wait by themselves; `page.keyboard` does not, so a journey
+ * that types on a page it just opened waits with this first.
+ */
+export async function untilHydrated(page: Page): Promise<void> {
+  if (scriptless.has(page.context())) return
+  await page.waitForFunction((stateId) => document.getElementById(stateId) === null || document.documentElement.dataset['hydrated'] === 'true', RENDER_STATE_ID)
 }
 
 export const PHONE = { width: 360, height: 740 } as const

@@ -6,7 +6,6 @@ import type { Context } from 'hono'
 import type { BiosampleRef, DecisionResponse } from '../../src/contract/api'
 import { grantedScopesOf } from '../../src/contract/consent-request'
 import type { Language } from '../../src/contract/languages'
-import { latestGrantedAuthorize } from '../../src/contract/records'
 import { appendToRedirect, checkRedirectUri } from '../../src/contract/redirect'
 import type { BffDeps } from '../deps'
 import { ApiFailure } from '../http/api-failure'
@@ -14,6 +13,7 @@ import { deadlineOf } from '../http/deadline'
 import { requireAuthToken } from '../http/upstream'
 import { StoreUnavailableError, type PortalStore } from '../store/portal-store'
 import type { DecisionRequest } from './decisions'
+import { latestAgreement } from './records'
 import { displayedScopes, displayedSeparateConsent, shownTextsDigest } from './shown-texts'
 import type { ConsentTicket } from './ticket'
 
@@ -80,7 +80,7 @@ function destination(ticket: ConsentTicket): { redirect_host: string | null; min
 async function previousReceipt(store: PortalStore, ticket: ConsentTicket, userId: string): Promise<string | null> {
   if (ticket.pr !== undefined) return ticket.pr
   try {
-    return latestGrantedAuthorize(await store.listRecords(userId, { clientId: ticket.cid }), ticket.cid)?.record.id ?? null
+    return (await latestAgreement(store, userId, ticket.cid))?.id ?? null
   } catch (error) {
     throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError(error)
   }

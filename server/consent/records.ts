@@ -5,7 +5,7 @@
 // outcome was unknown by reading the platform's grants.
 import { randomBytes } from 'node:crypto'
 import type { BiosampleRef } from '../../src/contract/api'
-import { CURRENT_TEXT_VERSION, foldAttempts, type ConsentAttempt, type ConsentRecord, type SeparateConsent, type ShownScope, type VanishedGrant } from '../../src/contract/records'
+import { CURRENT_TEXT_VERSION, foldAttempts, latestGrantedAuthorize, type ConsentAttempt, type ConsentRecord, type SeparateConsent, type ShownScope, type VanishedGrant } from '../../src/contract/records'
 import { scopeTier } from '../../src/contract/scopes'
 import type { UpstreamGrant } from '../upstream/schemas'
 import { StoreUnavailableError, type PortalStore } from '../store/portal-store'
@@ -61,6 +61,14 @@ export function makeRecord(input: RecordInput, id = newRecordId()): ConsentRecor
     chain_seq: null,
     previous_sha256: null,
   }
+}
+
+/**
+ * The person's latest granted authorize of `clientId` as the store holds it (what they last agreed
+ * to): read by the consent page's comparison, a decision's `previous_receipt` and a revoke.
+ */
+export async function latestAgreement(store: PortalStore, userId: string, clientId: string): Promise<ConsentRecord | undefined> {
+  return latestGrantedAuthorize(await store.listRecords(userId, { clientId }), clientId)?.record
 }
 
 /** Appends a record; any store failure is a StoreUnavailableError (authorize and deny fail closed on it). */

@@ -5,12 +5,11 @@ import type { Context } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { LANGUAGE_COOKIE, pickLanguage } from '../../src/contract/languages'
 import { displayedLogo } from '../../src/contract/logo'
-import { latestGrantedAuthorize } from '../../src/contract/records'
 import type { BffDeps } from '../deps'
 import { ApiFailure } from '../http/api-failure'
 import type { ConsentRecord } from '../../src/contract/records'
 import { callOutcome } from '../upstream/errors'
-import { confirmationOf, makeRecord } from './records'
+import { confirmationOf, latestAgreement, makeRecord } from './records'
 
 /**
  * What a revoke did: took the app's grant back (named as the platform names the app), or found none
@@ -58,10 +57,7 @@ export async function revokeGrant(c: Context, deps: BffDeps, clientId: string): 
   }
   // The words the person agreed to, when this portal kept them: what they now take back. Read
   // alongside the revoke, never before it, so a store that hangs cannot hold the withdrawal up.
-  const agreed = deps.store
-    .listRecords(user.id, { clientId })
-    .then((records) => latestGrantedAuthorize(records, clientId)?.record)
-    .catch(() => undefined)
+  const agreed = latestAgreement(deps.store, user.id, clientId).catch(() => undefined)
   const started = new Date()
   let outcome: 'revoked' | 'failed' | 'unknown' = 'revoked'
   let failure: unknown

@@ -2,9 +2,10 @@
 // scopes now against the person's latest granted authorize of the app, made with the application
 // answer (server/routes/application.ts), so the page shows it at first paint.
 import type { Scope } from '../../src/contract/api'
-import { latestGrantedAuthorize, type ConsentRecord } from '../../src/contract/records'
+import type { ConsentRecord } from '../../src/contract/records'
 import type { SinceLast, SinceLastCompared } from '../../src/contract/since-last'
 import type { PortalStore } from '../store/portal-store'
+import { latestAgreement } from './records'
 import { displayedScopes } from './shown-texts'
 
 /**
@@ -62,8 +63,7 @@ export async function latestAgreed(
     timer.unref()
   })
   const read = userId
-    .then((id) => store.listRecords(id, { clientId }))
-    .then((records) => latestGrantedAuthorize(records, clientId)?.record ?? null)
+    .then(async (id) => (await latestAgreement(store, id, clientId)) ?? null)
     .catch((error: unknown) => {
       options.log?.(`warn: since-last comparison unavailable for ${clientId}: ${error instanceof Error ? error.message : String(error)}`)
       return 'unavailable' as const

@@ -69,6 +69,13 @@ const SHARED_MODULES = /[\\/](node_modules|src[\\/](lib|contract|components[\\/]
 const VERIFY_MODULES = /receipt-verify|receipts\.ts|kantara\.ts|[\\/]node_modules[\\/](canonicalize|@noble[\\/]ed25519)[\\/]/
 
 /**
+ * zod and the schemas the browser checks answers and storage with (src/lib/schemas.ts and the
+ * contract modules it takes them from): loaded with a page's first request, not with the page.
+ * Its records' schemas go with the records' code (below).
+ */
+const SCHEMA_MODULES = /[\\/]node_modules[\\/]zod[\\/]|src[\\/]lib[\\/]schemas\.ts|src[\\/]contract[\\/](api|since-last)\.ts/
+
+/**
  * React Router's package exports name only its development build, whose dev-only warnings then
  * ship to every reader (remix-run/react-router#12532, #14102). Builds take the production build
  * beside it instead (0.6 KB gzip less on every page); `npm run dev` (server/dev.ts) keeps the warnings. A layout
@@ -100,11 +107,11 @@ export default defineConfig(({ command, isSsrBuild }) => ({
     // src/components/ui) in one chunk, rather than an entry plus many small chunks shared by
     // different sets of pages: consent's first load then imports no bindings across chunks and
     // compresses as one file (1 KB gzip less). The records' code stays with the pages that read it,
-    // and the receipt verification with /verify.
+    // the receipt verification with /verify, and zod with the schemas, loaded by the first request.
     rolldownOptions: {
       output: {
         codeSplitting: {
-          groups: [{ name: 'shared', test: (id) => SHARED_MODULES.test(id) && !id.includes('records') && !VERIFY_MODULES.test(id) && !/\.css$/.test(id) }],
+          groups: [{ name: 'shared', test: (id) => SHARED_MODULES.test(id) && !id.includes('records') && !VERIFY_MODULES.test(id) && !SCHEMA_MODULES.test(id) && !/\.css$/.test(id) }],
         },
       },
     },

@@ -45,7 +45,3 @@ export const sinceLastSchema = z.discriminatedUnion('status', [
 export type SinceLast = z.infer<typeof sinceLastSchema>
 export type SinceLastCompared = Extract<SinceLast, { status: 'compared' }>
 
-/** Whether the comparison found nothing but, perhaps, the samples (which the page lists either way). */
-export function nothingChanged(since: SinceLastCompared): boolean {
-  return since.added.length === 0 && since.removed.length === 0 && since.changed.length === 0
-}

@@ -1,7 +1,6 @@
 // The consent request an app sends (SPEC.md "SPA routes") and the BFF's view of the app behind it:
 // read, keyed and fetched here for both the consent page and the developer preview.
 import { queryOptions } from '@tanstack/react-query'
-import { applicationResponseSchema } from '@/contract/api'
 import { applicationPath } from '@/contract/api-paths'
 import type { ConsentRequest } from '@/contract/consent-request'
 import { apiGet, type RequestOptions } from '@/lib/http'
@@ -21,7 +20,7 @@ type AskedFor = Pick<ApplicationRequest, 'clientId' | 'redirectUri' | 'scope' | 
  * request can succeed (`response_type=code`, every named scope known).
  */
 function fetchApplication(request: AskedFor, options: RequestOptions) {
-  return apiGet(applicationPath(request), applicationResponseSchema, options)
+  return apiGet(applicationPath(request), (s) => s.applicationResponseSchema, options)
 }
 
 export const applicationQueries = {

@@ -1,12 +1,13 @@
 // The thin fetch client of the BFF's JSON API (STYLE.md "Data"): same-origin cookies, the CSRF
 // header the BFF requires on every state-changing call, answers parsed with a zod schema, and one
 // error type. No toasts and no redirects here: callers and the root error boundary decide.
-// zod's core, not its classic API: works with classic and `zod/mini` schemas alike and adds no
-// weight of its own to the bundle.
+// The schemas and zod come with the first request (src/lib/load-schemas.ts), loading while it is
+// under way, so a page's first load carries neither; a caller names its schema by picking it from
+// them. zod's core parser works with classic and `zod/mini` schemas alike.
 import type { QueryClient } from '@tanstack/react-query'
-import { safeParse, type $ZodType, type output } from 'zod/v4/core'
-import { errorEnvelopeSchema } from '@/contract/api'
+import type { $ZodType, output } from 'zod/v4/core'
 import type { ErrorCode } from '@/contract/errors'
+import { loadSchemas, type Schemas } from '@/lib/load-schemas'
 
 /** Every failure of an API call: the BFF's error envelope, a network failure or a bad answer. */
 export class ApiError extends Error {
@@ -61,23 +62,27 @@ export function bindTransport(client: QueryClient, transport: Transport): void {
   transports.set(client, transport)
 }
 
-/** GET `path` (with its query string) and parse the JSON answer with `schema`. */
-export async function apiGet<S extends $ZodType>(path: string, schema: S, options: RequestOptions = {}): Promise<output<S>> {
-  const response = await request(path, { method: 'GET', signal: options.signal }, options.client)
-  return parseSuccess(response, schema, options.signal)
+/** Which schema an answer is checked with, picked from src/lib/schemas.ts (or, by a page that loads zod anyway, its own). */
+export type SchemaPick<S extends $ZodType> = (schemas: Schemas) => S
+
+/** GET `path` (with its query string) and parse the JSON answer with the schema `pick` names. */
+export async function apiGet<S extends $ZodType>(path: string, pick: SchemaPick<S>, options: RequestOptions = {}): Promise<output<S>> {
+  const schemas = checking()
+  const response = await request(path, { method: 'GET', signal: options.signal }, options.client, schemas)
+  return parseSuccess(response, pick, schemas, options.signal)
 }
 
 /**
- * Send a state-changing request with an optional JSON body. With `schema` null the answer's body
+ * Send a state-changing request with an optional JSON body. With `pick` null the answer's body
  * is ignored (204 and friends) and the promise resolves to undefined.
  */
-export function apiSend<S extends $ZodType>(method: SendMethod, path: string, body: unknown, schema: S, options?: RequestOptions): Promise<output<S>>
-export function apiSend(method: SendMethod, path: string, body: unknown, schema: null, options?: RequestOptions): Promise<void>
+export function apiSend<S extends $ZodType>(method: SendMethod, path: string, body: unknown, pick: SchemaPick<S>, options?: RequestOptions): Promise<output<S>>
+export function apiSend(method: SendMethod, path: string, body: unknown, pick: null, options?: RequestOptions): Promise<void>
 export async function apiSend<S extends $ZodType>(
   method: SendMethod,
   path: string,
   body: unknown,
-  schema: S | null,
+  pick: SchemaPick<S> | null,
   options: RequestOptions = {},
 ): Promise<output<S> | undefined> {
   const init: RequestInit = { method, signal: options.signal }
@@ -85,14 +90,24 @@ export async function apiSend<S extends $ZodType>(
     init.body = JSON.stringify(body)
     init.headers = { 'Content-Type': 'application/json' }
   }
-  const response = await request(path, init, options.client)
-  if (schema === null) return undefined
-  return parseSuccess(response, schema, options.signal)
+  const schemas = checking()
+  const response = await request(path, init, options.client, schemas)
+  if (pick === null) return undefined
+  return parseSuccess(response, pick, schemas, options.signal)
 }
 
-async function request(path: string, init: RequestInit, client: QueryClient | undefined): Promise<Response> {
+/**
+ * The schemas, loading from now on, while the request is under way. A load that fails settles as
+ * undefined (handled on every path, so never an unhandled rejection): the answer then cannot be
+ * checked and is reported as a network failure, the portal's own code having not arrived.
+ */
+function checking(): Promise<Schemas | undefined> {
+  return loadSchemas().catch(() => undefined)
+}
+
+async function request(path: string, init: RequestInit, client: QueryClient | undefined, schemas: Promise<Schemas | undefined>): Promise<Response> {
   const response = await send(path, init, (client && transports.get(client)) ?? fetch)
-  if (!response.ok) throw await errorFrom(response, init.signal)
+  if (!response.ok) throw await errorFrom(response, schemas, init.signal)
   return response
 }
 
@@ -110,24 +125,37 @@ async function send(path: string, init: RequestInit, transport: Transport): Prom
   }
 }
 
-async function parseSuccess<S extends $ZodType>(response: Response, schema: S, signal: AbortSignal | null | undefined): Promise<output<S>> {
+async function parseSuccess<S extends $ZodType>(
+  response: Response,
+  pick: SchemaPick<S>,
+  schemas: Promise<Schemas | undefined>,
+  signal: AbortSignal | null | undefined,
+): Promise<output<S>> {
   // 204 has no body: the schema decides whether "nothing" is an acceptable answer.
   const raw = response.status === 204 ? undefined : await readJson(response, signal)
-  const parsed = safeParse(schema, raw === NOT_JSON ? undefined : raw)
+  const loaded = (await schemas) ?? unchecked()
+  const parsed = loaded.safeParse(pick(loaded), raw === NOT_JSON ? undefined : raw)
   if (raw === NOT_JSON || !parsed.success) {
     throw new ApiError({ status: response.status, code: 'bad_response', message: 'The portal sent an answer it should not have.' })
   }
   return parsed.data
 }
 
-async function errorFrom(response: Response, signal: AbortSignal | null | undefined): Promise<ApiError> {
-  const envelope = safeParse(errorEnvelopeSchema, await readJson(response, signal))
+async function errorFrom(response: Response, schemas: Promise<Schemas | undefined>, signal: AbortSignal | null | undefined): Promise<ApiError> {
+  const raw = await readJson(response, signal)
+  const { safeParse, errorEnvelopeSchema } = (await schemas) ?? unchecked()
+  const envelope = safeParse(errorEnvelopeSchema, raw)
   if (!envelope.success) {
     return new ApiError({ status: response.status, code: 'bad_response', message: `The portal answered ${response.status}.` })
   }
   const { code, message, upstream_code, details } = envelope.data.error
   // The envelope's `login_url` is not read: the sign-in URL comes from index.html (src/lib/session.ts).
   return new ApiError({ status: response.status, code, message, upstreamCode: upstream_code, details })
+}
+
+/** The schemas did not load: whatever the answer was, it cannot be checked, and the portal was not (wholly) reached. */
+function unchecked(): never {
+  throw new ApiError({ status: 0, code: 'network_error', message: 'The portal could not be reached.' })
 }
 
 const NOT_JSON = Symbol('not JSON')

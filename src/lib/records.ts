@@ -2,7 +2,7 @@
 // grants page; the BFF writes them with each decision.
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query'
 import { PAGE_ROUTES } from '@/contract/routes'
-import { consentRecordSchema, foldAttempts, recordsResponseSchema, type ConsentAttempt, type ConsentRecord } from '@/contract/records'
+import { foldAttempts, type ConsentAttempt, type ConsentRecord } from '@/contract/records'
 import { apiGet } from '@/lib/http'
 
 export const recordQueries = {
@@ -11,7 +11,7 @@ export const recordQueries = {
   list: () =>
     queryOptions({
       queryKey: [...recordQueries.all(), 'list'],
-      queryFn: ({ signal, client }) => apiGet('/api/records', recordsResponseSchema, { signal, client }),
+      queryFn: ({ signal, client }) => apiGet('/api/records', (s) => s.recordsResponseSchema, { signal, client }),
     }),
   /**
    * The activity list, a page at a time (SPEC.md "BFF API"): the newest page first, the same
@@ -22,20 +22,20 @@ export const recordQueries = {
       queryKey: [...recordQueries.all(), 'pages'],
       initialPageParam: undefined as string | undefined,
       queryFn: ({ pageParam, signal, client }) =>
-        apiGet(pageParam === undefined ? '/api/records' : `/api/records?${new URLSearchParams({ before: pageParam })}`, recordsResponseSchema, { signal, client }),
+        apiGet(pageParam === undefined ? '/api/records' : `/api/records?${new URLSearchParams({ before: pageParam })}`, (s) => s.recordsResponseSchema, { signal, client }),
       getNextPageParam: (last) => last.next ?? undefined,
     }),
   /** The records of one app, newest first. */
   forClient: (clientId: string) =>
     queryOptions({
       queryKey: [...recordQueries.all(), 'for-client', clientId],
-      queryFn: ({ signal, client }) => apiGet(`/api/records?${new URLSearchParams({ client_id: clientId })}`, recordsResponseSchema, { signal, client }),
+      queryFn: ({ signal, client }) => apiGet(`/api/records?${new URLSearchParams({ client_id: clientId })}`, (s) => s.recordsResponseSchema, { signal, client }),
     }),
   /** One record; 404 when it is not the signed-in person's. */
   detail: (id: string) =>
     queryOptions({
       queryKey: [...recordQueries.all(), 'detail', id],
-      queryFn: ({ signal, client }) => apiGet(`/api/records/${encodeURIComponent(id)}`, consentRecordSchema, { signal, client }),
+      queryFn: ({ signal, client }) => apiGet(`/api/records/${encodeURIComponent(id)}`, (s) => s.consentRecordSchema, { signal, client }),
     }),
 }
 

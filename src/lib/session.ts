@@ -4,7 +4,6 @@
 import { mutationOptions, queryOptions } from '@tanstack/react-query'
 import { createContext, useContext } from 'react'
 import { replace } from 'react-router'
-import { sessionSchema } from '@/contract/api'
 import { apiGet, apiSend } from '@/lib/http'
 import { assignLocation } from '@/lib/navigation'
 
@@ -106,7 +105,7 @@ export const sessionQueries = {
       queryKey: [...sessionQueries.all(), 'current'],
       // No abort signal: a remounted header (first-load fallback → layout) then joins the
       // request in flight instead of cancelling it and asking again.
-      queryFn: ({ client }) => apiGet('/api/session', sessionSchema, { client }),
+      queryFn: ({ client }) => apiGet('/api/session', (s) => s.sessionSchema, { client }),
     }),
 }
 
@@ -115,7 +114,7 @@ export const sessionMutations = {
   signIn: (next: string | null) =>
     mutationOptions({
       mutationKey: [...sessionQueries.all(), 'sign-in'],
-      mutationFn: (userId: string) => apiSend('POST', '/api/session', { user_id: userId }, sessionSchema),
+      mutationFn: (userId: string) => apiSend('POST', '/api/session', { user_id: userId }, (s) => s.sessionSchema),
       // A new document: everything the old one fetched belonged to somebody else.
       onSuccess: () => assignLocation(safeNextPath(next)),
     }),

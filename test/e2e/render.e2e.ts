@@ -1,6 +1,7 @@
 // One render path (server/pages/spa.ts, src/entry-server.tsx, src/main.tsx): every page arrives rendered
 // by the BFF with the state its render read, and the browser hydrates it without asking again; a
 // mismatch between the two renders is a console error, which fails these journeys.
+import { readFileSync } from 'node:fs'
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { DESKTOP, launchBrowser } from '../support/browser'
@@ -50,10 +51,12 @@ async function signedInPage(portal: Portal) {
   })
   const page = await context.newPage()
   const apiGets: string[] = []
+  const scripts: string[] = []
   const errors: string[] = []
   page.on('request', (request) => {
     const url = new URL(request.url())
     if (request.method() === 'GET' && url.pathname.startsWith('/api/')) apiGets.push(url.pathname)
+    if (url.pathname.endsWith('.js')) scripts.push(url.pathname)
   })
   page.on('pageerror', (error) => errors.push(error.message))
   page.on('console', (message) => {
@@ -61,7 +64,19 @@ async function signedInPage(portal: Portal) {
     if (message.location().url.endsWith('/favicon.ico')) return
     if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) errors.push(`${message.text()} ${message.location().url}`)
   })
-  return { context, page, apiGets, errors }
+  return { context, page, apiGets, scripts, errors }
+}
+
+/**
+ * The built files that hold zod and the schemas (src/lib/schemas.ts and what it imports that no
+ * page loads anyway), from the build's manifest: the browser loads them with its first request.
+ */
+function schemaFiles(): string[] {
+  const manifest = JSON.parse(readFileSync(new URL('../../dist/.vite/manifest.json', import.meta.url), 'utf8')) as Record<string, { file: string; imports?: string[] }>
+  const entry = manifest['src/lib/schemas.ts']
+  if (!entry) throw new Error('the build has no src/lib/schemas.ts chunk')
+  const everyPage = new Set((manifest['index.html']?.imports ?? []).map((key) => manifest[key]?.file))
+  return [entry.file, ...(entry.imports ?? []).map((key) => manifest[key]?.file ?? key)].filter((file) => !everyPage.has(file)).map((file) => `/${file}`)
 }
 
 const cspViolations = (page: Page) => page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)
@@ -83,7 +98,8 @@ describe.each([
 ])('behind %s', (_, portalOf) => {
   test('consent authorize, then grants: each page arrives rendered and hydrates without asking /api again', async () => {
     const portal = portalOf()
-    const { context, page, apiGets, errors } = await signedInPage(portal)
+    const { context, page, apiGets, scripts, errors } = await signedInPage(portal)
+    const schemas = schemaFiles()
     try {
       const consentDocument = await page.goto(consentUrl(portal))
       // Rendered by the server: the heading and the samples are in the HTML itself.
@@ -94,6 +110,9 @@ describe.each([
       await page.getByRole('button', { name: 'Authorize' }).waitFor()
       await expect.poll(() => page.getByText(HOSTILE.trim(), { exact: false }).count()).toBeGreaterThan(0)
       expect(apiGets).toEqual([])
+      // Hydrated without zod: nothing was checked yet (docs/performance.md, the 135 KB budget).
+      await page.locator('html[data-hydrated]').waitFor({ state: 'attached' })
+      expect(scripts.filter((path) => schemas.includes(path))).toEqual([])
 
       await page.getByRole('checkbox', { name: /E-A0001/ }).check()
       await page.getByRole('checkbox', { name: /E-A0003/ }).check()
@@ -103,6 +122,8 @@ describe.each([
       const params = new URL(page.url()).searchParams
       expect(params.get('state')).toBe(TRICKY_STATE)
       expect(params.get('code')).toMatch(/.+/)
+      // The decision's answer was checked: the schemas came with that request.
+      expect(scripts).toEqual(expect.arrayContaining(schemas))
 
       apiGets.length = 0
       const grantsDocument = await page.goto(`${portal.origin}/grants`)

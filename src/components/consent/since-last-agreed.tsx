@@ -1,11 +1,16 @@
 import { useId, type ReactNode } from 'react'
 import { LANGUAGE_NAMES } from '@/components/ui/language-options'
 import { UpstreamText } from '@/components/ui/upstream-text'
-import { nothingChanged, type SinceLast, type SinceLastCompared } from '@/contract/since-last'
+import type { SinceLast, SinceLastCompared } from '@/contract/since-last'
 import { useTimeZone } from '@/lib/clock'
 import { formatDate } from '@/lib/format'
 import { useTranslation } from '@/lib/i18n'
 import { useScopeText } from './scope-text'
+
+/** Whether the comparison found nothing but, perhaps, the samples (which the page lists either way). */
+function nothingChanged(since: SinceLastCompared): boolean {
+  return since.added.length === 0 && since.removed.length === 0 && since.changed.length === 0
+}
 
 /**
  * "What changed since you last agreed" (SPEC.md "Consent page"), above the scopes: what the app gets

@@ -1,10 +1,5 @@
 import { queryOptions } from '@tanstack/react-query'
-import {
-  decisionResponseSchema,
-  grantsResponseSchema,
-  type AuthorizeBody,
-  type DenyBody,
-} from '@/contract/api'
+import type { AuthorizeBody, DenyBody } from '@/contract/api'
 import { grantsPath } from '@/contract/api-paths'
 import { apiGet, apiSend } from '@/lib/http'
 
@@ -19,7 +14,7 @@ export const consentQueries = {
     queryOptions({
       queryKey: ['grants', 'for-client', clientId],
       queryFn: async ({ signal, client }) => {
-        const { grants } = await apiGet(grantsPath(clientId), grantsResponseSchema, { signal, client })
+        const { grants } = await apiGet(grantsPath(clientId), (s) => s.grantsResponseSchema, { signal, client })
         return grants.find((grant) => grant.client_id === clientId) ?? null
       },
     }),
@@ -27,9 +22,9 @@ export const consentQueries = {
 
 /** Never retried (SPEC.md "Security"); the ticket makes a repeat return the first answer. */
 export function authorize(body: AuthorizeBody) {
-  return apiSend('POST', '/api/oauth2/authorize', body, decisionResponseSchema)
+  return apiSend('POST', '/api/oauth2/authorize', body, (s) => s.decisionResponseSchema)
 }
 
 export function deny(body: DenyBody) {
-  return apiSend('POST', '/api/oauth2/deny', body, decisionResponseSchema)
+  return apiSend('POST', '/api/oauth2/deny', body, (s) => s.decisionResponseSchema)
 }

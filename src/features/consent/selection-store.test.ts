@@ -6,7 +6,7 @@ const KEY = 'bge-consent-flows'
 async function freshStore() {
   vi.resetModules()
   const { useSelectionStore, restoreStoredFlows } = await import('./selection-store')
-  restoreStoredFlows()
+  await restoreStoredFlows()
   return useSelectionStore
 }
 
@@ -20,8 +20,30 @@ describe('selection store', () => {
     vi.resetModules()
     const { useSelectionStore, restoreStoredFlows } = await import('./selection-store')
     expect(useSelectionStore.getState().flows).toEqual({})
-    restoreStoredFlows()
+    await restoreStoredFlows()
     expect(useSelectionStore.getState().flows).toEqual({ f: { selected: ['E-2'] } })
+  })
+
+  test('what the person does while storage is being checked wins, and nothing stored is lost', async () => {
+    sessionStorage.setItem(KEY, JSON.stringify({ state: { flows: { f: { selected: ['E-2'] }, g: { decided: 'deny' } } }, version: 1 }))
+    vi.resetModules()
+    const { useSelectionStore, restoreStoredFlows } = await import('./selection-store')
+    const restoring = restoreStoredFlows()
+    useSelectionStore.getState().setSelected('f', ['E-9'])
+    await restoring
+    expect(useSelectionStore.getState().flows).toEqual({ f: { selected: ['E-9'] }, g: { decided: 'deny' } })
+    expect(JSON.parse(sessionStorage.getItem(KEY) ?? 'null').state.flows).toEqual({ f: { selected: ['E-9'] }, g: { decided: 'deny' } })
+  })
+
+  test('a first visit (nothing stored) loads no schemas', async () => {
+    vi.resetModules()
+    const loadSchemas = vi.fn()
+    vi.doMock('@/lib/load-schemas', () => ({ loadSchemas }))
+    const { useSelectionStore, restoreStoredFlows } = await import('./selection-store')
+    await restoreStoredFlows()
+    expect(loadSchemas).not.toHaveBeenCalled()
+    expect(useSelectionStore.getState().flows).toEqual({})
+    vi.doUnmock('@/lib/load-schemas')
   })
 
   test('what one page load stores, the next one reads', async () => {

@@ -2,9 +2,9 @@
 // sign-in page (40008) and a reload, and so that coming back after a decision never decides again.
 // UI state only: no ticket, code or redirect target is ever stored (SPEC.md "Security").
 import { useEffect } from 'react'
-import { z } from 'zod/mini'
 import { create } from 'zustand'
 import type { Decision } from '@/components/consent/consent-actions'
+import { loadSchemas } from '@/lib/load-schemas'
 
 interface FlowState {
   /** Biosample ids the user chose; absent until they touch the picker (the defaults apply then). */
@@ -32,30 +32,23 @@ function update(flows: Record<string, FlowState>, flow: string, change: FlowStat
 
 const STORAGE_KEY = 'bge-consent-flows'
 
-// What sessionStorage holds, checked on the way in like any other input. The `{ state, version }`
-// wrapper is the format of zustand's persist middleware, which this store used before, so a flow
-// in progress across a deploy keeps its selection. The middleware gave way to these few lines
-// for consent's first load: it was 0.7 KB gzip of a 135 KB budget that had no margin left.
-const storedSchema = z.object({
-  state: z.object({
-    flows: z.record(z.string(), z.object({ selected: z.optional(z.array(z.string())), decided: z.optional(z.string()) })),
-  }),
-  version: z.int(),
-})
-
 const DECISIONS = ['authorize', 'deny'] as const satisfies readonly Decision[]
 
-function readFlows(): Record<string, FlowState> {
+/**
+ * What sessionStorage holds, checked on the way in like any other input (storedFlowsSchema in
+ * src/lib/schemas.ts, loaded only when there is something to check: a first visit loads no zod).
+ */
+async function parseFlows(stored: string): Promise<Record<string, FlowState>> {
   try {
-    const stored = storedSchema.safeParse(JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? 'null'))
-    if (!stored.success) return {}
-    // `decided` names a message key, so only a known decision is kept; checked here because
-    // z.enum would add 0.3 KB to the same first load.
+    const { safeParse, storedFlowsSchema } = await loadSchemas()
+    const parsed = safeParse(storedFlowsSchema, JSON.parse(stored))
+    if (!parsed.success) return {}
+    // `decided` names a message key, so only a known decision is kept.
     return Object.fromEntries(
-      Object.entries(stored.data.state.flows).map(([flow, { selected, decided }]) => [flow, { selected, decided: DECISIONS.find((known) => known === decided) }]),
+      Object.entries(parsed.data.state.flows).map(([flow, { selected, decided }]) => [flow, { selected, decided: DECISIONS.find((known) => known === decided) }]),
     )
   } catch {
-    // Storage blocked by the browser, or not JSON: start afresh, as on a first visit.
+    // Not JSON, or the schemas did not arrive: start afresh, as on a first visit.
     return {}
   }
 }
@@ -76,14 +69,26 @@ let restored = false
  * consent page. What the person did since the page started wins over what storage remembers.
  */
 export function useStoredFlows(): void {
-  useEffect(restoreStoredFlows, [])
+  useEffect(() => void restoreStoredFlows(), [])
 }
 
-/** What useStoredFlows does, once per page load. */
-export function restoreStoredFlows(): void {
+/**
+ * What useStoredFlows does, once per page load. Storage is read at once (before the person can
+ * change anything, which would overwrite it) and merged when it has been checked.
+ */
+export async function restoreStoredFlows(): Promise<void> {
   if (restored) return
   restored = true
-  useSelectionStore.setState((state) => ({ flows: { ...readFlows(), ...state.flows } }))
+  let stored: string | null
+  try {
+    stored = sessionStorage.getItem(STORAGE_KEY)
+  } catch {
+    // Storage blocked by the browser: start afresh, as on a first visit.
+    return
+  }
+  if (stored === null) return
+  const flows = await parseFlows(stored)
+  useSelectionStore.setState((state) => ({ flows: { ...flows, ...state.flows } }))
 }
 
 useSelectionStore.subscribe(({ flows }) => {

@@ -1,5 +1,5 @@
 import { queryOptions } from '@tanstack/react-query'
-import { grantsResponseSchema, type Biosample, type Grant } from '@/contract/api'
+import type { Biosample, Grant } from '@/contract/api'
 import { grantsPath } from '@/contract/api-paths'
 import { PAGE_ROUTES } from '@/contract/routes'
 import { apiGet, apiSend } from '@/lib/http'
@@ -10,7 +10,7 @@ export const grantQueries = {
   list: () =>
     queryOptions({
       queryKey: [...grantQueries.all(), 'list'],
-      queryFn: ({ signal, client }) => apiGet(grantsPath(), grantsResponseSchema, { signal, client }),
+      queryFn: ({ signal, client }) => apiGet(grantsPath(), (s) => s.grantsResponseSchema, { signal, client }),
     }),
 }
 

@@ -10,7 +10,7 @@ export const verifyQueries = {
   jwks: () =>
     queryOptions({
       queryKey: ['jwks'] as const,
-      queryFn: ({ signal, client }) => apiGet(JWKS_PATH, jwksSchema, { signal, client }),
+      queryFn: ({ signal, client }) => apiGet(JWKS_PATH, () => jwksSchema, { signal, client }),
       staleTime: Infinity,
     }),
 }

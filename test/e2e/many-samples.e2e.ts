@@ -40,7 +40,7 @@ let browser: Browser
 
 /** Alice with 1,000 samples; one app per journey, so no journey's grant pre-selects another's samples. */
 function world(origin: string) {
-  const apps = ['no-js-en', 'no-js-zh-CN', 'axe-no-js', 'returning', 'js-zh-CN', 'hydrating']
+  const apps = ['no-js-en', 'no-js-zh-CN', 'axe-no-js', 'returning', 'js-zh-CN', 'hydrating', 'filtering']
   return {
     users: [{ ...ALICE, biosamples: manySamples(COUNT) }],
     applications: apps.map((client_id) => webApp(origin, { client_id })),
@@ -225,6 +225,23 @@ describe('with JavaScript', () => {
     await page.getByRole('button', { name: words.authorize }).click()
     await page.waitForURL((url) => url.pathname === '/sandbox/callback')
     expect(await grantedIds(context, 'js-zh-CN')).toEqual(firstIds(COUNT))
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
+  test('Enter in the filter box filters and presses nothing: neither Show all nor Deny', async () => {
+    const { context, page, errors } = await alicePage({ lang: 'en', viewport: PHONE })
+    await page.goto(consentUrl('filtering'))
+    const filter = page.getByRole('searchbox', { name: 'Filter samples' })
+    await filter.press('Enter')
+    await filter.fill('M0777')
+    await filter.press('Enter')
+    await expect.poll(async () => (await rows(page)).ids).toEqual(['E-M0777'])
+    await filter.fill('')
+    await filter.press('Enter')
+    await expect.poll(async () => (await rows(page)).ids).toEqual(firstIds(30))
+    expect(new URL(page.url()).pathname).toBe('/oauth2/authorize')
+    expect(await latestRecord(context, 'filtering')).toBeUndefined()
     expect(errors).toEqual([])
     await context.close()
   })

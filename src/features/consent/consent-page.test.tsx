@@ -316,6 +316,22 @@ describe('consent page: what the user sees', () => {
     expect(screen.getByText('1 of 9 selected')).toBeInTheDocument()
   })
 
+  test('Enter in the filter box filters: it never presses the form’s first button (Deny, or Show all)', async () => {
+    const user = userEvent.setup()
+    for (const count of [9, 45]) {
+      world.biosamples = Array.from({ length: count }, (_, i) => sample(`E-X${String(i + 1).padStart(4, '0')}`))
+      const { unmount } = renderConsent()
+      await findForm()
+      const filter = screen.getByRole('searchbox', { name: 'Filter samples' })
+      await user.type(filter, '{Enter}')
+      await user.type(filter, 'X0003{Enter}')
+      expect(screen.getAllByRole('checkbox', { name: /E-X/ })).toHaveLength(1)
+      expect(requests.filter((r) => r.method === 'POST')).toEqual([])
+      expect(screen.getByRole('button', { name: 'Deny' })).toBeEnabled()
+      unmount()
+    }
+  })
+
   test('an existing grant pre-selects its samples and says when access was granted', async () => {
     world.grants = [
       { client_id: 'web-app', name: 'Gene Insight', logo: '', grant_time: '2024-05-02T08:00:00Z', biosample_ids: [{ biosample_id: 'E-A0002', type: 'Full' }] },

@@ -6,7 +6,7 @@
 /**
  * The consent form's fields. Its request fields are the page URL's own query, which the form posts back to.
  * `samplesShown` is the picker's "Show all" button (SAMPLES_SHOWN_ALL): a submit that decides nothing,
- * apart from `decision` so that a decision is only ever `authorize` or `deny`.
+ * so it is a field of its own and `decision` is only ever `authorize` or `deny`.
  */
 export const CONSENT_FIELDS = {
   ticket: 'ticket',

@@ -135,6 +135,12 @@ describe('BiosamplePicker over a long list', () => {
     expect(screen.getByText('Showing all 100 samples')).toHaveAttribute('role', 'status')
   })
 
+  test('every sample chosen, so every row shown: no Show all', () => {
+    render(<Harness biosamples={MANY} initial={firstIds(100)} />)
+    expect(rowIds()).toHaveLength(100)
+    expect(screen.queryByRole('button', { name: /Show all/ })).not.toBeInTheDocument()
+  })
+
   test('the page again after Show all without script (allShown): every row from the start', () => {
     render(<Harness biosamples={MANY} initial={['E-090']} allShown />)
     expect(rowIds()).toEqual(firstIds(100))

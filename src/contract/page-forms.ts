@@ -3,8 +3,22 @@
 // when it does not send the person elsewhere. Browser-safe, free of `@/` imports (the BFF imports
 // this file by relative path).
 
-/** The consent form's fields. Its request fields are the page URL's own query, which the form posts back to. */
-export const CONSENT_FIELDS = { ticket: 'ticket', language: 'language', decision: 'decision', biosample: 'biosample', separateConsent: 'separate_consent' } as const
+/**
+ * The consent form's fields. Its request fields are the page URL's own query, which the form posts back to.
+ * `samplesShown` is the picker's "Show all" button (SAMPLES_SHOWN_ALL): a submit that decides nothing,
+ * so it is a field of its own and `decision` is only ever `authorize` or `deny`.
+ */
+export const CONSENT_FIELDS = {
+  ticket: 'ticket',
+  language: 'language',
+  decision: 'decision',
+  biosample: 'biosample',
+  separateConsent: 'separate_consent',
+  samplesShown: 'samples_shown',
+} as const
+
+/** The "Show all" button's value: the page again with every sample's row, the boxes as they were posted. */
+export const SAMPLES_SHOWN_ALL = 'all'
 
 /** The separate consent checkbox's value (src/contract/separate-consent.ts): posted only when ticked. */
 export const SEPARATE_CONSENT_AGREE = 'agree'
@@ -29,11 +43,13 @@ export function parseBiosampleFieldValue(value: string): { biosample_id: string;
 
 /**
  * What a form's action gives its page when the answer is the page again: a refusal with its reason
- * (the BFF's error code and status, the samples that were chosen so they stay chosen), or, for a
- * mini program (whose page path no browser can follow), that the decision was made.
+ * (the BFF's error code and status, the samples that were chosen so they stay chosen), every sample
+ * shown ("Show all" without script, the chosen ones still chosen), or, for a mini program (whose page
+ * path no browser can follow), that the decision was made.
  */
 export type FormActionData =
   | { kind: 'refused'; status: number; code: string; message: string; details?: Record<string, string>; selected: string[] }
+  | { kind: 'allSamplesShown'; selected: string[] }
   | { kind: 'answered'; decision: 'authorize' | 'deny' }
 
 /** The grants page's query after a revoke made by the revoke page's form: whose, and how it ended. */

@@ -11,7 +11,8 @@
 //     each the median of LIGHTHOUSE_RUNS runs (one run is not a measurement: the score moves by
 //     several points), with Lighthouse's simulated throttling (its default), and LCP and TBT again
 //     with the same throttling applied to the real load,
-//   - Select all, one checkbox and one character of filter over 1,000 samples: input to next frame.
+//   - Select all, one checkbox and one character of filter over 1,000 samples, every row shown (Show all
+//     first): input to next frame.
 // Prints a table and writes it with every run's figures to test/bench/results/ (not committed).
 // Exits 1 when a budget is missed, so it can gate a change; stops itself after BENCH_TIMEOUT_MIN
 // minutes. Timings vary with the machine's load (printed with them); `npm test` runs none of this.

@@ -1,6 +1,7 @@
-// `npx tsx test/bench/screenshots.ts`: the consent page of the person with 1,000 samples, at 360 px
-// and on a desktop, in English and Chinese, as full-page screenshots in screenshots/ (not committed),
-// for a person to look at. Runs against the built portal (`npm run build` first).
+// `npx tsx test/bench/screenshots.ts [dir]`: the consent page of the person with 1,000 samples, at 360 px
+// and on a desktop, in English and Chinese, as screenshots in `dir` (screenshots/ by default, not
+// committed), for a person to look at: as it opens (the first rows) and with every row shown.
+// Runs against the built portal (`npm run build` first).
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { DESKTOP, launchBrowser, PHONE } from '../support/browser'
@@ -8,7 +9,7 @@ import { startPortal } from '../support/portal'
 import { benchFixtures, userIdWith } from './worlds'
 
 const repoRoot = resolve(import.meta.dirname, '../..')
-const outDir = join(repoRoot, 'screenshots')
+const outDir = resolve(process.argv[2] ?? join(repoRoot, 'screenshots'))
 
 const portal = await startPortal({ fixtures: benchFixtures })
 const browser = await launchBrowser()
@@ -43,15 +44,28 @@ try {
       await page.screenshot({ path: join(outDir, `consent-1000-${size}-${locale}-picker.png`) })
       // Instant, not the page's smooth scrolling, and again until the end stays put: rows off screen
       // are laid out at an estimated height (content-visibility) until first seen.
-      await page.evaluate(async () => {
-        let y = -1
-        while (y !== window.scrollY) {
-          y = window.scrollY
-          window.scrollTo({ top: document.documentElement.scrollHeight, behavior: 'instant' })
-          await new Promise((frame) => setTimeout(frame, 200))
-        }
-      })
+      const toTheEnd = () =>
+        page.evaluate(async () => {
+          let y = -1
+          while (y !== window.scrollY) {
+            y = window.scrollY
+            window.scrollTo({ top: document.documentElement.scrollHeight, behavior: 'instant' })
+            await new Promise((frame) => setTimeout(frame, 200))
+          }
+        })
+      // The first rows end with "Show all"; shown all, the list ends with the buttons after 1,000 rows.
+      await toTheEnd()
       await page.screenshot({ path: join(outDir, `consent-1000-${size}-${locale}-end.png`) })
+      const showAll = page.getByRole('button', { name: /Show all|显示全部/ })
+      await showAll.scrollIntoViewIfNeeded()
+      await page.screenshot({ path: join(outDir, `consent-1000-${size}-${locale}-show-all.png`) })
+      await showAll.click()
+      await page.waitForFunction(() => document.querySelectorAll('input[name="biosample"]').length === 1000)
+      await page.waitForTimeout(200)
+      // Where the focus went: the first row Show all brought.
+      await page.screenshot({ path: join(outDir, `consent-1000-${size}-${locale}-shown-all.png`) })
+      await toTheEnd()
+      await page.screenshot({ path: join(outDir, `consent-1000-${size}-${locale}-shown-all-end.png`) })
       const width = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth])
       console.log(`${size} ${locale}: scrollWidth ${width[0]} of ${width[1]}`)
       await context.close()

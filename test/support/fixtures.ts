@@ -9,6 +9,15 @@ export function sample(id: string, type = 'Lowpass', status = 1, project = 'Heal
   return { biosample_id: id, type, status, sample_time: '2024-03-19T07:00:41Z', project_name: project }
 }
 
+/**
+ * `count` samples E-M0001, E-M0002, …, of three types: a list the consent page starts collapsed
+ * when longer than COLLAPSE_ABOVE (src/components/consent/biosample-picker.tsx).
+ */
+export function manySamples(count: number) {
+  const types = ['Lowpass', 'Full', '16S']
+  return Array.from({ length: count }, (_, i) => sample(`E-M${String(i + 1).padStart(4, '0')}`, types[i % types.length], (i % 4) + 1))
+}
+
 export function webApp(origin: string, overrides: Record<string, unknown> = {}) {
   return {
     client_id: 'web-app',

@@ -1,14 +1,36 @@
-import { memo, useDeferredValue, useId, useLayoutEffect, useMemo, useRef, useState, type ChangeEvent } from 'react'
+import { memo, useDeferredValue, useId, useLayoutEffect, useMemo, useRef, useState, type ChangeEvent, type MouseEvent } from 'react'
 import { useTranslation, type translate } from '@/lib/i18n'
 import type { Biosample } from '@/contract/api'
 import type { Language } from '@/contract/languages'
-import { biosampleFieldValue, CONSENT_FIELDS } from '@/contract/page-forms'
+import { biosampleFieldValue, CONSENT_FIELDS, SAMPLES_SHOWN_ALL } from '@/contract/page-forms'
 import { useTimeZone } from '@/lib/clock'
 import { formatDate } from '@/lib/format'
+import { Button } from '@/components/ui/button'
 import { UpstreamText } from '@/components/ui/upstream-text'
 
 /** A filter box appears once the list is longer than this. */
 export const FILTER_THRESHOLD = 8
+
+/**
+ * A list longer than this starts collapsed: the server renders, and the page hydrates, only its
+ * first COLLAPSED_ROWS rows and every chosen sample after them, with "Show all" below. Issue 17:
+ * with 1,000 rows a phone (CPU ×4) spends about 1.4 s parsing, laying out and hydrating them (Lighthouse
+ * 86, TBT 416 ms), while the page with 60 rows meets the budget (96, TBT 113 ms); so a collapsed
+ * list stays well under 60 rows (unless many of its samples are chosen), and a list is not
+ * collapsed at all for a button that would show only a handful more: over 40, at least 11 wait.
+ */
+export const COLLAPSE_ABOVE = 40
+
+/**
+ * The rows a collapsed list starts with: a phone shows about eight (a row is 4.25rem) below the
+ * picker's head, so this is several screens, the first of them whole, for a fraction of the cost.
+ */
+export const COLLAPSED_ROWS = 30
+
+/** Same ids in the same order: the selection did not change. */
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id, index) => id === b[index])
+}
 
 // What the platform's integer sample statuses mean is not documented (reference/private-api
 // README: "`status` is an integer"), so the page shows the number rather than guess a word that
@@ -22,17 +44,24 @@ interface BiosamplePickerProps {
   /** A requested scope reads sample data: at least one sample must be chosen. */
   required: boolean
   disabled?: boolean
+  /**
+   * A long list shows every row from the start (the page again after "Show all" without script):
+   * render data both sides share, so the hydrated list is the server's.
+   */
+  allShown?: boolean
 }
 
 /**
- * The user's biosamples as native checkboxes, with "Select all", a live count and, for long lists, a filter.
+ * The user's biosamples as native checkboxes, with "Select all", a live count and, for long lists,
+ * a filter and at first only some rows (COLLAPSE_ABOVE). Select all, the count and the filter cover
+ * every sample, shown or not.
  *
  * Built to reach the next frame within 50 ms with a thousand samples (SPEC.md "Quality bars"):
  * every click is one `onChange`; rows are memoised with stable props and never re-render when the
  * selection changes, because their boxes are set from it directly and the list hears their
  * changes (below); the filter narrows the list in a deferred render that typing never waits for.
  */
-export function BiosamplePicker({ biosamples, selected, onChange, required, disabled = false }: BiosamplePickerProps) {
+export function BiosamplePicker({ biosamples, selected, onChange, required, disabled = false, allShown = false }: BiosamplePickerProps) {
   const { t, language } = useTranslation()
   const timeZone = useTimeZone()
   const [filter, setFilter] = useState('')
@@ -48,6 +77,25 @@ export function BiosamplePicker({ biosamples, selected, onChange, required, disa
   // require that one. Otherwise the page's script and the server check it.
   const requiredBox = required && biosamples.length === 1
 
+  const collapsible = biosamples.length > COLLAPSE_ABOVE
+  // Script's "Show all" sets it; without script the button posts the form and the page comes back with `allShown`.
+  const [expanded, setExpanded] = useState(allShown)
+  // Samples a collapsed list shows wherever they are in it, so no chosen sample is out of sight:
+  // those chosen at the first render (an earlier grant, a posted form: the server's markup), and
+  // those chosen since, one at a time or from outside the picker (what this tab kept, restored after
+  // hydration). Not Select all's, which would bring back every row; the count still says them.
+  const [pinned, setPinned] = useState(() => new Set(selected))
+  const [previous, setPrevious] = useState(selected)
+  const [selectedByAll, setSelectedByAll] = useState<readonly string[] | null>(null)
+  if (collapsible && !expanded && !sameIds(previous, selected)) {
+    setPrevious(selected)
+    if (!selectedByAll || !sameIds(selectedByAll, selected)) {
+      const before = new Set(previous)
+      const added = selected.filter((id) => !before.has(id) && !pinned.has(id))
+      if (added.length > 0) setPinned(new Set([...pinned, ...added]))
+    }
+  }
+
   const chosen = new Set(selected)
   const needle = shownFilter.trim().toLocaleLowerCase()
   const visible = useMemo(
@@ -61,6 +109,12 @@ export function BiosamplePicker({ biosamples, selected, onChange, required, disa
         : biosamples,
     [biosamples, needle, t],
   )
+  // A filter shows every match; otherwise a collapsed list shows its first rows and the pinned ones, in list order.
+  const collapsed = collapsible && !expanded && !needle
+  const rows = useMemo(
+    () => (collapsed ? visible.filter((sample, index) => index < COLLAPSED_ROWS || pinned.has(sample.biosample_id)) : visible),
+    [collapsed, visible, pinned],
+  )
   const visibleChosen = visible.reduce((count, sample) => (chosen.has(sample.biosample_id) ? count + 1 : count), 0)
   const allVisibleChosen = visible.length > 0 && visibleChosen === visible.length
 
@@ -69,11 +123,16 @@ export function BiosamplePicker({ biosamples, selected, onChange, required, disa
   // (about 20 ms on a desktop CPU, several times that on a phone); setting `checked` on each box
   // is a fraction of it. After every render, so rows that mount (the filter widened) start right.
   const listRef = useRef<HTMLUListElement>(null)
+  // The sample whose row takes the focus once "Show all" has rendered it.
+  const focusAfterShowAll = useRef<string | null>(null)
   useLayoutEffect(() => {
     if (selectAllRef.current) selectAllRef.current.indeterminate = visibleChosen > 0 && !allVisibleChosen
+    const focusOn = focusAfterShowAll.current
+    focusAfterShowAll.current = null
     for (const box of listRef.current?.querySelectorAll('input') ?? []) {
       const on = chosen.has(box.dataset['id'] ?? '')
       if (box.checked !== on) box.checked = on
+      if (focusOn !== null && box.dataset['id'] === focusOn) box.focus()
     }
   })
 
@@ -91,7 +150,19 @@ export function BiosamplePicker({ biosamples, selected, onChange, required, disa
 
   function toggleAllVisible(on: boolean) {
     const visibleIds = new Set(visible.map((s) => s.biosample_id))
-    choose((id) => (visibleIds.has(id) ? on : undefined))
+    const next = biosamples.map((s) => s.biosample_id).filter((id) => (visibleIds.has(id) ? on : chosen.has(id)))
+    setSelectedByAll(next)
+    onChange(next)
+  }
+
+  // With script the list grows in place. Without it (or before hydration) this is a submit of the
+  // form, which the server answers with the page again, every row shown and the boxes as posted.
+  function showAll(event: MouseEvent<HTMLButtonElement>) {
+    event.preventDefault()
+    // The button goes; the focus goes to the first row it brings, where reading the list goes on.
+    const shown = new Set(rows.map((s) => s.biosample_id))
+    focusAfterShowAll.current = biosamples.find((s) => !shown.has(s.biosample_id))?.biosample_id ?? null
+    setExpanded(true)
   }
 
   if (biosamples.length === 0) {
@@ -121,6 +192,11 @@ export function BiosamplePicker({ biosamples, selected, onChange, required, disa
             type="search"
             value={filter}
             onChange={(event) => setFilter(event.target.value)}
+            // Enter in a text box of a form presses the form's first submit button: Deny (or Show
+            // all), not what someone filtering means. The list already follows each key.
+            onKeyDown={(event) => {
+              if (event.key === 'Enter' && !event.nativeEvent.isComposing) event.preventDefault()
+            }}
             autoComplete="off"
             className="mt-1 block min-h-target w-full rounded-lg border border-slate-400 bg-white px-3 py-2 text-base text-slate-900 dark:border-slate-500 dark:bg-slate-900 dark:text-slate-100"
           />
@@ -148,7 +224,7 @@ export function BiosamplePicker({ biosamples, selected, onChange, required, disa
         <p className="mt-2 text-sm text-slate-700 dark:text-slate-300">{t('consent.samples.noMatch', { filter: shownFilter.trim() })}</p>
       ) : (
         <ul ref={listRef} onChange={toggle} className="mt-2 grid gap-2">
-          {visible.map((sample) => (
+          {rows.map((sample) => (
             <SampleRow
               key={sample.biosample_id}
               sample={sample}
@@ -161,6 +237,32 @@ export function BiosamplePicker({ biosamples, selected, onChange, required, disa
           ))}
         </ul>
       )}
+
+      {/* Nothing to show all of when every sample is chosen, and so shown, already. */}
+      {collapsible && !needle && (expanded || rows.length < biosamples.length) ? (
+        <div className="mt-3 flex flex-wrap items-center justify-between gap-x-4 gap-y-2">
+          {/* A live region from the first render, so "Show all" is heard as well as seen. */}
+          <p role="status" aria-live="polite" aria-atomic="true" className="text-sm text-slate-700 dark:text-slate-300">
+            {expanded
+              ? t('consent.samples.shownAll', { total: biosamples.length })
+              : t('consent.samples.shown', { shown: rows.length, total: biosamples.length })}
+          </p>
+          {expanded ? null : (
+            <Button
+              type="submit"
+              name={CONSENT_FIELDS.samplesShown}
+              value={SAMPLES_SHOWN_ALL}
+              // Not a decision: the form's constraints (a required sample, the genetic step) are for Authorize.
+              formNoValidate
+              variant="secondary"
+              className="w-full sm:w-auto"
+              onClick={showAll}
+            >
+              {t('consent.samples.showAll', { total: biosamples.length })}
+            </Button>
+          )}
+        </div>
+      ) : null}
     </fieldset>
   )
 }

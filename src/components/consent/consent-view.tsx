@@ -23,6 +23,8 @@ export interface ConsentViewProps {
   biosamples: Biosample[]
   selected: readonly string[]
   onSelectedChange: (selected: string[]) => void
+  /** A long list of samples shows every row from the start (the page again after "Show all" without script). */
+  allSamplesShown?: boolean | undefined
   /** ISO time of this app's existing grant, if there is one. */
   grantedAt?: string | undefined
   /** What changed since the person last agreed to this app (the BFF's `since_last`); nothing shown when null or absent. */
@@ -134,6 +136,7 @@ export function ConsentView(props: ConsentViewProps) {
           }}
           required={required}
           disabled={pending !== null}
+          allShown={props.allSamplesShown}
         />
         <SeparateConsentStep
           app={app}

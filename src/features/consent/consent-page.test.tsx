@@ -316,6 +316,22 @@ describe('consent page: what the user sees', () => {
     expect(screen.getByText('1 of 9 selected')).toBeInTheDocument()
   })
 
+  test('Enter in the filter box filters: it never presses the form’s first button (Deny, or Show all)', async () => {
+    const user = userEvent.setup()
+    for (const count of [9, 45]) {
+      world.biosamples = Array.from({ length: count }, (_, i) => sample(`E-X${String(i + 1).padStart(4, '0')}`))
+      const { unmount } = renderConsent()
+      await findForm()
+      const filter = screen.getByRole('searchbox', { name: 'Filter samples' })
+      await user.type(filter, '{Enter}')
+      await user.type(filter, 'X0003{Enter}')
+      expect(screen.getAllByRole('checkbox', { name: /E-X/ })).toHaveLength(1)
+      expect(requests.filter((r) => r.method === 'POST')).toEqual([])
+      expect(screen.getByRole('button', { name: 'Deny' })).toBeEnabled()
+      unmount()
+    }
+  })
+
   test('an existing grant pre-selects its samples and says when access was granted', async () => {
     world.grants = [
       { client_id: 'web-app', name: 'Gene Insight', logo: '', grant_time: '2024-05-02T08:00:00Z', biosample_ids: [{ biosample_id: 'E-A0002', type: 'Full' }] },
@@ -326,6 +342,57 @@ describe('consent page: what the user sees', () => {
     expect(screen.getByRole('checkbox', { name: /E-A0002/ })).toBeChecked()
     expect(screen.getByRole('checkbox', { name: /E-A0001/ })).not.toBeChecked()
     expect(screen.getByRole('button', { name: 'Authorize' })).toBeEnabled()
+  })
+})
+
+describe('consent page: many samples', () => {
+  /** E-M0001 … E-M0045: more than the picker shows at first. */
+  const MANY = Array.from({ length: 45 }, (_, i) => sample(`E-M${String(i + 1).padStart(4, '0')}`, i % 2 ? 'Full' : 'Lowpass'))
+
+  test('the first rows and the granted sample after them; Select all then Authorize sends every sample, shown or not', async () => {
+    const user = userEvent.setup()
+    world.biosamples = MANY
+    world.grants = [{ client_id: 'web-app', name: 'Gene Insight', logo: '', grant_time: '2024-05-02T08:00:00Z', biosample_ids: [{ biosample_id: 'E-M0040', type: 'Full' }] }]
+    renderConsent()
+    await findForm()
+    const rows = () => screen.getAllByRole('checkbox', { name: /^E-M/ }).map((el) => el.getAttribute('data-id'))
+    expect(rows()).toEqual([...MANY.slice(0, 30).map((s) => s.biosample_id), 'E-M0040'])
+    expect(screen.getByRole('checkbox', { name: /E-M0040/ })).toBeChecked()
+    expect(screen.getByText('Showing 31 of 45 samples')).toBeInTheDocument()
+
+    await user.click(screen.getByRole('checkbox', { name: 'Select all' }))
+    expect(screen.getByText('45 of 45 selected')).toBeInTheDocument()
+    expect(rows()).toHaveLength(31)
+    await agreeToGeneticData(user)
+    await user.click(screen.getByRole('button', { name: 'Authorize' }))
+    await vi.waitFor(() => expect(replaceLocation).toHaveBeenCalledTimes(1))
+    const sent = postedTo('/api/oauth2/authorize')[0]?.body as { biosample_ids: { biosample_id: string; type: string }[] }
+    expect(sent.biosample_ids).toEqual(MANY.map(({ biosample_id, type }) => ({ biosample_id, type })))
+  })
+
+  test('a sample chosen through the filter, beyond the rows shown, is sent; the filter searched every sample', async () => {
+    const user = userEvent.setup()
+    world.biosamples = MANY
+    renderConsent()
+    await findForm()
+    expect(screen.queryByRole('checkbox', { name: /E-M0044/ })).not.toBeInTheDocument()
+    await user.type(screen.getByRole('searchbox', { name: 'Filter samples' }), 'M0044')
+    await user.click(screen.getByRole('checkbox', { name: /E-M0044/ }))
+    await agreeToGeneticData(user)
+    await user.click(screen.getByRole('button', { name: 'Authorize' }))
+    await vi.waitFor(() => expect(replaceLocation).toHaveBeenCalledTimes(1))
+    expect((postedTo('/api/oauth2/authorize')[0]?.body as { biosample_ids: unknown[] }).biosample_ids).toEqual([{ biosample_id: 'E-M0044', type: 'Full' }])
+  })
+
+  test('Show all is a button that shows the rest in place, sending nothing', async () => {
+    const user = userEvent.setup()
+    world.biosamples = MANY
+    renderConsent()
+    await findForm()
+    await user.click(screen.getByRole('button', { name: 'Show all 45 samples' }))
+    expect(screen.getAllByRole('checkbox', { name: /^E-M/ })).toHaveLength(45)
+    expect(screen.getByRole('checkbox', { name: /E-M0031/ })).toHaveFocus()
+    expect(requests.filter((r) => r.method === 'POST')).toEqual([])
   })
 })
 

@@ -77,8 +77,8 @@ function ConsentForm({ request, posted }: { request: ApplicationRequest; posted:
   const clearDecided = useSelectionStore((state) => state.clearDecided)
   useStoredFlows()
   const known = new Set(biosamples.map((sample) => sample.biosample_id))
-  // A refused form keeps what was chosen; otherwise what the person chose here, else the grant's.
-  const postedSelection = posted?.kind === 'refused' ? posted.selected : undefined
+  // A refused form, or "Show all" without script, keeps what was chosen; otherwise what the person chose here, else the grant's.
+  const postedSelection = posted?.kind === 'refused' || posted?.kind === 'allSamplesShown' ? posted.selected : undefined
   const selected = stored?.selected?.filter((id) => known.has(id)) ?? postedSelection?.filter((id) => known.has(id)) ?? grantedSelection(grant, biosamples)
 
   const online = useOnline()
@@ -216,6 +216,7 @@ function ConsentForm({ request, posted }: { request: ApplicationRequest; posted:
         biosamples={biosamples}
         selected={selected}
         onSelectedChange={(ids) => setSelected(flow, ids)}
+        allSamplesShown={posted?.kind === 'allSamplesShown'}
         grantedAt={grant?.grant_time}
         sinceLast={answer.since_last}
         pending={pending}

@@ -40,7 +40,7 @@ let browser: Browser
 
 /** Alice with 1,000 samples; one app per journey, so no journey's grant pre-selects another's samples. */
 function world(origin: string) {
-  const apps = ['no-js-en', 'no-js-zh-CN', 'axe-no-js', 'returning', 'js-zh-CN', 'hydrating', 'filtering']
+  const apps = ['no-js-en', 'no-js-zh-CN', 'axe-no-js', 'returning', 'js-zh-CN', 'hydrating', 'filtering', 'filtering-no-js']
   return {
     users: [{ ...ALICE, biosamples: manySamples(COUNT) }],
     applications: apps.map((client_id) => webApp(origin, { client_id })),
@@ -243,6 +243,24 @@ describe('with JavaScript', () => {
     expect(new URL(page.url()).pathname).toBe('/oauth2/authorize')
     expect(await latestRecord(context, 'filtering')).toBeUndefined()
     expect(errors).toEqual([])
+    await context.close()
+  })
+
+  test('without JavaScript too, Enter in the filter box submits nothing: the next post is the Show all pressed after it', async () => {
+    const { context, page } = await alicePage({ lang: 'en', script: 'off' })
+    await page.goto(consentUrl('filtering-no-js'))
+    const posts: string[] = []
+    page.on('request', (request) => {
+      if (request.method() === 'POST') posts.push(request.postData() ?? '')
+    })
+    const filter = page.getByRole('searchbox', { name: 'Filter samples' })
+    await filter.fill('M0777')
+    await filter.press('Enter')
+    await Promise.all([page.waitForResponse((response) => response.request().method() === 'POST'), page.getByRole('button', { name: 'Show all 1,000 samples' }).click()])
+    expect(posts).toHaveLength(1)
+    expect(new URLSearchParams(posts[0]).get('samples_shown')).toBe('all')
+    expect(new URLSearchParams(posts[0]).get('decision')).toBeNull()
+    expect(await latestRecord(context, 'filtering-no-js')).toBeUndefined()
     await context.close()
   })
 

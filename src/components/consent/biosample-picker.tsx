@@ -192,11 +192,6 @@ export function BiosamplePicker({ biosamples, selected, onChange, required, disa
             type="search"
             value={filter}
             onChange={(event) => setFilter(event.target.value)}
-            // Enter in a text box of a form presses the form's first submit button: Deny (or Show
-            // all), not what someone filtering means. The list already follows each key.
-            onKeyDown={(event) => {
-              if (event.key === 'Enter' && !event.nativeEvent.isComposing) event.preventDefault()
-            }}
             autoComplete="off"
             className="mt-1 block min-h-target w-full rounded-lg border border-slate-400 bg-white px-3 py-2 text-base text-slate-900 dark:border-slate-500 dark:bg-slate-900 dark:text-slate-100"
           />

@@ -115,6 +115,10 @@ export function ConsentView(props: ConsentViewProps) {
       {/* The form holds the whole page, not only the samples: the action bar sticks to the bottom
           of a phone's screen only while its form is on screen, so it is there from the first paint. */}
       <form ref={formRef} method={props.formTarget?.method ?? 'post'} action={props.formTarget?.action} onSubmit={submit} className="grid gap-6">
+        {/* The form's default button: Enter in a text box (the samples filter) presses the form's
+            first submit button, which would be Show all or Deny. This one comes first and is
+            disabled, so Enter submits nothing, with script or without. */}
+        <button type="submit" disabled hidden />
         {props.banner}
         <AppSummary headingId={headingId} name={app.name} logo={app.logo} description={app.description} returnTo={returnTo} account={account} />
         {grantedOn ? (

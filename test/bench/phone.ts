@@ -29,6 +29,11 @@ export interface TapRun {
   /** React had hydrated the page (its props are on Authorize). */
   hydratedMs: number | null
   fcpMs: number | null
+  /**
+   * Largest contentful paint, as the page's own PerformanceObserver reports it: the last candidate
+   * before the first tap (input ends LCP), so it is the page's LCP on the throttled phone.
+   */
+  lcpMs: number | null
   /** Main-thread time over 50 ms in each long task, summed from first paint to the working tap (a TBT stand-in). */
   blockingMs: number
   /** Every long task's start and duration, ms. */
@@ -36,7 +41,7 @@ export interface TapRun {
 }
 
 interface PageEvent {
-  kind: 'painted' | 'tap' | 'worked' | 'hydrated' | 'fcp' | 'longtask'
+  kind: 'painted' | 'tap' | 'worked' | 'hydrated' | 'fcp' | 'lcp' | 'longtask'
   t: number
   /** For `worked`: when the request left (the tap's own time is `t`). */
   at?: number
@@ -126,6 +131,9 @@ function watchPage(prefix: string): void {
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) say({ kind: 'longtask', t: entry.startTime, duration: entry.duration })
   }).observe({ type: 'longtask', buffered: true })
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) say({ kind: 'lcp', t: entry.startTime })
+  }).observe({ type: 'largest-contentful-paint', buffered: true })
 }
 
 export async function throttle(cdp: CDPSession): Promise<void> {
@@ -182,6 +190,7 @@ async function oneRun(page: Page, cdp: CDPSession, url: string): Promise<TapRun>
   const worked = first('worked')
   const taps = events.filter((event) => event.kind === 'tap' && event.t >= painted.t).map((event) => event.t)
   const fcp = first('fcp')
+  const lcp = events.filter((event) => event.kind === 'lcp').at(-1)
   const longTasks = events.filter((event) => event.kind === 'longtask').map((event): [number, number] => [event.t, event.duration ?? 0])
   const from = fcp?.t ?? 0
   const until = worked?.t ?? Number.POSITIVE_INFINITY
@@ -194,6 +203,7 @@ async function oneRun(page: Page, cdp: CDPSession, url: string): Promise<TapRun>
     workedBy: worked?.by ?? null,
     hydratedMs: first('hydrated')?.t ?? null,
     fcpMs: fcp?.t ?? null,
+    lcpMs: lcp?.t ?? null,
     blockingMs: longTasks.filter(([start]) => start >= from && start < until).reduce((sum, [, duration]) => sum + Math.max(0, duration - 50), 0),
     longTasks,
   }

@@ -188,10 +188,18 @@ async function rootWatchedPage(portal: Portal) {
   await context.addInitScript(() => {
     const shown: string[] = []
     Object.assign(window, { __rootShown: shown })
-    // What the server rendered, as the document is parsed, before any script runs.
-    new MutationObserver(() => {
+    const showing = () => {
       const root = document.getElementById('root')
-      if (root?.firstElementChild) shown.push(root.querySelector('.motion-safe\\:animate-pulse') ? 'skeleton' : root.querySelector('h1') ? 'page' : 'other')
+      return root?.querySelector('.motion-safe\\:animate-pulse') ? 'skeleton' : root?.querySelector('h1') ? 'page' : 'other'
+    }
+    // What the server rendered, once the document is parsed and before any script has run (module
+    // scripts run after 'interactive'); a parser that yields mid-page shows only part of it before.
+    document.addEventListener('readystatechange', () => {
+      if (document.readyState === 'interactive') shown.unshift(showing())
+    })
+    // And whatever #root shows from then on: never a skeleton.
+    new MutationObserver(() => {
+      if (document.readyState !== 'loading' && document.getElementById('root')?.firstElementChild) shown.push(showing())
     }).observe(document, { childList: true, subtree: true })
   })
   const page = await context.newPage()

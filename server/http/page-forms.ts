@@ -3,7 +3,6 @@
 // docs/security.md "Page forms".
 import type { Context } from 'hono'
 import { checkRedirectUri } from '../../src/contract/redirect'
-import { contentSecurityPolicy } from './security'
 
 /**
  * What the consent form may be sent to and answered with, besides the portal itself: the validated
@@ -19,10 +18,12 @@ export function formTargetSource(redirectUri: string, allowHttp: boolean): strin
   return url.protocol
 }
 
-/** The consent page's CSP: the portal's own, with `form-action` admitting where its form may send the person. */
-export function consentPageCsp(c: Context, redirectUri: string): string {
-  const { wechatBridgeUrl, allowHttpRedirects } = c.var.deps.config
-  const policy = contentSecurityPolicy(wechatBridgeUrl)
+/**
+ * The consent page's CSP: the page's own (`policy`, from contentSecurityPolicy), with `form-action`
+ * admitting where its form may send the person.
+ */
+export function consentPageCsp(c: Context, redirectUri: string, policy: string): string {
+  const { allowHttpRedirects } = c.var.deps.config
   const target = formTargetSource(redirectUri, allowHttpRedirects)
   return target ? policy.replace("form-action 'self'", `form-action 'self' ${target}`) : policy
 }

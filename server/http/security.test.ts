@@ -1,6 +1,7 @@
 // SPEC.md "Security", through the whole BFF: request checks on the API, headers on every answer.
 import { describe, expect, test } from 'vitest'
-import { ASSET_PATH, PORTAL, useBff, WEB_APP } from '../../test/support/bff'
+import { ASSET_PATH, PORTAL, STYLESHEET, useBff, WEB_APP } from '../../test/support/bff'
+import { styleHash } from '../pages/inline-style'
 
 const SIGN_IN = { method: 'POST', json: { user_id: 'u-alice' } } as const
 
@@ -199,6 +200,8 @@ describe('pages', () => {
     expect(directives.get('object-src')).toEqual(["'none'"])
     expect(directives.get('base-uri')).toEqual(["'none'"])
     expect(directives.get('script-src')).toEqual(["'self'"])
+    // Pages inline the build's stylesheet (server/pages/inline-style.ts), admitted by its hash alone.
+    expect(directives.get('style-src')).toEqual(status === 302 ? ["'self'"] : ["'self'", styleHash(STYLESHEET.text)])
     expect(directives.get('img-src')).toEqual(["'self'", 'https:'])
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/)
     expect(directives.get('require-trusted-types-for')).toEqual(["'script'"])

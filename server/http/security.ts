@@ -5,7 +5,11 @@ import { WECHAT_BRIDGE_POLICY } from '../../src/contract/page-meta'
 import { ApiFailure } from './api-failure'
 import { isHttpsRequest, requestOrigin } from './proxy'
 
-export function contentSecurityPolicy(wechatBridgeUrl: string): string {
+/**
+ * The portal's Content-Security-Policy. `styleHashes` admit the page's own inlined stylesheet
+ * (server/pages/inline-style.ts) by hash; nothing else inline is ever admitted.
+ */
+export function contentSecurityPolicy(wechatBridgeUrl: string, styleHashes: readonly string[] = []): string {
   const bridgeOrigin = wechatBridgeUrl ? ` ${new URL(wechatBridgeUrl).origin}` : ''
   return [
     // DOM XSS sinks (innerHTML, script.src, …) take only Trusted Types values; without the bridge
@@ -14,7 +18,7 @@ export function contentSecurityPolicy(wechatBridgeUrl: string): string {
     `trusted-types ${wechatBridgeUrl ? WECHAT_BRIDGE_POLICY : "'none'"}`,
     "default-src 'self'",
     `script-src 'self'${bridgeOrigin}`,
-    "style-src 'self'",
+    ["style-src 'self'", ...styleHashes].join(' '),
     "img-src 'self' https:",
     "font-src 'self'",
     "connect-src 'self'",

@@ -21,8 +21,9 @@ import type { Config } from '../config'
 import { peerEnv, type PeerEnv } from '../http/limits'
 import { requestOrigin } from '../http/proxy'
 import { consentPageCsp } from '../http/page-forms'
-import { pageFormGuard } from '../http/security'
+import { contentSecurityPolicy, pageFormGuard } from '../http/security'
 import { consentFormAction, revokeFormAction } from '../consent/form-actions'
+import { inlineStylesheets } from './inline-style'
 
 /** Where `npm run build` puts src/entry-server.tsx, built for Node, inside the SPA's own build (never served: a dot path). */
 export const RENDER_MODULE = '.ssr/entry-server.js'
@@ -138,7 +139,10 @@ export function spaRoutes(
   const { log } = options
   const app = new Hono()
   const indexPath = join(distDir, 'index.html')
-  const indexHtml = existsSync(indexPath) ? withPageMeta(readFileSync(indexPath, 'utf8'), config) : undefined
+  // The build's stylesheet goes inside every page (server/pages/inline-style.ts), admitted by hash.
+  const built = existsSync(indexPath) ? inlineStylesheets(readFileSync(indexPath, 'utf8'), distDir) : undefined
+  const indexHtml = built ? withPageMeta(built.html, config) : undefined
+  const pagePolicy = contentSecurityPolicy(config.wechatBridgeUrl, built?.hashes)
   const { template: pageTemplate } = options
   const loadTemplate = pageTemplate ? async (url: string) => withPageMeta(await pageTemplate(url), config) : () => indexHtml
   const preloads = preloadPlan(distDir)
@@ -198,7 +202,7 @@ export function spaRoutes(
     if (result.kind === 'response') return answerWith(c, result.response)
     // The consent page's form may send the person to its validated redirect (server/http/page-forms.ts).
     const consentRedirect = c.req.path === PAGE_ROUTES.consent.path && result.state.router.errors === null ? url.searchParams.get('redirect_uri') : null
-    if (consentRedirect) c.header('Content-Security-Policy', consentPageCsp(c, consentRedirect))
+    c.header('Content-Security-Policy', consentRedirect ? consentPageCsp(c, consentRedirect, pagePolicy) : pagePolicy)
     const links = preloads(c.req.path, lang)
       .map((href) => `<link rel="modulepreload" crossorigin href="${href}">`)
       .join('')

@@ -94,11 +94,15 @@ export const INDEX_HTML = `<!doctype html>
     <meta charset="utf-8" />
     <title>BGE</title>
     <script type="module" src="/assets/app-3f9c2a.js"></script>
+    <link rel="stylesheet" crossorigin href="/assets/index-5b1e7d.css">
   </head>
   <body><div id="root"></div></body>
 </html>
 `
 export const ASSET_PATH = '/assets/app-3f9c2a.js'
+
+/** That build's stylesheet, which the BFF puts inside every page (server/pages/inline-style.ts). */
+export const STYLESHEET = { path: '/assets/index-5b1e7d.css', text: 'body{margin:0}.card>p{color:#1d4ed8}\n' }
 
 /** Vite's manifest of that build: the entry alone. */
 export const BUILD_MANIFEST = {
@@ -108,12 +112,12 @@ export const BUILD_MANIFEST = {
 /** The SPA's server render from its source (src/entry-server.tsx), imported by the first page asked for. */
 const sourceRender: Render = async (input) => (await import('../../src/entry-server')).render(input)
 
-/** The built SPA's stand-in in `dist` (created if need be): index.html, one asset, the manifest and a render module. */
-
+/** The built SPA's stand-in in `dist` (created if need be): index.html, one script and one stylesheet, the manifest and a render module. */
 export function writeSpaStandIn(dist: string): string {
   mkdirSync(join(dist, 'assets'), { recursive: true })
   writeFileSync(join(dist, 'index.html'), INDEX_HTML)
   writeFileSync(join(dist, ASSET_PATH), 'console.log("portal")\n')
+  writeFileSync(join(dist, STYLESHEET.path), STYLESHEET.text)
   mkdirSync(join(dist, '.vite'), { recursive: true })
   writeFileSync(join(dist, '.vite', 'manifest.json'), JSON.stringify(BUILD_MANIFEST))
   mkdirSync(join(dist, dirname(RENDER_MODULE)), { recursive: true })

@@ -47,6 +47,7 @@ ${entries.map(([key, value]) => html`<dt>${key}</dt><dd><code>${value}</code></d
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sandbox callback — what the app received</title>
 <link rel="stylesheet" href="/sandbox/callback.css">
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 </head>
 <body>
 <main>

@@ -88,7 +88,7 @@ async function alicePage(options: { lang: Lang; viewport?: { width: number; heig
   page.on('pageerror', (error) => errors.push(error.message))
   // A hydration mismatch is a console error (src/main.tsx).
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text())
+    if (message.type() === 'error') errors.push(`${message.text()} (${message.location().url})`)
   })
   return { context, page, errors, release: () => context.unroute(hold) }
 }

@@ -93,7 +93,8 @@ export default defineConfig(({ command, isSsrBuild }) => ({
   },
   build: {
     outDir: 'dist',
-    // The CSP forbids inline scripts and styles; keep every asset a file.
+    // The CSP forbids inline scripts, and admits only the page’s own stylesheet (by hash, inlined by
+    // the BFF: server/pages/inline-style.ts); keep every other asset a file.
     assetsInlineLimit: 0,
     // Only Safari before 17 lacks modulepreload; it then loads the app's modules as they are
     // imported. The polyfill was 0.3 KB gzip of a first load with no margin left.
@@ -108,7 +109,10 @@ export default defineConfig(({ command, isSsrBuild }) => ({
     // different sets of pages: consent's first load then imports no bindings across chunks and
     // compresses as one file (1 KB gzip less). The records' code stays with the pages that read it,
     // the receipt verification with /verify, and zod with the schemas, loaded by the first request.
+    // Two entries: index.html's (src/main.tsx, which imports no chunk) and the app it starts once
+    // the page is painted (src/start.tsx), whose file the BFF names in the page (server/pages/spa.ts).
     rolldownOptions: {
+      ...(!isSsrBuild && { input: { index: fileURLToPath(new URL('./index.html', import.meta.url)), start: fileURLToPath(new URL('./src/start.tsx', import.meta.url)) } }),
       output: {
         codeSplitting: {
           groups: [{ name: 'shared', test: (id) => SHARED_MODULES.test(id) && !id.includes('records') && !VERIFY_MODULES.test(id) && !SCHEMA_MODULES.test(id) && !/\.css$/.test(id) }],

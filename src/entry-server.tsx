@@ -1,6 +1,6 @@
 // The server render (SPEC.md "Quality bars"; built for Node by `vite build --ssr`, see package.json,
 // and loaded by server/pages/render.ts): every page is rendered by the BFF with the SPA's own routes,
-// loaders and components, then hydrated by the browser (src/main.tsx) from the state handed over
+// loaders and components, then hydrated by the browser (src/start.tsx) from the state handed over
 // with it. Nothing here or in what it renders touches `window`, `document` or storage.
 import { dehydrate, QueryClientProvider } from '@tanstack/react-query'
 import { StrictMode } from 'react'

@@ -1,84 +1,44 @@
-// The browser's entry: the page arrives rendered by the BFF (src/entry-server.tsx) with the state
-// that render used (src/app/hydration.ts). This reads that state, loads the code and texts of the
-// routes the page matched, and hydrates: the painted page becomes the live one, its controls
-// working from the moment this has run, and nothing is fetched that the server already read.
+// The browser's entry: a module script, so it runs once the whole page has been parsed. The page
+// arrives rendered by the BFF with its stylesheet inside it, and works without script: its forms
+// post (the consent decision, Show all, revoke). So the app's code (about 130 KB gzip, most of a
+// second at 1.6 Mbit/s) is asked for only once that page is painted, rather than sharing a slow
+// connection with the rest of the HTML while it is on its way (docs/performance.md, "Script after
+// the paint"). Then this loads the app with the page's own modules (its route's chunks and
+// catalogue, named by the BFF, all at once) and src/start.tsx hydrates; until then, and if the code
+// never arrives, the page works as served.
 import '@/app/styles.css'
-import { hydrate, QueryClientProvider } from '@tanstack/react-query'
-import { StrictMode, useEffect, type ReactNode } from 'react'
-import { hydrateRoot } from 'react-dom/client'
-import { createBrowserRouter, matchRoutes } from 'react-router'
-import { RouterProvider } from 'react-router/dom'
-import { RENDER_STATE_ID, RENDER_STATE_VERSION, reviveQueries, reviveRouterErrors, type RenderState } from '@/app/hydration'
-import { createQueryClient } from '@/app/query-client'
-import { appRoutes } from '@/app/router'
-import { ClockProvider } from '@/lib/clock'
-import { startI18n } from '@/lib/i18n'
-import { setBrowserSignInSettings, SignInSettingsProvider } from '@/lib/session'
+import { BOOT_META } from './page-boot'
 
-function readState(): RenderState {
-  const element = document.getElementById(RENDER_STATE_ID)
-  const state = element ? (JSON.parse(element.textContent) as RenderState) : undefined
-  if (state?.v !== RENDER_STATE_VERSION) {
-    // A page from a server with another shape (a deploy between the page and its code): start over.
-    window.location.reload()
-    throw new Error('The page and its code are from different versions of the portal; reloading.')
+/** Runs `start` once the page's first frame is painted (docs/performance.md, "Script after the paint"). */
+function afterFirstPaint(start: () => void): void {
+  // A hidden page paints nothing and gets no animation frames: there is no paint to wait for.
+  if (document.visibilityState === 'hidden') {
+    start()
+    return
   }
-  return state
+  // A frame's callbacks run before it is painted; a task they queue runs after.
+  requestAnimationFrame(() => setTimeout(start, 0))
 }
 
-const state = readState()
-setBrowserSignInSettings(state.signIn)
-const queryClient = createQueryClient()
-hydrate(queryClient, reviveQueries(state.queries))
-const routes = appRoutes(queryClient, state.signIn)
+function named(meta: string): string | undefined {
+  return document.querySelector<HTMLMetaElement>(`meta[name="${meta}"]`)?.content
+}
 
-// The matched routes' code (and their catalogue sections) before hydrating, as react-router's
-// data-mode SSR example does: a lazy route would otherwise render nothing where the server
-// rendered the page.
-const lazyMatches = (matchRoutes(routes, window.location) ?? []).filter((match) => match.route.lazy)
-await Promise.all([
-  startI18n(state.lang, state.sections),
-  ...lazyMatches.map(async ({ route }) => {
-    const lazy = route.lazy
-    if (typeof lazy !== 'function') return
-    Object.assign(route, { ...(await lazy()), lazy: undefined })
-  }),
-])
-
-const router = createBrowserRouter(routes, {
-  hydrationData: { loaderData: state.router.loaderData, actionData: state.router.actionData, errors: reviveRouterErrors(state.router.errors) },
+afterFirstPaint(() => {
+  for (const href of named(BOOT_META.modules)?.split(' ').filter(Boolean) ?? []) {
+    const link = document.createElement('link')
+    link.rel = 'modulepreload'
+    link.crossOrigin = ''
+    link.href = href
+    document.head.append(link)
+  }
+  // By the URL the page names: a literal import would make the bundler load the app with this file.
+  // In development (server/dev.ts) no build names it, and Vite serves the source (a literal import
+  // there, which the build drops: an import by URL would load the module twice under two URLs).
+  const app = named(BOOT_META.app)
+  const started = app !== undefined ? import(/* @vite-ignore */ app) : import.meta.env.DEV ? import('./start') : undefined
+  started?.catch((error: unknown) => {
+    // The page as served still works (its forms post); a reload may bring the code.
+    console.error('The portal’s code did not load; the page works without it.', error)
+  })
 })
-
-/**
- * Marks `<html data-hydrated>` once React has taken over the server's markup: effects run after
- * the hydration commit. Browser journeys wait on it before using what only script makes work.
- */
-function Hydrated({ children }: { children: ReactNode }) {
-  useEffect(() => {
-    document.documentElement.dataset['hydrated'] = 'true'
-  }, [])
-  return children
-}
-
-const container = document.getElementById('root')
-if (!container) throw new Error('The page has no #root element')
-hydrateRoot(
-  container,
-  // The same providers as the server's (src/entry-server.tsx); the page's i18n instance is the default.
-  <StrictMode>
-    <SignInSettingsProvider value={state.signIn}>
-      <QueryClientProvider client={queryClient}>
-        <ClockProvider value={{ now: state.now, timeZone: state.timeZone }}>
-          <Hydrated>
-            <RouterProvider router={router} />
-          </Hydrated>
-        </ClockProvider>
-      </QueryClientProvider>
-    </SignInSettingsProvider>
-  </StrictMode>,
-  {
-    // A mismatch means the two sides rendered different pages: a bug, which the browser journeys
-    // fail on (test/support/watch.ts reads the console).
-    onRecoverableError: (error) => console.error('hydration:', error),
-  },
-)

@@ -21,8 +21,10 @@ function distWith(manifest: unknown): string {
 }
 
 const MANIFEST = {
-  'index.html': { file: 'assets/index-1.js', name: 'index', src: 'index.html', imports: ['_shared-1.js'] },
-  '_shared-1.js': { file: 'assets/shared-1.js', name: 'shared' },
+  'index.html': { file: 'assets/index-1.js', name: 'index', src: 'index.html' },
+  'src/start.tsx': { file: 'assets/start-1.js', name: 'start', src: 'src/start.tsx', imports: ['_runtime-1.js', '_shared-1.js'] },
+  '_runtime-1.js': { file: 'assets/runtime-1.js', name: 'rolldown-runtime' },
+  '_shared-1.js': { file: 'assets/shared-1.js', name: 'shared', imports: ['_runtime-1.js'] },
   '_logo-1.js': { file: 'assets/logo-1.js', name: 'logo', imports: ['_shared-1.js'] },
   'src/features/consent/consent-route.tsx': { file: 'assets/consent-1.js', name: 'consent-route', imports: ['_logo-1.js', '_shared-1.js'] },
   'locale-messages:core:/x/src/locales/en.json.js': { file: 'assets/en.json-1.js', name: 'en.json', src: 'locale-messages:core:/x/src/locales/en.json.js' },
@@ -34,13 +36,23 @@ const MANIFEST = {
 }
 
 describe('preloadPlan', () => {
-  const APP: string[] = []
-  const hrefs = (plan: ReturnType<typeof preloadPlan>, path: string, lang: 'en' | 'zh-CN') => plan(path, lang)
+  /** The app's chunks, preloaded on every page with the app. */
+  const APP = ['/assets/runtime-1.js', '/assets/shared-1.js']
+  const hrefs = (plan: ReturnType<typeof preloadPlan>, path: string, lang: 'en' | 'zh-CN') => {
+    const { app, modules } = plan(path, lang)
+    expect(app).toBe('/assets/start-1.js')
+    return modules
+  }
 
-  test('preloads the reader’s catalogue and the page’s chunks that the entry does not already load', () => {
+  test('names the app, and preloads its chunks, the reader’s catalogue and the page’s chunks, each once', () => {
     const plan = preloadPlan(distWith(MANIFEST))
-    expect(hrefs(plan, '/oauth2/authorize', 'zh-CN')).toEqual(['/assets/zh-CN.json-1.js', '/assets/consent-1.js', '/assets/logo-1.js'])
-    expect(hrefs(plan, '/oauth2/authorize', 'en')[0]).toBe('/assets/en.json-1.js')
+    expect(hrefs(plan, '/oauth2/authorize', 'zh-CN')).toEqual([...APP, '/assets/zh-CN.json-1.js', '/assets/consent-1.js', '/assets/logo-1.js'])
+    expect(hrefs(plan, '/oauth2/authorize', 'en')[2]).toBe('/assets/en.json-1.js')
+  })
+
+  test('what index.html already loads is not named again', () => {
+    const manifest = { ...MANIFEST, 'index.html': { ...MANIFEST['index.html'], imports: ['_runtime-1.js'] } }
+    expect(hrefs(preloadPlan(distWith(manifest)), '/nowhere', 'en')).toEqual(['/assets/shared-1.js', '/assets/en.json-1.js'])
   })
 
   test('the preview and grants also get their own catalogue section, in the reader’s language', () => {
@@ -59,9 +71,9 @@ describe('preloadPlan', () => {
     expect(hrefs(preloadPlan(distWith(MANIFEST)), '/nowhere', 'en')).toEqual([...APP, '/assets/en.json-1.js'])
   })
 
-  test('without a readable manifest it preloads nothing', () => {
-    expect(preloadPlan(join(tmpdir(), 'no-such-dist'))('/grants', 'en')).toEqual([])
-    expect(preloadPlan(distWith({ 'index.html': { nope: 1 } }))('/grants', 'en')).toEqual([])
+  test('without a readable manifest it names nothing (npm run dev: Vite serves the source)', () => {
+    expect(preloadPlan(join(tmpdir(), 'no-such-dist'))('/grants', 'en')).toEqual({ app: undefined, modules: [] })
+    expect(preloadPlan(distWith({ 'index.html': { nope: 1 } }))('/grants', 'en')).toEqual({ app: undefined, modules: [] })
   })
 })
 

@@ -13,6 +13,7 @@ import { z } from 'zod'
 import { renderStateElement } from '../../src/contract/render-state'
 import { LANGUAGE_COOKIE, pickLanguage, type Language } from '../../src/contract/languages'
 import { PAGE_META } from '../../src/contract/page-meta'
+import { BOOT_META } from '../../src/page-boot'
 import { PAGE_ROUTES, pageOfPath } from '../../src/contract/routes'
 import { TIME_ZONE_COOKIE, timeZoneOf } from '../../src/contract/time-zone'
 import type { FormActionContext } from '../../src/lib/form-action'
@@ -68,16 +69,26 @@ const manifestSchema = z.record(
   z.object({ file: z.string(), name: z.string().optional(), src: z.string().optional(), imports: z.array(z.string()).optional() }),
 )
 
+/** The app's entry in the build (src/main.tsx starts it once the page is painted). */
+const APP_ENTRY = 'src/start.tsx'
+
+/** What src/main.tsx loads once the page is painted: the app's module, and what to preload with it. */
+export interface PageModules {
+  app: string | undefined
+  modules: string[]
+}
+
 /**
- * What a page needs besides the entry and what the entry imports (Vite links those in index.html),
- * from Vite's build manifest: the reader's catalogue and the page's own chunk with the chunks it
- * imports. Announced as `modulepreload` links, they load alongside the entry instead of after it.
- * An absent or unreadable manifest preloads nothing.
+ * What a page loads besides index.html's entry, from Vite's build manifest: the app (src/start.tsx)
+ * with the chunks it imports, the reader's catalogue, and the page's own chunk with the chunks it
+ * imports. Named in the page (src/page-boot.ts), src/main.tsx imports the app and preloads the rest
+ * alongside it once the page is painted, rather than one after another. An absent or unreadable
+ * manifest names nothing (`npm run dev`: Vite serves the source).
  */
-export function preloadPlan(distDir: string): (path: string, lang: Language) => string[] {
+export function preloadPlan(distDir: string): (path: string, lang: Language) => PageModules {
   const manifestPath = join(distDir, '.vite', 'manifest.json')
   const parsed = existsSync(manifestPath) ? manifestSchema.safeParse(JSON.parse(readFileSync(manifestPath, 'utf8'))) : undefined
-  if (!parsed?.success) return () => []
+  if (!parsed?.success) return () => ({ app: undefined, modules: [] })
   const manifest = parsed.data
   const withImports = (key: string, seen = new Set<string>()): string[] => {
     const chunk = manifest[key]
@@ -86,15 +97,17 @@ export function preloadPlan(distDir: string): (path: string, lang: Language) => 
     return [`/${chunk.file}`, ...(chunk.imports ?? []).flatMap((child) => withImports(child, seen))]
   }
   const loaded = new Set(withImports('index.html'))
+  const appFiles = withImports(APP_ENTRY).filter((file) => !loaded.has(file))
   // Catalogue chunks come from `?messages` imports (vite.config.ts): `locale-messages:<section>:<file>.js`.
   const catalogue = (section: string, lang: Language) =>
     Object.values(manifest).find((chunk) => chunk.src?.startsWith(`locale-messages:${section}:`) && chunk.src.endsWith(`/${lang}.json.js`))?.file
   return (path, lang) => {
     const page = pageOfPath(path)
-    const pageFiles = page?.module ? withImports(page.module).filter((file) => !loaded.has(file)) : []
+    const pageFiles = page?.module ? withImports(page.module) : []
     const sections = ['core', ...(page?.sections ?? [])]
     const catalogueFiles = sections.flatMap((section) => catalogue(section, lang) ?? []).map((file) => `/${file}`)
-    return [...catalogueFiles, ...pageFiles]
+    const modules = new Set([...appFiles.slice(1), ...catalogueFiles, ...pageFiles].filter((file) => !loaded.has(file)))
+    return { app: appFiles[0], modules: [...modules] }
   }
 }
 
@@ -203,12 +216,12 @@ export function spaRoutes(
     // The consent page's form may send the person to its validated redirect (server/http/page-forms.ts).
     const consentRedirect = c.req.path === PAGE_ROUTES.consent.path && result.state.router.errors === null ? url.searchParams.get('redirect_uri') : null
     c.header('Content-Security-Policy', consentRedirect ? consentPageCsp(c, consentRedirect, pagePolicy) : pagePolicy)
-    const links = preloads(c.req.path, lang)
-      .map((href) => `<link rel="modulepreload" crossorigin href="${href}">`)
-      .join('')
+    // Named, not loaded: src/main.tsx loads them once the page is painted.
+    const { app, modules } = preloads(c.req.path, lang)
+    const boot = app === undefined ? '' : await html`<meta name="${BOOT_META.app}" content="${app}"><meta name="${BOOT_META.modules}" content="${modules.join(' ')}">`
     const page = template
       .replace(/<html lang="[^"]*"/, `<html lang="${lang}"`)
-      .replace('</head>', `${links}</head>`)
+      .replace('</head>', `${boot}</head>`)
       .replace(ROOT_ELEMENT, `<div id="root">${result.html}</div>${renderStateElement(result.state)}`)
     // The page's own status: 404 for an unknown path, a read's failure for an error screen.
     return c.html(page, result.status as 200)

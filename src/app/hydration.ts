@@ -1,4 +1,4 @@
-// What the server render hands the browser with the page (src/entry-server.tsx → src/main.tsx): one
+// What the server render hands the browser with the page (src/entry-server.tsx → src/start.tsx): one
 // non-executable JSON element holding everything the browser needs to render exactly what the
 // server rendered, so hydration finds the same markup. Errors thrown by loaders travel as plain
 // data and come back as the same classes, so both sides show the same screen.

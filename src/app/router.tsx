@@ -21,7 +21,7 @@ interface RouteModule {
  * literal so the build finds them) is loaded on demand, together with the page's own catalogue
  * sections, and exports `route(queryClient, signIn)` → `{ Component, loader?, HydrateFallback?, ErrorBoundary? }`;
  * a page's form action, which only the server runs, is given here.
- * The same routes render on the server (src/entry-server.tsx) and hydrate in the browser (src/main.tsx):
+ * The same routes render on the server (src/entry-server.tsx) and hydrate in the browser (src/start.tsx):
  * `queryClient` is that render's, `signIn` where sign-in lives for it.
  * The consent and grants loaders are imported eagerly instead: their requests then start the
  * moment the URL matches, alongside the page's code, not after it (no waterfall). The other pages'

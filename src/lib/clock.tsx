@@ -1,6 +1,6 @@
 // The render's clock: the "now" that "3 days ago" counts from and the zone dates are shown in,
 // the same on the server (src/entry-server.tsx) and in the browser that hydrates its page
-// (src/main.tsx), so both render the same text (issue #17). The zone is the person's once their
+// (src/start.tsx), so both render the same text (issue #17). The zone is the person's once their
 // browser has told the server (the `bge_tz` cookie, written here), the platform's before that.
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
 import { isTimeZone, TIME_ZONE_COOKIE } from '@/contract/time-zone'

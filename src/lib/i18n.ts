@@ -120,7 +120,7 @@ export async function loadCatalogueSection(section: CatalogueSection): Promise<v
 
 /**
  * The browser's page in `lang`, the language the server rendered it in, with the catalogue
- * `sections` that render used: the page hydrates once this resolves (src/main.tsx).
+ * `sections` that render used: the page hydrates once this resolves (src/start.tsx).
  */
 export async function startI18n(lang: Language, sections: readonly CatalogueSection[]): Promise<void> {
   for (const section of sections) wantedSections.add(section)

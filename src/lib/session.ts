@@ -23,11 +23,11 @@ export interface SignInSettings {
   origin: string
 }
 
-/** For render code: the page's settings (src/entry-server.tsx and src/main.tsx provide them). */
+/** For render code: the page's settings (src/entry-server.tsx and src/start.tsx provide them). */
 const SignInContext = createContext<SignInSettings | undefined>(undefined)
 export const SignInSettingsProvider = SignInContext.Provider
 
-/** The page's settings in the browser, set once at start (src/main.tsx). */
+/** The page's settings in the browser, set once at start (src/start.tsx). */
 let browserSettings: SignInSettings | undefined
 
 export function setBrowserSignInSettings(settings: SignInSettings): void {

@@ -1,4 +1,4 @@
-// One render path (server/pages/spa.ts, src/entry-server.tsx, src/main.tsx): every page arrives rendered
+// One render path (server/pages/spa.ts, src/entry-server.tsx, src/main.tsx, src/start.tsx): every page arrives rendered
 // by the BFF with the state its render read, and the browser hydrates it without asking again; a
 // mismatch between the two renders is a console error, which fails these journeys.
 import { readFileSync } from 'node:fs'
@@ -75,8 +75,17 @@ function schemaFiles(): string[] {
   const manifest = JSON.parse(readFileSync(new URL('../../dist/.vite/manifest.json', import.meta.url), 'utf8')) as Record<string, { file: string; imports?: string[] }>
   const entry = manifest['src/lib/schemas.ts']
   if (!entry) throw new Error('the build has no src/lib/schemas.ts chunk')
-  const everyPage = new Set((manifest['index.html']?.imports ?? []).map((key) => manifest[key]?.file))
+  // The entry, the app (src/start.tsx) and what they import: every page loads them.
+  const everyPage = new Set(['index.html', 'src/start.tsx'].flatMap((key) => [key, ...(manifest[key]?.imports ?? [])]).map((key) => manifest[key]?.file))
   return [entry.file, ...(entry.imports ?? []).map((key) => manifest[key]?.file ?? key)].filter((file) => !everyPage.has(file)).map((file) => `/${file}`)
+}
+
+/** index.html's own script (src/main.tsx as built). */
+function entryFile(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../dist/.vite/manifest.json', import.meta.url), 'utf8')) as Record<string, { file: string }>
+  const entry = manifest['index.html']
+  if (!entry) throw new Error('the build has no index.html entry')
+  return `/${entry.file}`
 }
 
 const cspViolations = (page: Page) => page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)
@@ -113,6 +122,14 @@ describe.each([
       // Hydrated without zod: nothing was checked yet (docs/performance.md, the 135 KB budget).
       await page.locator('html[data-hydrated]').waitFor({ state: 'attached' })
       expect(scripts.filter((path) => schemas.includes(path))).toEqual([])
+      // Nothing but the entry shared the connection with the HTML: the app was asked for once the
+      // whole page was parsed and painted (src/main.tsx).
+      const beforeParsed = await page.evaluate(() => {
+        const parsed = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming
+        const scripts = performance.getEntriesByType('resource').filter((entry) => new URL(entry.name).pathname.endsWith('.js'))
+        return scripts.filter((entry) => entry.startTime < parsed.domInteractive).map((entry) => new URL(entry.name).pathname)
+      })
+      expect(beforeParsed).toEqual([entryFile()])
 
       await page.getByRole('checkbox', { name: /E-A0001/ }).check()
       await page.getByRole('checkbox', { name: /E-A0003/ }).check()
@@ -217,7 +234,8 @@ test('with JavaScript held back, the rendered page is what shows, and the live p
     await page.goto(`${quick.origin}/grants`)
     const before = await page.locator('#root h1').boundingBox()
     // Hydrated: React has taken the rendered markup as its own.
-    await expect.poll(() => page.evaluate(() => Object.keys(document.getElementById('root') ?? {}).some((key) => key.startsWith('__reactContainer')))).toBe(true)
+    // The app's code is asked for only once the page is painted (src/main.tsx): two held-back rounds.
+    await page.waitForFunction(() => Object.keys(document.getElementById('root') ?? {}).some((key) => key.startsWith('__reactContainer')), undefined, { timeout: 30_000 })
     expect(await page.locator('#root h1').boundingBox()).toEqual(before)
     const shown = await rootShown()
     expect(shown[0]).toBe('page')

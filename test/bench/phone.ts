@@ -157,7 +157,11 @@ function tapAt(cdp: CDPSession, x: number, y: number): void {
   void cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] }).catch(() => undefined)
 }
 
-async function oneRun(page: Page, cdp: CDPSession, url: string): Promise<TapRun> {
+/**
+ * One load of `url`. `tap`: tap Authorize every TAP_EVERY_MS from its paint until a tap works; without
+ * it, no input at all until the page has hydrated (a person reading first).
+ */
+async function oneRun(page: Page, cdp: CDPSession, url: string, tap: boolean): Promise<TapRun> {
   const events: PageEvent[] = []
   let timer: ReturnType<typeof setInterval> | undefined
   let done: () => void = () => undefined
@@ -167,12 +171,12 @@ async function oneRun(page: Page, cdp: CDPSession, url: string): Promise<TapRun>
     if (!text.startsWith(EVENT_PREFIX)) return
     const event = JSON.parse(text.slice(EVENT_PREFIX.length)) as PageEvent
     events.push(event)
-    if (event.kind === 'painted' && timer === undefined && event.x !== undefined && event.y !== undefined) {
+    if (tap && event.kind === 'painted' && timer === undefined && event.x !== undefined && event.y !== undefined) {
       const { x, y } = event
       tapAt(cdp, x, y)
       timer = setInterval(() => tapAt(cdp, x, y), TAP_EVERY_MS)
     }
-    if (event.kind === 'worked') done()
+    if (event.kind === (tap ? 'worked' : 'hydrated')) done()
   }
   page.on('console', onConsole)
   const giveUp = setTimeout(done, GIVE_UP_MS)
@@ -214,7 +218,7 @@ async function oneRun(page: Page, cdp: CDPSession, url: string): Promise<TapRun>
  * (nothing cached), after one unmeasured load that warms the server and leaves the person's records
  * as every measured run then finds them.
  */
-export async function tapRuns(origin: string, url: string, cookie: string, runs: number): Promise<TapRun[]> {
+export async function tapRuns(origin: string, url: string, cookie: string, runs: number, options: { tap: boolean } = { tap: true }): Promise<TapRun[]> {
   const browser = await launchBrowser()
   try {
     const results: TapRun[] = []
@@ -230,7 +234,7 @@ export async function tapRuns(origin: string, url: string, cookie: string, runs:
         const page = await context.newPage()
         const cdp = await context.newCDPSession(page)
         await throttle(cdp)
-        const result = await oneRun(page, cdp, url)
+        const result = await oneRun(page, cdp, url, options.tap)
         if (run > 0) results.push(result)
       } finally {
         await context.close()

@@ -60,7 +60,7 @@ async function signedInPage(portal: Portal) {
   })
   page.on('pageerror', (error) => errors.push(error.message))
   page.on('console', (message) => {
-    // The sandbox's callback page names no icon, so the browser asks for /favicon.ico: not the portal's pages.
+    // A page that names no icon makes the browser ask for /favicon.ico: not the portal's pages.
     if (message.location().url.endsWith('/favicon.ico')) return
     if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) errors.push(`${message.text()} ${message.location().url}`)
   })

@@ -1,6 +1,8 @@
-import { render, screen } from '@testing-library/react'
+import { act, render, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { useState } from 'react'
+import { hydrateRoot } from 'react-dom/client'
+import { renderToString } from 'react-dom/server'
 import { beforeEach, describe, expect, test } from 'vitest'
 import type { Biosample } from '@/contract/api'
 import { ClockProvider } from '@/lib/clock'
@@ -193,3 +195,52 @@ describe('BiosamplePicker over a long list', () => {
     expect(screen.getByText('2 of 100 selected')).toBeInTheDocument()
   })
 })
+
+// The server's markup is live only once the app's code has loaded after the paint (src/main.tsx):
+// what the person did to it before then must survive hydration, not be set back by it.
+describe('BiosamplePicker hydrating a page the person already used', () => {
+  async function hydrateAfter(touch: (container: HTMLElement) => void, initial: string[] = ['E-02']) {
+    const container = document.createElement('div')
+    document.body.append(container)
+    container.innerHTML = renderToString(<Harness initial={initial} />)
+    touch(container)
+    await act(async () => {
+      hydrateRoot(container, <Harness initial={initial} />, { onRecoverableError: (error) => expect.fail(String(error)) })
+    })
+    return container
+  }
+  const boxIn = (container: HTMLElement, id: string) => container.querySelector<HTMLInputElement>(`input[data-id="${id}"]`)!
+
+  test('boxes ticked and unticked before hydration are the selection after it', async () => {
+    const container = await hydrateAfter((page) => {
+      boxIn(page, 'E-05').checked = true
+      boxIn(page, 'E-02').checked = false
+    })
+    expect(screen.getByTestId('selected').textContent).toBe('E-05')
+    expect(boxIn(container, 'E-05').checked).toBe(true)
+    expect(boxIn(container, 'E-02').checked).toBe(false)
+    container.remove()
+  })
+
+  test('Select all pressed before hydration selects every sample after it', async () => {
+    const container = await hydrateAfter((page) => {
+      page.querySelector<HTMLInputElement>('label input[type="checkbox"]:not([data-id])')!.checked = true
+    })
+    expect(screen.getByTestId('selected').textContent).toBe(SAMPLES.map((s) => s.biosample_id).join(','))
+    expect([...container.querySelectorAll<HTMLInputElement>('input[data-id]')].every((el) => el.checked)).toBe(true)
+    container.remove()
+  })
+
+  test('a filter typed before hydration filters the list after it', async () => {
+    const container = await hydrateAfter((page) => {
+      page.querySelector<HTMLInputElement>('input[type="search"]')!.value = 'E-11'
+    })
+    // The list follows the filter in a deferred render.
+    await waitFor(() => expect([...container.querySelectorAll('input[data-id]')].map((el) => el.getAttribute('data-id'))).toEqual(['E-11']))
+    expect(container.querySelector<HTMLInputElement>('input[type="search"]')!.value).toBe('E-11')
+    // Nothing else changed: the selection is still the rendered one.
+    expect(screen.getByTestId('selected').textContent).toBe('E-02')
+    container.remove()
+  })
+})
+

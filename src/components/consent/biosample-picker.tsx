@@ -1,4 +1,4 @@
-import { memo, useDeferredValue, useId, useLayoutEffect, useMemo, useRef, useState, type ChangeEvent, type MouseEvent } from 'react'
+import { memo, useDeferredValue, useEffectEvent, useId, useLayoutEffect, useMemo, useRef, useState, type ChangeEvent, type MouseEvent } from 'react'
 import { useTranslation, type translate } from '@/lib/i18n'
 import type { Biosample } from '@/contract/api'
 import type { Language } from '@/contract/languages'
@@ -125,6 +125,29 @@ export function BiosamplePicker({ biosamples, selected, onChange, required, disa
   const listRef = useRef<HTMLUListElement>(null)
   // The sample whose row takes the focus once "Show all" has rendered it.
   const focusAfterShowAll = useRef<string | null>(null)
+
+  // The page is live only some time after its paint (src/main.tsx). Boxes ticked, Select all
+  // pressed or a filter typed before then are the person's: taken up when the page hydrates,
+  // before the effect below would set the boxes back to what the page was rendered with. (On a
+  // page React built itself they match, and nothing happens.)
+  const filterRef = useRef<HTMLInputElement>(null)
+  const takeUpEarlyInput = useEffectEvent(() => {
+    const typed = filterRef.current?.value ?? filter
+    if (typed !== filter) setFilter(typed)
+    const all = selectAllRef.current
+    if (all && !all.disabled && all.checked !== allVisibleChosen) {
+      toggleAllVisible(all.checked)
+      return
+    }
+    const early = new Map<string, boolean>()
+    for (const box of listRef.current?.querySelectorAll('input') ?? []) {
+      const id = box.dataset['id'] ?? ''
+      if (box.checked !== chosen.has(id)) early.set(id, box.checked)
+    }
+    if (early.size > 0) choose((id) => early.get(id))
+  })
+  useLayoutEffect(() => takeUpEarlyInput(), [])
+
   useLayoutEffect(() => {
     if (selectAllRef.current) selectAllRef.current.indeterminate = visibleChosen > 0 && !allVisibleChosen
     const focusOn = focusAfterShowAll.current
@@ -188,6 +211,7 @@ export function BiosamplePicker({ biosamples, selected, onChange, required, disa
             {t('consent.samples.filter')}
           </label>
           <input
+            ref={filterRef}
             id={filterId}
             type="search"
             value={filter}

@@ -105,6 +105,16 @@ function firstIds(count: number): string[] {
   return manySamples(count).map((sample) => sample.biosample_id)
 }
 
+/**
+ * Presses Show all from the keyboard: a pointer aimed at a button below 31 rows can land elsewhere
+ * while the rows scrolled into view take their real height (content-visibility), which a busy
+ * machine shows.
+ */
+async function pressShowAll(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name }).focus()
+  await page.keyboard.press('Enter')
+}
+
 /** Presses a control the way a page without its script has it: natively, without waiting for hydration. */
 async function pressNatively(page: Page, selector: string): Promise<void> {
   await page.evaluate((target) => document.querySelector<HTMLElement>(target)?.click(), selector)
@@ -145,7 +155,7 @@ describe('without JavaScript', () => {
 
     const [answer] = await Promise.all([
       page.waitForResponse((response) => response.request().method() === 'POST'),
-      page.getByRole('button', { name: words.showAll }).click(),
+      pressShowAll(page, words.showAll),
     ])
     expect(answer.status()).toBe(200)
     await page.getByText(words.shownAll, { exact: true }).waitFor()
@@ -198,10 +208,7 @@ describe('with JavaScript', () => {
     expect(authorize && authorize.y + authorize.height).toBeLessThanOrEqual(PHONE.height)
     await axeClean(page)
 
-    // From the keyboard: a pointer aimed at a button below 31 rows can land elsewhere while the rows
-    // scrolled into view take their real height (content-visibility), which a busy machine shows.
-    await page.getByRole('button', { name: words.showAll }).focus()
-    await page.keyboard.press('Enter')
+    await pressShowAll(page, words.showAll)
     await page.getByText(words.shownAll, { exact: true }).waitFor()
     const all = await rows(page)
     expect(all.ids).toEqual(firstIds(COUNT))
@@ -259,7 +266,7 @@ describe('with JavaScript', () => {
     const filter = page.getByRole('searchbox', { name: 'Filter samples' })
     await filter.fill('M0777')
     await filter.press('Enter')
-    await Promise.all([page.waitForResponse((response) => response.request().method() === 'POST'), page.getByRole('button', { name: 'Show all 1,000 samples' }).click()])
+    await Promise.all([page.waitForResponse((response) => response.request().method() === 'POST'), pressShowAll(page, 'Show all 1,000 samples')])
     expect(posts).toHaveLength(1)
     expect(new URLSearchParams(posts[0]).get('samples_shown')).toBe('all')
     expect(new URLSearchParams(posts[0]).get('decision')).toBeNull()

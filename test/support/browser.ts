@@ -70,7 +70,12 @@ async function actLikeAPerson(browser: Browser): Promise<void> {
  */
 export async function untilHydrated(page: Page): Promise<void> {
   if (scriptless.has(page.context())) return
-  await page.waitForFunction((stateId) => document.getElementById(stateId) === null || document.documentElement.dataset['hydrated'] === 'true', RENDER_STATE_ID)
+  // Parsed first: the render state sits at the end of the body, so a page still arriving (a form's
+  // answer of 1,000 rows) has none yet and would pass for a page without it.
+  await page.waitForFunction(
+    (stateId) => document.readyState !== 'loading' && (document.getElementById(stateId) === null || document.documentElement.dataset['hydrated'] === 'true'),
+    RENDER_STATE_ID,
+  )
 }
 
 export const PHONE = { width: 360, height: 740 } as const

@@ -67,12 +67,17 @@ async function signedInPage(portal: Portal) {
   return { context, page, apiGets, scripts, errors }
 }
 
+/** Vite's manifest of the build under test: each source's built file and the chunks it imports. */
+function buildManifest(): Record<string, { file: string; imports?: string[] }> {
+  return JSON.parse(readFileSync(new URL('../../dist/.vite/manifest.json', import.meta.url), 'utf8')) as Record<string, { file: string; imports?: string[] }>
+}
+
 /**
  * The built files that hold zod and the schemas (src/lib/schemas.ts and what it imports that no
  * page loads anyway), from the build's manifest: the browser loads them with its first request.
  */
 function schemaFiles(): string[] {
-  const manifest = JSON.parse(readFileSync(new URL('../../dist/.vite/manifest.json', import.meta.url), 'utf8')) as Record<string, { file: string; imports?: string[] }>
+  const manifest = buildManifest()
   const entry = manifest['src/lib/schemas.ts']
   if (!entry) throw new Error('the build has no src/lib/schemas.ts chunk')
   // The entry, the app (src/start.tsx) and what they import: every page loads them.
@@ -82,8 +87,7 @@ function schemaFiles(): string[] {
 
 /** index.html's own script (src/main.tsx as built). */
 function entryFile(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../../dist/.vite/manifest.json', import.meta.url), 'utf8')) as Record<string, { file: string }>
-  const entry = manifest['index.html']
+  const entry = buildManifest()['index.html']
   if (!entry) throw new Error('the build has no index.html entry')
   return `/${entry.file}`
 }
